@@ -1,0 +1,496 @@
+/**
+ * PlainBuffer: TableStore's row encoding (spec §11.3). Decodes request rows (verifying every cell and row
+ * checksum) and encodes response rows. The emulator also stores rows in this format, so one codec serves
+ * the wire and the disk.
+ *
+ * Values keep STRING payloads as raw UTF-8 bytes: primary-key order is byte-wise on UTF-8 (spec §2.2), and
+ * keeping bytes avoids a decode/encode round trip on every read.
+ */
+import { OtsError } from '../errors';
+
+export const enum VT {
+  INTEGER = 0x00,
+  DOUBLE = 0x01,
+  BOOLEAN = 0x02,
+  STRING = 0x03,
+  NULL = 0x06,
+  BLOB = 0x07,
+  INF_MIN = 0x09,
+  INF_MAX = 0x0a,
+  AUTO_INCREMENT = 0x0b,
+}
+
+export const enum Tag {
+  HEADER = 0x75,
+  PK = 0x01,
+  ATTR = 0x02,
+  CELL = 0x03,
+  CELL_NAME = 0x04,
+  CELL_VALUE = 0x05,
+  CELL_TYPE = 0x06,
+  CELL_TIMESTAMP = 0x07,
+  DELETE_MARKER = 0x08,
+  ROW_CHECKSUM = 0x09,
+  CELL_CHECKSUM = 0x0a,
+  EXTENSION = 0x0b,
+}
+
+/** Cell operation types carried by UpdateRow cells (TAG_CELL_TYPE). */
+export const enum CellOp {
+  DELETE_ALL = 0x01,
+  DELETE_ONE = 0x03,
+  INCREMENT = 0x04,
+}
+
+export type Value =
+  | { t: VT.INTEGER; v: bigint }
+  | { t: VT.DOUBLE; v: number }
+  | { t: VT.BOOLEAN; v: boolean }
+  | { t: VT.STRING; v: Buffer }
+  | { t: VT.BLOB; v: Buffer }
+  | { t: VT.INF_MIN }
+  | { t: VT.INF_MAX }
+  | { t: VT.AUTO_INCREMENT }
+  | { t: VT.NULL };
+
+export interface Cell {
+  name: string;
+  value?: Value;
+  op?: number;
+  /** Version in ms. */
+  ts?: number;
+}
+
+export interface PBRow {
+  pk: Cell[];
+  cells: Cell[];
+  deleteMarker: boolean;
+}
+
+export const VT_NAMES: Record<number, string> = {
+  0: 'VT_INTEGER',
+  1: 'VT_DOUBLE',
+  2: 'VT_BOOLEAN',
+  3: 'VT_STRING',
+  6: 'VT_NULL',
+  7: 'VT_BLOB',
+  9: 'VT_INF_MIN',
+  10: 'VT_INF_MAX',
+  11: 'VT_AUTO_INCREMENT',
+};
+
+// ---------------------------------------------------------------- CRC-8 (poly 0x07)
+const CRC_TABLE = new Uint8Array(256);
+for (let i = 0; i < 256; i++) {
+  let c = i;
+  for (let j = 0; j < 8; j++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
+  CRC_TABLE[i] = c;
+}
+function crcByte(crc: number, b: number): number {
+  return CRC_TABLE[(crc ^ b) & 0xff];
+}
+function crcBytes(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
+  for (let i = start; i < end; i++) crc = CRC_TABLE[(crc ^ buf[i]) & 0xff];
+  return crc;
+}
+function crcInt32(crc: number, v: number): number {
+  for (let i = 0; i < 4; i++) crc = CRC_TABLE[(crc ^ (v >>> (8 * i))) & 0xff];
+  return crc;
+}
+
+function broken(message: string): OtsError {
+  return OtsError.param(message);
+}
+
+function valueLabel(v: Value): string {
+  return VT_NAMES[v.t] ?? `0x${(v.t as number).toString(16)}`;
+}
+export { valueLabel };
+
+// ---------------------------------------------------------------- decoding
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+  need(n: number): void {
+    if (n < 0 || this.pos + n > this.buf.length) throw broken('Input encoded PK broken, read beyond the end of data.');
+  }
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++];
+  }
+  peek(): number {
+    return this.pos < this.buf.length ? this.buf[this.pos] : -1;
+  }
+  i32(): number {
+    this.need(4);
+    const v = this.buf.readInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  i64(): bigint {
+    this.need(8);
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  bytes(n: number): Buffer {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+  expect(tag: number, what: string): void {
+    const t = this.u8();
+    if (t !== tag) throw broken(`data format is invalid: expected ${what}.`);
+  }
+}
+
+function readValue(r: Reader, cellName: string): { value: Value; crc: number; crcStart: number } {
+  const vlen = r.i32();
+  if (vlen < 1 || vlen > r.buf.length - r.pos) throw broken(`Invalid Column(${cellName}): value length broken.`);
+  const start = r.pos;
+  const t = r.u8();
+  let value: Value;
+  switch (t) {
+    case VT.INTEGER:
+      if (vlen !== 9) throw broken(`Invalid Column(${cellName}): value length broken.`);
+      value = { t: VT.INTEGER, v: r.i64() };
+      break;
+    case VT.DOUBLE:
+      if (vlen !== 9) throw broken(`Invalid Column(${cellName}): value length broken.`);
+      r.need(8);
+      value = { t: VT.DOUBLE, v: r.buf.readDoubleLE(r.pos) };
+      r.pos += 8;
+      break;
+    case VT.BOOLEAN: {
+      if (vlen !== 2) throw broken(`Invalid boolean real value, value length: ${vlen - 1}.`);
+      const b = r.u8();
+      value = { t: VT.BOOLEAN, v: b !== 0 };
+      break;
+    }
+    case VT.STRING:
+    case VT.BLOB: {
+      const len = r.i32();
+      if (len < 0 || len !== vlen - 5) throw broken(`Invalid Column(${cellName}): value length broken.`);
+      value = { t, v: r.bytes(len) } as Value;
+      break;
+    }
+    case VT.INF_MIN:
+    case VT.INF_MAX:
+    case VT.AUTO_INCREMENT:
+    case VT.NULL:
+      if (vlen !== 1) throw broken(`Invalid Column(${cellName}): value length broken.`);
+      value = { t } as Value;
+      break;
+    default:
+      throw broken(`Invalid column type: 0x${t.toString(16)} of column: ${cellName}.`);
+  }
+  return { value, crc: 0, crcStart: start };
+}
+
+function crcValue(crc: number, v: Value): number {
+  crc = crcByte(crc, v.t);
+  switch (v.t) {
+    case VT.INTEGER: {
+      const b = Buffer.allocUnsafe(8);
+      b.writeBigInt64LE(v.v);
+      return crcBytes(crc, b);
+    }
+    case VT.DOUBLE: {
+      const b = Buffer.allocUnsafe(8);
+      b.writeDoubleLE(v.v);
+      return crcBytes(crc, b);
+    }
+    case VT.BOOLEAN:
+      return crcByte(crc, v.v ? 1 : 0);
+    case VT.STRING:
+    case VT.BLOB:
+      return crcBytes(crcInt32(crc, v.v.length), v.v);
+    default:
+      return crc;
+  }
+}
+
+function cellCrc(c: Cell, nameBytes: Buffer): number {
+  let crc = crcBytes(0, nameBytes);
+  if (c.value) crc = crcValue(crc, c.value);
+  if (c.ts !== undefined) {
+    const b = Buffer.allocUnsafe(8);
+    b.writeBigInt64LE(BigInt(c.ts));
+    crc = crcBytes(crc, b);
+  }
+  if (c.op !== undefined) crc = crcByte(crc, c.op);
+  return crc;
+}
+
+function readCell(r: Reader, isPk: boolean): { cell: Cell; crc: number } {
+  r.expect(Tag.CELL, 'cell tag');
+  r.expect(Tag.CELL_NAME, 'cell name');
+  const nlen = r.i32();
+  if (nlen < 0) throw broken('Input encoded PK broken, name length is negative.');
+  const nameBytes = r.bytes(nlen);
+  const name = nameBytes.toString('utf8');
+  const cell: Cell = { name };
+  if (r.peek() === Tag.CELL_VALUE) {
+    r.pos++;
+    cell.value = readValue(r, name).value;
+  } else if (isPk) {
+    throw broken(`No value is given for primary key name:\`${name}\`.`);
+  }
+  if (r.peek() === Tag.CELL_TYPE) {
+    r.pos++;
+    cell.op = r.u8();
+  }
+  if (r.peek() === Tag.CELL_TIMESTAMP) {
+    r.pos++;
+    const ts = r.i64();
+    if (ts < 0n || ts >= 9223372036854775n) throw OtsError.param('Timestamp must be in range [0, INT64_MAX/1000).');
+    cell.ts = Number(ts);
+  }
+  if (r.peek() !== Tag.CELL_CHECKSUM) throw broken(`Invalid Column(${name}): missing checksum.`);
+  r.pos++;
+  const got = r.u8();
+  const want = cellCrc(cell, nameBytes);
+  if (got !== want) throw broken(`Cell data broken, checksum is mismatch, column: ${name}, expect: ${want}, actual: ${got}.`);
+  return { cell, crc: want };
+}
+
+function readRow(r: Reader): PBRow {
+  r.expect(Tag.PK, 'primary key tag');
+  const row: PBRow = { pk: [], cells: [], deleteMarker: false };
+  let rowCrc = 0;
+  while (r.peek() === Tag.CELL) {
+    const { cell, crc } = readCell(r, true);
+    row.pk.push(cell);
+    rowCrc = crcByte(rowCrc, crc);
+  }
+  if (r.peek() === Tag.ATTR) {
+    r.pos++;
+    while (r.peek() === Tag.CELL) {
+      const { cell, crc } = readCell(r, false);
+      row.cells.push(cell);
+      rowCrc = crcByte(rowCrc, crc);
+    }
+  }
+  if (r.peek() === Tag.DELETE_MARKER) {
+    r.pos++;
+    row.deleteMarker = true;
+  }
+  if (r.peek() === Tag.EXTENSION) {
+    // Java SDK stream/sequence extension: length-prefixed, skipped.
+    r.pos++;
+    const len = r.i32();
+    r.bytes(len);
+  }
+  if (r.peek() !== Tag.ROW_CHECKSUM) {
+    throw broken(r.pos >= r.buf.length ? 'Invalid row: missing checksum.' : 'Cell data broken, row is not end with checksum tag.');
+  }
+  r.pos++;
+  const got = r.u8();
+  rowCrc = crcByte(rowCrc, row.deleteMarker ? 1 : 0);
+  if (got !== rowCrc) throw broken(`Cell data broken, checksum is mismatch, row checksum expect: ${rowCrc}, actual: ${got}.`);
+  return row;
+}
+
+function readHeader(buf: Buffer): Reader {
+  const r = new Reader(buf);
+  if (buf.length < 4 || buf.readInt32LE(0) !== Tag.HEADER) throw broken('Input encoded PK broken, invalid PlainBuffer header.');
+  r.pos = 4;
+  return r;
+}
+
+/** Decodes the first row of a PlainBuffer; trailing bytes after its checksum (SDK padding) are ignored. */
+export function decodeRow(buf: Buffer): PBRow {
+  return readRow(readHeader(buf));
+}
+
+/** Decodes every row of a PlainBuffer block (GetRange responses, stored data). */
+export function decodeRows(buf: Buffer): PBRow[] {
+  if (buf.length === 0) return [];
+  const r = readHeader(buf);
+  const rows: PBRow[] = [];
+  while (r.pos < buf.length && r.peek() === Tag.PK) rows.push(readRow(r));
+  return rows;
+}
+
+/** Decodes an SQLVariant (type byte + payload, no header, no CRC): filter values, partition keys. */
+export function decodeVariant(buf: Buffer): Value {
+  const r = new Reader(buf);
+  const t = r.u8();
+  switch (t) {
+    case VT.INTEGER:
+      return { t: VT.INTEGER, v: r.i64() };
+    case VT.DOUBLE:
+      r.need(8);
+      return { t: VT.DOUBLE, v: buf.readDoubleLE(1) };
+    case VT.BOOLEAN:
+      return { t: VT.BOOLEAN, v: r.u8() !== 0 };
+    case VT.STRING:
+    case VT.BLOB: {
+      const len = r.i32();
+      if (len < 0) throw broken('Invalid column value: negative length.');
+      return { t, v: r.bytes(len) } as Value;
+    }
+    default:
+      throw broken(`Invalid column value type: 0x${t.toString(16)}.`);
+  }
+}
+
+// ---------------------------------------------------------------- encoding
+function valueSize(v: Value): number {
+  switch (v.t) {
+    case VT.INTEGER:
+    case VT.DOUBLE:
+      return 9;
+    case VT.BOOLEAN:
+      return 2;
+    case VT.STRING:
+    case VT.BLOB:
+      return 5 + v.v.length;
+    default:
+      return 1;
+  }
+}
+
+interface EncCell {
+  c: Cell;
+  name: Buffer;
+}
+
+function cellSize(e: EncCell): number {
+  let n = 1 + 1 + 4 + e.name.length + 2;
+  if (e.c.value) n += 1 + 4 + valueSize(e.c.value);
+  if (e.c.op !== undefined) n += 2;
+  if (e.c.ts !== undefined) n += 9;
+  return n;
+}
+
+class Writer {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+  u8(v: number): void {
+    this.buf[this.pos++] = v;
+  }
+  i32(v: number): void {
+    this.buf.writeInt32LE(v, this.pos);
+    this.pos += 4;
+  }
+  bytes(b: Buffer): void {
+    b.copy(this.buf, this.pos);
+    this.pos += b.length;
+  }
+}
+
+function writeValue(w: Writer, v: Value): void {
+  w.i32(valueSize(v));
+  w.u8(v.t);
+  switch (v.t) {
+    case VT.INTEGER:
+      w.buf.writeBigInt64LE(v.v, w.pos);
+      w.pos += 8;
+      break;
+    case VT.DOUBLE:
+      w.buf.writeDoubleLE(v.v, w.pos);
+      w.pos += 8;
+      break;
+    case VT.BOOLEAN:
+      w.u8(v.v ? 1 : 0);
+      break;
+    case VT.STRING:
+    case VT.BLOB:
+      w.i32(v.v.length);
+      w.bytes(v.v);
+      break;
+    default:
+      break;
+  }
+}
+
+function writeCell(w: Writer, e: EncCell): number {
+  const { c } = e;
+  w.u8(Tag.CELL);
+  w.u8(Tag.CELL_NAME);
+  w.i32(e.name.length);
+  w.bytes(e.name);
+  if (c.value) {
+    w.u8(Tag.CELL_VALUE);
+    writeValue(w, c.value);
+  }
+  if (c.op !== undefined) {
+    w.u8(Tag.CELL_TYPE);
+    w.u8(c.op);
+  }
+  if (c.ts !== undefined) {
+    w.u8(Tag.CELL_TIMESTAMP);
+    w.buf.writeBigInt64LE(BigInt(c.ts), w.pos);
+    w.pos += 8;
+  }
+  const crc = cellCrc(c, e.name);
+  w.u8(Tag.CELL_CHECKSUM);
+  w.u8(crc);
+  return crc;
+}
+
+function prepare(row: PBRow): { pk: EncCell[]; cells: EncCell[]; size: number } {
+  const pk = row.pk.map((c) => ({ c, name: Buffer.from(c.name, 'utf8') }));
+  const cells = row.cells.map((c) => ({ c, name: Buffer.from(c.name, 'utf8') }));
+  let size = 1 + 2; // PK tag, row checksum tag + byte
+  for (const e of pk) size += cellSize(e);
+  if (cells.length) {
+    size += 1;
+    for (const e of cells) size += cellSize(e);
+  }
+  if (row.deleteMarker) size += 1;
+  return { pk, cells, size };
+}
+
+function writeRow(w: Writer, p: ReturnType<typeof prepare>, deleteMarker: boolean): void {
+  let rowCrc = 0;
+  w.u8(Tag.PK);
+  for (const e of p.pk) rowCrc = crcByte(rowCrc, writeCell(w, e));
+  if (p.cells.length) {
+    w.u8(Tag.ATTR);
+    for (const e of p.cells) rowCrc = crcByte(rowCrc, writeCell(w, e));
+  }
+  if (deleteMarker) w.u8(Tag.DELETE_MARKER);
+  rowCrc = crcByte(rowCrc, deleteMarker ? 1 : 0);
+  w.u8(Tag.ROW_CHECKSUM);
+  w.u8(rowCrc);
+}
+
+/** Encodes rows as one PlainBuffer block: the header once, then the rows back to back. */
+export function encodeRows(rows: PBRow[]): Buffer {
+  if (rows.length === 0) return Buffer.alloc(0);
+  const prepared = rows.map(prepare);
+  let size = 4;
+  for (const p of prepared) size += p.size;
+  const w = new Writer(Buffer.allocUnsafe(size));
+  w.i32(Tag.HEADER);
+  for (let i = 0; i < rows.length; i++) writeRow(w, prepared[i], rows[i].deleteMarker);
+  return w.buf;
+}
+
+export function encodeRow(row: PBRow): Buffer {
+  return encodeRows([row]);
+}
+
+/** Bytes a value occupies for size limits and capacity units (spec §12: names and values, no timestamps). */
+export function valueDataSize(v: Value | undefined): number {
+  if (!v) return 0;
+  switch (v.t) {
+    case VT.INTEGER:
+    case VT.DOUBLE:
+      return 8;
+    case VT.BOOLEAN:
+      return 1;
+    case VT.STRING:
+    case VT.BLOB:
+      return v.v.length;
+    default:
+      return 0;
+  }
+}
+
+export function cellDataSize(c: Cell): number {
+  return Buffer.byteLength(c.name) + valueDataSize(c.value);
+}
