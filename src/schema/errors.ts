@@ -1,0 +1,48 @@
+/**
+ * Errors raised while an entity class is being defined (decorator time).
+ *
+ * A `SchemaError` is thrown synchronously when the class declaration is evaluated, so a broken entity fails at
+ * import time rather than on its first request. Branch on {@link SchemaError.rule}, never on the message.
+ */
+
+/** The rule an entity definition broke. Stable identifiers; messages may change. */
+export type SchemaRule =
+  | 'TABLE_NAME'
+  | 'COLUMN_NAME'
+  | 'INDEX_NAME'
+  | 'PK_COUNT'
+  | 'PK_TYPE'
+  | 'PK_ORDER'
+  | 'AUTO_INCREMENT'
+  | 'UNSUPPORTED_TYPE'
+  | 'AMBIGUOUS_NUMBER'
+  | 'TYPE_MISMATCH'
+  | 'INT64_MODE'
+  | 'DUPLICATE_NAME'
+  | 'DECORATOR_CONFLICT'
+  | 'VERSION'
+  | 'INDEX'
+  | 'TABLE_OPTIONS'
+  | 'NO_TABLE'
+  | 'SYMBOL_PROPERTY';
+
+/** Thrown when an entity class breaks a schema rule. Carries the class, the property (if any) and the rule. */
+export class SchemaError extends Error {
+  override readonly name = 'SchemaError';
+  /** A tsorm code (not an OTS code: nothing was sent). */
+  readonly code = 'TsormSchemaError';
+  /** Never retryable: the definition itself is wrong. */
+  readonly retryable = false;
+
+  constructor(
+    /** The rule that was broken. */
+    readonly rule: SchemaRule,
+    /** The entity class name. */
+    readonly entity: string,
+    /** The property concerned, when the error is about one property. */
+    readonly property: string | undefined,
+    detail: string,
+  ) {
+    super(`${entity}${property !== undefined ? `.${property}` : ''}: ${detail}`);
+  }
+}

@@ -1,0 +1,39 @@
+/** Entity schema: decorators, the validated `TableSchema`, and the entity helper types. */
+export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, getTableSchema, isEntityClass } from './decorators';
+export type { ColumnOptions, IndexOptions, PrimaryKeyOptions, VersionOptions } from './decorators';
+export { SchemaError } from './errors';
+export type { SchemaRule } from './errors';
+export { isValidName } from './names';
+export { STORAGE_OF } from './build';
+export type {
+  ColumnType,
+  DefinedColumnSchema,
+  EntityClass,
+  FieldKind,
+  FieldSchema,
+  IndexSchema,
+  Int64Mode,
+  PrimaryKeySchema,
+  ResolvedTableOptions,
+  StorageType,
+  TableOptions,
+  TableSchema,
+} from './types';
+export { PrimaryKeys, Generated } from './entity-types';
+export type {
+  AttributeKeys,
+  Attributes,
+  DeclaresKeys,
+  GeneratedNames,
+  IncrementDelta,
+  IncrementOf,
+  IncrementableNames,
+  InsertOf,
+  KeyOf,
+  KeyPrefix,
+  NonKeyNames,
+  PrimaryKeyNames,
+  RemovableNames,
+  UpdateChanges,
+  UpdateOf,
+} from './entity-types';
