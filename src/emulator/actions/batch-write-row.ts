@@ -1,0 +1,140 @@
+import { OtsError } from '../errors';
+import { WriteSet, type Engine, type Transaction } from '../engine/engine';
+import { cellDataSize, decodeRow, type PBRow } from '../protocol/plainbuffer';
+import { condition, consumed, encodeOptionalRow, own, returnSpec, tableName, type Action, type ActionContext } from './common';
+
+export const BATCH_WRITE_MAX_ROWS = 200;
+export const BATCH_WRITE_MAX_BYTES = 4 * 1024 * 1024;
+const OPS = { 1: 'putRow', 2: 'updateRow', 3: 'deleteRow' } as const;
+
+interface Item {
+  type: 1 | 2 | 3;
+  row: PBRow;
+  req: any;
+}
+
+function failure(e: OtsError): object {
+  return { isOk: false, error: { code: e.code, message: e.message }, consumed: consumed({ read: 0, write: 0 }) };
+}
+
+function rowFailure(e: unknown): object {
+  if (!(e instanceof OtsError)) throw e;
+  return failure(e);
+}
+
+/**
+ * Writes up to 200 rows / 4 MB across tables. Each row has its own condition and result; rows of the
+ * request share one store transaction and apply in request order, so repeated keys behave as sequential
+ * writes (spec §5.5). With `is_atomic`, a table's rows must share a partition key and succeed or fail together.
+ */
+export const batchWriteRow: Action = {
+  name: 'BatchWriteRow',
+  handle(req, ctx: ActionContext) {
+    const { engine } = ctx;
+    const tables: any[] = req.tables ?? [];
+    if (tables.length === 0) throw OtsError.param('No row is specified in BatchWriteRow.');
+    const seen = new Set<string>();
+    let total = 0;
+    let bytes = 0;
+    const plans = tables.map((t) => {
+      const name = tableName(t.tableName);
+      if (seen.has(name)) throw OtsError.param(`Duplicated table name: \`${name}\`.`);
+      seen.add(name);
+      const rows: any[] = t.rows ?? [];
+      if (rows.length === 0) throw OtsError.param(`No operation is specified for table: '${name}'.`);
+      total += rows.length;
+      const items: Item[] = rows.map((r) => {
+        if (r.type !== 1 && r.type !== 2 && r.type !== 3) throw OtsError.param('The modify type is invalid.');
+        if (!r.rowChange || r.rowChange.length === 0) throw OtsError.param('The row change is missing in request.');
+        const row = decodeRow(Buffer.from(r.rowChange));
+        for (const c of row.pk) bytes += cellDataSize(c);
+        for (const c of row.cells) bytes += cellDataSize(c);
+        return { type: r.type, row, req: r };
+      });
+      return { name, items };
+    });
+    if (total > BATCH_WRITE_MAX_ROWS) throw OtsError.param(`Rows count exceeds the upper limit: ${BATCH_WRITE_MAX_ROWS}.`);
+    if (bytes > BATCH_WRITE_MAX_BYTES) {
+      throw OtsError.param(`The total data size of BatchWriteRow request exceeds the limit, limit size: ${BATCH_WRITE_MAX_BYTES}, data size: ${bytes}.`);
+    }
+    checkRepeatedRows(engine, plans);
+    const txId = own<string>(req, 'transactionId');
+    const tx = txId ? engine.transaction(txId) : undefined;
+    const atomic = own<boolean>(req, 'isAtomic') ?? false;
+    const shared = tx ? tx.writes : new WriteSet(engine);
+    const out = plans.map(({ name, items }) => {
+      const table = engine.tables.get(name);
+      if (!table) return { tableName: name, rows: items.map(() => failure(OtsError.tableNotExist())) };
+      if (table.indexOf) return { tableName: name, rows: items.map(() => failure(OtsError.param("Can't write index table directly."))) };
+      if (tx && tx.table.name !== name) {
+        const e = new OtsError('OTSDataOutOfRange', `Data out of scope of transaction. Transaction table: ${tx.table.name}. Data table: ${name}.`, 400);
+        return { tableName: name, rows: items.map(() => failure(e)) };
+      }
+      if (atomic && !tx) return { tableName: name, rows: atomicRows(engine, ctx, table.name, items, shared) };
+      return { tableName: name, rows: items.map((it) => applyRow(engine, ctx, name, it, shared, tx)) };
+    });
+    if (!tx) engine.commit(shared);
+    return { tables: out };
+  },
+};
+
+function applyRow(engine: Engine, ctx: ActionContext, name: string, it: Item, ws: WriteSet, tx: Transaction | undefined): object {
+  try {
+    const fault = ctx.faults.rowFault();
+    if (fault) throw fault;
+    const table = engine.writableTable(name);
+    const r = engine[OPS[it.type]](ws, table, it.row, condition(it.req.condition), returnSpec(own(it.req, 'returnContent')), tx);
+    return { isOk: true, consumed: consumed(r.consumed), row: encodeOptionalRow(r.row) };
+  } catch (e) {
+    return rowFailure(e);
+  }
+}
+
+function atomicRows(engine: Engine, ctx: ActionContext, name: string, items: Item[], shared: WriteSet): object[] {
+  const table = engine.writableTable(name);
+  const first = items[0].row.pk[0]?.value;
+  const pk0 = (r: PBRow) => (r.pk[0] ? engine.partitionKey(table, r.pk) : undefined);
+  const key0 = first ? pk0(items[0].row) : undefined;
+  if (!key0 || items.some((it) => !pk0(it.row)?.equals(key0))) {
+    const e = OtsError.param('Rows of an atomic BatchWriteRow must have the same partition key.');
+    return items.map(() => failure(e));
+  }
+  const local = new WriteSet(engine);
+  // See the shared set's earlier writes (other tables of this request cannot touch this table's keys).
+  const results = items.map((it) => applyRow(engine, ctx, name, it, local, undefined) as { isOk: boolean; error?: object });
+  const failed = results.find((r) => !r.isOk);
+  if (failed) return results.map((r) => (r.isOk ? { ...failed } : r));
+  for (const [k, ch] of local.changes) shared.changes.set(k, ch);
+  for (const [id, v] of local.autoIncrements) shared.autoIncrements.set(id, v);
+  return results;
+}
+
+/** Repeated keys may not carry conditions, and an incremented row may appear once (spec §5.3, §5.5). */
+function checkRepeatedRows(engine: Engine, plans: Array<{ name: string; items: Item[] }>): void {
+  for (const { name, items } of plans) {
+    const table = engine.tables.get(name);
+    if (!table || items.length < 2) continue;
+    const byKey = new Map<string, Item[]>();
+    for (const it of items) {
+      if (it.row.pk.length !== table.pk.length || it.row.pk.some((c) => !c.value || c.value.t === 0x0b || c.value.t === 0x09 || c.value.t === 0x0a)) continue;
+      let key: string;
+      try {
+        key = engine.rowKey(table, it.row.pk).toString('latin1');
+      } catch {
+        continue;
+      }
+      const list = byKey.get(key) ?? [];
+      list.push(it);
+      byKey.set(key, list);
+    }
+    for (const list of byKey.values()) {
+      if (list.length < 2) continue;
+      for (const it of list) {
+        const c = it.req.condition;
+        if (c?.rowExistence) throw OtsError.param('Repeated rows do not support row exist expectation check in BatchModify.');
+        if (own(c, 'columnCondition')?.length) throw OtsError.param('Repeated rows do not support row condition check in BatchModify.');
+        if (it.row.cells.some((cell) => cell.op === 0x04)) throw OtsError.param('Repeated rows with increment operation are not supported in BatchModify.');
+      }
+    }
+  }
+}

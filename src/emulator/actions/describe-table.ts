@@ -1,0 +1,23 @@
+import { tableName, type Action } from './common';
+import { indexMetaProto, reservedProto, tableOptionsProto } from './table-meta';
+
+export const describeTable: Action = {
+  name: 'DescribeTable',
+  tableLevel: true,
+  handle(req, { engine }) {
+    const t = engine.table(tableName(req.tableName));
+    return {
+      tableMeta: {
+        tableName: t.name,
+        primaryKey: t.pk.map((p) => ({ name: p.name, type: p.type, ...(p.autoIncrement ? { option: 1 } : {}) })),
+        definedColumn: t.definedColumns.map((d) => ({ name: d.name, type: d.type })),
+      },
+      reservedThroughputDetails: reservedProto(t),
+      tableOptions: tableOptionsProto(t),
+      tableStatus: 1,
+      shardSplits: [],
+      indexMetas: t.indexes.map(indexMetaProto),
+      creationTime: t.createdAt * 1000,
+    };
+  },
+};

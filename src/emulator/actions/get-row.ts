@@ -1,0 +1,21 @@
+import { capacityUnits } from '../engine/row';
+import { encodeRow } from '../protocol/plainbuffer';
+import { consumed, own, pkField, readOptions, returnedSize, tableName, transactionOf, type Action } from './common';
+
+/** Reads one row; a missing row is a success with empty `row` bytes (spec §6.2). */
+export const getRow: Action = {
+  name: 'GetRow',
+  handle(req, { engine }) {
+    const name = tableName(req.tableName);
+    const table = engine.table(name);
+    const pk = pkField(req.primaryKey);
+    engine.checkPk(table, pk, 'read');
+    const opts = readOptions(req, 'No version condition is specified.');
+    const tx = transactionOf(engine, own(req, 'transactionId'), name);
+    const row = engine.project(table, engine.readRow(table, pk, tx), opts, Date.now());
+    return {
+      consumed: consumed({ read: capacityUnits(returnedSize(row)), write: 0 }),
+      row: row ? encodeRow(row) : Buffer.alloc(0),
+    };
+  },
+};

@@ -1,0 +1,32 @@
+/** TableMeta → the protobuf shapes DescribeTable / UpdateTable answer with. Shared by those two actions. */
+import type { TableMeta } from '../engine/catalog';
+
+export function tableOptionsProto(t: TableMeta): object {
+  return {
+    timeToLive: t.options.timeToLive,
+    maxVersions: t.options.maxVersions,
+    deviationCellVersionInSec: t.options.deviation,
+    allowUpdate: t.options.allowUpdate,
+    updateFullRow: t.options.updateFullRow,
+  };
+}
+
+export function reservedProto(t: TableMeta): object {
+  const out: Record<string, unknown> = {
+    capacityUnit: { read: t.reserved.read, write: t.reserved.write },
+    lastIncreaseTime: Math.floor(t.reserved.lastIncrease / 1000),
+  };
+  if (t.reserved.lastDecrease !== undefined) out.lastDecreaseTime = Math.floor(t.reserved.lastDecrease / 1000);
+  return out;
+}
+
+export function indexMetaProto(i: TableMeta['indexes'][number]): object {
+  return {
+    name: i.name,
+    primaryKey: i.primaryKey,
+    definedColumn: i.definedColumns,
+    indexUpdateMode: i.updateMode,
+    indexType: i.indexType,
+    indexSyncPhase: 2,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Order-preserving binary keys for the ordered store (spec §2.1–2.2): a table's rows sort by their primary
+ * key, column by column. Each PK column is encoded as a marker byte (0x01 INF_MIN, 0x02 a value, 0x03
+ * INF_MAX) followed, for values, by:
+ *   INTEGER  8 bytes big-endian with the sign bit flipped (signed order);
+ *   STRING / BINARY  the bytes with 0x00 escaped as 0x00 0xFF, closed by 0x00 0x00 (unsigned byte order,
+ *   a prefix sorting first).
+ * The marker makes INF_MIN/INF_MAX range bounds exact without knowing the following columns.
+ */
+import { VT, type Cell, type Value } from '../protocol/plainbuffer';
+
+const MARK_MIN = 0x01;
+const MARK_VALUE = 0x02;
+const MARK_MAX = 0x03;
+
+/** Key-space prefixes in the store. */
+export const enum Space {
+  META = 0x4d, // 'M' + table name → table meta (JSON)
+  ROW = 0x52, // 'R' + u32 table id + encoded PK → stored row (PlainBuffer)
+  AUTO = 0x41, // 'A' + u32 table id → last auto-increment value (int64)
+  COUNTER = 0x43, // 'C' → next table id
+}
+
+export function tablePrefix(tableId: number): Buffer {
+  const b = Buffer.allocUnsafe(5);
+  b[0] = Space.ROW;
+  b.writeUInt32BE(tableId, 1);
+  return b;
+}
+
+/** The first key after every key that starts with `prefix`. */
+export function prefixEnd(prefix: Buffer): Buffer {
+  const b = Buffer.from(prefix);
+  for (let i = b.length - 1; i >= 0; i--) {
+    if (b[i] !== 0xff) {
+      b[i]++;
+      return b.subarray(0, i + 1);
+    }
+  }
+  return Buffer.concat([prefix, Buffer.from([0xff])]);
+}
+
+function escapedLength(v: Buffer): number {
+  let n = v.length + 2;
+  for (let i = 0; i < v.length; i++) if (v[i] === 0) n++;
+  return n;
+}
+
+function valueLength(v: Value): number {
+  switch (v.t) {
+    case VT.INTEGER:
+      return 9;
+    case VT.STRING:
+    case VT.BLOB:
+      return 1 + escapedLength(v.v);
+    default:
+      return 1;
+  }
+}
+
+/** Encodes PK cells (already validated against the schema) after a table prefix. */
+export function encodeKey(prefix: Buffer, pk: Cell[]): Buffer {
+  let size = prefix.length;
+  for (const c of pk) size += valueLength(c.value!);
+  const out = Buffer.allocUnsafe(size);
+  prefix.copy(out, 0);
+  let p = prefix.length;
+  for (const c of pk) {
+    const v = c.value!;
+    switch (v.t) {
+      case VT.INF_MIN:
+        out[p++] = MARK_MIN;
+        break;
+      case VT.INF_MAX:
+        out[p++] = MARK_MAX;
+        break;
+      case VT.INTEGER:
+        out[p++] = MARK_VALUE;
+        out.writeBigUInt64BE(BigInt.asUintN(64, v.v) ^ 0x8000000000000000n, p);
+        p += 8;
+        break;
+      case VT.STRING:
+      case VT.BLOB: {
+        out[p++] = MARK_VALUE;
+        const b = v.v;
+        for (let i = 0; i < b.length; i++) {
+          out[p++] = b[i];
+          if (b[i] === 0) out[p++] = 0xff;
+        }
+        out[p++] = 0;
+        out[p++] = 0;
+        break;
+      }
+      default:
+        throw new Error(`unencodable primary-key value type ${v.t}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+/**
+ * The protocol's message definitions, loaded at run time from the official SDK's own `.proto` files (they are
+ * the protocol's definition; DESIGN.md). The Node SDK's copy lacks a few fields that newer SDKs send (Go and
+ * Java): they are added here so those clients' requests decode fully.
+ */
+import { dirname, join } from 'node:path';
+import * as protobuf from 'protobufjs';
+
+export type Message = protobuf.Type;
+
+function protoDir(): string {
+  return join(dirname(require.resolve('tablestore/package.json')), 'lib', 'protocol');
+}
+
+function load(): protobuf.Root {
+  const dir = protoDir();
+  const root = protobuf.loadSync([
+    join(dir, 'tablestore.proto'),
+    join(dir, 'tablestore_filter.proto'),
+    join(dir, 'tablestore_search.proto'),
+  ]);
+  const extra: Array<[string, string, number, string]> = [
+    ['main.proto.BatchWriteRowRequest', 'is_atomic', 3, 'bool'],
+    ['main.proto.CreateTableRequest', 'enable_local_txn', 8, 'bool'],
+    ['main.proto.TableOptions', 'update_full_row', 7, 'bool'],
+    ['main.proto.DescribeTableResponse', 'creation_time', 9, 'int64'],
+  ];
+  for (const [typeName, field, id, type] of extra) {
+    const t = root.lookupType(typeName);
+    if (!t.fields[protobuf.util.camelCase(field)] && !t.fieldsById[id]) t.add(new protobuf.Field(field, id, type, 'optional'));
+  }
+  root.resolveAll();
+  return root;
+}
+
+const root = load();
+const cache = new Map<string, protobuf.Type>();
+
+/** A message type by its short name, e.g. `PutRowRequest` (main.proto) or `Filter` (filter.proto). */
+export function messageType(name: string): protobuf.Type {
+  let t = cache.get(name);
+  if (!t) {
+    const full = name.includes('.') ? name : (['Filter', 'SingleColumnValueFilter', 'CompositeColumnValueFilter', 'ColumnPaginationFilter'].includes(name) ? `filter.proto.${name}` : `main.proto.${name}`);
+    t = root.lookupType(full);
+    cache.set(name, t);
+  }
+  return t;
+}
+
+export function hasMessage(name: string): boolean {
+  try {
+    messageType(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Search-index messages live in their own package. */
+export function searchType(name: string): protobuf.Type {
+  return messageType(`search.proto.${name}`);
+}
+
+export function encodeMessage(name: string, value: object): Buffer {
+  const t = messageType(name);
+  return Buffer.from(t.encode(value as never).finish());
+}
+
+/** int64 fields arrive as `long` objects or numbers; the emulator works with numbers (ms, seconds, CU). */
+export function toNumber(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'object' && v !== null && 'toNumber' in v) return (v as { toNumber(): number }).toNumber();
+  return Number(v);
+}

@@ -1,0 +1,177 @@
+/**
+ * The emulator's HTTP server: `POST /<Action>` with a protobuf body (spec §11). Each request is read (up to
+ * the service's 5 MB), authenticated, decoded, handed to its action, and answered with the protobuf response
+ * or the protobuf `Error`, with the headers the official SDKs verify. A malformed request gets the service's
+ * error and the server keeps serving.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ACTIONS, UNSUPPORTED_ACTIONS } from './actions';
+import type { Action } from './actions/common';
+import { Engine, type EngineOptions } from './engine/engine';
+import { OtsError } from './errors';
+import { Faults, type FaultOptions } from './faults';
+import { authenticate, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, responseHeaders, type AuthConfig } from './protocol/auth';
+import { encodeMessage, messageType } from './protocol/proto';
+import { LmdbStore } from './storage/lmdb';
+import { MemoryStore } from './storage/memory';
+import type { KVStore } from './storage/kv';
+
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export interface EmulatorOptions {
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Default 8800; 0 picks a free port. */
+  port?: number;
+  /** Instance name the requests must carry. Default `tsorm`. */
+  instance?: string;
+  /** On-disk data directory. Default `.tsorm/data`; ignored with `inMemory`. */
+  dataDir?: string;
+  inMemory?: boolean;
+  /** fsync every commit (survives an OS crash); default off (survives a process crash). */
+  sync?: boolean;
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  /** Further accepted key pairs (id → secret). */
+  keys?: Record<string, string>;
+  /** Accept any access key and signature. */
+  lenientAuth?: boolean;
+  faults?: string | FaultOptions;
+  engine?: Partial<EngineOptions>;
+  /** Called for unexpected internal errors (default: console.error). */
+  onInternalError?: (err: unknown) => void;
+}
+
+export interface RunningEmulator {
+  /** e.g. `http://127.0.0.1:8800` */
+  endpoint: string;
+  instance: string;
+  host: string;
+  port: number;
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** `in memory` or `data dir …` */
+  storage: string;
+  engine: Engine;
+  faults: Faults;
+  close(): Promise<void>;
+}
+
+function describeAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const instance = options.instance ?? 'tsorm';
+  const accessKeyId = options.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
+  const accessKeySecret = options.accessKeySecret ?? DEFAULT_ACCESS_KEY_SECRET;
+  const keys = new Map<string, string>([[accessKeyId, accessKeySecret], ...Object.entries(options.keys ?? {})]);
+  const auth: AuthConfig = { instance, keys, lenient: !!options.lenientAuth, maxSkewMs: 15 * 60 * 1000 };
+  const store: KVStore = options.inMemory ? new MemoryStore() : new LmdbStore(options.dataDir ?? '.tsorm/data', { sync: options.sync });
+  const engine = new Engine(store, options.engine);
+  const faults = new Faults(options.faults);
+  const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).catch((e) => {
+      onInternalError(e);
+      if (!res.headersSent) res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const path = (req.url ?? '/').split('?')[0];
+    const action = path.slice(path.lastIndexOf('/') + 1);
+    const keyId = String(req.headers['x-ots-accesskeyid'] ?? accessKeyId);
+    let signingSecret = keys.get(keyId) ?? accessKeySecret;
+    const send = (status: number, body: Buffer) => {
+      res.writeHead(status, responseHeaders(action, body, requestId, keyId, signingSecret));
+      res.end(body);
+    };
+    const fail = (e: OtsError) => send(e.status, encodeMessage('Error', { code: e.code, message: e.message }));
+
+    const body = await readBody(req);
+    try {
+      if (req.method !== 'POST') throw new OtsError('OTSMethodNotAllowed', 'OTSMethodNotAllowedOnly POST method for requests is supported.', 405);
+      if (body === undefined) throw new OtsError('OTSRequestBodyTooLarge', 'The size of POST data is too large.', 413);
+      signingSecret = authenticate(auth, action, req.headers, body);
+      const def = ACTIONS.get(action);
+      if (!def) throw UNSUPPORTED_ACTIONS.has(action) ? OtsError.unsupported(action) : OtsError.param(`Unsupported operation: \`${action}\`.`);
+      if (faults.enabled) {
+        const delay = faults.latencyMs();
+        if (delay) await new Promise((r) => setTimeout(r, delay));
+        const fault = faults.requestFault(!!def.tableLevel);
+        if (fault) throw fault;
+      }
+      send(200, run(def, body));
+    } catch (e) {
+      if (e instanceof OtsError) return fail(e);
+      onInternalError(e);
+      fail(OtsError.internal());
+    }
+  }
+
+  function run(def: Action, body: Buffer): Buffer {
+    let request: unknown;
+    try {
+      request = messageType(def.requestType ?? `${def.name}Request`).decode(body);
+    } catch {
+      throw OtsError.param('Parse PBMessage from RawString failed.');
+    }
+    const response = def.handle(request, { engine, faults });
+    return encodeMessage(def.responseType ?? `${def.name}Response`, response);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8800, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: `http://${describeAddress(host, port)}`,
+    instance,
+    host,
+    port,
+    accessKeyId,
+    accessKeySecret,
+    storage: store.description,
+    engine,
+    faults,
+    close() {
+      closed ??= closeServer(server).then(() => store.close());
+      return closed;
+    },
+  };
+}
+
+/** Reads the body; `undefined` when it exceeds the service's limit (the rest is drained, not kept). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      if (!tooLarge) chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 1000).unref();
+  });
+}

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { KVStore, KVWrite } from './kv';
+
+export interface LmdbOptions {
+  /** fsync every commit (survives an OS crash, slower). Default false: commits survive a process crash
+   *  (`kill -9`) because the pages are in the OS page cache when the write is acknowledged. */
+  sync?: boolean;
+}
+
+/** On-disk ordered store on LMDB (`lmdb` package): B+ tree, copy-on-write, crash-safe commits. */
+export class LmdbStore implements KVStore {
+  readonly kind = 'disk' as const;
+  readonly description: string;
+  private readonly root: RootDatabase;
+  private readonly db: Database<Buffer, Buffer>;
+
+  constructor(readonly path: string, opts: LmdbOptions = {}) {
+    mkdirSync(path, { recursive: true });
+    this.root = open({ path, noSync: !opts.sync, compression: false });
+    this.db = this.root.openDB<Buffer, Buffer>({ name: 'rows', keyEncoding: 'binary', encoding: 'binary' });
+    this.description = `data dir ${path}`;
+  }
+
+  get(key: Buffer): Buffer | undefined {
+    return this.db.getBinary(key) as Buffer | undefined;
+  }
+
+  write(ops: KVWrite[]): void {
+    this.db.transactionSync(() => {
+      for (const op of ops) {
+        if (op.value === undefined) this.db.removeSync(op.key);
+        else this.db.putSync(op.key, op.value);
+      }
+    });
+  }
+
+  scan(start: Buffer, end: Buffer, reverse: boolean, visit: (key: Buffer, value: Buffer) => boolean): void {
+    if (reverse ? Buffer.compare(start, end) <= 0 : Buffer.compare(start, end) >= 0) return;
+    for (const { key, value } of this.db.getRange({ start, end, reverse })) {
+      if (!visit(key as Buffer, value as Buffer)) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
