@@ -1,0 +1,244 @@
+/**
+ * One HTTP attempt through the SDK, and what its outcome means.
+ *
+ * How tsorm hooks into the SDK (5.6.x), and why:
+ * - The SDK's `Client.makeRequest` is `new TableStore.Request(config, op, params)` +
+ *   `client.addAllRequestListeners(request)` + `request.send(cb)`. tsorm does the same three steps itself so
+ *   that it can add two listeners to *that request only* (no prototype or global is touched):
+ *   - on `retry`, after the SDK's RETRY_CHECK: `error.retryable = false`, so the SDK's own retry loop (whose
+ *     rules never match its numeric codes for writes, and whose `maxRetries` is process-global) never runs.
+ *     tsorm's policy (`client.ts`, `retry.ts`) retries instead.
+ *   - on `sign`, after the SDK's SIGN: refuse to send an attempt that was aborted (deadline) before it left.
+ * - The SDK invokes the send callback with `this` = its `Response`, whose `httpResponse` holds the status,
+ *   headers and the whole body. Errors are decoded from there (`main.proto.Error`), not from the SDK's error,
+ *   which carries the status as `code` and the raw protobuf bytes as `message`.
+ * - Deadlines and attempt timeouts are tsorm timers that destroy the attempt's `http.ClientRequest`
+ *   (`request.httpRequest.stream`), which frees the socket.
+ */
+import { getSystemErrorName } from 'node:util';
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  ClientErrorCode,
+  createTableStoreError,
+  DeadlineExceededError,
+  NetworkError,
+  TableStoreError,
+  ValidationError,
+} from './errors';
+import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkResponse } from './sdk';
+
+export type AttemptOutcome =
+  | { ok: true; data: unknown; requestId: string | undefined; status: number | undefined }
+  | { ok: false; error: TableStoreError };
+
+export interface AttemptContext {
+  /** tsorm's action name (`sqlQuery`…), for errors. */
+  action: string;
+  /** The SDK's operation name (`SQLQuery`…). */
+  operation: string;
+  idempotent: boolean;
+  /** Absolute ms: the attempt is aborted at this time as an attempt timeout (a network failure). */
+  attemptDeadline: number | undefined;
+  /** Absolute ms: the attempt is aborted at this time as the call's deadline. */
+  callDeadline: number | undefined;
+  /** The previous attempt's error, kept as the `cause` of a deadline error. */
+  previousError: TableStoreError | undefined;
+  attempt: number;
+}
+
+/** System errors that happen before a connection exists: nothing can have reached the service. */
+const NOT_SENT_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptContext): Promise<AttemptOutcome> {
+  return new Promise<AttemptOutcome>((resolve) => {
+    let settled = false;
+    let aborted = false;
+    let timer: NodeJS.Timeout | undefined;
+
+    const finish = (outcome: AttemptOutcome) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve(outcome);
+    };
+
+    let request;
+    try {
+      request = new TableStoreSdk.Request(sdkClient.config, ctx.operation, params);
+      sdkClient.addAllRequestListeners(request);
+    } catch (err) {
+      finish({ ok: false, error: invalidRequest(ctx, err) });
+      return;
+    }
+    const req = request;
+
+    req.on('sign', () => {
+      if (aborted) throw new Error('tsorm: attempt aborted before it was sent');
+    });
+    req.on('retry', (resp) => {
+      if (resp.error) resp.error.retryable = false;
+    });
+
+    const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
+    if (end !== undefined) {
+      timer = setTimeout(
+        () => {
+          aborted = true;
+          const isCallDeadline = ctx.callDeadline !== undefined && end >= ctx.callDeadline;
+          finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
+          req.httpRequest.stream?.destroy();
+        },
+        Math.max(0, end - Date.now()),
+      );
+    }
+
+    req
+      .send(function (this: SdkResponse, err: SdkError | null, data: unknown) {
+        finish(outcomeOf(this, err, data, ctx));
+      })
+      .catch((err: unknown) => finish({ ok: false, error: invalidRequest(ctx, err) }));
+  });
+}
+
+function outcomeOf(resp: SdkResponse, err: SdkError | null, data: unknown, ctx: AttemptContext): AttemptOutcome {
+  const http = resp?.httpResponse;
+  const status = http?.statusCode;
+  const requestId = requestIdOf(http?.headers);
+  if (!err) return { ok: true, data, requestId, status };
+
+  if (err.code === 'NetworkingError') return { ok: false, error: networkError(ctx, err) };
+  if (status !== undefined && status >= 300) {
+    return { ok: false, error: serviceError(status, http.body, requestId, ctx) };
+  }
+  if (status !== undefined) {
+    // A 2xx the SDK's decoder refused (a missing required field, a bad PlainBuffer…).
+    return {
+      ok: false,
+      error: new TableStoreError({
+        code: ClientErrorCode.InvalidResponse,
+        message: `tsorm: could not decode the ${ctx.action} response: ${err.message}`,
+        status,
+        requestId,
+        action: ctx.action,
+        retryable: false,
+        cause: err,
+      }),
+    };
+  }
+  return { ok: false, error: invalidRequest(ctx, err) };
+}
+
+/** Decodes `main.proto.Error` from a non-2xx body into the right error class. */
+export function serviceError(
+  status: number,
+  body: Buffer | string | undefined,
+  requestId: string | undefined,
+  ctx: Pick<AttemptContext, 'action' | 'idempotent'>,
+): TableStoreError {
+  const decoded = decodeErrorBody(body);
+  if (decoded) {
+    return createTableStoreError({
+      code: decoded.code,
+      message: decoded.message || decoded.code,
+      status,
+      requestId,
+      action: ctx.action,
+      idempotent: ctx.idempotent,
+    });
+  }
+  // No OTS error: a proxy, a load balancer, a crash. Transient only if 5xx, and then only safe for reads.
+  return createTableStoreError({
+    code: ClientErrorCode.httpStatus(status),
+    message: `HTTP ${status} without a TableStore error body`,
+    status,
+    requestId,
+    action: ctx.action,
+    retryable: ctx.idempotent && status >= 500,
+  });
+}
+
+/** `main.proto.Error { required string code = 1; optional string message = 2; }`, or undefined. */
+export function decodeErrorBody(body: Buffer | string | undefined): { code: string; message: string } | undefined {
+  if (body === undefined || body.length === 0) return undefined;
+  try {
+    const buf = typeof body === 'string' ? Buffer.from(body, 'binary') : body;
+    const e = protos.main.proto.Error.decode(buf);
+    if (typeof e.code !== 'string' || e.code === '') return undefined;
+    return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
+  } catch {
+    return undefined;
+  }
+}
+
+export function requestIdOf(headers: IncomingHttpHeaders | undefined): string | undefined {
+  if (!headers) return undefined;
+  for (const name of ['x-ots-requestid', 'x-ots-request-id']) {
+    const v = headers[name];
+    const s = Array.isArray(v) ? v[0] : v;
+    if (s) return s;
+  }
+  return undefined;
+}
+
+function networkError(ctx: AttemptContext, err: SdkError): NetworkError {
+  const name = systemErrorName(err);
+  const requestSent = !(name !== undefined && NOT_SENT_ERRNOS.has(name));
+  return new NetworkError({
+    code: name ?? ClientErrorCode.Network,
+    message: `tsorm: ${ctx.action} failed in transport: ${err.message}`,
+    action: ctx.action,
+    retryable: !requestSent || ctx.idempotent,
+    requestSent,
+    cause: err,
+  });
+}
+
+function systemErrorName(err: SdkError): string | undefined {
+  // The SDK overwrites `code` with 'NetworkingError'; Node's errno survives.
+  if (typeof err.errno === 'number' && err.errno < 0) {
+    try {
+      return getSystemErrorName(err.errno);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function attemptTimeout(ctx: AttemptContext): NetworkError {
+  return new NetworkError({
+    code: ClientErrorCode.AttemptTimeout,
+    message: `tsorm: ${ctx.action} attempt ${ctx.attempt} got no complete response in time; it was aborted`,
+    action: ctx.action,
+    retryable: ctx.idempotent,
+    requestSent: true,
+  });
+}
+
+export function deadlineError(ctx: Pick<AttemptContext, 'action' | 'attempt' | 'previousError'>, sent = true): DeadlineExceededError {
+  return new DeadlineExceededError({
+    message: sent
+      ? `tsorm: ${ctx.action} did not complete before its deadline; the request was aborted (attempt ${ctx.attempt})`
+      : `tsorm: ${ctx.action} was not sent: its deadline had passed`,
+    action: ctx.action,
+    attempts: ctx.attempt,
+    cause: ctx.previousError,
+  });
+}
+
+function invalidRequest(ctx: AttemptContext, err: unknown): ValidationError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new ValidationError({
+    code: ClientErrorCode.InvalidRequest,
+    message: `tsorm: the tablestore SDK refused the ${ctx.action} request: ${message}`,
+    action: ctx.action,
+    retryable: false,
+    cause: err,
+  });
+}
+
+export function earliest(...times: Array<number | undefined>): number | undefined {
+  let min: number | undefined;
+  for (const t of times) if (t !== undefined && (min === undefined || t < min)) min = t;
+  return min;
+}
