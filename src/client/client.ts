@@ -1,0 +1,240 @@
+/**
+ * `connect()` and `TableStoreClient`: the only way the rest of tsorm talks to TableStore.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { READ_ACTIONS, sdkOperation, type ActionName, type ActionParams, type ActionResult } from './actions';
+import { resolveConfig, validateCredentials, type ConnectOptions, type Credentials } from './config';
+import { DeadlineExceededError, TableStoreError } from './errors';
+import { RetryPolicy, type RetryOptions } from './retry';
+import { assertSdkInternals, TableStoreSdk, type SdkClient, type SdkHttpOptions } from './sdk';
+import { deadlineError, earliest, sendOnce } from './transport';
+import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
+
+export interface CallOptions {
+  /** Absolute time (ms since epoch, or a Date) by which the call, retries included, must finish. */
+  deadline?: number | Date;
+  /** Relative form of `deadline`: ms from now. */
+  timeoutMs?: number;
+  /**
+   * Whether replaying this request is harmless, which allows retrying it after ambiguous failures
+   * (OTSTimeout, 5xx, network errors). Defaults to `true` for reads, `false` for writes. Set it for a write that
+   * is idempotent, e.g. a put with condition IGNORE and no auto-increment key.
+   */
+  idempotent?: boolean;
+  /** Retry options for this call only, or `false` to make exactly one attempt. */
+  retry?: Partial<RetryOptions> | false;
+}
+
+/** The call's data and the response's metadata. */
+export interface CallMeta {
+  requestId: string | undefined;
+  attempts: number;
+  readCU: number;
+  writeCU: number;
+}
+
+const CLOSED = 'ClientClosed';
+
+export class TableStoreClient {
+  readonly endpoint: string;
+  readonly instance: string;
+  readonly retryPolicy: RetryPolicy;
+  /** The keep-alive agent every request of this client goes through. */
+  readonly agent: http.Agent;
+
+  private readonly sdk: SdkClient;
+  private readonly ownsAgent: boolean;
+  private readonly meter = new UsageMeter();
+  private closed = false;
+
+  constructor(options: ConnectOptions = {}) {
+    assertSdkInternals();
+    const cfg = resolveConfig(options);
+    this.endpoint = cfg.endpoint;
+    this.instance = cfg.instance;
+    this.retryPolicy =
+      options.retry === false
+        ? RetryPolicy.none()
+        : options.retry instanceof RetryPolicy
+          ? options.retry
+          : new RetryPolicy(options.retry ?? {});
+
+    const secure = cfg.url.protocol === 'https:';
+    const agentOptions: http.AgentOptions = {
+      keepAlive: true,
+      maxSockets: cfg.maxSockets,
+      maxFreeSockets: cfg.maxSockets,
+      timeout: cfg.idleSocketTimeoutMs,
+      scheduling: 'lifo',
+    };
+    this.ownsAgent = options.agent === undefined;
+    this.agent = options.agent ?? (secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions));
+
+    this.sdk = new TableStoreSdk.Client({
+      endpoint: cfg.endpoint,
+      instancename: cfg.instance,
+      accessKeyId: cfg.credentials.accessKeyId,
+      accessKeySecret: cfg.credentials.accessKeySecret,
+      httpOptions: sdkHttpOptions(this.agent, secure),
+    });
+    this.applyCredentials(cfg.credentials);
+  }
+
+  /** The access key id requests are currently signed with. */
+  get accessKeyId(): string {
+    return this.sdk.config.accessKeyId ?? '';
+  }
+
+  /**
+   * Replaces the credentials (STS rotation). Requests signed from now on use them; attempts already sent are
+   * unaffected. FC passes fresh temporary credentials to every invocation: call this with them.
+   */
+  setCredentials(credentials: Credentials): void {
+    this.applyCredentials(validateCredentials(credentials));
+  }
+
+  /** What this client's calls consumed since it was created (or since `resetUsage()`). */
+  get usage(): Usage {
+    return this.meter.snapshot();
+  }
+
+  resetUsage(): void {
+    this.meter.reset();
+  }
+
+  /**
+   * Runs `fn` in a new {@link CallScope}: every call made inside it, by this or any other tsorm client,
+   * is counted in the returned `usage` (and in any enclosing scope). With `deadline`, every call inside must
+   * finish by then. If `fn` throws, the error propagates (use `CallScope` directly to read usage after a throw).
+   */
+  async scope<T>(fn: () => T | Promise<T>, options?: CallScopeOptions): Promise<{ result: T; usage: Usage }> {
+    const scope = new CallScope(options);
+    const result = await scope.run(fn);
+    return { result, usage: scope.usage };
+  }
+
+  /**
+   * Calls an SDK action with tsorm's retry policy, deadline, error decoding and capacity accounting.
+   * Rejects with a {@link TableStoreError} subclass.
+   */
+  async call<A extends ActionName>(action: A, params: ActionParams<A>, options?: CallOptions): Promise<ActionResult<A>> {
+    return (await this.callWithMeta(action, params, options)).data;
+  }
+
+  /** Like {@link call}, with the request id, attempts and consumed capacity of the call. */
+  async callWithMeta<A extends ActionName>(
+    action: A,
+    params: ActionParams<A>,
+    options: CallOptions = {},
+  ): Promise<{ data: ActionResult<A>; meta: CallMeta }> {
+    const start = Date.now();
+    const policy = options.retry === false ? RetryPolicy.none() : options.retry ? this.retryPolicy.with(options.retry) : this.retryPolicy;
+    const callDeadline = earliest(
+      start + policy.options.timeBudgetMs,
+      options.deadline === undefined ? undefined : toEpochMs(options.deadline),
+      options.timeoutMs === undefined ? undefined : start + options.timeoutMs,
+      CallScope.deadline(),
+    );
+    const idempotent = options.idempotent ?? READ_ACTIONS.has(action);
+    const operation = sdkOperation(action);
+    this.record({ calls: 1 });
+
+    let previousError: TableStoreError | undefined;
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) {
+        throw this.fail(new TableStoreError({ code: CLOSED, message: 'tsorm: the client was closed', action, attempts: attempt - 1 }));
+      }
+      if (callDeadline !== undefined && Date.now() >= callDeadline) {
+        throw this.fail(previousError ?? deadlineError({ action, attempt: 0, previousError }, false));
+      }
+      this.record({ requests: 1 });
+      const attemptTimeout = policy.options.attemptTimeoutMs;
+      const outcome = await sendOnce(this.sdk, params, {
+        action,
+        operation,
+        idempotent,
+        attemptDeadline: attemptTimeout > 0 ? Date.now() + attemptTimeout : undefined,
+        callDeadline,
+        previousError,
+        attempt,
+      });
+
+      if (outcome.ok) {
+        const cu = consumedCapacity(outcome.data);
+        this.record({ readCU: cu.read, writeCU: cu.write });
+        return {
+          data: outcome.data as ActionResult<A>,
+          meta: { requestId: outcome.requestId, attempts: attempt, readCU: cu.read, writeCU: cu.write },
+        };
+      }
+
+      const error = outcome.error;
+      error.attempts = attempt;
+      if (error instanceof DeadlineExceededError || !policy.shouldRetry(error, attempt)) throw this.fail(error);
+      const delay = policy.delayMs(attempt, error);
+      // Not enough time left for the wait and another attempt: report the real failure now.
+      if (callDeadline !== undefined && Date.now() + delay >= callDeadline) throw this.fail(error);
+      previousError = error;
+      if (delay > 0) await sleep(delay);
+    }
+  }
+
+  /**
+   * Destroys this client's sockets (unless the agent was supplied). Later calls fail with code `ClientClosed`.
+   * Idle keep-alive sockets do not keep the process alive, so calling this is optional.
+   */
+  close(): void {
+    this.closed = true;
+    if (this.ownsAgent) this.agent.destroy();
+  }
+
+  private applyCredentials(c: Credentials): void {
+    const cfg = this.sdk.config;
+    // The SDK reads both spellings at signing time (`secretAccessKey || accessKeySecret`,
+    // `stsToken || securityToken`): set both so neither can shadow the new value.
+    cfg.accessKeyId = c.accessKeyId;
+    cfg.secretAccessKey = c.accessKeySecret;
+    cfg.accessKeySecret = c.accessKeySecret;
+    cfg.stsToken = c.securityToken ?? null;
+    cfg.securityToken = c.securityToken ?? null;
+  }
+
+  private record(delta: Partial<Usage>): void {
+    this.meter.add(delta);
+    CallScope.record(delta);
+  }
+
+  private fail(error: TableStoreError): TableStoreError {
+    this.record({ failures: 1 });
+    return error;
+  }
+}
+
+/**
+ * The SDK's `httpOptions`. `lib/http/node.js` does, on every request,
+ * `http.globalAgent.maxSockets = httpOptions.maxSockets || 300` (on `https.globalAgent` for https) and then
+ * copies the own enumerable keys of `httpOptions` onto the `http.request` options. So:
+ * - `agent` (enumerable) reaches `http.request`: Node's global agent is never used;
+ * - `maxSockets` is a non-enumerable getter returning the global agent's current value, which turns the SDK's
+ *   write into a no-op (and is not copied onto the request options). Our own limit is on our agent.
+ * - no `timeout`: the SDK then calls `setTimeout(0)` on the request; tsorm's attempt timer does that job.
+ */
+function sdkHttpOptions(agent: http.Agent, secure: boolean): SdkHttpOptions {
+  const options: SdkHttpOptions = { agent };
+  Object.defineProperty(options, 'maxSockets', {
+    enumerable: false,
+    get: () => (secure ? https.globalAgent : http.globalAgent).maxSockets,
+  });
+  return options;
+}
+
+/**
+ * Creates a client. Settings absent from `options` are read from `TABLESTORE_ENDPOINT`, `TABLESTORE_INSTANCE`,
+ * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`; a
+ * `ConfigurationError` names whatever is still missing. Nothing is sent until the first call.
+ */
+export function connect(options?: ConnectOptions): TableStoreClient {
+  return new TableStoreClient(options);
+}

@@ -1,0 +1,59 @@
+/**
+ * client/: the one place that touches the `tablestore` SDK: configuration, keep-alive agent, retry policy,
+ * error decoding and capacity-unit accounting.
+ */
+export { connect, TableStoreClient, type CallMeta, type CallOptions } from './client';
+export { ENV, type ConnectOptions, type Credentials } from './config';
+export {
+  AccessDeniedError,
+  ClientErrorCode,
+  ConcurrentModificationError,
+  ConditionCheckFailedError,
+  ConfigurationError,
+  createTableStoreError,
+  DeadlineExceededError,
+  isRetryableCode,
+  isThrottlingCode,
+  NetworkError,
+  TableAlreadyExistsError,
+  TableNotFoundError,
+  TableStoreError,
+  ThrottledError,
+  ValidationError,
+  type ConcurrentModificationInit,
+  type TableStoreErrorInit,
+} from './errors';
+export { DEFAULT_RETRY_OPTIONS, RetryPolicy, type RetryOptions } from './retry';
+export { CallScope, consumedCapacity, type CallScopeOptions, type Usage } from './usage';
+export { decodeErrorBody } from './transport';
+export * from './actions';
+export {
+  BatchWriteType,
+  ColumnPaginationFilter,
+  ComparatorType,
+  CompositeCondition,
+  Condition,
+  DefinedColumnType,
+  Direction,
+  IndexType,
+  IndexUpdateMode,
+  INF_MAX,
+  INF_MIN,
+  Int64LE,
+  LogicalOperator,
+  PK_AUTO_INCR,
+  PrimaryKeyOption,
+  PrimaryKeyType,
+  ReturnType,
+  RowExistenceExpectation,
+  SDK_VERSION,
+  SingleColumnCondition,
+  UpdateType,
+  type CellValue,
+  type ColumnCondition,
+  type ColumnFilter,
+  type InfMax,
+  type InfMin,
+  type PkAutoIncrement,
+  type PrimaryKeyValue,
+} from './sdk';
