@@ -1,0 +1,197 @@
+/**
+ * Whole-row conversion: entity ⇄ the SDK's `primaryKey` / `attributeColumns` arrays and read rows.
+ *
+ * SDK shapes (tablestore 5.6.5):
+ * - write: `primaryKey: [{ pk1: v }, { pk2: v }]` in schema order; `attributeColumns: [{ col: v }]` or
+ *   `[{ col: v, timestamp: ms }]`;
+ * - read: `{ primaryKey: [{ name, value }], attributes: [{ columnName, columnValue, timestamp }] }`, several
+ *   entries per column when several versions are returned; a missing row is `{}` (or `primaryKey: null` in
+ *   BatchGetRow).
+ *
+ * Decoding a row written by other code:
+ * - **extra columns** (stored names the schema does not map) are ignored and kept nowhere, unless
+ *   `{ extraColumns: 'error' }` is passed (then `CodecError` UNKNOWN_PROPERTY);
+ * - **missing columns** leave the property absent (`undefined`); the entity is created with
+ *   `Object.create(Entity.prototype)`, so no constructor runs and no field initializer supplies a default;
+ * - **several versions** of one column: the newest (largest timestamp) wins;
+ * - **a stored type that differs** from the column's: see `value.ts` (lossless conversions only, otherwise
+ *   `CodecError` TYPE_MISMATCH naming table, column, expected and actual type);
+ * - cells are matched by **name**, whether they come in `primaryKey` or `attributes`, so rows read from a
+ *   secondary index (whose key holds attribute columns) decode too.
+ */
+import type { FieldSchema, TableSchema } from '../schema/types';
+import { CodecError } from './errors';
+import { sdk, fromSdkInt64, isSdkInt64, type SdkCellValue } from './sdk-values';
+import { decodeFieldValue, describe, encodeFieldValue } from './value';
+
+/** One primary-key column as the SDK writes it: `{ name: value }`. */
+export type SdkPrimaryKeyColumn = Record<string, SdkCellValue | object>;
+/** The SDK's write-side primary key: one single-entry object per key column, in schema order. */
+export type SdkPrimaryKey = SdkPrimaryKeyColumn[];
+/** One attribute cell as the SDK writes it. */
+export type SdkAttributeColumn = { [column: string]: SdkCellValue | number | undefined; timestamp?: number };
+
+/** A row as the SDK returns it. */
+export interface SdkRow {
+  primaryKey?: ReadonlyArray<{ name: string; value: unknown }> | null;
+  attributes?: ReadonlyArray<{ columnName: string; columnValue: unknown; timestamp?: unknown }> | null;
+}
+
+export interface EncodeKeyOptions {
+  /**
+   * When the auto-increment key's property is `undefined`/`null`, send the SDK's `PK_AUTO_INCR` placeholder
+   * (insert) instead of failing with MISSING_KEY. Default false (reads, deletes and updates of existing rows).
+   */
+  autoIncrement?: boolean;
+}
+
+export interface EncodeRowOptions extends EncodeKeyOptions {
+  /** Cell timestamp (version, ms since the epoch) for every attribute cell; server time when omitted. */
+  timestamp?: number;
+}
+
+export interface DecodeRowOptions {
+  /** What to do with stored columns the schema does not map: `'ignore'` (default) or `'error'`. */
+  extraColumns?: 'ignore' | 'error';
+}
+
+function tableContext(schema: TableSchema, column?: string) {
+  return { entity: schema.entityName, table: schema.tableName, column };
+}
+
+function propertyOf(source: unknown, property: string): unknown {
+  return source === null || typeof source !== 'object' ? undefined : (source as Record<string, unknown>)[property];
+}
+
+/**
+ * The SDK primary key of `key` (an entity or a plain object holding every primary-key property), in schema
+ * order. Throws `CodecError` MISSING_KEY for an absent key (see `options.autoIncrement`).
+ */
+export function encodeKey(schema: TableSchema, key: object, options: EncodeKeyOptions = {}): SdkPrimaryKey {
+  if (key === null || typeof key !== 'object') {
+    throw new CodecError('INVALID_VALUE', { ...tableContext(schema), actual: describe(key) }, 'a primary key must be an object');
+  }
+  return schema.primaryKeys.map((field) => {
+    const value = propertyOf(key, field.property);
+    if (value === undefined || value === null) {
+      if (field.autoIncrement && options.autoIncrement) return { [field.name]: sdk().PK_AUTO_INCR };
+      throw new CodecError(
+        'MISSING_KEY',
+        { entity: schema.entityName, table: schema.tableName, property: field.property, column: field.name, expected: field.type },
+        field.autoIncrement ? 'the auto-increment key is required here (it is only generated on insert)' : 'primary key value is missing',
+      );
+    }
+    return { [field.name]: encodeFieldValue(schema, field, value) };
+  });
+}
+
+/**
+ * Encodes a whole entity for PutRow / BatchWriteRow PUT: its primary key and every attribute column whose
+ * value is neither `undefined` nor `null` (absent columns are simply not written; PutRow replaces the row).
+ */
+export function encodeRow(
+  schema: TableSchema,
+  entity: object,
+  options: EncodeRowOptions = {},
+): { primaryKey: SdkPrimaryKey; attributeColumns: SdkAttributeColumn[] } {
+  const primaryKey = encodeKey(schema, entity, options);
+  const { timestamp } = options;
+  if (timestamp !== undefined && (!Number.isSafeInteger(timestamp) || timestamp < 0)) {
+    throw new CodecError('INVALID_VALUE', { ...tableContext(schema), actual: describe(timestamp) }, 'a cell timestamp must be a non-negative integer number of ms');
+  }
+  const attributeColumns: SdkAttributeColumn[] = [];
+  for (const field of schema.columns) {
+    const value = propertyOf(entity, field.property);
+    if (value === undefined || value === null) continue;
+    const cell: SdkAttributeColumn = { [field.name]: encodeFieldValue(schema, field, value) };
+    if (timestamp !== undefined) cell.timestamp = timestamp;
+    attributeColumns.push(cell);
+  }
+  return { primaryKey, attributeColumns };
+}
+
+/**
+ * The SDK cell value for `value` compared against, or written to, the column of `property` (conditions,
+ * filters, single-column writes). `value` must be non-null and of the property's representation.
+ */
+export function encodeValue(schema: TableSchema, property: string, value: unknown): SdkCellValue {
+  const field = schema.byProperty[property];
+  if (!field) {
+    throw new CodecError('UNKNOWN_PROPERTY', { ...tableContext(schema), property }, `'${property}' is not a mapped property of ${schema.entityName}`);
+  }
+  if (value === undefined || value === null) {
+    throw new CodecError('INVALID_VALUE', { ...tableContext(schema, field.name), property, actual: describe(value) }, 'a value is required');
+  }
+  return encodeFieldValue(schema, field, value);
+}
+
+/** True for the SDK's "no row" results: `{}`, `null`, or a row without primary key. */
+export function isEmptyRow(row: SdkRow | null | undefined): boolean {
+  return !row || !row.primaryKey || row.primaryKey.length === 0;
+}
+
+function timestampOf(value: unknown): bigint {
+  if (isSdkInt64(value)) return fromSdkInt64(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return BigInt(Math.trunc(value));
+  return -1n;
+}
+
+function unknownColumn(schema: TableSchema, name: string): never {
+  throw new CodecError('UNKNOWN_PROPERTY', tableContext(schema, name), `stored column '${name}' is not mapped by ${schema.entityName}`);
+}
+
+/**
+ * Decodes an SDK row into an entity instance (`Object.create(Entity.prototype)`; the constructor is not run).
+ * See the module documentation for extra, missing, multi-version and differently typed columns.
+ * Throws `CodecError` INVALID_ROW for an empty row (check with `isEmptyRow` first).
+ */
+export function decodeRow<T>(schema: TableSchema<T>, row: SdkRow, options: DecodeRowOptions = {}): T {
+  if (isEmptyRow(row)) {
+    throw new CodecError('INVALID_ROW', tableContext(schema), 'the row is empty (no primary key): check isEmptyRow() first');
+  }
+  const strict = options.extraColumns === 'error';
+  const entity = Object.create(schema.entity.prototype as object) as Record<string, unknown>;
+  for (const cell of row.primaryKey!) {
+    const field = schema.byName[cell.name];
+    if (!field) {
+      if (strict) unknownColumn(schema, cell.name);
+      continue;
+    }
+    entity[field.property] = decodeFieldValue(schema, field, cell.value);
+  }
+  if (row.attributes && row.attributes.length > 0) {
+    // Newest version of each mapped column.
+    const newest = new Map<string, { field: FieldSchema; value: unknown; ts: bigint }>();
+    for (const cell of row.attributes) {
+      const field = schema.byName[cell.columnName];
+      if (!field) {
+        if (strict) unknownColumn(schema, cell.columnName);
+        continue;
+      }
+      if (cell.columnValue === null || cell.columnValue === undefined) continue;
+      const ts = timestampOf(cell.timestamp);
+      const seen = newest.get(cell.columnName);
+      if (!seen || ts > seen.ts) newest.set(cell.columnName, { field, value: cell.columnValue, ts });
+    }
+    for (const { field, value } of newest.values()) {
+      entity[field.property] = decodeFieldValue(schema, field, value);
+    }
+  }
+  return entity as T;
+}
+
+/**
+ * Decodes an SDK primary key — read shape `[{ name, value }]` (e.g. the row returned for an auto-increment
+ * insert, `nextStartPrimaryKey`) — into `{ property: value }` for the key columns present.
+ */
+export function decodeKey(schema: TableSchema, primaryKey: ReadonlyArray<{ name: string; value: unknown }>): Record<string, unknown> {
+  const key: Record<string, unknown> = {};
+  for (const cell of primaryKey) {
+    const field = schema.byName[cell.name];
+    if (!field || field.kind !== 'primaryKey') {
+      throw new CodecError('UNKNOWN_PROPERTY', tableContext(schema, cell.name), `'${cell.name}' is not a primary key of ${schema.entityName}`);
+    }
+    key[field.property] = decodeFieldValue(schema, field, cell.value);
+  }
+  return key;
+}
