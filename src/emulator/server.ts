@@ -70,9 +70,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const accessKeySecret = options.accessKeySecret ?? DEFAULT_ACCESS_KEY_SECRET;
   const keys = new Map<string, string>([[accessKeyId, accessKeySecret], ...Object.entries(options.keys ?? {})]);
   const auth: AuthConfig = { instance, keys, lenient: !!options.lenientAuth, maxSkewMs: 15 * 60 * 1000 };
+  const faults = new Faults(options.faults); // validates the spec before anything is opened
   const store: KVStore = options.inMemory ? new MemoryStore() : new LmdbStore(options.dataDir ?? '.tsorm/data', { sync: options.sync });
   const engine = new Engine(store, options.engine);
-  const faults = new Faults(options.faults);
   const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -126,13 +126,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return encodeMessage(def.responseType ?? `${def.name}Response`, response);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8800, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8800, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    await store.close(); // e.g. EADDRINUSE: release the data dir before reporting
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;
   return {
