@@ -28,7 +28,12 @@ export function decodeSdkError(e: any): SdkError {
     let p = 0;
     while (p < body.length) {
       const tag = body[p++];
-      const len = body[p++];
+      let len = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = body[p++];
+        len |= (b & 0x7f) << shift;
+        if (!(b & 0x80)) break;
+      }
       const text = body.subarray(p, p + len).toString('utf8');
       p += len;
       if (tag === 0x0a) otsCode = text;
