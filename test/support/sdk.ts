@@ -20,8 +20,11 @@ export type Sdk = Record<string, (params?: any) => Promise<any>> & { raw: any };
 export function decodeSdkError(e: any): SdkError {
   const status = Number(e?.code);
   const raw = String(e?.message ?? '');
-  // The message is the protobuf Error bytes as text: 0x0a len code 0x12 len message, then " requestId:..."
-  const body = Buffer.from(raw.replace(/ requestId:.*$/s, ''), 'latin1');
+  // The message is the protobuf Error bytes as text: 0x0a len code 0x12 len message, then " requestId:...".
+  // The SDK made that text with `body.toString()` (UTF-8), so re-encoding as UTF-8 restores every byte except
+  // the first byte of a length varint >= 128, which became U+FFFD (EF BF BD): for such a field (the message,
+  // the last one) skip the rest of the varint and take everything to the end.
+  const body = Buffer.from(raw.replace(/ requestId:.*$/s, ''), 'utf8');
   let otsCode = '';
   let otsMessage = '';
   try {
@@ -29,10 +32,17 @@ export function decodeSdkError(e: any): SdkError {
     while (p < body.length) {
       const tag = body[p++];
       let len = 0;
-      for (let shift = 0; ; shift += 7) {
-        const b = body[p++];
-        len |= (b & 0x7f) << shift;
-        if (!(b & 0x80)) break;
+      if (body[p] === 0xef && body[p + 1] === 0xbf && body[p + 2] === 0xbd) {
+        p += 3;
+        while (body[p] & 0x80) p++;
+        p++;
+        len = body.length - p;
+      } else {
+        for (let shift = 0; ; shift += 7) {
+          const b = body[p++];
+          len |= (b & 0x7f) << shift;
+          if (!(b & 0x80)) break;
+        }
       }
       const text = body.subarray(p, p + len).toString('utf8');
       p += len;
