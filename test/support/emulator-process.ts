@@ -56,9 +56,13 @@ function collect(proc: ChildProcessWithoutNullStreams) {
 }
 
 /** Starts `tsorm emulator <args>` and resolves once it printed its ready line. */
-export async function startEmulatorProcess(args: string[], timeoutMs = 20_000): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(
+  args: string[],
+  opts: { timeoutMs?: number; nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<EmulatorProcess> {
   requireBuild();
-  const proc = spawn(process.execPath, [BIN, 'emulator', ...args], { cwd: ROOT });
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'emulator', ...args], { cwd: ROOT, env: { ...process.env, ...opts.env } });
   const out = collect(proc);
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => {
