@@ -37,12 +37,16 @@ export const getRange: Action = {
     let bytes = 0;
     let next: Cell[] | undefined;
     engine.scanRows(table, start, end, backward, tx, (_key, row) => {
-      if (out.length >= maxRows || scanned >= RANGE_MAX_ROWS || bytes >= RANGE_MAX_BYTES) {
+      // A page holds at most 4 MB of scanned row data (spec §1.17 "≤ 4 MB"): a row that would carry it past
+      // 4 MB starts the next page; only a single row larger than 4 MB (rows have no size limit) is returned
+      // alone, so that a scan always advances. [decided: the spec gives the bound, not the rounding]
+      const size = rowDataSize(row);
+      if (out.length >= maxRows || scanned >= RANGE_MAX_ROWS || (scanned > 0 && bytes + size > RANGE_MAX_BYTES)) {
         next = row.pk;
         return false;
       }
       scanned++;
-      bytes += rowDataSize(row);
+      bytes += size;
       const projected = engine.project(table, row, opts, now);
       if (projected) out.push(projected);
       return true;
