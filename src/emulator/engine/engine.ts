@@ -488,12 +488,17 @@ export class Engine {
     return false;
   }
 
-  private checkCondition(table: TableMeta, existing: RowData | undefined, cond: WriteCondition, now: number): void {
+  /**
+   * Row existence first, then the column condition (spec §4.2). A column condition on a missing row sees no
+   * attribute columns (passIfMissing decides) but does see the primary key given in the request: the row's
+   * key is known even before it exists [inferred; spec silent].
+   */
+  private checkCondition(table: TableMeta, existing: RowData | undefined, cond: WriteCondition, now: number, pk: Cell[]): void {
     const vis = visibleRow(existing, { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now });
     if (cond.rowExistence === RowExistence.EXPECT_EXIST && !vis) throw OtsError.conditionFailed();
     if (cond.rowExistence === RowExistence.EXPECT_NOT_EXIST && vis) throw OtsError.conditionFailed();
     if (cond.columnCondition) {
-      const subject = vis ?? { pk: existing?.pk ?? [], cols: new Map() };
+      const subject = vis ?? { pk, cols: new Map() };
       if (!evaluate(cond.columnCondition, subject)) throw OtsError.conditionFailed();
     }
   }
@@ -568,7 +573,7 @@ export class Engine {
       this.checkLocks(table, row.pk, txn);
       key = this.rowKey(table, row.pk);
       existing = ws.read(table, key);
-      this.checkCondition(table, existing, cond, now);
+      this.checkCondition(table, existing, cond, now, row.pk);
     }
     const ts = this.serverTimestamp(existing, now);
     const cols = new Map<string, Version[]>();
@@ -644,7 +649,7 @@ export class Engine {
       this.checkLocks(table, row.pk, txn);
       key = this.rowKey(table, row.pk);
       existing = ws.read(table, key);
-      this.checkCondition(table, existing, cond, now);
+      this.checkCondition(table, existing, cond, now, row.pk);
     }
     const vis = { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now };
     const live = visibleRow(existing, vis);
@@ -712,7 +717,7 @@ export class Engine {
     const now = Date.now();
     const key = this.rowKey(table, row.pk);
     const existing = ws.read(table, key);
-    this.checkCondition(table, existing, cond, now);
+    this.checkCondition(table, existing, cond, now, row.pk);
     if (existing) ws.set(table, key, null);
     let size = 0;
     for (const c of row.pk) size += cellDataSize(c);
