@@ -135,7 +135,8 @@ function resolveType(
           entity,
           property,
           `cannot infer a TableStore type from the declared type ${designName(field.designType)}` +
-            " (unions, object and array types need an explicit type, e.g. { type: 'json' } or { type: 'string' })",
+            " (unions, object and array types need an explicit type, e.g. { type: 'json' }, { type: 'string' } or" +
+            " { type: 'int64', mode: 'long' }; note that a type-only import of Long emits no runtime type)",
         );
     }
   }
