@@ -9,7 +9,6 @@
  * here (or from `client/index.ts`), never from `tablestore` itself.
  */
 import type * as http from 'node:http';
-import { createRequire } from 'node:module';
 
 // ---------------------------------------------------------------------------------------------------------
 // Values the SDK reads and writes
@@ -241,6 +240,8 @@ interface TableStoreModule {
   INF_MIN: InfMin;
   INF_MAX: InfMax;
   PK_AUTO_INCR: PkAutoIncrement;
+  /** A shared singleton: only used once, to find the SDK's `Int64LE` class. */
+  Long: { fromNumber(n: number): Int64LE };
 }
 
 /** A protobufjs static message type (from the SDK's `tablestore_compiled_proto.js`). */
@@ -264,20 +265,26 @@ export interface CompiledProtos {
   search: { proto: Record<string, ProtoMessageType<any>> };
 }
 
+// Static specifiers only, so that bundlers (FC deployments often bundle) can follow them.
 const sdk = require('tablestore') as TableStoreModule;
-const sdkRequire = createRequire(require.resolve('tablestore'));
 
 /** The SDK module itself, for `client/` internals only. */
 export const TableStoreSdk: TableStoreModule = sdk;
 
-/** The SDK's own compiled protobuf module (already loaded by the SDK, so this costs nothing). */
-export const protos: CompiledProtos = sdkRequire('./lib/protocol/tablestore_compiled_proto.js');
+/**
+ * The SDK's own compiled protobuf module: the same file the SDK's encoder and decoder loaded (the package has
+ * no `exports` map), so this costs nothing.
+ */
+export const protos: CompiledProtos = require('tablestore/lib/protocol/tablestore_compiled_proto.js');
 
 /** The SDK's version, read from its package.json. */
-export const SDK_VERSION: string = sdkRequire('./package.json').version;
+export const SDK_VERSION: string = require('tablestore/package.json').version;
 
-/** The `Int64LE` class the SDK's encoder recognises (its own copy of `int64-buffer`). */
-export const Int64LE: Int64LEConstructor = sdkRequire('int64-buffer').Int64LE;
+/**
+ * The `Int64LE` class the SDK's encoder recognises: taken from a value the SDK itself builds, so it is the
+ * SDK's own copy of `int64-buffer` whatever the install layout (`int64-buffer` is not a tsorm dependency).
+ */
+export const Int64LE: Int64LEConstructor = sdk.Long.fromNumber(0).constructor as unknown as Int64LEConstructor;
 
 // Constants, re-exported with their literal types.
 export const Condition: ConditionConstructor = sdk.Condition;

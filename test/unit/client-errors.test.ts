@@ -102,6 +102,13 @@ describe('service errors are decoded from the response body', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('keeps non-ASCII and long (multi-byte length) messages intact', async () => {
+    const message = `Invalid column name: '名字'. ${'x'.repeat(300)}`;
+    replyAlways(errorReply(400, 'OTSParameterInvalid', message));
+    const err = await failure(client.call('getRow', getRow));
+    expect(err.message).toBe(message);
+  });
+
   it('OTSAuthFailed → AccessDeniedError', async () => {
     replyAlways(errorReply(403, 'OTSAuthFailed', 'Signature mismatch.'));
     const err = await failure(client.call('listTable', {}));
