@@ -27,7 +27,9 @@ function load(): protobuf.Root {
   ];
   for (const [typeName, field, id, type] of extra) {
     const t = root.lookupType(typeName);
-    if (!t.fields[protobuf.util.camelCase(field)] && !t.fieldsById[id]) t.add(new protobuf.Field(field, id, type, 'optional'));
+    // Named in camelCase like the fields loadSync parsed (keepCase off), so requests read `isAtomic` etc.
+    const name = protobuf.util.camelCase(field);
+    if (!t.fields[name] && !t.fieldsById[id]) t.add(new protobuf.Field(name, id, type, 'optional'));
   }
   root.resolveAll();
   return root;
