@@ -74,6 +74,9 @@ export function readOptions(req: any, noVersionMessage: string): ReadOptions {
   const specific = toNumber(own(tr, 'specificTime'));
   const hasRange = start !== undefined || end !== undefined || specific !== undefined;
   if (!hasRange && maxVersions === undefined) throw OtsError.param(noVersionMessage);
+  // A specific time together with max_versions alone is accepted (the service lists "Specific tiemstamp and max
+  // versions cannot be given at the same time."): the Node SDK always sends max_versions (1 by default) beside
+  // the time range, so rejecting it would make the SDK's specific-time reads impossible [decision].
   if (specific !== undefined) {
     const range = start !== undefined || end !== undefined;
     if (range && maxVersions !== undefined) throw OtsError.param('Specific timestamp, time range and max versions cannot be given at the same time.');
@@ -84,6 +87,7 @@ export function readOptions(req: any, noVersionMessage: string): ReadOptions {
   }
   for (const t of [start, end, specific]) if (t !== undefined && t < 0) throw OtsError.param('Timestamp must be in range [0, INT64_MAX].');
   if (maxVersions !== undefined && maxVersions <= 0) throw OtsError.param(`Invalid max versions: ${maxVersions} . Reason: Max versions must be positive.`);
+  // An empty or inverted range is rejected rather than answered with nothing [inferred; message is the emulator's].
   if (start !== undefined && end !== undefined && start >= end) throw OtsError.param('The start time must be less than the end time.');
   return {
     columns,

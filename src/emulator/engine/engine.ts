@@ -136,6 +136,9 @@ export class Engine {
   readonly tables = new Map<string, TableMeta>();
   private nextTableId = 1;
   private readonly autoLast = new Map<number, bigint>();
+  /** Last server-assigned timestamp per row key (see serverTimestamp); entries behind the clock are pruned. */
+  private readonly lastStamps = new Map<string, number>();
+  private lastStampsPruned = 0;
   readonly transactions = new Map<string, Transaction>();
   private readonly locks = new Map<string, string>();
   readonly options: EngineOptions;
@@ -522,10 +525,23 @@ export class Engine {
     }
   }
 
-  private serverTimestamp(existing: RowData | undefined, now: number): number {
-    let max = -1;
-    if (existing) for (const list of existing.cols.values()) for (const v of list) if (v.ts > max) max = v.ts;
-    return max >= now ? max + 1 : now;
+  /**
+   * The timestamp for cells written without one: the server clock in ms, strictly increasing per row so
+   * rapid successive writes to one row make distinct versions (spec §5.2, §14.9) [inferred]. Only earlier
+   * server-assigned stamps count: an explicit (future) timestamp a client wrote does not push the clock, so
+   * a later server-stamped version may be older than it, as on the service.
+   */
+  private serverTimestamp(key: Buffer, now: number): number {
+    const k = key.toString('latin1');
+    const last = this.lastStamps.get(k);
+    const ts = last !== undefined && last >= now ? last + 1 : now;
+    if (this.lastStamps.size > 4096 && this.lastStampsPruned !== now) {
+      // Stamps behind the clock no longer matter: the clock alone is ahead of them.
+      for (const [rk, v] of this.lastStamps) if (v < now) this.lastStamps.delete(rk);
+      this.lastStampsPruned = now;
+    }
+    this.lastStamps.set(k, ts);
+    return ts;
   }
 
   /** Transaction / lock checks shared by every row write. */
@@ -575,7 +591,7 @@ export class Engine {
       existing = ws.read(table, key);
       this.checkCondition(table, existing, cond, now, row.pk);
     }
-    const ts = this.serverTimestamp(existing, now);
+    const ts = this.serverTimestamp(key, now);
     const cols = new Map<string, Version[]>();
     for (const c of row.cells) {
       let list = cols.get(c.name);
@@ -659,7 +675,7 @@ export class Engine {
       return { consumed, row: ret.type === ReturnType.PK ? { pk, cells: [], deleteMarker: false } : undefined };
     }
     const next: RowData = live ? { pk: live.pk, cols: new Map([...live.cols].map(([k, v]) => [k, v.slice()])) } : { pk, cols: new Map() };
-    const ts = this.serverTimestamp(existing, now);
+    const ts = this.serverTimestamp(key, now);
     const returned: Cell[] = [];
     for (const c of row.cells) {
       const list = next.cols.get(c.name) ?? [];
@@ -749,6 +765,9 @@ export class Engine {
       if (vv.length) cols.set(name, vv);
     }
     if (want && cols.size === 0 && !row.pk.some((c) => want.has(c.name))) return undefined;
+    // A row that has attribute columns but no version inside the requested time range is not returned, like a
+    // row holding none of columns_to_get [inferred; spec silent]. A PK-only row has nothing to select and exists.
+    if (tr && cols.size === 0 && row.cols.size > 0) return undefined;
     const projected: RowData = { pk: row.pk, cols };
     let names = [...cols.keys()].sort(compareNames);
     if (opts.filter) {
