@@ -27,8 +27,16 @@ export function signedHeaders(action: string, body: Buffer, opts: { instance?: s
   return h;
 }
 
-export function rawRequest(action: string, body: Buffer, headers?: Record<string, string>, method = 'POST'): Promise<RawResponse> {
-  const b = inject('backend');
+/** Where a raw request goes: the suite's backend unless a test runs its own emulator. */
+export interface RawTarget {
+  endpoint: string;
+  instance: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+export function rawRequest(action: string, body: Buffer, headers?: Record<string, string>, method = 'POST', target?: RawTarget): Promise<RawResponse> {
+  const b = target ?? inject('backend');
   const url = new URL(`/${action}`, b.endpoint);
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers: headers ?? signedHeaders(action, body) }, (res) => {
@@ -43,9 +51,10 @@ export function rawRequest(action: string, body: Buffer, headers?: Record<string
 }
 
 /** Sends a protobuf request built from a plain object and decodes the response (or the `Error`). */
-export async function call(action: string, message: object, responseType = `${action}Response`): Promise<{ status: number; body: any; error?: { code: string; message: string } }> {
+export async function call(action: string, message: object, responseType = `${action}Response`, target?: RawTarget): Promise<{ status: number; body: any; error?: { code: string; message: string } }> {
   const body = Buffer.from(messageType(`${action}Request`).encode(message as never).finish());
-  const res = await rawRequest(action, body);
+  const headers = target ? signedHeaders(action, body, { instance: target.instance, accessKeyId: target.accessKeyId, secret: target.accessKeySecret }) : undefined;
+  const res = await rawRequest(action, body, headers, 'POST', target);
   if (res.status >= 300) return { status: res.status, body: undefined, error: messageType('Error').decode(res.body) as any };
   return { status: res.status, body: messageType(responseType).decode(res.body) };
 }

@@ -551,7 +551,7 @@ export class Engine {
       if (txn.table.name !== table.name || !txn.partitionKey.equals(partition)) {
         throw new OtsError(
           'OTSDataOutOfRange',
-          `Data out of scope of transaction. Transaction PartKey:${describeKey(txn.partitionKey)}. Data PartKey:${describeKey(partition)}`,
+          `Data out of scope of transaction. Transaction PartKey:${describeKey(txn.table, txn.partitionKey)}. Data PartKey:${describeKey(table, partition)}`,
           400,
         );
       }
@@ -785,7 +785,7 @@ export class Engine {
     const key = this.rowKey(table, pk);
     if (txn) {
       if (txn.table.name !== table.name || !txn.partitionKey.equals(this.partitionKey(table, pk))) {
-        throw new OtsError('OTSDataOutOfRange', `Data out of scope of transaction. Transaction PartKey:${describeKey(txn.partitionKey)}. Data PartKey:${describeKey(this.partitionKey(table, pk))}`, 400);
+        throw new OtsError('OTSDataOutOfRange', `Data out of scope of transaction. Transaction PartKey:${describeKey(txn.table, txn.partitionKey)}. Data PartKey:${describeKey(table, this.partitionKey(table, pk))}`, 400);
       }
       return txn.writes.read(table, key);
     }
@@ -830,7 +830,7 @@ export class Engine {
     }
     const partitionKey = this.partitionKey(table, pk);
     const lockKey = lockKeyOf(table, partitionKey);
-    if (this.locks.has(lockKey)) throw OtsError.conflict(`Failed to lock txn key: ${describeKey(partitionKey)}`);
+    if (this.locks.has(lockKey)) throw OtsError.conflict(`Failed to lock txn key: ${describeKey(table, partitionKey)}`);
     const id = `${randomBytes(16).toString('hex').toUpperCase()}`;
     const tx: Transaction = { id, table, partitionKey, lockKey, writes: new WriteSet(this), expiresAt: Date.now() + this.options.transactionTimeoutMs };
     this.transactions.set(id, tx);
@@ -877,11 +877,24 @@ function lockKeyOf(table: TableMeta, partitionKey: Buffer): string {
   return `${table.id}:${partitionKey.toString('latin1')}`;
 }
 
-function describeKey(partitionKey: Buffer): string {
-  // Marker byte, then the value bytes (strings readable; integers shown as hex).
+/**
+ * A partition key as the service names it in transaction errors ("Transaction PartKey:key1", spec §9): the
+ * value itself — a string as text, an integer in decimal; a binary key in hex [decided: no source shows one].
+ * Decodes the order-preserving encoding of keys.ts (a marker byte, then the value).
+ */
+function describeKey(table: TableMeta, partitionKey: Buffer): string {
   const body = partitionKey.subarray(1);
-  const text = body.subarray(0, Math.max(0, body.length - 2)).toString('utf8');
-  return /^[\x20-\x7e]*$/.test(text) ? text : body.toString('hex');
+  if (table.pk[0].type === 1) return BigInt.asIntN(64, body.readBigUInt64BE(0) ^ 0x8000000000000000n).toString();
+  const bytes: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === 0) {
+      if (body[i + 1] !== 0xff) break; // 0x00 0x00 closes the value
+      i++;
+    }
+    bytes.push(body[i]);
+  }
+  const value = Buffer.from(bytes);
+  return table.pk[0].type === 2 ? value.toString('utf8') : value.toString('hex');
 }
 
 function checkReturn(ret: ReturnSpec, increments: Set<string> | undefined): void {
