@@ -479,14 +479,14 @@ export class Engine {
     const placeholder = pk.some((c) => c.value?.t === VT.AUTO_INCREMENT);
     if (placeholder) {
       if (cond.rowExistence !== RowExistence.IGNORE) {
-        throw OtsError.param(`Invalid expect:${EXISTENCE_NAMES[cond.rowExistence]} when modify row with pk auto increment.`);
+        throw OtsError.param(`Invalid expect:\`${EXISTENCE_NAMES[cond.rowExistence]}\` when modify row with pk auto increment.`);
       }
       if (cond.columnCondition) throw OtsError.param("Can't set condition when modify row with pk auto increment.");
       return true;
     }
     const bad = op === 'delete' ? cond.rowExistence === RowExistence.EXPECT_NOT_EXIST : cond.rowExistence !== RowExistence.EXPECT_EXIST;
     if (bad) {
-      throw OtsError.param(`Invalid expect: ${EXISTENCE_NAMES[cond.rowExistence]} when modify a specific row for table with pk auto increment.`);
+      throw OtsError.param(`Invalid expect: \`${EXISTENCE_NAMES[cond.rowExistence]}\` when modify a specific row for table with pk auto increment.`);
     }
     return false;
   }
