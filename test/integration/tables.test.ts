@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startEmulator } from '../../src/emulator';
-import { call } from '../support/raw';
+import { call, decodeError, rawRequest } from '../support/raw';
 import { columns, connectSdk, createTable, IGNORE, Long, otsError, TableStore, uniqueTable, type Sdk } from '../support/sdk';
 
 const sdk = connectSdk();
@@ -367,5 +367,34 @@ describe.skipIf(emulatorOnly)('table quota (emulator only, spec §1.1)', () => {
     await withIndexes('q_again', 1);
     for (const n of [...names, 'q_again']) await own.deleteTable({ tableName: n });
     expect((await own.listTable()).tableNames).toEqual([]);
+  });
+});
+
+describe('other actions', () => {
+  it('ListSearchIndex answers an empty list', async () => {
+    const t = uniqueTable('si');
+    await make(t, [{ name: 'pk', type: 'STRING' }]);
+    const res = await sdk.listSearchIndex({ tableName: t });
+    expect(res.indices).toEqual([]);
+  });
+
+  it.skipIf(emulatorOnly)('answers Search and SQLQuery with OTSUnsupportOperation (emulator)', async () => {
+    const t = uniqueTable('si');
+    await make(t, [{ name: 'pk', type: 'STRING' }]);
+    const e = await otsError(sdk.search({
+      tableName: t,
+      indexName: 'idx',
+      searchQuery: { offset: 0, limit: 10, query: { queryType: TableStore.QueryType.MATCH_ALL_QUERY } },
+      columnToGet: { returnType: TableStore.ColumnReturnType.RETURN_ALL },
+    }));
+    expectErr(e, 400, 'OTSUnsupportOperation', 'Operation not supported by the tsorm TableStore emulator: Search.');
+    const res = await call('SQLQuery', { query: `select * from ${t}` });
+    expect([res.status, res.error?.code, res.error?.message]).toEqual([400, 'OTSUnsupportOperation', 'Operation not supported by the tsorm TableStore emulator: SQLQuery.']);
+  });
+
+  it('answers an unknown action with 400', async () => {
+    const res = await rawRequest('NoSuchAction', Buffer.alloc(0));
+    expect(res.status).toBe(400);
+    expect(decodeError(res)).toMatchObject({ code: 'OTSParameterInvalid', message: 'Unsupported operation: `NoSuchAction`.' });
   });
 });
