@@ -1,0 +1,140 @@
+/**
+ * The batch engine: BatchWriteRow within the service's limits (200 rows and 4 MB a request), a bounded
+ * number of requests in flight, and per-row retries. Rows the service rejected with a code that guarantees
+ * nothing was applied (throttling, conflicts) are sent again with exponential backoff and jitter; every
+ * other failure is final for that row. Every input gets exactly one result: nothing is dropped silently.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BatchWriteRowItem } from '../client/actions';
+import type { TableStoreClient } from '../client/client';
+import { createTableStoreError, isRetryableCode, TableStoreError } from '../client/errors';
+import { isSdkInt64 } from '../codec/sdk-values';
+
+export interface BatchOptions {
+  /** Requests in flight at once. Default 4. */
+  concurrency?: number;
+  /** Rows per request, at most the service's 200. */
+  maxRows?: number;
+  /** Encoded bytes per request (estimated), below the service's 4 MB. */
+  maxBytes?: number;
+  /** Rounds of per-row retries, first send included. Default 10. */
+  maxAttempts?: number;
+  /** Backoff base and cap, ms. Defaults 25 and 2000. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Throw `BatchWriteError` when any row failed (default). With false, inspect the results. */
+  throwOnError?: boolean;
+}
+
+export const BATCH_WRITE_MAX_ROWS = 200;
+/** 4 MB minus room for the request's own framing (table name, protobuf tags, PlainBuffer headers). */
+export const BATCH_WRITE_MAX_BYTES = 4 * 1024 * 1024 - 64 * 1024;
+export const BATCH_GET_MAX_ROWS = 100;
+
+export interface WriteItem {
+  /** Position in the caller's input. */
+  index: number;
+  row: BatchWriteRowItem;
+  /** Estimated encoded size (names + values + per-cell overhead). */
+  size: number;
+}
+
+export type RowOutcome = { ok: true; primaryKey: Array<{ name: string; value: unknown }> | null } | { ok: false; error: Error };
+
+/** Rough PlainBuffer size of a request fragment (names, values and per-cell framing), to stay under 4 MB. */
+export function estimateSize(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'string') return Buffer.byteLength(v) + 5;
+  if (Buffer.isBuffer(v)) return v.length + 5;
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + estimateSize(x), 0);
+  if (typeof v === 'object' && !isSdkInt64(v)) {
+    return Object.entries(v as Record<string, unknown>).reduce((n, [k, x]) => n + Buffer.byteLength(k) + 16 + estimateSize(x), 0);
+  }
+  return 9;
+}
+
+function chunk(items: WriteItem[], maxRows: number, maxBytes: number): WriteItem[][] {
+  const out: WriteItem[][] = [];
+  let current: WriteItem[] = [];
+  let bytes = 0;
+  for (const it of items) {
+    if (current.length && (current.length >= maxRows || bytes + it.size > maxBytes)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(it);
+    bytes += it.size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+async function pool<T>(tasks: T[], concurrency: number, run: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
+    while (next < tasks.length) await run(tasks[next++]);
+  });
+  await Promise.all(workers);
+}
+
+function backoff(attempt: number, base: number, cap: number): number {
+  return Math.random() * Math.min(cap, base * 2 ** (attempt - 1));
+}
+
+/** Sends `items` to `table`; returns one outcome per item index. */
+export async function writeBatches(
+  client: TableStoreClient,
+  table: string,
+  items: WriteItem[],
+  options: BatchOptions = {},
+  transactionId?: string,
+): Promise<Map<number, RowOutcome>> {
+  const maxRows = Math.min(options.maxRows ?? BATCH_WRITE_MAX_ROWS, BATCH_WRITE_MAX_ROWS);
+  const maxBytes = Math.min(options.maxBytes ?? BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_BYTES);
+  const maxAttempts = options.maxAttempts ?? 10;
+  // Rows of a transaction must go in order, one request at a time.
+  const concurrency = transactionId ? 1 : Math.max(1, options.concurrency ?? 4);
+  const outcomes = new Map<number, RowOutcome>();
+  let pending = items;
+  for (let attempt = 1; pending.length; attempt++) {
+    const retry: Array<{ item: WriteItem; error: TableStoreError }> = [];
+    await pool(chunk(pending, maxRows, maxBytes), concurrency, async (rows) => {
+      let res;
+      try {
+        res = await client.call('batchWriteRow', { tables: [{ tableName: table, rows: rows.map((r) => r.row) }], ...(transactionId ? { transactionId } : {}) });
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        for (const item of rows) {
+          if (error instanceof TableStoreError && error.retryable) retry.push({ item, error });
+          else outcomes.set(item.index, { ok: false, error });
+        }
+        return;
+      }
+      res.tables.forEach((r, j) => {
+        const item = rows[j];
+        if (!item) return;
+        if (r.isOk) {
+          outcomes.set(item.index, { ok: true, primaryKey: r.primaryKey });
+          return;
+        }
+        const code = r.errorCode ?? 'OTSUnknownError';
+        const error = createTableStoreError({ code, message: r.errorMessage ?? code, status: 200, action: 'batchWriteRow', requestId: res.RequestId });
+        if (isRetryableCode(code, r.errorMessage ?? undefined, false)) retry.push({ item, error });
+        else outcomes.set(item.index, { ok: false, error });
+      });
+      // A response with fewer results than rows would lose rows: fail the missing ones loudly.
+      for (let j = res.tables.length; j < rows.length; j++) {
+        outcomes.set(rows[j].index, { ok: false, error: new Error('BatchWriteRow answered without a result for this row') });
+      }
+    });
+    if (!retry.length) break;
+    if (attempt >= maxAttempts) {
+      for (const { item, error } of retry) outcomes.set(item.index, { ok: false, error });
+      break;
+    }
+    await sleep(backoff(attempt, options.baseDelayMs ?? 25, options.maxDelayMs ?? 2000));
+    pending = retry.map((r) => r.item).sort((a, b) => a.index - b.index);
+  }
+  return outcomes;
+}
