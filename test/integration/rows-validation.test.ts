@@ -118,6 +118,26 @@ describe('attribute limits', () => {
     expect(Buffer.isBuffer((await get(sdk, t, pk)).attributes[0].columnValue)).toBe(true);
   });
 
+  it('rejects a PutRow / UpdateRow carrying more than 4 MB of data', async () => {
+    const pk = [{ pk1: 'huge' }, { pk2: Long(1) }];
+    // Key: "pk1" + "huge" + "pk2" + an 8-byte integer = 18 bytes; then two 2 MB values named a and b.
+    const attrs = [{ a: 'a'.repeat(MB2) }, { b: Buffer.alloc(MB2) }];
+    const size = 3 + 4 + 3 + 8 + 2 * (1 + MB2);
+    await paramInvalid(writes(t, pk, attrs)[0][1](), `The total data size of PutRow request exceeds the limit, limit size: 4194304, data size: ${size}.`);
+    await paramInvalid(writes(t, pk, attrs)[1][1](), `The total data size of UpdateRow request exceeds the limit, limit size: 4194304, data size: ${size}.`);
+  });
+
+  it('rejects a STRING value that is not UTF-8 (sent raw: the SDK always encodes UTF-8)', async () => {
+    const pk = [{ name: 'pk1', value: { t: 0x03, v: Buffer.from('utf8') } }, { name: 'pk2', value: { t: 0x00, v: 1n } }] as never;
+    const row = encodeRow({ pk, cells: [{ name: 's', value: { t: 0x03, v: Buffer.from([0xc3, 0x28]) } as never }], deleteMarker: false });
+    const put = await call('PutRow', { tableName: t, row, condition: { rowExistence: 0 } });
+    expect({ status: put.status, ...put.error }).toEqual({ status: 400, code: 'OTSParameterInvalid', message: 'Value of column `s` must be UTF8 encoding.' });
+  });
+
+  it('rejects an empty column name', async () => {
+    for (const [, op] of writes(t, [{ pk1: 'empty' }, { pk2: Long(1) }], [{ '': 'v' }])) await paramInvalid(op(), 'invalid name of column: empty name.');
+  });
+
   it('accepts 1024 attribute columns in one write and rejects 1025', async () => {
     const pk = [{ pk1: 'wide' }, { pk2: Long(1) }];
     const cols = (n: number) => Array.from({ length: n }, (_, i) => ({ [`c${String(i).padStart(4, '0')}`]: Long(i) }));
