@@ -172,6 +172,13 @@ describe('UpdateRow INCREMENT', () => {
     expect(columns(await get(sdk, t, key('afterbad')))).toEqual({ n: ['1'], s: ['x'] });
   });
 
+  it('rejects RT_AFTER_MODIFY on PutRow and DeleteRow (nothing to return after a put or a delete)', async () => {
+    const afterModify = { returnType: TableStore.ReturnType.AfterModify };
+    await paramInvalid(sdk.putRow({ tableName: t, condition: IGNORE(), primaryKey: key('rtam'), attributeColumns: [{ v: 'x' }], returnContent: afterModify }));
+    await paramInvalid(sdk.deleteRow({ tableName: t, condition: IGNORE(), primaryKey: key('rtam'), returnContent: afterModify }));
+    expect(missing(await read('rtam'))).toBe(true);
+  });
+
   it('rejects RT_PK with return column names', async () => {
     await paramInvalid(update('rtpkcols', [{ INCREMENT: [{ n: Long(1) }] }], { returnContent: { returnType: TableStore.ReturnType.Primarykey, returnColumns: ['n'] } }));
   });

@@ -9,7 +9,7 @@ import { connectSdk, createTable, IGNORE, Long, TableStore, uniqueTable } from '
 import { cells, cond, conditionFailed, get, missing, paramInvalid, sleep } from '../support/rows';
 
 const sdk = connectSdk();
-const emulatorOnly = !inject('backend').emulator;
+const notEmulator = !inject('backend').emulator;
 
 const key = (pk: string) => [{ pk }];
 const pkBytes = (pk: string): Buffer => TableStore.PlainBufferBuilder.serializePrimaryKey(key(pk));
@@ -90,7 +90,7 @@ describe('time ranges on reads', () => {
 
   // The Node SDK always sends maxVersions (1 by default) beside the time range: the emulator accepts a specific
   // timestamp together with max versions, so the SDK's specific-time reads work (decision; see common.ts).
-  it.skipIf(emulatorOnly)('a specific time selects exactly that version of each column', async () => {
+  it.skipIf(notEmulator)('a specific time selects exactly that version of each column', async () => {
     expect(cells(await get(sdk, t, key('r'), { timeRange: { specificTime: base + 2 } }))).toEqual([
       ['a', 'a2', String(base + 2)],
       ['b', 'b2', String(base + 2)],
@@ -227,7 +227,7 @@ describe('timestamp window', () => {
 
 describe('TTL', () => {
   // Timing-dependent, and the real service deletes expired data asynchronously: emulator only.
-  it.skipIf(emulatorOnly)('hides cells once they are older than the TTL; a row whose cells all expired is gone', async () => {
+  it.skipIf(notEmulator)('hides cells once they are older than the TTL; a row whose cells all expired is gone', async () => {
     const t = uniqueTable('ttl');
     await createTable(sdk, t, [{ name: 'pk', type: 'STRING' }], { tableOptions: { timeToLive: 86400, maxVersions: 2, maxTimeDeviation: 10 * 86400 } });
     // Written 1.5 s before it expires.

@@ -897,6 +897,11 @@ function describeKey(table: TableMeta, partitionKey: Buffer): string {
   return table.pk[0].type === 2 ? value.toString('utf8') : value.toString('hex');
 }
 
+/**
+ * Return-content rules (spec §4.4). Where the sources give no text (spec §14.8), the emulator decides: RT_PK
+ * with column names, RT_AFTER_MODIFY on PutRow/DeleteRow, and RT_AFTER_MODIFY naming a column that is not
+ * incremented by this request are all 400 OTSParameterInvalid, checked before anything is written.
+ */
 function checkReturn(ret: ReturnSpec, increments: Set<string> | undefined): void {
   if (ret.type === ReturnType.PK && ret.columns.length) throw OtsError.param('return_column_names cannot be given when return type is RT_PK.');
   if (ret.type === ReturnType.AFTER_MODIFY) {
