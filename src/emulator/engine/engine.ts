@@ -613,6 +613,7 @@ export class Engine {
   updateRow(ws: WriteSet, table: TableMeta, row: PBRow, cond: WriteCondition, ret: ReturnSpec, txn?: Transaction): WriteResult {
     if (row.deleteMarker) throw OtsError.param('Invalid request of put/update row: unexpected RowDeleteMarker in request.');
     if (!table.options.allowUpdate) {
+      // The service's text for this is not in the sources (spec §14.8): 400 OTSParameterInvalid with our own words.
       throw new OtsError('OTSParameterInvalid', `UpdateRow is not allowed on table '${table.name}': allow_update is false.`, 400);
     }
     this.checkPk(table, row.pk, 'write');
