@@ -124,6 +124,13 @@ describe('BatchGetRow', () => {
     expectErr(await otsError(sdk.batchGetRow({ tables: [] })), 400, 'OTSParameterInvalid', 'No row specified in the request of BatchGetRow.');
   });
 
+  it('refuses INF_MIN / INF_MAX in a key for the whole request (spec §6.2)', async () => {
+    const e = await otsError(sdk.batchGetRow({ tables: [{ tableName: a, primaryKey: [[{ id: 'x' }], [{ id: TableStore.INF_MIN }]] }] }));
+    expectErr(e, 400, 'OTSParameterInvalid', 'VT_INF_MIN is an invalid type for the primary key.');
+    const e2 = await otsError(sdk.batchGetRow({ tables: [{ tableName: b, primaryKey: [[{ g: Long(1) }, { u: TableStore.INF_MAX }]] }] }));
+    expectErr(e2, 400, 'OTSParameterInvalid', 'VT_INF_MAX is an invalid type for the primary key.');
+  });
+
   it('checks table names before anything else', async () => {
     expectErr(await otsError(sdk.batchGetRow({ tables: [{ tableName: '3t', primaryKey: [[{ id: 'x' }]] }] })), 400, 'OTSParameterInvalid', "Invalid table name: '3t'.");
   });
@@ -232,6 +239,20 @@ describe('BatchWriteRow', () => {
     expect([res.status, res.error?.code, res.error?.message]).toEqual([400, 'OTSParameterInvalid', 'No row is specified in BatchWriteRow.']);
     expectErr(await otsError(sdk.batchWriteRow({ tables: [{ tableName: '3t', rows: [put([{ id: 'a' }], [{ v: 'x' }])] }] })), 400, 'OTSParameterInvalid', "Invalid table name: '3t'.");
     expect(await get(t, [{ id: 'a' }])).toBeUndefined();
+  });
+
+  it('refuses invalid key values, attributes named like a PK column and oversized values for the whole request', async () => {
+    const t = await make([{ name: 'id', type: 'STRING' }]);
+    const rows = (bad: any) => [put([{ id: 'ok' }], [{ v: 'x' }]), bad];
+    expectErr(await otsError(sdk.batchWriteRow({ tables: [{ tableName: t, rows: rows(put([{ id: TableStore.INF_MAX }], [{ v: 'x' }])) }] })), 400, 'OTSParameterInvalid', 'VT_INF_MAX is an invalid type for the primary key.');
+    expectErr(await otsError(sdk.batchWriteRow({ tables: [{ tableName: t, rows: rows(del([{ id: TableStore.INF_MIN }])) }] })), 400, 'OTSParameterInvalid', 'VT_INF_MIN is an invalid type for the primary key.');
+    expectErr(await otsError(sdk.batchWriteRow({ tables: [{ tableName: t, rows: rows(put([{ id: 'b' }], [{ id: 'x' }])) }] })), 400, 'OTSParameterInvalid', 'Duplicated attribute column name with primary key column: `id`.');
+    const big = 'x'.repeat(2 * 1024 * 1024 + 1);
+    expectErr(
+      await otsError(sdk.batchWriteRow({ tables: [{ tableName: t, rows: rows(update([{ id: 'b' }], [{ big }])) }] })),
+      400, 'OTSParameterInvalid', "The length of attribute column: 'big' exceeds the MaxLength:2097152 with CurrentLength:2097153.",
+    );
+    expect(await get(t, [{ id: 'ok' }])).toBeUndefined();
   });
 
   describe('repeated primary keys (spec §5.5)', () => {

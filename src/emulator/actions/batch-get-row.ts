@@ -1,7 +1,7 @@
 import { OtsError } from '../errors';
 import { capacityUnits } from '../engine/row';
 import { encodeRow, type Cell } from '../protocol/plainbuffer';
-import { consumed, pkField, readOptions, returnedSize, tableName, type Action } from './common';
+import { checkBatchKey, consumed, pkField, readOptions, returnedSize, tableName, type Action } from './common';
 
 export const BATCH_GET_MAX_ROWS = 100;
 
@@ -27,6 +27,7 @@ export const batchGetRow: Action = {
       seen.add(name);
       total += (t.primaryKey ?? []).length;
       const keys: Cell[][] = (t.primaryKey ?? []).map((b: Uint8Array) => pkField(b));
+      for (const k of keys) checkBatchKey(k, true);
       const opts = readOptions(t, 'No version condition is specified while querying row.');
       const dup = new Set<string>();
       for (const k of keys) {

@@ -1,7 +1,7 @@
 import { OtsError } from '../errors';
-import { WriteSet, type Engine, type Transaction } from '../engine/engine';
-import { cellDataSize, decodeRow, type PBRow } from '../protocol/plainbuffer';
-import { condition, consumed, encodeOptionalRow, own, returnSpec, tableName, type Action, type ActionContext } from './common';
+import { MAX_CELL_BYTES, WriteSet, type Engine, type Transaction } from '../engine/engine';
+import { cellDataSize, decodeRow, VT, type PBRow } from '../protocol/plainbuffer';
+import { checkBatchKey, condition, consumed, encodeOptionalRow, own, returnSpec, tableName, type Action, type ActionContext } from './common';
 
 export const BATCH_WRITE_MAX_ROWS = 200;
 export const BATCH_WRITE_MAX_BYTES = 4 * 1024 * 1024;
@@ -57,6 +57,7 @@ export const batchWriteRow: Action = {
     if (bytes > BATCH_WRITE_MAX_BYTES) {
       throw OtsError.param(`The total data size of BatchWriteRow request exceeds the limit, limit size: ${BATCH_WRITE_MAX_BYTES}, data size: ${bytes}.`);
     }
+    checkWholeRequest(engine, plans);
     checkRepeatedRows(engine, plans);
     const txId = own<string>(req, 'transactionId');
     const tx = txId ? engine.transaction(txId) : undefined;
@@ -107,6 +108,26 @@ function atomicRows(engine: Engine, ctx: ActionContext, name: string, items: Ite
   for (const [k, ch] of local.changes) shared.changes.set(k, ch);
   for (const [id, v] of local.autoIncrements) shared.autoIncrements.set(id, v);
   return results;
+}
+
+/**
+ * What the service refuses for the whole request rather than per row (spec §5.5: invalid PK values, an
+ * attribute named like a PK column, a value over the size limit). The rest is checked row by row.
+ */
+function checkWholeRequest(engine: Engine, plans: Array<{ name: string; items: Item[] }>): void {
+  for (const { name, items } of plans) {
+    const table = engine.tables.get(name);
+    for (const it of items) {
+      checkBatchKey(it.row.pk, false);
+      for (const c of it.row.cells) {
+        if (table?.pk.some((p) => p.name === c.name)) throw OtsError.param(`Duplicated attribute column name with primary key column: \`${c.name}\`.`);
+        const v = c.value;
+        if (v && (v.t === VT.STRING || v.t === VT.BLOB) && v.v.length > MAX_CELL_BYTES) {
+          throw OtsError.param(`The length of attribute column: '${c.name}' exceeds the MaxLength:${MAX_CELL_BYTES} with CurrentLength:${v.v.length}.`);
+        }
+      }
+    }
+  }
 }
 
 /** Repeated keys may not carry conditions, and an incremented row may appear once (spec §5.3, §5.5). */

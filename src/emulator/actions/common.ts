@@ -3,7 +3,7 @@
  * options, and the consumed-capacity shape. Each action file validates its own request with these.
  */
 import { OtsError } from '../errors';
-import { cellDataSize, decodeRow, encodeRow, type Cell, type PBRow } from '../protocol/plainbuffer';
+import { cellDataSize, decodeRow, encodeRow, VT, VT_NAMES, type Cell, type PBRow } from '../protocol/plainbuffer';
 import { toNumber } from '../protocol/proto';
 import { checkTableName } from '../engine/catalog';
 import type { Engine, ReadOptions, ReturnSpec, Transaction, WriteCondition, Consumed } from '../engine/engine';
@@ -47,6 +47,22 @@ export function pkField(bytes: Uint8Array | undefined | null): Cell[] {
   if (row.cells.length) throw OtsError.param('Attribute column cannot be given while reading data.');
   if (row.deleteMarker) throw OtsError.param('Delete marker cannot be given.');
   return row.pk;
+}
+
+/**
+ * Key values no row may hold, checked for every row of a BatchGetRow / BatchWriteRow before any row runs: they
+ * fail the whole request with 400, as in the single-row APIs (spec §6.2: INF_MIN/INF_MAX "also for … Batch*";
+ * §5.5 "invalid names/PK" are whole-request errors). A key that is merely wrong for the schema (name, type,
+ * count) stays a per-row OTSInvalidPK (spec §5.5, §6.4).
+ */
+export function checkBatchKey(pk: Cell[], read: boolean): void {
+  for (const c of pk) {
+    const t = c.value?.t;
+    if (t === VT.INF_MIN || t === VT.INF_MAX || t === VT.DOUBLE || t === VT.BOOLEAN) {
+      throw OtsError.param(`${t === VT.DOUBLE ? 'DOUBLE' : t === VT.BOOLEAN ? 'BOOLEAN' : VT_NAMES[t]} is an invalid type for the primary key.`);
+    }
+    if (read && t === VT.AUTO_INCREMENT) throw OtsError.param("PKAutoIncr can't be used for read operations.");
+  }
 }
 
 export function condition(c: any): WriteCondition {
