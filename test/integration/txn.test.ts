@@ -171,6 +171,60 @@ describe('isolation and outcome', () => {
     expect(await scan(t, 'a')).toEqual(['1:b1', '2:b2']);
   });
 
+  it('pages a GetRange inside the transaction over committed and pending rows', async () => {
+    const t = await makeTxnTable();
+    for (const s of [1, 3, 5]) await sdk.putRow({ tableName: t, condition: IGNORE(), primaryKey: key('a', s), attributeColumns: [{ v: `c${s}` }] });
+    const id = await start(t, 'a');
+    for (const s of [2, 4]) await sdk.putRow({ tableName: t, condition: IGNORE(), primaryKey: key('a', s), attributeColumns: [{ v: `t${s}` }], transactionId: id });
+    await sdk.deleteRow({ tableName: t, condition: IGNORE(), primaryKey: key('a', 3), transactionId: id });
+    const seen: string[] = [];
+    let from: any[] = [{ p: 'a' }, { s: INF_MIN }];
+    for (let page = 0; page < 10; page++) {
+      const r = await sdk.getRange({
+        tableName: t, direction: TableStore.Direction.FORWARD, limit: 2, transactionId: id,
+        inclusiveStartPrimaryKey: from, exclusiveEndPrimaryKey: [{ p: 'a' }, { s: INF_MAX }],
+      });
+      seen.push(...r.rows.map((row: any) => columns(row).v[0]));
+      if (!r.nextStartPrimaryKey) break;
+      from = r.nextStartPrimaryKey.map((c: any) => ({ [c.name]: c.value }));
+    }
+    expect(seen).toEqual(['c1', 't2', 't4', 'c5']);
+    await sdk.abortTransaction({ transactionId: id });
+  });
+
+  it('updates secondary indexes on commit, not before, and not on abort', async () => {
+    const t = uniqueTable('txn');
+    const res = await call('CreateTable', {
+      tableMeta: { tableName: t, primaryKey: [{ name: 'p', type: 2 }, { name: 's', type: 1 }], definedColumn: [{ name: 'v', type: 4 }] },
+      reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+      tableOptions: { timeToLive: -1, maxVersions: 1 },
+      indexMetas: [{ name: `${t}_v`, primaryKey: ['v'], definedColumn: [], indexUpdateMode: 0, indexType: 0 }],
+      enableLocalTxn: true,
+    });
+    expect(res.status).toBe(200);
+    created.push(t);
+    const indexKeys = async () => {
+      const r = await sdk.getRange({
+        tableName: `${t}_v`,
+        direction: TableStore.Direction.FORWARD,
+        inclusiveStartPrimaryKey: [{ v: INF_MIN }, { p: INF_MIN }, { s: INF_MIN }],
+        exclusiveEndPrimaryKey: [{ v: INF_MAX }, { p: INF_MAX }, { s: INF_MAX }],
+      });
+      return r.rows.map((row: any) => row.primaryKey.map((c: any) => String(c.value)).join('|'));
+    };
+    const aborted = await start(t, 'a');
+    await sdk.putRow({ tableName: t, condition: IGNORE(), primaryKey: key('a', 1), attributeColumns: [{ v: 'gone' }], transactionId: aborted });
+    await sdk.abortTransaction({ transactionId: aborted });
+    const id = await start(t, 'a');
+    await sdk.putRow({ tableName: t, condition: IGNORE(), primaryKey: key('a', 2), attributeColumns: [{ v: 'kept' }], transactionId: id });
+    expect(await indexKeys()).toEqual([]);
+    await sdk.commitTransaction({ transactionId: id });
+    const deadline = Date.now() + (emulator ? 0 : 10_000);
+    let keys = await indexKeys();
+    while (keys.length === 0 && Date.now() < deadline) keys = await indexKeys();
+    expect(keys).toEqual(['kept|a|2']);
+  });
+
   it('treats a commit without writes as an abort and releases the lock', async () => {
     const t = await makeTxnTable();
     const id = await start(t, 'a');
