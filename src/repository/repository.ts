@@ -14,7 +14,7 @@ import { decodeFieldValue, int64FromProperty, int64ToProperty } from '../codec/v
 import { conditionColumns, toSdkCondition, toSdkRowCondition, type RowExpectation } from '../query/compile';
 import { Condition, conditionBuilder, resolveWhere, type ConditionNode, type Where } from '../query/condition';
 import { keyRange, prefixRange, type Direction, type SdkKeyRange } from '../query/range';
-import type { AttributeKeys, IncrementableNames, InsertOf, KeyOf, KeyPrefix, UpdateChanges } from '../schema/entity-types';
+import type { AttributeKeys, Attributes, IncrementableNames, InsertOf, KeyOf, KeyPrefix, UpdateChanges } from '../schema/entity-types';
 import type { FieldSchema, IndexSchema, PrimaryKeySchema, TableSchema } from '../schema/types';
 import { BATCH_GET_MAX_ROWS, estimateSize, writeBatches, type BatchOptions, type WriteItem } from './batch';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -559,6 +559,9 @@ export class Repository<T extends object> {
   }
 }
 
+/** A prefix of an index key (any index columns, in index order), or a range of such prefixes. */
+export type IndexQuery<T> = Partial<Attributes<T>> | { start?: Partial<Attributes<T>>; end?: Partial<Attributes<T>> };
+
 /** Reads through one secondary index of an entity. */
 export class IndexReader<T extends object> {
   constructor(
@@ -567,12 +570,13 @@ export class IndexReader<T extends object> {
     readonly schema: TableSchema<T>,
   ) {}
 
-  find(query: KeyPrefix<T> | KeyRangeQuery<T> = {}, options: FindOptions<T> = {}): AsyncIterableIterator<T> {
-    return this.repo.scanIndex(this.schema, query, options);
+  /** Rows whose index key starts with `prefix` (index columns first, then the data table's keys). */
+  find(query: IndexQuery<T> = {}, options: FindOptions<T> = {}): AsyncIterableIterator<T> {
+    return this.repo.scanIndex(this.schema, query as KeyPrefix<T>, options);
   }
 
-  page(query: KeyPrefix<T> | KeyRangeQuery<T> = {}, options: PageOptions<T> = {}): Promise<Page<T>> {
-    return this.repo.pageIndex(this.schema, query, options);
+  page(query: IndexQuery<T> = {}, options: PageOptions<T> = {}): Promise<Page<T>> {
+    return this.repo.pageIndex(this.schema, query as KeyPrefix<T>, options);
   }
 }
 
