@@ -305,6 +305,22 @@ describe('UpdateTable', () => {
     expect([res.status, res.error?.code]).toEqual([400, 'OTSParameterInvalid']);
   });
 
+  it('sets update_full_row only at creation (raw: not in the Node SDK\'s proto)', async () => {
+    const t = uniqueTable('ufr');
+    const res = await call('CreateTable', {
+      tableMeta: { tableName: t, primaryKey: [{ name: 'pk', type: 2 }] },
+      reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+      tableOptions: { timeToLive: -1, maxVersions: 1, updateFullRow: true },
+    });
+    expect(res.status).toBe(200);
+    created.push(t);
+    const d = await call('DescribeTable', { tableName: t });
+    expect(d.body.tableOptions.updateFullRow).toBe(true);
+    const u = await call('UpdateTable', { tableName: t, tableOptions: { updateFullRow: false } });
+    expect([u.status, u.error?.code]).toEqual([400, 'OTSParameterInvalid']);
+    expect(u.error?.message).toContain('contain updateFullRow');
+  });
+
   it('answers 404 for a missing table', async () => {
     expectErr(await otsError(sdk.updateTable({ tableName: uniqueTable('missing'), tableOptions: { maxVersions: 2 } })), 404, 'OTSObjectNotExist', 'Requested table does not exist.');
   });
