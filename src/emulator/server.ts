@@ -5,15 +5,16 @@
  * error and the server keeps serving.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ACTIONS, UNSUPPORTED_ACTIONS } from './actions';
 import type { Action } from './actions/common';
 import { Engine, type EngineOptions } from './engine/engine';
 import { OtsError } from './errors';
 import { Faults, type FaultOptions } from './faults';
 import { authenticate, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, responseHeaders, type AuthConfig } from './protocol/auth';
-import { encodeMessage, messageType } from './protocol/proto';
+import { decodeMessage, encodeMessage } from './protocol/proto';
 import { LmdbStore } from './storage/lmdb';
 import { MemoryStore } from './storage/memory';
 import type { KVStore } from './storage/kv';
@@ -82,6 +83,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   });
 
+  // Requests Node's HTTP parser refuses (garbage, oversized headers, a bad Content-Length, a request that
+  // takes too long) never reach `handle`: answer them as OTS errors too, then close the connection.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'OTSParameterInvalid', 'The request headers are too large.']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'OTSRequestTimeout', 'Request timeout.']
+      : [400, 'OTSParameterInvalid', 'Malformed HTTP request.'];
+    const body = encodeMessage('Error', { code, message });
+    const headers = { ...responseHeaders('', body, randomUUID(), accessKeyId, accessKeySecret), connection: 'close' };
+    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const path = (req.url ?? '/').split('?')[0];
@@ -94,7 +112,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     };
     const fail = (e: OtsError) => send(e.status, encodeMessage('Error', { code: e.code, message: e.message }));
 
-    const body = await readBody(req);
+    let body: Buffer | undefined;
+    try {
+      body = await readBody(req);
+    } catch {
+      res.destroy(); // the client went away mid-request: nobody to answer, nothing went wrong here
+      return;
+    }
     try {
       if (req.method !== 'POST') throw new OtsError('OTSMethodNotAllowed', 'OTSMethodNotAllowedOnly POST method for requests is supported.', 405);
       if (body === undefined) throw new OtsError('OTSRequestBodyTooLarge', 'The size of POST data is too large.', 413);
@@ -118,7 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   function run(def: Action, body: Buffer): Buffer {
     let request: unknown;
     try {
-      request = messageType(def.requestType ?? `${def.name}Request`).decode(body);
+      request = decodeMessage(def.requestType ?? `${def.name}Request`, body);
     } catch {
       throw OtsError.param('Parse PBMessage from RawString failed.');
     }

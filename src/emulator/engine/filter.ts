@@ -7,7 +7,7 @@
  */
 import { OtsError } from '../errors';
 import { VT, decodeVariant, type Value } from '../protocol/plainbuffer';
-import { messageType } from '../protocol/proto';
+import { decodeMessage, messageType } from '../protocol/proto';
 import type { RowData, Version } from './row';
 
 export type FilterNode =
@@ -31,7 +31,7 @@ function decodeTree(buf: Buffer, count: { n: number }): FilterNode {
   try {
     switch (f.type) {
       case 1: {
-        const s = messageType('SingleColumnValueFilter').decode(body) as any;
+        const s = decodeMessage('SingleColumnValueFilter', body); // strict: column_name must not overrun
         if (!s.columnName) throw OtsError.param('invalid name of column: empty name.');
         if (s.comparator < 1 || s.comparator > 6) throw OtsError.param(`Invalid comparator type: ${s.comparator}.`);
         return {

@@ -63,6 +63,28 @@ export function searchType(name: string): protobuf.Type {
   return messageType(`search.proto.${name}`);
 }
 
+/**
+ * protobufjs's Buffer reader silently truncates a string field whose length runs past the end of the input
+ * (it clamps with Math.min), where the service refuses the message. This reader checks the bounds, as the
+ * bytes reader already does. Nested messages are decoded with the same reader instance.
+ */
+class StrictReader extends protobuf.BufferReader {
+  override string(): string {
+    const len = this.uint32();
+    const end = this.pos + len;
+    if (end > this.len) throw new RangeError(`index out of range: ${this.pos} + ${len} > ${this.len}`);
+    const s = (this.buf as Buffer).toString('utf8', this.pos, end);
+    this.pos = end;
+    return s;
+  }
+}
+
+/** Decodes a message strictly (see StrictReader); throws on any malformed input. */
+export function decodeMessage<T = any>(name: string, bytes: Uint8Array): T {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return messageType(name).decode(new StrictReader(buf)) as T;
+}
+
 export function encodeMessage(name: string, value: object): Buffer {
   const t = messageType(name);
   return Buffer.from(t.encode(value as never).finish());
