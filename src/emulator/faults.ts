@@ -29,16 +29,23 @@ export function parseFaults(spec: string | FaultOptions | undefined): FaultOptio
   if (typeof spec !== 'string') return spec;
   const out: FaultOptions = {};
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [k, v] = part.split('=');
+    const eq = part.indexOf('=');
+    const k = eq < 0 ? part : part.slice(0, eq).trim();
+    const v = eq < 0 ? undefined : part.slice(eq + 1).trim();
     if (!KEYS.has(k) || v === undefined) throw new Error(`Invalid fault "${part}": expected one of ${[...KEYS].join(', ')} as name=value.`);
+    if (k in out) throw new Error(`Invalid fault "${part}": ${k} is given twice.`);
     if (k === 'latency') {
       const m = /^(\d+)(?:-(\d+))?$/.exec(v);
-      if (!m) throw new Error(`Invalid fault latency "${v}": expected N or MIN-MAX milliseconds.`);
+      if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new Error(`Invalid fault latency "${v}": expected N or MIN-MAX milliseconds.`);
       out.latency = m[2] ? [Number(m[1]), Number(m[2])] : Number(m[1]);
       continue;
     }
     const n = Number(v);
-    if (!Number.isFinite(n) || (k !== 'seed' && (n < 0 || n > 1))) throw new Error(`Invalid fault ${k}=${v}: expected a probability between 0 and 1.`);
+    if (k === 'seed') {
+      if (!/^\d+$/.test(v)) throw new Error(`Invalid fault seed=${v}: expected a non-negative integer.`);
+    } else if (!/^(\d+(\.\d*)?|\.\d+)$/.test(v) || n < 0 || n > 1) {
+      throw new Error(`Invalid fault ${k}=${v}: expected a probability between 0 and 1.`);
+    }
     (out as Record<string, number>)[k] = n;
   }
   return out;
