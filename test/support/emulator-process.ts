@@ -110,7 +110,10 @@ export function sdkFor(endpoint: string, opts: { instance?: string; accessKeyId?
     maxRetries: 0,
   });
   return new Proxy({} as Client, {
-    get: (_t, prop: string) => (params: any = {}) =>
-      new Promise((resolve, reject) => raw[prop](params, (err: any, data: any) => (err ? reject(err) : resolve(data)))),
+    get: (_t, prop) =>
+      // not a thenable: the client may be returned from an async function
+      typeof prop !== 'string' || typeof raw[prop] !== 'function'
+        ? undefined
+        : (params: any = {}) => new Promise((resolve, reject) => raw[prop](params, (err: any, data: any) => (err ? reject(err) : resolve(data)))),
   });
 }
