@@ -13,6 +13,7 @@ import { encodeRow, VT, type Cell, type PBRow, type Value } from '../../src/emul
 import { messageType } from '../../src/emulator/protocol/proto';
 import { ACTIONS } from '../../src/emulator/actions';
 import { decodeError, rawRequest, signedHeaders, type RawResponse } from '../support/raw';
+import { expectSignedResponse } from '../support/response-headers';
 import { connectSdk, createTable, IGNORE, Long, uniqueTable } from '../support/sdk';
 
 const backend = inject('backend');
@@ -96,27 +97,7 @@ function corpus(table: string, auto: string): Array<[string, Buffer]> {
 
 // ------------------------------------------------------------------ checking responses
 
-/** The response headers the Python SDK verifies, checked its way (`_check_headers`, `_check_authorization`). */
-function checkResponseHeaders(res: RawResponse, action: string, keyId = backend.accessKeyId, secret = backend.accessKeySecret): void {
-  const h = res.headers;
-  expect(h['x-ots-requestid'], 'x-ots-requestid').toBeTruthy();
-  expect(h['x-ots-contenttype'], 'x-ots-contenttype').toBeTruthy();
-  expect(h['x-ots-contentmd5'], 'x-ots-contentmd5').toBe(createHash('md5').update(res.body).digest('base64'));
-  const date = String(h['x-ots-date']);
-  expect(date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{1,6}Z$/); // Python: %Y-%m-%dT%H:%M:%S.%fZ
-  expect(Math.abs(Date.parse(date) - Date.now())).toBeLessThan(15 * 60 * 1000);
-  expect(h['x-ots-signature']).toBeUndefined(); // Java would fold it into its string to sign
-  const auth = String(h.authorization);
-  expect(auth.startsWith('OTS ')).toBe(true);
-  const [id, sig] = auth.slice(4).split(':');
-  expect(id).toBe(keyId);
-  const signed = Object.keys(h)
-    .filter((k) => k.startsWith('x-ots-') && k !== 'x-ots-signature')
-    .map((k) => `${k.toLowerCase()}:${String(h[k]).trim()}`)
-    .sort()
-    .join('\n') + '\n';
-  expect(sig).toBe(createHmac('sha1', secret).update(signed + `/${action}`).digest('base64'));
-}
+const checkResponseHeaders = expectSignedResponse;
 
 /** An OTS error: 4xx, a decodable `Error` with a code, and the signed headers. */
 function expectOtsError(res: RawResponse, action: string, status?: number, code?: string, message?: string | RegExp): { code: string; message: string } {
