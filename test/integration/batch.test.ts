@@ -2,23 +2,20 @@
  * BatchGetRow and BatchWriteRow (spec §1.15–1.16, §3.7, §5.5, §6.4): per-row results in request order,
  * per-row versus whole-request errors, limits, repeated keys, auto-increment and atomic batches.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/raw';
 import { columns, connectSdk, createTable, EXPECT_EXIST, EXPECT_NOT_EXIST, IGNORE, Long, otsError, TableStore, uniqueTable } from '../support/sdk';
+import { tableJanitor } from '../support/janitor';
 
 const sdk = connectSdk();
-const created: string[] = [];
+const janitor = tableJanitor(sdk);
 
 async function make(pk: Array<{ name: string; type: string; option?: string }>): Promise<string> {
   const t = uniqueTable('bat');
   await createTable(sdk, t, pk);
-  created.push(t);
+  janitor.add(t);
   return t;
 }
-
-afterAll(async () => {
-  for (const t of created) await sdk.deleteTable({ tableName: t }).catch(() => undefined);
-});
 
 function expectErr(e: { status: number; otsCode: string; otsMessage: string }, status: number, code: string, message: string): void {
   expect([e.status, e.otsCode, e.otsMessage]).toEqual([status, code, message]);

@@ -4,17 +4,14 @@
  * directly, dropped with DropIndex or with their table. Index reads are retried for a few seconds, since the
  * real service updates global indexes asynchronously (the emulator does it in the same write).
  */
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { columns, connectSdk, EXPECT_EXIST, IGNORE, Long, otsError, TableStore, uniqueTable } from '../support/sdk';
+import { tableJanitor } from '../support/janitor';
 
 const sdk = connectSdk();
 const emulator = inject('backend').emulator;
 const { INF_MIN, INF_MAX } = TableStore;
-const created: string[] = [];
-
-afterAll(async () => {
-  for (const t of created) await sdk.deleteTable({ tableName: t }).catch(() => undefined);
-});
+const janitor = tableJanitor(sdk);
 
 function expectErr(e: { status: number; otsCode: string; otsMessage: string }, status: number, code: string, message?: string): void {
   expect({ status: e.status, code: e.otsCode }).toEqual({ status, code });
@@ -43,7 +40,7 @@ function baseParams(name: string, indexMetas?: any[], tableOptions: Record<strin
 async function makeBase(indexMetas?: any[]): Promise<string> {
   const t = uniqueTable('base');
   await sdk.createTable(baseParams(t, indexMetas?.map((m) => ({ ...m, name: `${t}_${m.name}` }))));
-  created.push(t);
+  janitor.add(t);
   return t;
 }
 
@@ -176,7 +173,7 @@ describe('index limits', () => {
     expectErr(e, 400, 'OTSParameterInvalid');
     const u = uniqueTable('base');
     await sdk.createTable(baseParams(u, undefined, { timeToLive: -1, maxVersions: 2 }));
-    created.push(u);
+    janitor.add(u);
     expectErr(await otsError(sdk.createIndex({ mainTableName: u, indexMeta: { name: `${u}_i`, primaryKey: ['c1'], definedColumn: [] } })), 400, 'OTSParameterInvalid');
     const v = await makeBase([{ name: 'i', primaryKey: ['c1'] }]);
     expectErr(await otsError(sdk.updateTable({ tableName: v, tableOptions: { maxVersions: 2 } })), 400, 'OTSParameterInvalid');

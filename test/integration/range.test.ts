@@ -3,26 +3,23 @@
  * and 4 MB page cut with next_start_primary_key, filters applied after the scan, columnsToGet, maxVersions,
  * and primary-key order for INTEGER, STRING and BINARY.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { call } from '../support/raw';
 import { columns, connectSdk, createTable, IGNORE, Long, otsError, TableStore, uniqueTable } from '../support/sdk';
+import { tableJanitor } from '../support/janitor';
 
 const sdk = connectSdk();
 const { INF_MIN, INF_MAX } = TableStore;
 const FORWARD = TableStore.Direction.FORWARD;
 const BACKWARD = TableStore.Direction.BACKWARD;
-const created: string[] = [];
+const janitor = tableJanitor(sdk);
 
 async function make(pk: Array<{ name: string; type: string }>, options?: Record<string, unknown>): Promise<string> {
   const t = uniqueTable('rng');
   await createTable(sdk, t, pk, options ? { tableOptions: options } : {});
-  created.push(t);
+  janitor.add(t);
   return t;
 }
-
-afterAll(async () => {
-  for (const t of created) await sdk.deleteTable({ tableName: t }).catch(() => undefined);
-});
 
 /** Writes rows with BatchWriteRow, 200 at a time. */
 async function fill(table: string, rows: Array<{ pk: any[]; cols?: any[] }>): Promise<void> {

@@ -6,19 +6,16 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startEmulator } from '../../src/emulator';
 import { call, decodeError, rawRequest } from '../support/raw';
 import { columns, connectSdk, createTable, IGNORE, Long, otsError, TableStore, uniqueTable, type Sdk } from '../support/sdk';
+import { tableJanitor } from '../support/janitor';
 
 const sdk = connectSdk();
 const emulatorOnly = !inject('backend').emulator;
-const created: string[] = [];
+const janitor = tableJanitor(sdk);
 
 async function make(name: string, pk: Array<{ name: string; type: string; option?: string }>, extra: Record<string, unknown> = {}): Promise<void> {
   await createTable(sdk, name, pk, extra);
-  created.push(name);
+  janitor.add(name);
 }
-
-afterAll(async () => {
-  for (const t of created) await sdk.deleteTable({ tableName: t }).catch(() => undefined);
-});
 
 function expectErr(e: { status: number; otsCode: string; otsMessage: string }, status: number, code: string, message?: string): void {
   expect({ status: e.status, code: e.otsCode }).toEqual({ status, code });
@@ -313,7 +310,7 @@ describe('UpdateTable', () => {
       tableOptions: { timeToLive: -1, maxVersions: 1, updateFullRow: true },
     });
     expect(res.status).toBe(200);
-    created.push(t);
+    janitor.add(t);
     const d = await call('DescribeTable', { tableName: t });
     expect(d.body.tableOptions.updateFullRow).toBe(true);
     const u = await call('UpdateTable', { tableName: t, tableOptions: { updateFullRow: false } });

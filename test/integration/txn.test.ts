@@ -6,15 +6,12 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startEmulator } from '../../src/emulator';
 import { call } from '../support/raw';
 import { columns, connectSdk, createTable, EXPECT_EXIST, IGNORE, Long, otsError, TableStore, uniqueTable, type Sdk } from '../support/sdk';
+import { tableJanitor } from '../support/janitor';
 
 const sdk = connectSdk();
 const emulator = inject('backend').emulator;
 const { INF_MIN, INF_MAX } = TableStore;
-const created: string[] = [];
-
-afterAll(async () => {
-  for (const t of created) await sdk.deleteTable({ tableName: t }).catch(() => undefined);
-});
+const janitor = tableJanitor(sdk);
 
 function expectErr(e: { status: number; otsCode: string; otsMessage: string }, status: number | undefined, code: string, message?: string): void {
   expect(e.otsCode).toBe(code);
@@ -32,7 +29,7 @@ async function makeTxnTable(pkType = 2): Promise<string> {
     enableLocalTxn: true,
   });
   expect(res.status).toBe(200);
-  created.push(t);
+  janitor.add(t);
   return t;
 }
 
@@ -93,7 +90,7 @@ describe('StartLocalTransaction', () => {
   it('is refused on a table with an auto-increment column', async () => {
     const t = uniqueTable('txn');
     await createTable(sdk, t, [{ name: 'p', type: 'STRING' }, { name: 'id', type: 'INTEGER', option: 'AUTO_INCREMENT' }]);
-    created.push(t);
+    janitor.add(t);
     expectErr(await otsError(sdk.startLocalTransaction({ tableName: t, primaryKey: [{ p: 'a' }] })), 400, 'OTSParameterInvalid');
     const res = await call('CreateTable', {
       tableMeta: { tableName: uniqueTable('txn'), primaryKey: [{ name: 'p', type: 2 }, { name: 'id', type: 1, option: 1 }] },
@@ -202,7 +199,7 @@ describe('isolation and outcome', () => {
       enableLocalTxn: true,
     });
     expect(res.status).toBe(200);
-    created.push(t);
+    janitor.add(t);
     const indexKeys = async () => {
       const r = await sdk.getRange({
         tableName: `${t}_v`,
