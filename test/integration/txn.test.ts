@@ -268,6 +268,12 @@ describe('locks and scope', () => {
     expectErr(await otsError(sdk.deleteRow({ tableName: t, condition: IGNORE(), primaryKey: key('key2', 1), transactionId: id })), undefined, 'OTSDataOutOfRange', msg);
     const res = await sdk.batchWriteRow({ transactionId: id, tables: [{ tableName: t, rows: [{ type: 'PUT', condition: IGNORE(), primaryKey: key('key2', 1), attributeColumns: [{ v: 'x' }] }] }] });
     expect(res.tables.map((r: any) => [r.isOk, r.errorCode, r.errorMessage])).toEqual([[false, 'OTSDataOutOfRange', msg]]);
+    // A range read inside the transaction must stay in its partition.
+    const outside = (p: Promise<unknown>, data: string) => otsError(p).then((err) => expectErr(err, undefined, 'OTSDataOutOfRange', `Data out of scope of transaction. Transaction PartKey:key1. Data PartKey:${data}`));
+    const rangeIn = (start: any[], end: any[]) => sdk.getRange({ tableName: t, direction: TableStore.Direction.FORWARD, transactionId: id, inclusiveStartPrimaryKey: start, exclusiveEndPrimaryKey: end });
+    await outside(rangeIn([{ p: 'key1' }, { s: INF_MIN }], [{ p: 'key2' }, { s: INF_MIN }]), 'key2');
+    expectErr(await otsError(rangeIn([{ p: INF_MIN }, { s: INF_MIN }], [{ p: INF_MAX }, { s: INF_MAX }])), undefined, 'OTSDataOutOfRange');
+    expect(await scan(t, 'key1', id)).toEqual([]);
     // Another table is out of scope too.
     const u = await makeTxnTable();
     expectErr(await otsError(sdk.putRow({ tableName: u, condition: IGNORE(), primaryKey: key('key1', 1), attributeColumns: [{ v: 'x' }], transactionId: id })), undefined, 'OTSDataOutOfRange');

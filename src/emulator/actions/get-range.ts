@@ -30,6 +30,7 @@ export const getRange: Action = {
     if (!backward && cmp >= 0) throw OtsError.param('Begin key must less than end key in FORWARD');
     if (backward && cmp <= 0) throw OtsError.param('Begin key must more than end key in BACKWARD');
     const tx = transactionOf(engine, own(req, 'transactionId'), name);
+    if (tx) for (const bound of [start, end]) engine.checkTransactionScope(tx, table, bound);
     const maxRows = Math.min(limit ?? RANGE_MAX_ROWS, RANGE_MAX_ROWS);
     const now = Date.now();
     const out: PBRow[] = [];

@@ -785,12 +785,22 @@ export class Engine {
   readRow(table: TableMeta, pk: Cell[], txn?: Transaction): RowData | undefined {
     const key = this.rowKey(table, pk);
     if (txn) {
-      if (txn.table.name !== table.name || !txn.partitionKey.equals(this.partitionKey(table, pk))) {
-        throw new OtsError('OTSDataOutOfRange', `Data out of scope of transaction. Transaction PartKey:${describeKey(txn.table, txn.partitionKey)}. Data PartKey:${describeKey(table, this.partitionKey(table, pk))}`, 400);
-      }
+      this.checkTransactionScope(txn, table, pk);
       return txn.writes.read(table, key);
     }
     return this.readStored(key);
+  }
+
+  /**
+   * A key a transaction may touch: its table and partition-key value (spec §9), else OTSDataOutOfRange.
+   * GetRange checks both bounds with it, so a transactional range read stays inside the partition.
+   * (HTTP 400: the sources give no status for this code [decided].)
+   */
+  checkTransactionScope(txn: Transaction, table: TableMeta, pk: Cell[]): void {
+    const partition = this.partitionKey(table, pk);
+    if (txn.table.name !== table.name || !txn.partitionKey.equals(partition)) {
+      throw new OtsError('OTSDataOutOfRange', `Data out of scope of transaction. Transaction PartKey:${describeKey(txn.table, txn.partitionKey)}. Data PartKey:${describeKey(table, partition)}`, 400);
+    }
   }
 
   /**
@@ -884,6 +894,7 @@ function lockKeyOf(table: TableMeta, partitionKey: Buffer): string {
  * Decodes the order-preserving encoding of keys.ts (a marker byte, then the value).
  */
 function describeKey(table: TableMeta, partitionKey: Buffer): string {
+  if (partitionKey[0] !== 0x02) return partitionKey[0] === 0x01 ? 'INF_MIN' : 'INF_MAX'; // range bounds
   const body = partitionKey.subarray(1);
   if (table.pk[0].type === 1) return BigInt.asIntN(64, body.readBigUInt64BE(0) ^ 0x8000000000000000n).toString();
   const bytes: number[] = [];
