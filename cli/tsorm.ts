@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator';
+import { registerMigrateCommands } from './commands/migrate';
 import { CliError, packageVersion } from './commands/common';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerEmulatorCommand(program);
+  registerMigrateCommands(program);
   return program;
 }
 

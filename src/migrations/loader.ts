@@ -1,0 +1,116 @@
+/**
+ * Loads the project's TypeScript (config, entities, migrations) without a build step, with decorator
+ * metadata: a CommonJS require hook for `.ts` / `.cts` files on `@swc/core`'s `transformSync` with legacy
+ * decorators and `emitDecoratorMetadata`, because the ORM infers column types from `design:type` (esbuild-based
+ * loaders drop that metadata, and entities would then fail or get wrong types).
+ *
+ * - The hook is installed once per process (`registerTypeScript()` is idempotent).
+ * - Modules go through Node's own `require`, so one resolved path is one module: an entity class imported by the
+ *   config and by a migration is the same class.
+ * - A `tsorm` / `tsorm/…` import that Node cannot resolve from the importing file (say, the CLI is installed
+ *   globally) resolves to this copy of tsorm, so the entities register in the schema registry the CLI reads.
+ */
+import { readFileSync } from 'node:fs';
+import Module from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ModuleLoadError } from './errors';
+
+type Compile = (this: NodeModule & { _compile(code: string, filename: string): void }, module: NodeModule, filename: string) => void;
+
+interface ModuleInternals {
+  _extensions: Record<string, Compile>;
+  _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
+}
+
+const internals = Module as unknown as ModuleInternals;
+const EXTENSIONS = ['.ts', '.cts'];
+let registered = false;
+
+/** SWC options: TypeScript with legacy decorators and decorator metadata, CommonJS, ES2022, inline source maps. */
+export const SWC_OPTIONS = Object.freeze({
+  jsc: {
+    parser: { syntax: 'typescript' as const, decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022' as const,
+  },
+  module: { type: 'commonjs' as const },
+  sourceMaps: 'inline' as const,
+  swcrc: false,
+  configFile: false,
+});
+
+/** Compiles one TypeScript source (exposed for tests). */
+export function compileTypeScript(source: string, filename: string): string {
+  // Loaded on first use: the runtime never pays for SWC, and JavaScript-only projects never load it.
+  const swc = require('@swc/core') as typeof import('@swc/core');
+  return swc.transformSync(source, { ...SWC_OPTIONS, filename }).code;
+}
+
+/** The directory of this copy of tsorm's package (holds package.json), found from this file. */
+function ownPackageRoot(): string {
+  // dist/src/migrations/loader.js or src/migrations/loader.ts → two or three levels up
+  let dir = __dirname;
+  for (let i = 0; i < 4; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === 'tsorm') return dir;
+    } catch {
+      // keep walking up
+    }
+    dir = dirname(dir);
+  }
+  return dirname(dirname(__dirname));
+}
+
+/** Installs the `.ts` require hook and the `tsorm` fallback resolution. Safe to call many times. */
+export function registerTypeScript(): void {
+  if (registered) return;
+  registered = true;
+  if (typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
+
+  const compile: Compile = function (module, filename) {
+    let code: string;
+    try {
+      code = compileTypeScript(readFileSync(filename, 'utf8'), filename);
+    } catch (e) {
+      throw new ModuleLoadError(filename, e);
+    }
+    (module as unknown as { _compile(code: string, filename: string): void })._compile(code, filename);
+  };
+  for (const ext of EXTENSIONS) internals._extensions[ext] = compile;
+
+  const root = ownPackageRoot();
+  const original = internals._resolveFilename;
+  internals._resolveFilename = function (request, parent, isMain, options) {
+    try {
+      return original.call(this, request, parent, isMain, options);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || (request !== 'tsorm' && !request.startsWith('tsorm/'))) throw e;
+      return original.call(this, request, parent, isMain, { paths: [root] });
+    }
+  };
+}
+
+/**
+ * Loads a module by absolute path: `.ts`/`.cts` through the hook, `.js`/`.cjs`/`.json` through `require`, and
+ * an ES module (`.mjs`, or `.js` in a `"type": "module"` package) through `import()`.
+ */
+export async function loadModule(file: string): Promise<Record<string, unknown>> {
+  registerTypeScript();
+  try {
+    if (file.endsWith('.mjs')) return (await dynamicImport(pathToFileURL(file).href)) as Record<string, unknown>;
+    try {
+      return require(file) as Record<string, unknown>;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM') return (await dynamicImport(pathToFileURL(file).href)) as Record<string, unknown>;
+      throw e;
+    }
+  } catch (e) {
+    if (e instanceof ModuleLoadError) throw e;
+    throw new ModuleLoadError(file, e);
+  }
+}
+
+// `import()` written so that the CommonJS output keeps it (tsc would turn a literal `import()` into `require`).
+const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
