@@ -287,21 +287,27 @@ function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pic
 
 /**
  * UpdateTable with reserved throughput. The service allows one adjustment per table every 2 minutes
- * (OTSTooFrequentReservedThroughputAdjustment, spec §1.24); the client already retries it for its time budget,
- * then this waits and tries again every 10 s up to `throughputWaitMs`, saying so once, before giving up with a
- * `ThroughputAdjustmentError`.
+ * (OTSTooFrequentReservedThroughputAdjustment, spec §1.24). The client would retry that code like any
+ * throttling for its whole time budget; here it is handled on its own: said once, then retried every few
+ * seconds up to `throughputWaitMs`, then a `ThroughputAdjustmentError` that says when to run again. Other
+ * retryable failures are retried with backoff.
  */
 async function adjustThroughput(o: ContextOptions, table: string, rt: { read?: number; write?: number }, maxVersions: number): Promise<void> {
   const start = Date.now();
   let announced = false;
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     try {
       // The Node SDK always sends a TableOptions message, and the service refuses an empty one: repeat an
       // unchanged option alongside the throughput.
-      await o.client.call('updateTable', { tableName: table, tableOptions: { maxVersions }, reservedThroughput: { capacityUnit: rt } });
+      await o.client.call('updateTable', { tableName: table, tableOptions: { maxVersions }, reservedThroughput: { capacityUnit: rt } }, { retry: { maxAttempts: 1 } });
       return;
     } catch (e) {
-      if (!(e instanceof TableStoreError) || e.code !== 'OTSTooFrequentReservedThroughputAdjustment') throw e;
+      if (!(e instanceof TableStoreError)) throw e;
+      if (e.code !== 'OTSTooFrequentReservedThroughputAdjustment') {
+        if (!e.retryable || attempt >= 8) throw e;
+        await sleep(o.client.retryPolicy.delayMs(attempt, e));
+        continue;
+      }
       const waited = Date.now() - start;
       if (waited >= o.throughputWaitMs) throw new ThroughputAdjustmentError(table, waited, e);
       if (!announced) {
@@ -309,7 +315,7 @@ async function adjustThroughput(o: ContextOptions, table: string, rt: { read?: n
         o.log(`  updateTable ${table}: TableStore allows one reserved-throughput adjustment per table every 2 minutes; waiting (up to ${Math.round(o.throughputWaitMs / 1000)} s)…`);
       }
       o.assertHeld();
-      await sleep(Math.min(10_000, Math.max(0, o.throughputWaitMs - waited)));
+      await sleep(Math.min(5_000, Math.max(0, o.throughputWaitMs - waited)));
     }
   }
 }
