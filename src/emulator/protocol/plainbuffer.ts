@@ -145,47 +145,47 @@ class Reader {
   }
 }
 
-function readValue(r: Reader, cellName: string): { value: Value; crc: number; crcStart: number } {
+function readValue(r: Reader, cellName: string): Value {
   const vlen = r.i32();
   if (vlen < 1 || vlen > r.buf.length - r.pos) throw broken(`Invalid Column(${cellName}): value length broken.`);
-  const start = r.pos;
   const t = r.u8();
-  let value: Value;
   switch (t) {
     case VT.INTEGER:
       if (vlen !== 9) throw broken(`Invalid Column(${cellName}): value length broken.`);
-      value = { t: VT.INTEGER, v: r.i64() };
-      break;
-    case VT.DOUBLE:
+      return { t: VT.INTEGER, v: r.i64() };
+    case VT.DOUBLE: {
       if (vlen !== 9) throw broken(`Invalid Column(${cellName}): value length broken.`);
       r.need(8);
-      value = { t: VT.DOUBLE, v: r.buf.readDoubleLE(r.pos) };
+      const v = r.buf.readDoubleLE(r.pos);
       r.pos += 8;
-      break;
-    case VT.BOOLEAN: {
-      if (vlen !== 2) throw broken(`Invalid boolean real value, value length: ${vlen - 1}.`);
-      const b = r.u8();
-      value = { t: VT.BOOLEAN, v: b !== 0 };
-      break;
+      return { t: VT.DOUBLE, v };
     }
+    case VT.BOOLEAN:
+      if (vlen !== 2) throw broken(`Invalid boolean real value, value length: ${vlen - 1}.`);
+      return { t: VT.BOOLEAN, v: r.u8() !== 0 };
     case VT.STRING:
     case VT.BLOB: {
       const len = r.i32();
       if (len < 0 || len !== vlen - 5) throw broken(`Invalid Column(${cellName}): value length broken.`);
-      value = { t, v: r.bytes(len) } as Value;
-      break;
+      return { t, v: r.bytes(len) } as Value;
     }
     case VT.INF_MIN:
     case VT.INF_MAX:
     case VT.AUTO_INCREMENT:
     case VT.NULL:
       if (vlen !== 1) throw broken(`Invalid Column(${cellName}): value length broken.`);
-      value = { t } as Value;
-      break;
+      return { t } as Value;
     default:
       throw broken(`Invalid column type: 0x${t.toString(16)} of column: ${cellName}.`);
   }
-  return { value, crc: 0, crcStart: start };
+}
+
+/** The 8 little-endian bytes of a non-negative safe integer (timestamps), without a BigInt. */
+function writeTs(buf: Buffer, pos: number, ts: number): void {
+  if (ts >= 0 && ts <= Number.MAX_SAFE_INTEGER) {
+    buf.writeUInt32LE(ts % 0x100000000, pos);
+    buf.writeUInt32LE(Math.floor(ts / 0x100000000), pos + 4);
+  } else buf.writeBigInt64LE(BigInt(ts), pos);
 }
 
 function crcValue(crc: number, v: Value): number {
@@ -211,48 +211,70 @@ function crcValue(crc: number, v: Value): number {
   }
 }
 
-function cellCrc(c: Cell, nameBytes: Buffer): number {
+/** A cell's checksum from its values (the reference definition; the codec computes it over wire bytes). */
+export function cellCrc(c: Cell, nameBytes: Buffer): number {
   let crc = crcBytes(0, nameBytes);
   if (c.value) crc = crcValue(crc, c.value);
   if (c.ts !== undefined) {
     const b = Buffer.allocUnsafe(8);
-    b.writeBigInt64LE(BigInt(c.ts));
+    writeTs(b, 0, c.ts);
     crc = crcBytes(crc, b);
   }
   if (c.op !== undefined) crc = crcByte(crc, c.op);
   return crc;
 }
 
+/**
+ * One cell. The checksum is computed over the wire bytes as they are read (name; value type and payload;
+ * timestamp; then the op byte, which precedes the timestamp on the wire but follows it in the checksum), which
+ * equals the checksum of the decoded values: every payload is stored as the checksum reads it, except a
+ * boolean, whose checksum byte is 0 or 1 whatever the wire byte.
+ */
 function readCell(r: Reader, isPk: boolean): { cell: Cell; crc: number } {
   r.expect(Tag.CELL, 'cell tag');
   r.expect(Tag.CELL_NAME, 'cell name');
   const nlen = r.i32();
   if (nlen < 0) throw broken('Input encoded PK broken, name length is negative.');
-  const nameBytes = r.bytes(nlen);
-  const name = nameBytes.toString('utf8');
+  r.need(nlen);
+  const buf = r.buf;
+  const nameStart = r.pos;
+  r.pos += nlen;
+  const name = buf.toString('utf8', nameStart, r.pos);
+  let crc = crcBytes(0, buf, nameStart, r.pos);
   const cell: Cell = { name };
   if (r.peek() === Tag.CELL_VALUE) {
     r.pos++;
-    cell.value = readValue(r, name).value;
+    const valueStart = r.pos + 4; // after the value length: type byte and payload
+    const value = readValue(r, name);
+    cell.value = value;
+    crc = value.t === VT.BOOLEAN ? crcByte(crcByte(crc, VT.BOOLEAN), value.v ? 1 : 0) : crcBytes(crc, buf, valueStart, r.pos);
   } else if (isPk) {
     throw broken(`No value is given for primary key name:\`${name}\`.`);
   }
+  let op: number | undefined;
   if (r.peek() === Tag.CELL_TYPE) {
     r.pos++;
-    cell.op = r.u8();
+    op = r.u8();
+    cell.op = op;
   }
   if (r.peek() === Tag.CELL_TIMESTAMP) {
     r.pos++;
-    const ts = r.i64();
-    if (ts < 0n || ts >= 9223372036854775n) throw OtsError.param('Timestamp must be in range [0, INT64_MAX/1000).');
-    cell.ts = Number(ts);
+    r.need(8);
+    const lo = buf.readUInt32LE(r.pos);
+    const hi = buf.readInt32LE(r.pos + 4);
+    const ts = hi * 0x100000000 + lo;
+    // 9223372036854776 is 9223372036854775 (INT64_MAX/1000) as the nearest double: the same bound for every double
+    if (hi < 0 || ts >= 9223372036854776) throw OtsError.param('Timestamp must be in range [0, INT64_MAX/1000).');
+    crc = crcBytes(crc, buf, r.pos, r.pos + 8);
+    r.pos += 8;
+    cell.ts = ts;
   }
+  if (op !== undefined) crc = crcByte(crc, op);
   if (r.peek() !== Tag.CELL_CHECKSUM) throw broken(`Invalid Column(${name}): missing checksum.`);
   r.pos++;
   const got = r.u8();
-  const want = cellCrc(cell, nameBytes);
-  if (got !== want) throw broken(`Cell data broken, checksum is mismatch, column: ${name}, expect: ${want}, actual: ${got}.`);
-  return { cell, crc: want };
+  if (got !== crc) throw broken(`Cell data broken, checksum is mismatch, column: ${name}, expect: ${crc}, actual: ${got}.`);
+  return { cell, crc };
 }
 
 function readRow(r: Reader): PBRow {
@@ -352,17 +374,20 @@ function valueSize(v: Value): number {
   }
 }
 
-interface EncCell {
-  c: Cell;
-  name: Buffer;
+/** Upper bound of a cell's encoded size (names counted at 3 bytes a UTF-16 unit, the UTF-8 maximum). */
+function cellBound(c: Cell): number {
+  let n = 1 + 1 + 4 + c.name.length * 3 + 2;
+  if (c.value) n += 1 + 4 + valueSize(c.value);
+  if (c.op !== undefined) n += 2;
+  if (c.ts !== undefined) n += 9;
+  return n;
 }
 
-function cellSize(e: EncCell): number {
-  let n = 1 + 1 + 4 + e.name.length + 2;
-  if (e.c.value) n += 1 + 4 + valueSize(e.c.value);
-  if (e.c.op !== undefined) n += 2;
-  if (e.c.ts !== undefined) n += 9;
-  return n;
+function rowBound(row: PBRow): number {
+  let size = 1 + 2 + 1 + 1; // PK tag, row checksum tag + byte, attribute tag, delete marker
+  for (const c of row.pk) size += cellBound(c);
+  for (const c of row.cells) size += cellBound(c);
+  return size;
 }
 
 class Writer {
@@ -406,15 +431,22 @@ function writeValue(w: Writer, v: Value): void {
   }
 }
 
-function writeCell(w: Writer, e: EncCell): number {
-  const { c } = e;
+/** Writes one cell and returns its checksum, computed over the bytes just written (see readCell). */
+function writeCell(w: Writer, c: Cell): number {
+  const buf = w.buf;
   w.u8(Tag.CELL);
   w.u8(Tag.CELL_NAME);
-  w.i32(e.name.length);
-  w.bytes(e.name);
+  const lenAt = w.pos;
+  const nameStart = lenAt + 4;
+  const nlen = c.name.length === 0 ? 0 : buf.write(c.name, nameStart, 'utf8');
+  buf.writeInt32LE(nlen, lenAt);
+  w.pos = nameStart + nlen;
+  let crc = crcBytes(0, buf, nameStart, w.pos);
   if (c.value) {
     w.u8(Tag.CELL_VALUE);
+    const valueStart = w.pos + 4;
     writeValue(w, c.value);
+    crc = crcBytes(crc, buf, valueStart, w.pos);
   }
   if (c.op !== undefined) {
     w.u8(Tag.CELL_TYPE);
@@ -422,38 +454,26 @@ function writeCell(w: Writer, e: EncCell): number {
   }
   if (c.ts !== undefined) {
     w.u8(Tag.CELL_TIMESTAMP);
-    w.buf.writeBigInt64LE(BigInt(c.ts), w.pos);
+    writeTs(buf, w.pos, c.ts);
+    crc = crcBytes(crc, buf, w.pos, w.pos + 8);
     w.pos += 8;
   }
-  const crc = cellCrc(c, e.name);
+  if (c.op !== undefined) crc = crcByte(crc, c.op);
   w.u8(Tag.CELL_CHECKSUM);
   w.u8(crc);
   return crc;
 }
 
-function prepare(row: PBRow): { pk: EncCell[]; cells: EncCell[]; size: number } {
-  const pk = row.pk.map((c) => ({ c, name: Buffer.from(c.name, 'utf8') }));
-  const cells = row.cells.map((c) => ({ c, name: Buffer.from(c.name, 'utf8') }));
-  let size = 1 + 2; // PK tag, row checksum tag + byte
-  for (const e of pk) size += cellSize(e);
-  if (cells.length) {
-    size += 1;
-    for (const e of cells) size += cellSize(e);
-  }
-  if (row.deleteMarker) size += 1;
-  return { pk, cells, size };
-}
-
-function writeRow(w: Writer, p: ReturnType<typeof prepare>, deleteMarker: boolean): void {
+function writeRow(w: Writer, row: PBRow): void {
   let rowCrc = 0;
   w.u8(Tag.PK);
-  for (const e of p.pk) rowCrc = crcByte(rowCrc, writeCell(w, e));
-  if (p.cells.length) {
+  for (const c of row.pk) rowCrc = crcByte(rowCrc, writeCell(w, c));
+  if (row.cells.length) {
     w.u8(Tag.ATTR);
-    for (const e of p.cells) rowCrc = crcByte(rowCrc, writeCell(w, e));
+    for (const c of row.cells) rowCrc = crcByte(rowCrc, writeCell(w, c));
   }
-  if (deleteMarker) w.u8(Tag.DELETE_MARKER);
-  rowCrc = crcByte(rowCrc, deleteMarker ? 1 : 0);
+  if (row.deleteMarker) w.u8(Tag.DELETE_MARKER);
+  rowCrc = crcByte(rowCrc, row.deleteMarker ? 1 : 0);
   w.u8(Tag.ROW_CHECKSUM);
   w.u8(rowCrc);
 }
@@ -461,13 +481,13 @@ function writeRow(w: Writer, p: ReturnType<typeof prepare>, deleteMarker: boolea
 /** Encodes rows as one PlainBuffer block: the header once, then the rows back to back. */
 export function encodeRows(rows: PBRow[]): Buffer {
   if (rows.length === 0) return Buffer.alloc(0);
-  const prepared = rows.map(prepare);
-  let size = 4;
-  for (const p of prepared) size += p.size;
-  const w = new Writer(Buffer.allocUnsafe(size));
+  let bound = 4;
+  for (const r of rows) bound += rowBound(r);
+  const w = new Writer(Buffer.allocUnsafe(bound));
   w.i32(Tag.HEADER);
-  for (let i = 0; i < rows.length; i++) writeRow(w, prepared[i], rows[i].deleteMarker);
-  return w.buf;
+  for (const r of rows) writeRow(w, r);
+  // The bound counts names at their UTF-8 maximum: copy when that wasted a noticeable share of the buffer.
+  return w.pos === bound ? w.buf : w.pos > bound * 0.75 ? w.buf.subarray(0, w.pos) : Buffer.from(w.buf.subarray(0, w.pos));
 }
 
 export function encodeRow(row: PBRow): Buffer {
@@ -493,4 +513,57 @@ export function valueDataSize(v: Value | undefined): number {
 
 export function cellDataSize(c: Cell): number {
   return Buffer.byteLength(c.name) + valueDataSize(c.value);
+}
+
+/**
+ * Inspects one encoded row (header + one row, as this codec writes stored rows) without decoding it, for reads
+ * that may return the stored bytes verbatim [performance]. Returns the row's data size (names and values,
+ * spec §12: what `rowDataSize` gives for the decoded row), or -1 when the row is not a plain reader's view:
+ * a column holding more than `maxVersions` versions (consecutive cells of one name), a version older than
+ * `minTs`, or anything unexpected (an op, a missing timestamp, a delete marker, an extension). The caller
+ * then decodes the row as usual. Checksums are not verified: the bytes are the codec's own output.
+ */
+export function inspectStoredRow(buf: Buffer, maxVersions: number, minTs: number): number {
+  const end = buf.length;
+  let pos = 4;
+  if (end < 7 || buf[pos++] !== Tag.PK) return -1;
+  let size = 0;
+  let inAttrs = false;
+  let prevStart = -1;
+  let prevLen = -1;
+  let versions = 0;
+  for (;;) {
+    const tag = buf[pos];
+    if (tag === Tag.ATTR && !inAttrs) {
+      inAttrs = true;
+      pos++;
+      continue;
+    }
+    if (tag !== Tag.CELL) break;
+    if (pos + 6 > end || buf[pos + 1] !== Tag.CELL_NAME) return -1;
+    const nlen = buf.readInt32LE(pos + 2);
+    const nameStart = pos + 6;
+    pos = nameStart + nlen;
+    if (nlen < 0 || pos + 6 > end || buf[pos] !== Tag.CELL_VALUE) return -1;
+    const vlen = buf.readInt32LE(pos + 1);
+    const t = buf[pos + 5];
+    if (vlen < 1 || pos + 5 + vlen > end) return -1;
+    size += nlen + (t === VT.INTEGER || t === VT.DOUBLE ? 8 : t === VT.BOOLEAN ? 1 : t === VT.STRING || t === VT.BLOB ? vlen - 5 : 0);
+    pos += 5 + vlen;
+    if (inAttrs) {
+      if (buf[pos] !== Tag.CELL_TIMESTAMP || pos + 9 > end) return -1;
+      const lo = buf.readUInt32LE(pos + 1);
+      const hi = buf.readInt32LE(pos + 5);
+      if (hi * 0x100000000 + lo < minTs) return -1;
+      pos += 9;
+      const same = nlen === prevLen && buf.compare(buf, prevStart, prevStart + prevLen, nameStart, nameStart + nlen) === 0;
+      versions = same ? versions + 1 : 1;
+      if (versions > maxVersions) return -1;
+      prevStart = nameStart;
+      prevLen = nlen;
+    }
+    if (buf[pos] !== Tag.CELL_CHECKSUM) return -1;
+    pos += 2;
+  }
+  return buf[pos] === Tag.ROW_CHECKSUM && pos + 2 === end ? size : -1;
 }
