@@ -1,6 +1,8 @@
 import { OtsError } from '../errors';
-import { capacityUnits, rowDataSize } from '../engine/row';
-import { encodeRow, encodeRows, type Cell, type PBRow } from '../protocol/plainbuffer';
+import type { TableMeta } from '../engine/catalog';
+import type { Engine, ReadOptions } from '../engine/engine';
+import { capacityUnits, decodeStoredRow, rowDataSize } from '../engine/row';
+import { encodeRow, encodeRows, inspectStoredRow, type Cell, type PBRow } from '../protocol/plainbuffer';
 import { consumed, own, pkField, readOptions, tableName, transactionOf, type Action } from './common';
 
 /** Rows and bytes one GetRange response may scan (spec §1.17). */
@@ -33,6 +35,9 @@ export const getRange: Action = {
     if (tx) for (const bound of [start, end]) engine.checkTransactionScope(tx, table, bound);
     const maxRows = Math.min(limit ?? RANGE_MAX_ROWS, RANGE_MAX_ROWS);
     const now = Date.now();
+    if (!tx && !opts.filter && !opts.timeRange && !opts.columns.length && opts.startColumn === undefined && opts.endColumn === undefined) {
+      return verbatimRange(engine, table, start, end, backward, maxRows, opts, now);
+    }
     const out: PBRow[] = [];
     let scanned = 0;
     let bytes = 0;
@@ -60,3 +65,50 @@ export const getRange: Action = {
     };
   },
 };
+
+const PLAINBUFFER_HEADER = Buffer.from([0x75, 0, 0, 0]);
+
+/**
+ * GetRange without a filter, column selection or time range [performance]: most stored rows are then exactly
+ * what the reader sees (every column within the versions asked for and the table's TTL), so their stored
+ * PlainBuffer bytes are copied into the response without being decoded and re-encoded. Any other row goes
+ * through `project` as above. Pages, sizes and `next_start_primary_key` are computed as above; the output is
+ * byte-identical (test/integration/get-range-verbatim.test.ts compares both paths).
+ */
+function verbatimRange(engine: Engine, table: TableMeta, start: Cell[], end: Cell[], backward: boolean, maxRows: number, opts: ReadOptions, now: number): object {
+  const maxVersions = Math.min(opts.maxVersions ?? table.options.maxVersions, table.options.maxVersions);
+  const minTs = table.options.timeToLive === -1 ? -Infinity : now - table.options.timeToLive * 1000;
+  const chunks: Buffer[] = [PLAINBUFFER_HEADER];
+  let rows = 0;
+  let scanned = 0;
+  let bytes = 0;
+  let next: Cell[] | undefined;
+  engine.kv.scan(engine.rowKey(table, start), engine.rowKey(table, end), backward, (_key, stored) => {
+    let size = inspectStoredRow(stored, maxVersions, minTs);
+    const row = size < 0 ? decodeStoredRow(stored) : undefined;
+    if (row) size = rowDataSize(row);
+    if (rows >= maxRows || scanned >= RANGE_MAX_ROWS || (scanned > 0 && bytes + size > RANGE_MAX_BYTES)) {
+      next = (row ?? decodeStoredRow(stored)).pk;
+      return false;
+    }
+    scanned++;
+    bytes += size;
+    if (!row) {
+      chunks.push(stored.subarray(4));
+      rows++;
+    } else {
+      const projected = engine.project(table, row, opts, now);
+      if (projected) {
+        chunks.push(encodeRow(projected).subarray(4));
+        rows++;
+      }
+    }
+    return true;
+  });
+  return {
+    consumed: consumed({ read: capacityUnits(bytes), write: 0 }),
+    rows: rows ? Buffer.concat(chunks) : Buffer.alloc(0),
+    nextStartPrimaryKey: next ? encodeRow({ pk: next, cells: [], deleteMarker: false }) : undefined,
+    dataBlockType: 0,
+  };
+}
