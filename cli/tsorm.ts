@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator';
 import { registerMigrateCommands } from './commands/migrate';
+import { registerInvokeCommand } from './commands/invoke';
 import { CliError, packageVersion } from './commands/common';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEmulatorCommand(program);
   registerMigrateCommands(program);
+  registerInvokeCommand(program);
   return program;
 }
 

@@ -12,7 +12,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TableStoreClient } from '../../src/client/client';
-import { ENV } from '../../src/client/config';
+import { ENV, resolveConfig, type Credentials } from '../../src/client/config';
 import { TableStoreError } from '../../src/client/errors';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { blankMigrationSource } from '../../src/migrations/codegen';
@@ -58,24 +58,29 @@ function describeError(e: Error): string {
   return e.message;
 }
 
-interface Connection {
+export interface Connection {
   client: TableStoreClient;
   where: string;
+  /** The resolved endpoint, instance and credentials (`tsorm invoke` hands them to the function). */
+  settings: { endpoint: string; instance: string; credentials: Credentials };
   close(): Promise<void>;
 }
 
 /** Connects as configured, or starts the embedded emulator when no endpoint is configured anywhere. */
-async function connect(config: ResolvedConfig): Promise<Connection> {
+export async function connect(config: ResolvedConfig): Promise<Connection> {
   const c = config.connection;
   const endpoint = c.endpoint ?? process.env[ENV.endpoint];
   if (endpoint) {
     let client: TableStoreClient;
+    let settings: Connection['settings'];
     try {
+      const resolved = resolveConfig({ ...c, endpoint });
+      settings = { endpoint: resolved.endpoint, instance: resolved.instance, credentials: resolved.credentials };
       client = new TableStoreClient({ ...c, endpoint });
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    return { client, where: `${client.endpoint} (instance ${client.instance})`, close: async () => client.close() };
+    return { client, where: `${client.endpoint} (instance ${client.instance})`, settings, close: async () => client.close() };
   }
   let emu: RunningEmulator;
   const storage = config.emulator.inMemory ? 'in memory' : `with data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`;
@@ -90,6 +95,7 @@ async function connect(config: ResolvedConfig): Promise<Connection> {
   const client = new TableStoreClient({ endpoint: emu.endpoint, instance: emu.instance, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret });
   return {
     client,
+    settings: { endpoint: emu.endpoint, instance: emu.instance, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } },
     where: `the local emulator (${config.emulator.inMemory ? 'in memory' : `data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`})`,
     close: async () => {
       client.close();

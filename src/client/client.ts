@@ -2,7 +2,7 @@
  * `connect()` and `TableStoreClient`: the only way the rest of tsorm talks to TableStore.
  */
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { READ_ACTIONS, sdkOperation, type ActionName, type ActionParams, type ActionResult } from './actions';
 import { resolveConfig, validateCredentials, type ConnectOptions, type Credentials } from './config';
@@ -70,7 +70,7 @@ export class TableStoreClient {
       scheduling: 'lifo',
     };
     this.ownsAgent = options.agent === undefined;
-    this.agent = options.agent ?? (secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions));
+    this.agent = options.agent ?? (secure ? new (httpsModule().Agent)(agentOptions) : new http.Agent(agentOptions));
 
     this.sdk = new TableStoreSdk.Client({
       endpoint: cfg.endpoint,
@@ -212,6 +212,11 @@ export class TableStoreClient {
   }
 }
 
+/** `node:https`, loaded for https endpoints only (it pulls in `tls`: a few ms of every FC cold start otherwise). */
+function httpsModule(): typeof https {
+  return require('node:https') as typeof https;
+}
+
 /**
  * The SDK's `httpOptions`. `lib/http/node.js` does, on every request,
  * `http.globalAgent.maxSockets = httpOptions.maxSockets || 300` (on `https.globalAgent` for https) and then
@@ -225,7 +230,7 @@ function sdkHttpOptions(agent: http.Agent, secure: boolean): SdkHttpOptions {
   const options: SdkHttpOptions = { agent };
   Object.defineProperty(options, 'maxSockets', {
     enumerable: false,
-    get: () => (secure ? https.globalAgent : http.globalAgent).maxSockets,
+    get: () => (secure ? httpsModule().globalAgent : http.globalAgent).maxSockets,
   });
   return options;
 }

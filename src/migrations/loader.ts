@@ -81,13 +81,16 @@ export function registerTypeScript(): void {
   for (const ext of EXTENSIONS) internals._extensions[ext] = compile;
 
   const root = ownPackageRoot();
+  // A parent inside this package: Node then resolves `tsorm` and `tsorm/…` as a self-reference through the
+  // package's own "exports" (`{ paths: [root] }` would look for root/node_modules/tsorm, which is not there).
+  const insidePackage = { id: join(root, 'package.json'), filename: join(root, 'package.json'), paths: (Module as unknown as { _nodeModulePaths(p: string): string[] })._nodeModulePaths(root) };
   const original = internals._resolveFilename;
   internals._resolveFilename = function (request, parent, isMain, options) {
     try {
       return original.call(this, request, parent, isMain, options);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || (request !== 'tsorm' && !request.startsWith('tsorm/'))) throw e;
-      return original.call(this, request, parent, isMain, { paths: [root] });
+      return original.call(this, request, insidePackage, isMain);
     }
   };
 }

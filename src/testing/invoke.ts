@@ -139,7 +139,8 @@ function withTimeout<T>(timeoutSeconds: number, fn: () => Promise<T>): Promise<T
   });
 }
 
-function exportedFunction(mod: HandlerModule, name: string): (...args: unknown[]) => unknown {
+/** The named function export of a handler module; HandlerNotFoundError (listing the function exports) otherwise. */
+export function exportedFunction(mod: HandlerModule, name: string): (...args: unknown[]) => unknown {
   const fn = mod[name];
   if (typeof fn !== 'function') {
     const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function');

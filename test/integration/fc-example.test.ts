@@ -8,7 +8,7 @@ import * as api from '../../examples/app/index';
 import { createTables, invoke, resetInstance, type InvokeOptions } from '../../src/testing';
 
 const b = () => inject('backend');
-const target = (): Partial<InvokeOptions> => ({
+const target = (): Pick<InvokeOptions, 'endpoint' | 'instance' | 'credentials'> => ({
   endpoint: b().endpoint,
   instance: b().instance,
   credentials: { accessKeyId: b().accessKeyId, accessKeySecret: b().accessKeySecret },

@@ -1,0 +1,246 @@
+/**
+ * `tsorm invoke <module>[#export]`: runs a Function Compute handler locally, without Docker, the way FC calls
+ * it: the module's initializer once, then the handler (`--repeat N` times, warm after the first) with an
+ * FC-like context (request id, credentials, function metadata with the timeout), in the FC 3.0 call shape
+ * (default) or FC 2.0 (`--fc2`), against the configured endpoint or the embedded emulator (as `tsorm migrate`
+ * chooses it, from `tsorm.config.ts` or the environment). TypeScript modules load through the shared loader.
+ *
+ * Output: the HTTP response (status line, headers, body) or the event result on stdout; what the function
+ * logs (tsorm's one cost line per invocation included) on stderr. `--json`: one JSON object per invocation on
+ * stdout. Exit codes: 0 (whatever the HTTP status), 1 when the handler fails or cannot be loaded, 2 usage.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { displayPath, loadConfig } from '../../src/migrations/config';
+import { loadModule } from '../../src/migrations/loader';
+import { localContext } from '../../src/testing/context';
+import { callHandler, ensureInitialized, exportedFunction, type HttpInput, type HttpInvokeResult, type Runtime } from '../../src/testing/invoke';
+import { CliError } from './common';
+import { connect } from './migrate';
+
+interface InvokeFlags {
+  event?: string;
+  http?: string;
+  body?: string;
+  header: string[];
+  fc2?: boolean;
+  fc3?: boolean;
+  repeat: number;
+  timeout: number;
+  initializer: string | false;
+  requestId?: string;
+  config?: string;
+  json?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  if (!/^[^:\s]+:/.test(value)) throw new InvalidArgumentError('expected NAME:VALUE.');
+  return [...previous, value];
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number ≥ 1.');
+  return Number(value);
+}
+
+function parseSeconds(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError('expected a number of seconds > 0.');
+  return Number(value);
+}
+
+/** `--event` / `--body` value: the text itself, or `@path` for a file's bytes. */
+function readArg(value: string, what: string): Buffer {
+  if (!value.startsWith('@')) return Buffer.from(value, 'utf8');
+  const file = resolve(value.slice(1));
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new CliError(`${what}: cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+function looksLikeJson(bytes: Buffer): boolean {
+  const text = bytes.toString('utf8').trim();
+  if (!/^[[{"]/.test(text)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function httpInput(flags: InvokeFlags): HttpInput {
+  const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(flags.http!);
+  if (!m) throw new CliError(`--http expects "METHOD /path[?query]", got ${JSON.stringify(flags.http)}`, 2);
+  const headers: Record<string, string> = {};
+  for (const h of flags.header) {
+    const i = h.indexOf(':');
+    headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
+  }
+  let body: Buffer | undefined;
+  if (flags.body !== undefined) {
+    body = readArg(flags.body, '--body');
+    if (headers['content-type'] === undefined && looksLikeJson(body)) headers['content-type'] = 'application/json';
+  }
+  return { method: m[1].toUpperCase(), path: m[2], headers, body };
+}
+
+/** `path/to/module.ts#export` → the file and the export (default `handler`). */
+function parseTarget(spec: string): { file: string; exportName: string } {
+  const hash = spec.lastIndexOf('#');
+  const file = hash > 0 ? spec.slice(0, hash) : spec;
+  const exportName = hash > 0 ? spec.slice(hash + 1) : 'handler';
+  if (!file || !/^[A-Za-z_$][\w$]*$/.test(exportName)) throw new CliError(`expected <module>[#export], got ${JSON.stringify(spec)}`, 2);
+  return { file: resolve(file), exportName };
+}
+
+function bodyText(body: Buffer, contentType: string | undefined): string {
+  if (body.length === 0) return '';
+  const text = body.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(body) || /octet-stream/.test(contentType ?? '')) return `<${body.length} bytes, base64: ${body.toString('base64')}>`;
+  if (/json/.test(contentType ?? '')) {
+    try {
+      return JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** A body for JSON output: UTF-8 text as is, other bytes base64 (`isBase64Encoded`, as FC 3.0 writes it). */
+function jsonBody(body: Buffer): { body: string; isBase64Encoded: boolean } {
+  const text = body.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(body) ? { body: text, isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true };
+}
+
+/** The readable form of an HTTP response: status line, headers, blank line, body (JSON pretty-printed). */
+export function formatHttpResponse(r: Pick<HttpInvokeResult, 'statusCode' | 'headers' | 'body'>): string {
+  const lines = [`HTTP ${r.statusCode}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`)];
+  const body = bodyText(r.body, r.headers['content-type']);
+  return body ? `${lines.join('\n')}\n\n${body}` : lines.join('\n');
+}
+
+export function formatEventResult(result: unknown): string {
+  if (result === undefined) return '(no result)';
+  if (Buffer.isBuffer(result)) return bodyText(result, undefined);
+  if (typeof result === 'string') return result;
+  return JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+}
+
+/** What FC shows for a failed invocation: `{ errorMessage, errorType, stackTrace }`. */
+function formatError(e: unknown): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return JSON.stringify({ errorMessage: err.message, errorType: err.name, stackTrace: (err.stack ?? '').split('\n').slice(1).map((l) => l.trim()) }, null, 2);
+}
+
+export function registerInvokeCommand(program: Command): Command {
+  return program
+    .command('invoke')
+    .description('Run a Function Compute handler locally (initializer once, then the handler) against the configured endpoint or the local emulator')
+    .argument('<module>', 'handler module, TypeScript or JavaScript, optionally with #export (default #handler)')
+    .addOption(new Option('--event <json|@file>', 'event payload for an event-trigger call (text, or @file for its bytes)'))
+    .addOption(new Option('--http <request>', 'HTTP-trigger call: "METHOD /path[?query]"'))
+    .addOption(new Option('--body <text|@file>', 'HTTP request body (with --http)'))
+    .addOption(new Option('--header <name:value>', 'HTTP request header (with --http; repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--fc3', 'FC 3.0 call shape: async (event, context) (the default)').conflicts('fc2'))
+    .addOption(new Option('--fc2', 'FC 2.0 call shape: (event, context, callback) or (req, resp, context)'))
+    .addOption(new Option('--repeat <n>', 'invoke N times on the one instance (warm after the first)').argParser(parseCount).default(1))
+    .addOption(new Option('--timeout <seconds>', 'the function timeout in the context (the adapter derives its deadline from it)').argParser(parseSeconds).default(60))
+    .addOption(new Option('--initializer <export>', 'the initializer export to run first, when the module has it').default('initializer'))
+    .addOption(new Option('--no-initializer', 'do not run an initializer'))
+    .addOption(new Option('--request-id <id>', 'the request id of the (first) invocation'))
+    .addOption(new Option('-c, --config <path>', 'config file (default: tsorm.config.ts, .js or .json in the working directory)'))
+    .addOption(new Option('--json', 'one JSON object per invocation on stdout'))
+    .action(async (moduleSpec: string, flags: InvokeFlags) => {
+      await runInvoke(moduleSpec, flags);
+    });
+}
+
+async function runInvoke(moduleSpec: string, flags: InvokeFlags): Promise<void> {
+  if (flags.event !== undefined && flags.http !== undefined) throw new CliError('--event and --http cannot be used together.', 2);
+  if (flags.http === undefined && (flags.body !== undefined || flags.header.length > 0)) throw new CliError('--body and --header need --http.', 2);
+  const { file, exportName } = parseTarget(moduleSpec);
+  const runtime: Runtime = flags.fc2 ? 'fc2' : 'fc3';
+  const request = flags.http !== undefined ? { http: httpInput(flags) } : { event: flags.event === undefined ? Buffer.alloc(0) : readArg(flags.event, '--event') };
+
+  let config;
+  try {
+    config = await loadConfig(flags.config);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const conn = await connect(config);
+  const { endpoint, instance, credentials } = conn.settings;
+  // What FC puts in the environment of an instance: the function's variables (here: where TableStore is) and
+  // the role's credentials at start-up. The context carries the credentials again with every invocation.
+  Object.assign(process.env, {
+    TABLESTORE_ENDPOINT: endpoint,
+    TABLESTORE_INSTANCE: instance,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: credentials.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: credentials.accessKeySecret,
+    ...(credentials.securityToken ? { ALIBABA_CLOUD_SECURITY_TOKEN: credentials.securityToken } : {}),
+  });
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  let mod: Record<string, unknown>;
+  let failed = false;
+  try {
+    try {
+      mod = await loadModule(file);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    const name = displayPath(process.cwd(), file);
+    try {
+      exportedFunction(mod, exportName);
+    } catch (e) {
+      throw new CliError(`${name}: ${(e as Error).message}`);
+    }
+    const context = (requestId: string | undefined) =>
+      localContext({ requestId, credentials: { ...credentials }, timeout: flags.timeout, handler: `${name.replace(/\.[cm]?[jt]s$/, '')}.${exportName}`, onLog: write });
+    try {
+      const ran = await ensureInitialized(mod, exportName, flags.initializer, context(flags.requestId ? `${flags.requestId}-init` : undefined), runtime, endpoint);
+      if (ran && !flags.json) write(`tsorm: ${name}: ran the initializer (${String(flags.initializer)}) on a new instance`);
+    } catch (e) {
+      throw new CliError(`the initializer failed:\n${formatError(e)}`);
+    }
+
+    for (let i = 1; i <= flags.repeat; i++) {
+      const requestId = flags.requestId && flags.repeat > 1 ? `${flags.requestId}-${i}` : flags.requestId;
+      const ctx = context(requestId);
+      const started = performance.now();
+      try {
+        const r = await callHandler(mod, exportName, ctx, runtime, request);
+        const ms = performance.now() - started;
+        if (flags.json) {
+          const out =
+            r.kind === 'http'
+              ? { requestId: ctx.requestId, durationMs: ms, statusCode: r.statusCode, headers: r.headers, ...jsonBody(r.body) }
+              : { requestId: ctx.requestId, durationMs: ms, result: r.result };
+          process.stdout.write(`${JSON.stringify(out, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+        } else {
+          if (flags.repeat > 1) process.stdout.write(`${i > 1 ? '\n' : ''}# invocation ${i} of ${flags.repeat} (${i === 1 ? 'first' : 'warm'}), request ${ctx.requestId}\n`);
+          process.stdout.write(`${r.kind === 'http' ? formatHttpResponse(r) : formatEventResult(r.result)}\n`);
+        }
+      } catch (e) {
+        failed = true;
+        if (flags.json) process.stdout.write(`${JSON.stringify({ requestId: ctx.requestId, error: { errorMessage: (e as Error)?.message ?? String(e), errorType: (e as Error)?.name ?? 'Error' } })}\n`);
+        else process.stdout.write(`Invocation ${ctx.requestId} failed (FC: UnhandledInvocationError):\n${formatError(e)}\n`);
+      }
+    }
+
+    if (typeof mod.preStop === 'function') {
+      try {
+        const stop = mod.preStop as (ctx: unknown, cb?: unknown) => unknown;
+        await (runtime === 'fc2' ? new Promise<void>((res, rej) => stop(context(undefined), (e: unknown) => (e ? rej(e) : res()))) : stop(context(undefined)));
+      } catch (e) {
+        write(`tsorm: preStop failed: ${(e as Error)?.message ?? String(e)}`);
+      }
+    }
+  } finally {
+    await conn.close();
+  }
+  if (failed) process.exitCode = 1;
+}
