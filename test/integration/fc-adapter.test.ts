@@ -114,6 +114,12 @@ beforeAll(async () => {
   await createTables(db, Item);
   db.close();
 });
+afterAll(async () => {
+  // the backend's 64-table quota is shared by the test files running side by side
+  const db = connectDb();
+  await db.client.call('deleteTable', { tableName: `fc_items_${suffix}` }).catch(() => undefined);
+  db.close();
+});
 
 describe('FC 3.0 HTTP trigger (async (event, context) with a version "v1" document)', () => {
   const fn = defineFunction(itemsDefinition());

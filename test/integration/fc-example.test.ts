@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import * as events from '../../examples/app/events';
 import * as api from '../../examples/app/index';
+import { connect } from '../../src';
 import { createTables, invoke, resetInstance, type InvokeOptions } from '../../src/testing';
 
 const b = () => inject('backend');
@@ -18,9 +19,13 @@ const board = `board-${Date.now().toString(36)}`;
 beforeAll(async () => {
   await createTables({ endpoint: b().endpoint, instance: b().instance, accessKeyId: b().accessKeyId, accessKeySecret: b().accessKeySecret }, api);
 });
-afterAll(() => {
+afterAll(async () => {
   resetInstance(api);
   resetInstance(events);
+  // the backend's 64-table quota is shared by the test files running side by side
+  const db = connect({ endpoint: b().endpoint, instance: b().instance, accessKeyId: b().accessKeyId, accessKeySecret: b().accessKeySecret });
+  await db.client.call('deleteTable', { tableName: 'tsorm_notes' }).catch(() => undefined);
+  db.close();
 });
 
 describe('examples/app HTTP function', () => {
