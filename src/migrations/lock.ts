@@ -89,7 +89,7 @@ export class MigrationLock {
         }
       }
       const waited = Date.now() - start;
-      if (waited >= this.options.waitMs) throw new LockHeldError(holder, waited);
+      if (waited >= this.options.waitMs) throw new LockHeldError(holder, this.options.waitMs > 0 ? waited : 0);
       if (!announced) {
         announced = true;
         this.options.onWait?.(holder);

@@ -210,7 +210,8 @@ export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
   return {
     name: m.tableName,
     primaryKey: m.primaryKey.map((p) => {
-      const auto = p.option !== undefined && p.option !== null && (String(p.option) === '1' || String(p.option) === 'AUTO_INCREMENT');
+      // protobufjs puts an unset enum's default (here AUTO_INCREMENT = 1) on the prototype: only an own value counts.
+      const auto = Object.prototype.hasOwnProperty.call(p, 'option') && (String(p.option) === '1' || String(p.option) === 'AUTO_INCREMENT');
       return { name: p.name, type: PK_TYPE_BY_CODE[String(p.type)] ?? (String(p.type) as KeyType), ...(auto ? { autoIncrement: true as const } : {}) };
     }),
     definedColumns: (m.definedColumn ?? []).map((c) => ({ name: c.name, type: DEFINED_BY_CODE[String(c.type)] ?? (String(c.type) as StorageType) })).sort(byName),
@@ -223,7 +224,7 @@ export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
     reservedThroughput: { read: num(d.reservedThroughputDetails.capacityUnit.read ?? 0), write: num(d.reservedThroughputDetails.capacityUnit.write ?? 0) },
     indexes: (d.indexMetas ?? [])
       .map((ix) => {
-        const local = String(ix.indexType) === '1' || String(ix.indexType) === 'IT_LOCAL_INDEX';
+        const local = Object.prototype.hasOwnProperty.call(ix, 'indexType') && (String(ix.indexType) === '1' || String(ix.indexType) === 'IT_LOCAL_INDEX');
         // The key as listed (the service may list the full index key; `indexDifference` accepts either form).
         return { name: ix.name, type: local ? ('local' as const) : ('global' as const), primaryKey: [...ix.primaryKey], definedColumns: [...(ix.definedColumn ?? [])].sort() };
       })

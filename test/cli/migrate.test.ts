@@ -1,0 +1,397 @@
+/**
+ * `tsorm migrate*` run as a user runs it: the built binary in a child process, in a project folder with a
+ * tsorm.config.ts, TypeScript entities and migrations, against an emulator this file starts (in memory, port 0)
+ * and names through the ORM's environment variables. Each test uses its own tables and history table.
+ * Needs `npm run build` (done by `npm test`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { sdkFor, type Client } from '../support/emulator-process';
+import { configFile, Project, type Target } from '../support/migrate-project';
+import { Int64LE } from '../../src/client/sdk';
+import { IGNORE } from '../support/sdk';
+
+/** A fresh int64 cell per value (the SDK's `Long.fromString` hands out one shared object). */
+const Long = (v: number) => new Int64LE(String(v), 10);
+
+let emu: RunningEmulator;
+let target: Target;
+let sdk: Client;
+const projects: Project[] = [];
+
+beforeAll(async () => {
+  // Reserved-throughput adjustments 2.5 s apart (the service: 2 minutes), room for many tables.
+  emu = await startEmulator({ port: 0, inMemory: true, engine: { reservedThroughputIntervalMs: 2500, maxTables: 1000 } });
+  target = { endpoint: emu.endpoint, instance: emu.instance, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret };
+  sdk = sdkFor(emu.endpoint);
+});
+afterAll(async () => {
+  for (const p of projects) p.remove();
+  await emu?.close();
+});
+
+function project(files: Record<string, string>): Project {
+  const p = new Project(target, files);
+  projects.push(p);
+  return p;
+}
+
+async function tables(): Promise<string[]> {
+  return (await sdk.listTable()).tableNames;
+}
+
+const entity = (table: string, opts = '{}', extra = '') => `import Long from 'long';
+import { AutoIncrement, Column, Index, PrimaryKey, Table } from 'tsorm';
+
+@Table('${table}', ${opts})
+${extra}export class Item {
+  @PrimaryKey() shop!: string;
+  @PrimaryKey() @AutoIncrement() id!: Long;
+  @Column() owner!: string;
+  @Column({ type: 'int64' }) views!: number;
+  @Column() picture?: Buffer;
+}
+void Index;
+`;
+
+const handWritten = (table: string, extraUp = '') => `import type { MigrationContext } from 'tsorm/migrations';
+
+export async function up(m: MigrationContext): Promise<void> {
+  await m.createTable({ name: '${table}', primaryKey: [{ name: 'k', type: 'STRING' }] });
+${extraUp}}
+
+export async function down(m: MigrationContext): Promise<void> {
+  await m.deleteTable('${table}');
+}
+`;
+
+describe('tsorm migrate (built binary)', () => {
+  it('create → status → migrate → status → revert', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_basic' }) });
+    const created = await p.run(['migrate:create', 'add_basic']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/^Created migrations\/\d{14}_add_basic\.ts\n$/);
+    const [name] = p.migrations();
+    p.write(`migrations/${name}.ts`, handWritten('basic_t'));
+
+    const before = await p.run(['migrate:status']);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toContain(`pending      ${name}`);
+    expect(before.stdout).toContain('0 applied, 1 pending.');
+
+    const up = await p.run(['migrate']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain(`Applying ${name}\n  createTable basic_t: created\nApplied ${name} in `);
+    expect(up.stdout).toMatch(/Applied 1 migration on http:\/\/127\.0\.0\.1:\d+ \(instance tsorm\)\.\n$/);
+    expect(up.stderr).toBe('');
+    expect(await tables()).toContain('basic_t');
+
+    const after = await p.run(['migrate:status', '--json']);
+    expect(after.code).toBe(0);
+    const status = JSON.parse(after.stdout);
+    expect(status).toMatchObject({ ok: true, applied: 1, pending: 0 });
+    expect(status.migrations[0]).toMatchObject({ name, state: 'applied', changed: false, missing: false });
+    expect(typeof status.migrations[0].durationMs).toBe('number');
+
+    const again = await p.run(['migrate']);
+    expect(again.stdout).toContain('Nothing to migrate: 1 applied, 0 pending');
+
+    const down = await p.run(['migrate:revert']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toContain(`Reverting ${name}\n  deleteTable basic_t: deleted\nReverted ${name} in `);
+    expect(await tables()).not.toContain('basic_t');
+    expect((await p.run(['migrate:status'])).stdout).toContain('0 applied, 1 pending.');
+    expect((await p.run(['migrate:revert'])).stdout).toContain('Nothing to revert');
+  });
+
+  it('generate twice writes the second time nothing; check passes; a TTL change generates an updateTable with its down', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_gen' }), 'entities.ts': entity('gen_items') });
+    const check0 = await p.run(['migrate:check']);
+    expect(check0.code).toBe(1);
+    expect(check0.stderr).toContain('create table gen_items (shop STRING, id INTEGER auto-increment)');
+
+    const g1 = await p.run(['migrate:generate', 'init']);
+    expect(g1.code, g1.stderr).toBe(0);
+    expect(g1.stdout).toMatch(/^Created migrations\/\d{14}_init\.ts and updated migrations\/tsorm-snapshot\.json:\n {2}create table gen_items/);
+    const snapshot = p.read('migrations/tsorm-snapshot.json');
+    const files = p.migrations();
+    expect(files).toHaveLength(1);
+
+    const g2 = await p.run(['migrate:generate', 'again']);
+    expect(g2.code).toBe(0);
+    expect(g2.stdout).toBe('No changes: the entities match migrations/tsorm-snapshot.json. Nothing written.\n');
+    expect(p.migrations()).toEqual(files);
+    expect(p.read('migrations/tsorm-snapshot.json')).toBe(snapshot);
+    expect((await p.run(['migrate:check'])).code).toBe(0);
+    expect(JSON.parse((await p.run(['migrate:generate', 'again', '--json'])).stdout)).toMatchObject({ ok: true, written: false, operations: [] });
+
+    expect((await p.run(['migrate'])).code).toBe(0);
+    p.write('entities.ts', entity('gen_items', '{ timeToLive: 86400 * 30 }'));
+    const check1 = await p.run(['migrate:check', '--json']);
+    expect(check1.code).toBe(1);
+    expect(JSON.parse(check1.stdout)).toMatchObject({ ok: false, inSync: false, operations: ['update table gen_items: timeToLive 2592000'] });
+    const g3 = await p.run(['migrate:generate', 'ttl']);
+    expect(g3.code).toBe(0);
+    const ttl = p.migrations()[1];
+    expect(p.read(`migrations/${ttl}.ts`)).toContain("await m.updateTable('gen_items', { timeToLive: 2592000 });");
+    expect(p.read(`migrations/${ttl}.ts`)).toContain("await m.updateTable('gen_items', { timeToLive: -1 });");
+    const m2 = await p.run(['migrate']);
+    expect(m2.stdout).toContain('updateTable gen_items: changed timeToLive -1 → 2592000');
+    expect((await sdk.describeTable({ tableName: 'gen_items' })).tableOptions.timeToLive).toBe(2592000);
+    const r = await p.run(['migrate:revert']);
+    expect(r.stdout).toContain('updateTable gen_items: changed timeToLive 2592000 → -1');
+    expect((await sdk.describeTable({ tableName: 'gen_items' })).tableOptions.timeToLive).toBe(-1);
+  });
+
+  it('--dry-run prints the plan, checked against the live tables, and changes nothing', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_dry' }), 'entities.ts': entity('dry_items') });
+    expect((await p.run(['migrate:generate', 'init'])).code).toBe(0);
+    const before = await tables();
+    const dry = await p.run(['migrate', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/Dry run: nothing will be changed\. 1 pending migration:\nWould apply \d{14}_init\n {2}createTable dry_items: would create\n/);
+    expect(dry.stdout).toContain('nothing was changed');
+    expect(await tables()).toEqual(before); // neither dry_items nor the history table
+    const json = JSON.parse((await p.run(['migrate', '--dry-run', '--json'])).stdout);
+    expect(json).toMatchObject({ ok: true, dryRun: true, pending: [p.migrations()[0]] });
+    expect(json.applied[0].steps).toEqual([{ step: 1, operation: 'createTable', table: 'dry_items', outcome: 'would create' }]);
+  });
+
+  it('two concurrent migrate runs: exactly one applies, the other waits for the lock and finds nothing to do', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_lock' }) });
+    p.write(
+      'migrations/20250101000000_slow.ts',
+      handWritten(
+        'lock_t',
+        `  await new Promise((r) => setTimeout(r, 1500));
+  await m.client.call('updateRow', { tableName: 'lock_t', condition: new (require('tablestore').Condition)(0, null), primaryKey: [{ k: 'runs' }], updateOfAttributeColumns: [{ INCREMENT: [{ n: require('tablestore').Long.fromNumber(1) }] }] });
+`,
+      ),
+    );
+    const a = p.start(['migrate']);
+    const b = p.start(['migrate']);
+    const [ra, rb] = await Promise.all([a.exited, b.exited]);
+    expect([ra.code, rb.code], ra.stderr + rb.stderr).toEqual([0, 0]);
+    const outs = [ra.stdout, rb.stdout];
+    expect(outs.filter((o) => o.includes('Applied 20250101000000_slow'))).toHaveLength(1);
+    const waiter = outs.find((o) => !o.includes('Applied 20250101000000_slow'))!;
+    expect(waiter).toMatch(/Waiting for the migration lock: `tsorm migrate` on host .* \(pid \d+\) holds it since /);
+    expect(waiter).toContain('Nothing to migrate: 1 applied, 0 pending');
+    const row = await sdk.getRow({ tableName: 'lock_t', primaryKey: [{ k: 'runs' }], maxVersions: 1 });
+    expect(row.row.attributes[0].columnValue.toNumber()).toBe(1); // the up() ran once
+
+    // --no-wait: a run that finds the lock held exits 1 with a clear message.
+    p.write('migrations/20250102000000_slow2.ts', handWritten('lock_t2', '  await new Promise((r) => setTimeout(r, 2000));\n'));
+    const c = p.start(['migrate']);
+    await waitFor(() => {
+      if (c.proc.exitCode !== null) throw new Error(`the first run ended early: ${c.stdout()} ${c.stderr()}`);
+      return c.stdout().includes('Applying 20250102000000_slow2');
+    });
+    const d = await p.run(['migrate', '--no-wait']);
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/^tsorm: error: another migration run holds the lock \(`tsorm migrate` on host .*, pid \d+, since .*\)\. Wait for it to finish; a crashed run's lock expires when its lease ends\.\n$/);
+    expect((await c.exited).code).toBe(0);
+  });
+
+  it('a migration that throws halfway: status shows it failed, a re-run resumes after the finished steps', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_fail' }) });
+    p.write(
+      'migrations/20250101000000_halfway.ts',
+      `import type { MigrationContext } from 'tsorm/migrations';
+export async function up(m: MigrationContext): Promise<void> {
+  await m.createTable({ name: 'half_a', primaryKey: [{ name: 'k', type: 'STRING' }] });
+  if (!process.env.HALFWAY_FIXED) throw new Error('boom halfway');
+  await m.createTable({ name: 'half_b', primaryKey: [{ name: 'k', type: 'INTEGER' }] });
+}
+export async function down(m: MigrationContext): Promise<void> {
+  await m.deleteTable('half_b');
+  await m.deleteTable('half_a');
+}
+`,
+    );
+    const first = await p.run(['migrate']);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('createTable half_a: created');
+    expect(first.stderr).toBe('tsorm: error: migration 20250101000000_halfway failed in up(): boom halfway\n');
+    expect(await tables()).toContain('half_a');
+    expect(await tables()).not.toContain('half_b');
+
+    const status = await p.run(['migrate:status']);
+    expect(status.stdout).toMatch(/failed {7}20250101000000_halfway {2}error: boom halfway/);
+    expect(status.stdout).toContain('0 applied, 1 pending.');
+
+    const again = await p.run(['migrate'], { HALFWAY_FIXED: '1' });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Resuming 20250101000000_halfway (failed earlier; 1 step already done)');
+    expect(again.stdout).toContain('createTable half_a: skipped: done by an earlier run');
+    expect(again.stdout).toContain('createTable half_b: created');
+    expect((await p.run(['migrate:status'])).stdout).toContain('1 applied, 0 pending.');
+
+    // An edited file (new checksum) re-checks every step instead: all idempotent.
+    expect((await p.run(['migrate:revert'])).code).toBe(0);
+    expect(await tables()).not.toContain('half_a');
+  });
+
+  it('createTable of an existing table with another schema fails naming the difference', async () => {
+    await sdk.createTable({
+      tableMeta: { tableName: 'conflict_t', primaryKey: [{ name: 'k', type: 'STRING' }] },
+      reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+      tableOptions: { timeToLive: 86400, maxVersions: 2 },
+    });
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_conflict' }) });
+    p.write('migrations/20250101000000_c.ts', handWritten('conflict_t'));
+    const r = await p.run(['migrate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("table 'conflict_t' already exists with a different schema (timeToLive is 86400 on the service, -1 in the migration; maxVersions is 2 on the service, 1 in the migration)");
+  });
+
+  it('refuses changes TableStore cannot make, explains the way to do them, and writes nothing', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_refuse' }), 'entities.ts': entity('refuse_items') });
+    expect((await p.run(['migrate:generate', 'init'])).code).toBe(0);
+    const snapshot = p.read('migrations/tsorm-snapshot.json');
+    p.write('entities.ts', entity('refuse_items').replace('@PrimaryKey() @AutoIncrement() id!: Long;', '@PrimaryKey() id!: string;'));
+    const r = await p.run(['migrate:generate', 'change_key']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("a change TableStore cannot make; nothing was written:\n  - table 'refuse_items', primary key: (shop STRING, id INTEGER) → (shop STRING, id STRING). TableStore fixes the primary key");
+    expect(r.stderr).toContain('Instead: create a new table (a new @Table name) with the new definition, copy the rows into it with m.backfill');
+    expect(p.migrations()).toHaveLength(1);
+    expect(p.read('migrations/tsorm-snapshot.json')).toBe(snapshot);
+
+    p.write('entities.ts', entity('refuse_items').replace('@PrimaryKey() @AutoIncrement() id!: Long;', '@PrimaryKey() id!: Long;'));
+    const auto = await p.run(['migrate:generate', 'no_auto']);
+    expect(auto.code).toBe(1);
+    expect(auto.stderr).toContain("table 'refuse_items', auto-increment of primary key id: removed. an auto-increment key can only be declared when the table is created");
+    const check = await p.run(['migrate:check']);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('auto-increment of primary key id: removed');
+  });
+
+  it('migrate:check exit codes: 0 in sync, 1 different, 2 usage; --help on every command', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_check' }), 'entities.ts': entity('check_items') });
+    expect((await p.run(['migrate:check'])).code).toBe(1);
+    expect((await p.run(['migrate:generate', 'init'])).code).toBe(0);
+    const ok = await p.run(['migrate:check']);
+    expect([ok.code, ok.stdout]).toEqual([0, 'The entities match migrations/tsorm-snapshot.json.\n']);
+    expect(JSON.parse((await p.run(['migrate:check', '--json'])).stdout)).toEqual({ ok: true, inSync: true, snapshot: 'migrations/tsorm-snapshot.json', operations: [], refused: [] });
+    for (const args of [['migrate:check', '--bogus'], ['migrate:generate'], ['migrate:revert', '--steps', 'zero'], ['migrate:create']]) {
+      const r = await p.run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    for (const cmd of ['migrate', 'migrate:status', 'migrate:revert', 'migrate:create', 'migrate:generate', 'migrate:check']) {
+      const h = await p.run([cmd, '--help']);
+      expect([h.code, h.stdout.includes(`Usage: tsorm ${cmd}`), h.stdout.includes('--json'), h.stdout.includes('--config')], cmd).toEqual([0, true, true, true]);
+    }
+    const bad = await p.run(['migrate:check', '--config', 'nope.ts']);
+    expect([bad.code, bad.stderr]).toEqual([1, `tsorm: error: ${p.dir}/nope.ts: config file not found\n`]);
+  });
+
+  it('waits out the 2-minute reserved-throughput rule, or says clearly why it stopped', async () => {
+    const files = (wait: number) => ({ 'tsorm.config.ts': configFile({ historyTable: `h_cu${wait}`, throughputWaitMs: wait }) });
+    const mig = (table: string, cu: number) => `import type { MigrationContext } from 'tsorm/migrations';
+export async function up(m: MigrationContext) { await m.updateTable('${table}', { reservedThroughput: { read: ${cu} } }); }
+export async function down(m: MigrationContext) { await m.updateTable('${table}', { reservedThroughput: { read: 0 } }); }
+`;
+    const p = project(files(300));
+    p.write('migrations/20250101000000_t.ts', handWritten('cu_t'));
+    p.write('migrations/20250101000001_a.ts', mig('cu_t', 1));
+    p.write('migrations/20250101000002_b.ts', mig('cu_t', 2));
+    const r = await p.run(['migrate']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('updateTable cu_t: changed reserved read 0 → 1');
+    expect(r.stderr).toContain("the reserved throughput of table 'cu_t' was not changed: TableStore allows one reserved-throughput adjustment per table every 2 minutes (OTSTooFrequentReservedThroughputAdjustment)");
+    expect(r.stderr).toContain('Run the command again in 2 minutes: the steps already done are not repeated.');
+
+    p.write('tsorm.config.ts', configFile({ historyTable: 'h_cu300', throughputWaitMs: 10_000 }));
+    const ok = await p.run(['migrate']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/TableStore allows one reserved-throughput adjustment per table every 2 minutes; waiting \(up to 10 s\)…\n {2}updateTable cu_t: changed reserved read 1 → 2/);
+  });
+
+  it('a 10,000-row backfill killed mid-run resumes and changes every row exactly once', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_backfill', lock: { leaseMs: 1200 } }) });
+    p.write(
+      'migrations/20250101000000_table.ts',
+      `import type { MigrationContext } from 'tsorm/migrations';
+export async function up(m: MigrationContext) { await m.createTable({ name: 'bf_rows', primaryKey: [{ name: 'p', type: 'STRING' }, { name: 'i', type: 'INTEGER' }] }); }
+export async function down(m: MigrationContext) { await m.deleteTable('bf_rows'); }
+`,
+    );
+    expect((await p.run(['migrate'])).code).toBe(0);
+    const N = 10_000;
+    for (let start = 0; start < N; start += 200) {
+      const rows = Array.from({ length: 200 }, (_, j) => ({
+        type: 'PUT',
+        condition: IGNORE(),
+        primaryKey: [{ p: `p${(start + j) % 7}` }, { i: Long(start + j) }],
+        attributeColumns: [{ counter: Long(0) }],
+      }));
+      await sdk.batchWriteRow({ tables: [{ tableName: 'bf_rows', rows }] });
+    }
+    p.write(
+      'migrations/20250102000000_count.ts',
+      `import type { MigrationContext } from 'tsorm/migrations';
+export async function up(m: MigrationContext) {
+  await m.backfill('bf_rows', async (row) => {
+    if (row.key.i % 50n === 0n) await new Promise((r) => setTimeout(r, 4));
+    return { increment: { counter: 1n } };
+  }, { pageSize: 100 });
+}
+export async function down() {}
+`,
+    );
+    const first = p.start(['migrate']);
+    // Kill it once it has checkpointed at least 3,000 rows (a page may also be half written: the marker covers that).
+    await waitFor(async () => {
+      if (first.proc.exitCode !== null) throw new Error(`the backfill run ended early (code ${first.proc.exitCode}): ${first.stdout()} ${first.stderr()}`);
+      const cp = await sdk.getRow({ tableName: 'h_backfill', primaryKey: [{ kind: 'backfill' }, { name: '20250102000000_count#0' }], maxVersions: 1 });
+      const rows = cp.row.attributes?.find((a: any) => a.columnName === 'rows');
+      return !!rows && rows.columnValue.toNumber() >= 3000;
+    }, 30_000);
+    first.proc.kill('SIGKILL');
+    const killed = await first.exited;
+    expect(killed.signal).toBe('SIGKILL');
+    const done = await sumCounters();
+    expect(done.ones).toBeGreaterThanOrEqual(3000);
+    expect(done.ones).toBeLessThan(N);
+
+    const second = await p.run(['migrate']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('Resuming 20250102000000_count (interrupted earlier)');
+    expect(second.stderr).toMatch(/backfill bf_rows: resuming after [\d,]+ rows of 10,000/);
+    expect(second.stderr).toMatch(/backfill bf_rows: 10,000 rows, [\d,]+ changed/);
+    const final = await sumCounters();
+    expect(final).toEqual({ rows: N, ones: N, other: 0 });
+    expect((await p.run(['migrate:status'])).stdout).toContain('2 applied, 0 pending.');
+  }, 90_000);
+});
+
+async function sumCounters(): Promise<{ rows: number; ones: number; other: number }> {
+  const out = { rows: 0, ones: 0, other: 0 };
+  let start: unknown = [{ p: require('tablestore').INF_MIN }, { i: require('tablestore').INF_MIN }];
+  for (;;) {
+    const res = await sdk.getRange({
+      tableName: 'bf_rows',
+      direction: 'FORWARD',
+      inclusiveStartPrimaryKey: start,
+      exclusiveEndPrimaryKey: [{ p: require('tablestore').INF_MAX }, { i: require('tablestore').INF_MAX }],
+      maxVersions: 1,
+      columnsToGet: ['counter'],
+    });
+    for (const row of res.rows) {
+      out.rows++;
+      const c = row.attributes.find((a: any) => a.columnName === 'counter').columnValue.toNumber();
+      if (c === 1) out.ones++;
+      else if (c !== 0) out.other++;
+    }
+    if (!res.nextStartPrimaryKey) return out;
+    start = res.nextStartPrimaryKey.map((c: any) => ({ [c.name]: c.value }));
+  }
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
