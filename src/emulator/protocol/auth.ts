@@ -3,6 +3,7 @@
  * method and the sorted `x-ots-*` headers), the body's content MD5, the instance name, the clock skew, and the
  * response headers that the Java and Python SDKs verify.
  */
+import * as crypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { OtsError } from '../errors';
@@ -26,8 +27,11 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** Node ≥ 20.12 has a one-shot `crypto.hash`, cheaper than a Hash object per request [performance]. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'base64') => string }).hash;
+
 export function md5Base64(body: Buffer): string {
-  return createHash('md5').update(body).digest('base64');
+  return oneShotHash ? oneShotHash('md5', body, 'base64') : createHash('md5').update(body).digest('base64');
 }
 
 function hmac(secret: string, text: string): string {
@@ -79,13 +83,17 @@ export function authenticate(cfg: AuthConfig, action: string, headers: IncomingH
 
 /** The headers every response carries, success or error (spec §11.1). */
 export function responseHeaders(action: string, body: Buffer, requestId: string, keyId: string, secret: string): Record<string, string> {
+  const md5 = md5Base64(body);
+  const date = new Date().toISOString().replace('Z', '000Z');
   const h: Record<string, string> = {
-    'x-ots-contentmd5': md5Base64(body),
+    'x-ots-contentmd5': md5,
     'x-ots-requestid': requestId,
     'x-ots-contenttype': 'protocol buffer',
-    'x-ots-date': new Date().toISOString().replace('Z', '000Z'),
+    'x-ots-date': date,
   };
-  const sig = hmac(secret, canonicalHeaders(h, '') + `/${action}`);
+  // canonicalHeaders(h, '') written out: these four names in sorted order [performance]
+  const canonical = `x-ots-contentmd5:${md5}\nx-ots-contenttype:protocol buffer\nx-ots-date:${date}\nx-ots-requestid:${requestId}\n`;
+  const sig = hmac(secret, `${canonical}/${action}`);
   h.authorization = `OTS ${keyId}:${sig}`;
   h['content-type'] = 'application/x-protobuf';
   h['content-length'] = String(body.length);

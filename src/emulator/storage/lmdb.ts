@@ -17,7 +17,11 @@ export class LmdbStore implements KVStore {
 
   constructor(readonly path: string, opts: LmdbOptions = {}) {
     mkdirSync(path, { recursive: true });
-    this.root = open({ path, noSync: !opts.sync, compression: false });
+    // useWritemap: commits write pages straight into the shared mapping instead of copying them out with
+    // pwrite: about half the CPU of a small commit [performance]. A committed page is in the OS page cache
+    // either way, so a process crash (`kill -9`) loses nothing acknowledged; LMDB stays copy-on-write, so a
+    // crash mid-transaction leaves the last commit intact. Against an OS crash only `sync` protects.
+    this.root = open({ path, noSync: !opts.sync, compression: false, useWritemap: true });
     this.db = this.root.openDB<Buffer, Buffer>({ name: 'rows', keyEncoding: 'binary', encoding: 'binary' });
     this.description = `data dir ${path}`;
   }
