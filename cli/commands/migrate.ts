@@ -14,7 +14,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { TableStoreClient } from '../../src/client/client';
 import { ENV, resolveConfig, type Credentials } from '../../src/client/config';
 import { TableStoreError } from '../../src/client/errors';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { DataDirInUseError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, startEmulator, type DataDirHolder, type RunningEmulator } from '../../src/emulator';
 import { blankMigrationSource } from '../../src/migrations/codegen';
 import { displayPath, loadConfig, type ResolvedConfig } from '../../src/migrations/config';
 import { MigrationError, UnsupportedChangeError } from '../../src/migrations/errors';
@@ -82,26 +82,69 @@ export async function connect(config: ResolvedConfig): Promise<Connection> {
     }
     return { client, where: `${client.endpoint} (instance ${client.instance})`, settings, close: async () => client.close() };
   }
-  let emu: RunningEmulator;
   const storage = config.emulator.inMemory ? 'in memory' : `with data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`;
-  try {
-    emu = await startEmulator({ port: 0, inMemory: config.emulator.inMemory, dataDir: config.emulator.dataDir, onInternalError: (e) => process.stderr.write(`tsorm: emulator internal error: ${String(e)}\n`) });
-  } catch (e) {
-    throw new CliError(`cannot start the embedded emulator ${storage}: ${(e as Error).message}`);
+  const emu = await startEmbedded(config, storage);
+  if ('endpoint' in emu && !('close' in emu)) {
+    // `tsorm emulator` already serves this data dir: talk to it (its well-known key pair).
+    process.stderr.write(
+      `tsorm: no endpoint configured (connection.endpoint in the config, or ${ENV.endpoint}): using the emulator already running ${storage} at ${emu.endpoint} (pid ${emu.pid})\n`,
+    );
+    const client = new TableStoreClient({ endpoint: emu.endpoint, instance: emu.instance ?? 'tsorm', accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET });
+    const instance = emu.instance ?? 'tsorm';
+    return {
+      client,
+      where: `${emu.endpoint} (the emulator of pid ${emu.pid})`,
+      settings: { endpoint: emu.endpoint, instance, credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET } },
+      close: async () => client.close(),
+    };
   }
   process.stderr.write(
     `tsorm: no endpoint configured (connection.endpoint in the config, or ${ENV.endpoint}): using the local emulator ${storage}, started in process\n`,
   );
-  const client = new TableStoreClient({ endpoint: emu.endpoint, instance: emu.instance, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret });
+  const running = emu as RunningEmulator;
+  const client = new TableStoreClient({ endpoint: running.endpoint, instance: running.instance, accessKeyId: running.accessKeyId, accessKeySecret: running.accessKeySecret });
   return {
     client,
-    settings: { endpoint: emu.endpoint, instance: emu.instance, credentials: { accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret } },
+    settings: { endpoint: running.endpoint, instance: running.instance, credentials: { accessKeyId: running.accessKeyId, accessKeySecret: running.accessKeySecret } },
     where: `the local emulator (${config.emulator.inMemory ? 'in memory' : `data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`})`,
     close: async () => {
       client.close();
-      await emu.close();
+      await running.close();
     },
   };
+}
+
+const EMBEDDED_OWNER = 'tsorm migrate (embedded)';
+
+/**
+ * Starts the embedded emulator on the config's data dir. When another process already serves that dir: a
+ * `tsorm emulator` is returned as is (to connect to); another embedded run is waited for (up to the lock wait),
+ * since it stops when its command ends.
+ */
+async function startEmbedded(config: ResolvedConfig, storage: string): Promise<RunningEmulator | (DataDirHolder & { endpoint: string })> {
+  const start = Date.now();
+  let announced = false;
+  for (;;) {
+    try {
+      return await startEmulator({
+        port: 0,
+        inMemory: config.emulator.inMemory,
+        dataDir: config.emulator.dataDir,
+        dataDirOwner: EMBEDDED_OWNER,
+        onInternalError: (e) => process.stderr.write(`tsorm: emulator internal error: ${String(e)}\n`),
+      });
+    } catch (e) {
+      if (!(e instanceof DataDirInUseError)) throw new CliError(`cannot start the embedded emulator ${storage}: ${(e as Error).message}`);
+      const holder = e.holder;
+      if (holder.owner !== EMBEDDED_OWNER && holder.endpoint) return { ...holder, endpoint: holder.endpoint };
+      if (Date.now() - start > config.lock.waitMs) throw new CliError(`cannot start the embedded emulator ${storage}: ${e.message}`);
+      if (!announced) {
+        announced = true;
+        process.stderr.write(`tsorm: waiting for ${holder.owner} (pid ${holder.pid}), which is using the data dir ${displayPath(process.cwd(), config.emulator.dataDir)}…\n`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 async function withMigrator<T>(flags: CommonFlags, command: string, body: (m: Migrator, config: ResolvedConfig, conn: Connection) => Promise<T>, lockWaitMs?: number): Promise<T> {

@@ -6,4 +6,5 @@ export { startEmulator, MAX_BODY_BYTES, type EmulatorOptions, type RunningEmulat
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from './protocol/auth';
 export { parseFaults, type FaultOptions } from './faults';
 export { OtsError } from './errors';
+export { DataDirInUseError, readDataDirLock, LOCK_FILE, type DataDirHolder } from './storage/dir-lock';
 export type { EngineOptions } from './engine/engine';

@@ -15,6 +15,7 @@ import { OtsError } from './errors';
 import { Faults, type FaultOptions } from './faults';
 import { authenticate, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, responseHeaders, type AuthConfig } from './protocol/auth';
 import { decodeMessage, encodeMessage } from './protocol/proto';
+import { lockDataDir } from './storage/dir-lock';
 import { LmdbStore } from './storage/lmdb';
 import { MemoryStore } from './storage/memory';
 import type { KVStore } from './storage/kv';
@@ -43,6 +44,8 @@ export interface EmulatorOptions {
   engine?: Partial<EngineOptions>;
   /** Called for unexpected internal errors (default: console.error). */
   onInternalError?: (err: unknown) => void;
+  /** Who holds the data dir, as written in its lock file (default `tsorm emulator`); see storage/dir-lock.ts. */
+  dataDirOwner?: string;
 }
 
 export interface RunningEmulator {
@@ -72,7 +75,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const keys = new Map<string, string>([[accessKeyId, accessKeySecret], ...Object.entries(options.keys ?? {})]);
   const auth: AuthConfig = { instance, keys, lenient: !!options.lenientAuth, maxSkewMs: 15 * 60 * 1000 };
   const faults = new Faults(options.faults); // validates the spec before anything is opened
-  const store: KVStore = options.inMemory ? new MemoryStore() : new LmdbStore(options.dataDir ?? '.tsorm/data', { sync: options.sync });
+  // One emulator per data dir (the engine caches the catalog): a second one gets DataDirInUseError.
+  const dirLock = options.inMemory ? undefined : lockDataDir(options.dataDir ?? '.tsorm/data', options.dataDirOwner ?? 'tsorm emulator');
+  let store: KVStore;
+  try {
+    store = options.inMemory ? new MemoryStore() : new LmdbStore(options.dataDir ?? '.tsorm/data', { sync: options.sync });
+  } catch (e) {
+    dirLock?.release();
+    throw e;
+  }
   const engine = new Engine(store, options.engine);
   const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
 
@@ -160,9 +171,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   } catch (e) {
     await store.close(); // e.g. EADDRINUSE: release the data dir before reporting
+    dirLock?.release();
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
+  dirLock?.advertise({ endpoint: `http://${describeAddress(host, port)}`, instance });
   let closed: Promise<void> | undefined;
   return {
     endpoint: `http://${describeAddress(host, port)}`,
@@ -175,7 +188,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     engine,
     faults,
     close() {
-      closed ??= closeServer(server).then(() => store.close());
+      closed ??= closeServer(server)
+        .then(() => store.close())
+        .finally(() => dirLock?.release());
       return closed;
     },
   };

@@ -307,6 +307,40 @@ export async function down(m: MigrationContext) { await m.updateTable('${table}'
     expect(ok.stdout).toMatch(/TableStore allows one reserved-throughput adjustment per table every 2 minutes; waiting \(up to 10 s\)…\n {2}updateTable cu_t: changed reserved read 1 → 2/);
   });
 
+  it('with no endpoint configured, starts the emulator in process on the data dir (one line says so); shares a dir another emulator serves', async () => {
+    const p = new Project(undefined, { 'tsorm.config.ts': configFile({ historyTable: 'h_embedded', extra: "  emulator: { dataDir: 'data' },\n" }) });
+    projects.push(p);
+    p.write('migrations/20250101000000_e.ts', handWritten('embedded_t'));
+    const up = await p.run(['migrate']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toBe('tsorm: no endpoint configured (connection.endpoint in the config, or TABLESTORE_ENDPOINT): using the local emulator with data dir data, started in process\n');
+    expect(up.stdout).toContain('Applied 1 migration on the local emulator (data dir data).');
+    const status = await p.run(['migrate:status']);
+    expect(status.stdout).toContain('1 applied, 0 pending.'); // kept on disk between runs
+
+    // Two embedded runs at once: the second waits for the first to release the data dir.
+    p.write('migrations/20250102000000_slow.ts', handWritten('embedded_t2', '  await new Promise((r) => setTimeout(r, 800));\n'));
+    const [a, b] = await Promise.all([p.run(['migrate']), p.run(['migrate'])]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    expect([a.stdout, b.stdout].filter((o) => o.includes('Applied 20250102000000_slow'))).toHaveLength(1);
+    expect(a.stderr + b.stderr).toMatch(/tsorm: waiting for tsorm migrate \(embedded\) \(pid \d+\), which is using the data dir data…/);
+
+    // A `tsorm emulator` serving the same dir: the CLI talks to it instead of opening the dir twice.
+    const { startEmulatorProcess } = await import('../support/emulator-process');
+    const server = await startEmulatorProcess(['--port', '0', '--data-dir', `${p.dir}/data`]);
+    try {
+      const s = await p.run(['migrate:status']);
+      expect(s.code, s.stderr).toBe(0);
+      expect(s.stderr).toContain(`using the emulator already running with data dir data at ${server.endpoint} (pid ${server.proc.pid})`);
+      expect(s.stdout).toContain('2 applied, 0 pending.');
+      const second = await p.run(['emulator', '--port', '0', '--data-dir', `${p.dir}/data`]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`the data dir ${p.dir}/data is in use by tsorm emulator (pid ${server.proc.pid}, listening on ${server.endpoint})`);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('a 10,000-row backfill killed mid-run resumes and changes every row exactly once', async () => {
     const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_backfill', lock: { leaseMs: 1200 } }) });
     p.write(
