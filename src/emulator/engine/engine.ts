@@ -546,6 +546,7 @@ export class Engine {
 
   /** Transaction / lock checks shared by every row write. */
   private checkLocks(table: TableMeta, pk: Cell[], txn: Transaction | undefined): void {
+    if (!txn && this.locks.size === 0) return; // the common case, without encoding the partition key [performance]
     const partition = this.partitionKey(table, pk);
     if (txn) {
       if (txn.table.name !== table.name || !txn.partitionKey.equals(partition)) {

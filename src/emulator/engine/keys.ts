@@ -76,7 +76,9 @@ export function encodeKey(prefix: Buffer, pk: Cell[]): Buffer {
         break;
       case VT.INTEGER:
         out[p++] = MARK_VALUE;
-        out.writeBigUInt64BE(BigInt.asUintN(64, v.v) ^ 0x8000000000000000n, p);
+        // the two's complement big-endian with the sign bit flipped, i.e. (v + 2^63) unsigned: order-preserving
+        out.writeBigInt64BE(v.v, p);
+        out[p] ^= 0x80;
         p += 8;
         break;
       case VT.STRING:

@@ -374,9 +374,15 @@ function valueSize(v: Value): number {
   }
 }
 
-/** Upper bound of a cell's encoded size (names counted at 3 bytes a UTF-16 unit, the UTF-8 maximum). */
+/** UTF-8 length of a name: its length when ASCII (the usual case, checked without leaving JS). */
+function nameLength(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/** A cell's encoded size. */
 function cellBound(c: Cell): number {
-  let n = 1 + 1 + 4 + c.name.length * 3 + 2;
+  let n = 1 + 1 + 4 + nameLength(c.name) + 2;
   if (c.value) n += 1 + 4 + valueSize(c.value);
   if (c.op !== undefined) n += 2;
   if (c.ts !== undefined) n += 9;
@@ -384,7 +390,7 @@ function cellBound(c: Cell): number {
 }
 
 function rowBound(row: PBRow): number {
-  let size = 1 + 2 + 1 + 1; // PK tag, row checksum tag + byte, attribute tag, delete marker
+  let size = 1 + 2 + (row.cells.length ? 1 : 0) + (row.deleteMarker ? 1 : 0); // PK tag, row checksum tag + byte, attribute tag, delete marker
   for (const c of row.pk) size += cellBound(c);
   for (const c of row.cells) size += cellBound(c);
   return size;
@@ -438,10 +444,22 @@ function writeCell(w: Writer, c: Cell): number {
   w.u8(Tag.CELL_NAME);
   const lenAt = w.pos;
   const nameStart = lenAt + 4;
-  const nlen = c.name.length === 0 ? 0 : buf.write(c.name, nameStart, 'utf8');
+  const name = c.name;
+  let crc = 0;
+  let nlen = name.length;
+  for (let i = 0; i < nlen; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch > 0x7f) {
+      // not ASCII: let Buffer encode it, then checksum the bytes
+      nlen = buf.write(name, nameStart, 'utf8');
+      crc = crcBytes(0, buf, nameStart, nameStart + nlen);
+      break;
+    }
+    buf[nameStart + i] = ch;
+    crc = CRC_TABLE[crc ^ ch];
+  }
   buf.writeInt32LE(nlen, lenAt);
   w.pos = nameStart + nlen;
-  let crc = crcBytes(0, buf, nameStart, w.pos);
   if (c.value) {
     w.u8(Tag.CELL_VALUE);
     const valueStart = w.pos + 4;
@@ -486,8 +504,7 @@ export function encodeRows(rows: PBRow[]): Buffer {
   const w = new Writer(Buffer.allocUnsafe(bound));
   w.i32(Tag.HEADER);
   for (const r of rows) writeRow(w, r);
-  // The bound counts names at their UTF-8 maximum: copy when that wasted a noticeable share of the buffer.
-  return w.pos === bound ? w.buf : w.pos > bound * 0.75 ? w.buf.subarray(0, w.pos) : Buffer.from(w.buf.subarray(0, w.pos));
+  return w.pos === bound ? w.buf : w.buf.subarray(0, w.pos); // the size is exact: a safety net only
 }
 
 export function encodeRow(row: PBRow): Buffer {
