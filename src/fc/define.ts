@@ -173,10 +173,15 @@ export function defineFunction(definition: FunctionDefinition): FcFunction {
   let initializerRan = false;
   let warnedLazy = false;
 
+  /** The invocation's log line (or the user's `log` function). Logging never fails an invocation. */
   function emit(record: InvocationRecord, ctx: FcContext): void {
     if (logOption === false) return;
-    if (typeof logOption === 'function') logOption(record, ctx);
-    else loggerOf(ctx).info(formatInvocation(record));
+    try {
+      if (typeof logOption === 'function') logOption(record, ctx);
+      else loggerOf(ctx).info(formatInvocation(record));
+    } catch (e) {
+      console.error('tsorm/fc: the invocation log failed:', e);
+    }
   }
 
   async function build(ctx: FcContext, phase: 'initializer' | 'lazy'): Promise<Ready> {
@@ -334,13 +339,15 @@ export function defineFunction(definition: FunctionDefinition): FcFunction {
       // and answered with a 500, so the request never hangs until the timeout.
       const resp = b as Fc2HttpResponse;
       const ctx = (c ?? {}) as FcContext;
-      runHttp(fromFc2Request((a ?? {}) as Fc2HttpRequest), ctx, 'fc2-http').then(
-        (r) => sendFc2(resp, r),
-        (e: unknown) => {
-          loggerOf(ctx).error('tsorm/fc: unhandled error in the HTTP handler (answered 500):', e);
-          sendFc2(resp, internalErrorResponse());
-        },
-      );
+      runHttp(fromFc2Request((a ?? {}) as Fc2HttpRequest), ctx, 'fc2-http')
+        .then(
+          (r) => sendFc2(resp, r),
+          (e: unknown) => {
+            loggerOf(ctx).error('tsorm/fc: unhandled error in the HTTP handler (answered 500):', e);
+            sendFc2(resp, internalErrorResponse());
+          },
+        )
+        .catch((e: unknown) => loggerOf(ctx).error('tsorm/fc: could not send the HTTP response:', e));
       return;
     }
     // FC 3.0 async shape (event, context): an HTTP document or an event.

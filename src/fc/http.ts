@@ -2,7 +2,7 @@
  * HTTP requests in, HTTP responses out: the FC 2.0 `(req, resp)` pair and the FC 3.0 `version: "v1"` event
  * normalised to one {@link HttpRequest}; one {@link HttpResponse} encoded for either.
  */
-import { defaultReason, HttpError } from './errors';
+import { defaultReason, FunctionDefinitionError, HttpError } from './errors';
 import type { Fc2HttpRequest, Fc2HttpResponse, Fc3HttpEvent, Fc3HttpResult, HttpRequest, HttpResponse } from './types';
 
 /** Is this parsed FC 3.0 event an HTTP-trigger invocation? (spec: version "v1", string rawPath, requestContext.http) */
@@ -117,7 +117,23 @@ export function toJson(value: unknown): string {
   }) ?? 'null';
 }
 
+const RESPONSE_FIELDS = new Set(['status', 'headers', 'body']);
+
+/** Checks what an `http` handler returned: `undefined` or `{ status?, headers?, body? }`. */
+function checkResponse(res: unknown): asserts res is HttpResponse | undefined {
+  if (res === undefined) return;
+  if (res === null || typeof res !== 'object' || Array.isArray(res) || Buffer.isBuffer(res)) {
+    throw new FunctionDefinitionError(`tsorm/fc: an http handler returns { status?, headers?, body? } or nothing, got ${res === null ? 'null' : Array.isArray(res) ? 'an array' : Buffer.isBuffer(res) ? 'a Buffer' : `a ${typeof res}`} (put it in \`body\`)`);
+  }
+  for (const key of Object.keys(res)) {
+    if (!RESPONSE_FIELDS.has(key)) {
+      throw new FunctionDefinitionError(`tsorm/fc: unknown field \`${key}\` in an http handler's response; it takes { status?, headers?, body? }${key === 'statusCode' ? ' (status, not statusCode)' : ''}`);
+    }
+  }
+}
+
 export function encodeResponse(res: HttpResponse | undefined | void): EncodedResponse {
+  checkResponse(res);
   const headers: Record<string, string> = {};
   if (res?.headers) for (const name of Object.keys(res.headers)) headers[name.toLowerCase()] = String(res.headers[name]);
   const value = res?.body;

@@ -154,6 +154,19 @@ describe('FC 3.0 HTTP trigger (async (event, context) with a version "v1" docume
     await expect(fn.handler(fc3Http('GET', '/boom'), context())).rejects.toThrow(TypeError);
   });
 
+  it('refuses a response that is not { status?, headers?, body? }, naming the mistake', async () => {
+    const wrong = (value: unknown) => defineFunction({ connection: itemsDefinition().connection, http: async () => value as never });
+    await expect(wrong('text').handler(fc3Http('GET', '/'), context())).rejects.toThrow(/returns \{ status\?, headers\?, body\? \} or nothing, got a string \(put it in `body`\)/);
+    await expect(wrong({ statusCode: 200 }).handler(fc3Http('GET', '/'), context())).rejects.toThrow(/unknown field `statusCode`.*\(status, not statusCode\)/);
+    await expect(wrong({ status: 42 }).handler(fc3Http('GET', '/'), context())).rejects.toThrow(/status must be an integer between 100 and 599, got 42/);
+    expect(await wrong(undefined).handler(fc3Http('GET', '/'), context())).toMatchObject({ statusCode: 204, body: '' });
+  });
+
+  it('a failing log function does not fail the invocation', async () => {
+    const fn = defineFunction({ connection: itemsDefinition().connection, http: async () => ({ body: 'ok' }), log: () => { throw new Error('log sink down'); } });
+    expect(await fn.handler(fc3Http('GET', '/'), context())).toMatchObject({ statusCode: 200, body: 'ok' });
+  });
+
   it('logs one line per invocation with request id, duration, TableStore calls and capacity units', async () => {
     const ctx = context({ requestId: 'log-me' });
     await fn.handler(fc3Http('GET', '/items/a'), ctx);
