@@ -23,7 +23,7 @@ interface InvokeFlags {
   event?: string;
   http?: string;
   body?: string;
-  header: string[];
+  header?: string[];
   fc2?: boolean;
   fc3?: boolean;
   repeat: number;
@@ -34,9 +34,9 @@ interface InvokeFlags {
   json?: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] | undefined): string[] {
   if (!/^[^:\s]+:/.test(value)) throw new InvalidArgumentError('expected NAME:VALUE.');
-  return [...previous, value];
+  return [...(previous ?? []), value];
 }
 
 function parseCount(value: string): number {
@@ -75,7 +75,7 @@ function httpInput(flags: InvokeFlags): HttpInput {
   const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(flags.http!);
   if (!m) throw new CliError(`--http expects "METHOD /path[?query]", got ${JSON.stringify(flags.http)}`, 2);
   const headers: Record<string, string> = {};
-  for (const h of flags.header) {
+  for (const h of flags.header ?? []) {
     const i = h.indexOf(':');
     headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
@@ -144,7 +144,7 @@ export function registerInvokeCommand(program: Command): Command {
     .addOption(new Option('--event <json|@file>', 'event payload for an event-trigger call (text, or @file for its bytes)'))
     .addOption(new Option('--http <request>', 'HTTP-trigger call: "METHOD /path[?query]"'))
     .addOption(new Option('--body <text|@file>', 'HTTP request body (with --http)'))
-    .addOption(new Option('--header <name:value>', 'HTTP request header (with --http; repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--header <name:value>', 'HTTP request header (with --http; repeatable)').argParser(collect))
     .addOption(new Option('--fc3', 'FC 3.0 call shape: async (event, context) (the default)').conflicts('fc2'))
     .addOption(new Option('--fc2', 'FC 2.0 call shape: (event, context, callback) or (req, resp, context)'))
     .addOption(new Option('--repeat <n>', 'invoke N times on the one instance (warm after the first)').argParser(parseCount).default(1))
@@ -161,7 +161,7 @@ export function registerInvokeCommand(program: Command): Command {
 
 async function runInvoke(moduleSpec: string, flags: InvokeFlags): Promise<void> {
   if (flags.event !== undefined && flags.http !== undefined) throw new CliError('--event and --http cannot be used together.', 2);
-  if (flags.http === undefined && (flags.body !== undefined || flags.header.length > 0)) throw new CliError('--body and --header need --http.', 2);
+  if (flags.http === undefined && (flags.body !== undefined || flags.header !== undefined)) throw new CliError('--body and --header need --http.', 2);
   const { file, exportName } = parseTarget(moduleSpec);
   const runtime: Runtime = flags.fc2 ? 'fc2' : 'fc3';
   const request = flags.http !== undefined ? { http: httpInput(flags) } : { event: flags.event === undefined ? Buffer.alloc(0) : readArg(flags.event, '--event') };
