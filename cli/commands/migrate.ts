@@ -152,7 +152,26 @@ async function withMigrator<T>(flags: CommonFlags, command: string, body: (m: Mi
   const conn = await connect(config);
   try {
     const migrator = new Migrator({ config, client: conn.client, log: out(flags), command, lockWaitMs, progress: {} });
-    return await body(migrator, config, conn);
+    // Ctrl-C / SIGTERM: release the migration lock (best effort, 3 s) so the next run need not wait for the lease.
+    const stop = (signal: NodeJS.Signals) => {
+      process.stderr.write(`tsorm: ${signal}: stopping; an interrupted migration resumes on the next run\n`);
+      const timer = setTimeout(() => process.exit(130), 3000);
+      migrator
+        .releaseLock()
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          process.exit(130);
+        });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      return await body(migrator, config, conn);
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
   } finally {
     await conn.close();
   }

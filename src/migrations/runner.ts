@@ -84,10 +84,24 @@ export interface MigratorOptions {
 export class Migrator {
   readonly history: HistoryStore;
   readonly db: Database;
+  /** The lock while a migrate or revert holds it. */
+  private held: MigrationLock | undefined;
 
   constructor(private readonly o: MigratorOptions) {
     this.history = new HistoryStore(o.client, o.config.historyTable);
     this.db = new Database(o.client);
+  }
+
+  /**
+   * Releases the lock if this run holds it (on Ctrl-C): the next run then starts at once instead of waiting for
+   * the lease to end; the interrupted migration stays `running` and is resumed by it.
+   */
+  async releaseLock(): Promise<boolean> {
+    const lock = this.held;
+    this.held = undefined;
+    if (!lock) return false;
+    await lock.release();
+    return true;
   }
 
   files(): MigrationFile[] {
@@ -162,6 +176,7 @@ export class Migrator {
       await this.history.ensure();
       lock = this.lock();
       await lock.acquire();
+      this.held = lock;
     }
     try {
       const records = await this.records();
@@ -190,6 +205,7 @@ export class Migrator {
       if (dryRun) report.pending = pending.map((f) => f.name);
       return report;
     } finally {
+      this.held = undefined;
       await lock?.release();
     }
   }
@@ -201,6 +217,7 @@ export class Migrator {
     if (!(await this.history.exists())) return report;
     const lock = this.lock();
     await lock.acquire();
+    this.held = lock;
     try {
       const records = (await this.history.migrations()).sort((a, b) => (b.appliedAt || b.startedAt) - (a.appliedAt || a.startedAt) || (a.name < b.name ? 1 : -1));
       const files = this.files();
@@ -211,6 +228,7 @@ export class Migrator {
       }
       return report;
     } finally {
+      this.held = undefined;
       await lock.release();
     }
   }

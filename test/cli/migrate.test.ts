@@ -104,6 +104,48 @@ describe('tsorm migrate (built binary)', () => {
     expect((await p.run(['migrate:revert'])).stdout).toContain('Nothing to revert');
   });
 
+  it('--to stops after a migration; an edited applied file shows as changed; a JavaScript migration runs; entities are one class for config and migrations', async () => {
+    const p = project({
+      'tsorm.config.ts': `import { defineConfig } from 'tsorm/migrations';
+import { Item } from './entities';
+export default defineConfig({ entities: [Item], historyTable: 'h_to' });
+`,
+      'entities.ts': entity('to_items'),
+    });
+    p.write(
+      'migrations/20250101000000_first.ts',
+      `import type { MigrationContext } from 'tsorm/migrations';
+import config from '../tsorm.config';
+import { Item } from '../entities';
+export async function up(m: MigrationContext) {
+  if (!config.entities!.includes(Item)) throw new Error('the config and the migration loaded two copies of Item');
+  await m.createTable(Item);
+  await m.db.repository(Item).insert({ shop: 's', owner: 'o', views: 1 } as never);
+}
+export async function down(m: MigrationContext) { await m.deleteTable('to_items'); }
+`,
+    );
+    p.write('migrations/20250102000000_second.ts', handWritten('to_second'));
+    const to = await p.run(['migrate', '--to', 'first']);
+    expect(to.code, to.stderr).toBe(0);
+    expect(to.stdout).toContain('createTable to_items: created');
+    expect(to.stdout).not.toContain('20250102000000_second');
+    expect((await p.run(['migrate:status'])).stdout).toMatch(/applied {6}20250101000000_first[\s\S]*pending {6}20250102000000_second/);
+    expect((await p.run(['migrate', '--to', 'nope'])).stderr).toContain('--to nope: no such migration');
+
+    p.write('migrations/20250101000000_first.ts', `${p.read('migrations/20250101000000_first.ts')}// edited\n`);
+    const changed = await p.run(['migrate:status']);
+    expect(changed.stdout).toMatch(/changed {6}20250101000000_first .*\(applied; the file changed since\)/);
+
+    const js = await p.run(['migrate:create', 'in_js', '--js']);
+    expect(js.stdout).toMatch(/^Created migrations\/\d{14}_in_js\.js\n$/);
+    const all = await p.run(['migrate']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toContain('Warning: 20250101000000_first was applied and its file has changed since (it is not run again).');
+    expect(all.stdout).toMatch(/Applied \d{14}_in_js in \d+ ms/);
+    expect(all.stdout).toContain('Applied 2 migrations');
+  });
+
   it('generate twice writes the second time nothing; check passes; a TTL change generates an updateTable with its down', async () => {
     const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_gen' }), 'entities.ts': entity('gen_items') });
     const check0 = await p.run(['migrate:check']);
@@ -191,6 +233,21 @@ describe('tsorm migrate (built binary)', () => {
     expect(d.code).toBe(1);
     expect(d.stderr).toMatch(/^tsorm: error: another migration run holds the lock \(`tsorm migrate` on host .*, pid \d+, since .*\)\. Wait for it to finish; a crashed run's lock expires when its lease ends\.\n$/);
     expect((await c.exited).code).toBe(0);
+  });
+
+  it('Ctrl-C / SIGTERM releases the lock: the next run starts at once and resumes the interrupted migration', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_sigterm' }) });
+    p.write('migrations/20250101000000_long.ts', handWritten('sig_t', '  if (!process.env.SIG_FAST) await new Promise((r) => setTimeout(r, 10_000));\n'));
+    const a = p.start(['migrate']);
+    await waitFor(() => a.stdout().includes('createTable sig_t: created'));
+    a.proc.kill('SIGTERM');
+    const exit = await a.exited;
+    expect(exit.code).toBe(130);
+    expect(exit.stderr).toContain('tsorm: SIGTERM: stopping; an interrupted migration resumes on the next run');
+    expect((await p.run(['migrate:status'])).stdout).toMatch(/interrupted {2}20250101000000_long/);
+    const b = await p.run(['migrate', '--no-wait'], { SIG_FAST: '1' });
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toContain('Resuming 20250101000000_long (interrupted earlier; 1 step already done)');
   });
 
   it('a migration that throws halfway: status shows it failed, a re-run resumes after the finished steps', async () => {
@@ -342,7 +399,7 @@ export async function down(m: MigrationContext) { await m.updateTable('${table}'
   });
 
   it('a 10,000-row backfill killed mid-run resumes and changes every row exactly once', async () => {
-    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_backfill', lock: { leaseMs: 1200 } }) });
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_backfill', lock: { leaseMs: 3000 } }) });
     p.write(
       'migrations/20250101000000_table.ts',
       `import type { MigrationContext } from 'tsorm/migrations';

@@ -112,14 +112,14 @@ describe('backfill', () => {
 describe('the migration lock', () => {
   it('admits one holder; a waiter gives up with who holds it; an expired lease is taken over and the old holder learns it lost', async () => {
     const history = new HistoryStore(db.client, HISTORY);
-    const a = new MigrationLock(history, { leaseMs: 600, waitMs: 0, command: 'A' });
-    const b = new MigrationLock(history, { leaseMs: 600, waitMs: 0, command: 'B' });
+    const a = new MigrationLock(history, { leaseMs: 1500, waitMs: 0, command: 'A' });
+    const b = new MigrationLock(history, { leaseMs: 1500, waitMs: 0, command: 'B' });
     await a.acquire();
     const err = await b.acquire().catch((e) => e);
     expect(err).toBeInstanceOf(LockHeldError);
     expect(err.holder).toMatchObject({ command: 'A', pid: process.pid });
     // A renews while held: B still cannot get it after more than one lease.
-    await sleep(900);
+    await sleep(2000);
     expect(await b.acquire().catch((e) => e)).toBeInstanceOf(LockHeldError);
     a.assertHeld();
     await a.release();
@@ -127,10 +127,10 @@ describe('the migration lock', () => {
 
     // B "crashes" (stops renewing: its timer is cleared without deleting the row); C takes over after the lease.
     clearInterval((b as unknown as { timer?: NodeJS.Timeout }).timer);
-    const c = new MigrationLock(history, { leaseMs: 600, waitMs: 5000, command: 'C' });
+    const c = new MigrationLock(history, { leaseMs: 1500, waitMs: 10_000, command: 'C' });
     const waited = Date.now();
     await c.acquire();
-    expect(Date.now() - waited).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - waited).toBeGreaterThanOrEqual(500);
     expect(() => b.assertHeld()).toThrow(LockLostError);
     await c.release();
   });
