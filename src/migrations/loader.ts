@@ -74,7 +74,9 @@ export function registerTypeScript(): void {
     try {
       code = compileTypeScript(readFileSync(filename, 'utf8'), filename);
     } catch (e) {
-      throw new ModuleLoadError(filename, e);
+      // SWC's message is the code frame followed by "Caused by: … Stack backtrace: …" (Rust internals): keep the frame.
+      const text = (e instanceof Error ? e.message : String(e)).split(/\n\s*Caused by:/)[0].replace(/\s+$/, '');
+      throw new ModuleLoadError(filename, new Error(`TypeScript syntax error:\n${text}`));
     }
     (module as unknown as { _compile(code: string, filename: string): void })._compile(code, filename);
   };

@@ -338,6 +338,18 @@ export async function down(m: MigrationContext): Promise<void> {
       const h = await p.run([cmd, '--help']);
       expect([h.code, h.stdout.includes(`Usage: tsorm ${cmd}`), h.stdout.includes('--json'), h.stdout.includes('--config')], cmd).toEqual([0, true, true, true]);
     }
+    p.write('other.config.ts', "export default { entitiez: ['entities.ts'] };\n");
+    const unknown = await p.run(['migrate:check', '-c', 'other.config.ts']);
+    expect([unknown.code, unknown.stderr]).toEqual([1, `tsorm: error: ${p.dir}/other.config.ts: unknown setting entitiez (known: entities, migrations, connection, emulator, historyTable, lock, throughputWaitMs)\n`]);
+    p.write('empty.config.ts', 'export default {};\n');
+    const none = await p.run(['migrate:generate', 'x', '-c', 'empty.config.ts']);
+    expect(none.stderr).toContain("no entities configured: add `entities: ['path/to/entities.ts']`");
+    p.write('broken.ts', 'export const = 1;\n');
+    p.write('broken.config.ts', "export default { entities: ['broken.ts'] };\n");
+    const broken = await p.run(['migrate:check', '-c', 'broken.config.ts']);
+    expect([broken.code, broken.stderr.startsWith(`tsorm: error: cannot load ${p.dir}/broken.ts: TypeScript syntax error:\n`)]).toEqual([1, true]);
+    expect(broken.stderr).toContain('export const = 1;');
+    expect(broken.stderr).not.toContain('backtrace');
     const bad = await p.run(['migrate:check', '--config', 'nope.ts']);
     expect([bad.code, bad.stderr]).toEqual([1, `tsorm: error: ${p.dir}/nope.ts: config file not found\n`]);
   });
