@@ -24,6 +24,7 @@ import { createTableStoreError, isRetryableCode, TableStoreError } from '../clie
 import { ComparatorType, Condition, INF_MAX, INF_MIN, Int64LE, RowExistenceExpectation, SingleColumnCondition, type CellValue } from '../client/sdk';
 import { decodeRow } from '../codec/row';
 import { encodeUpdate } from '../codec/update';
+import { BATCH_WRITE_MAX_BYTES, estimateSize } from '../repository/batch';
 import { validateEntity } from '../repository/validate';
 import type { UpdateChanges } from '../schema/entity-types';
 import type { EntityClass, TableSchema } from '../schema/types';
@@ -269,7 +270,8 @@ export async function runBackfill<T>(env: BackfillEnv, target: EntityClass<T> | 
       items.push({ row, item: { type: 'UPDATE', condition: condition(), primaryKey, attributeColumns: groups } });
     });
 
-    await writeAll(client, table, items, useMarker, result);
+    // One request per page unless the changes are large: BatchWriteRow also caps a request at 4 MB.
+    for (const chunk of bySize(items)) await writeAll(client, table, chunk, useMarker, result);
     result.rows += rows.length;
 
     const last = res.rows[res.rows.length - 1];
@@ -304,6 +306,24 @@ export async function runBackfill<T>(env: BackfillEnv, target: EntityClass<T> | 
   const fmt = (n: number) => n.toLocaleString('en-US');
   progress.finish(`${fmt(result.rows)} rows, ${fmt(result.changed)} changed${result.alreadyDone ? `, ${fmt(result.alreadyDone)} already done by an earlier run` : ''}`);
   return result;
+}
+
+function bySize<T extends { item: BatchWriteRowItem }>(items: T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const it of items) {
+    const size = estimateSize(it.item.primaryKey) + estimateSize('attributeColumns' in it.item ? it.item.attributeColumns : undefined);
+    if (current.length && bytes + size > BATCH_WRITE_MAX_BYTES) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(it);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
 }
 
 /** Writes a page's changes (≤ 200 rows: one request), retrying throttled rows; condition failures = already done. */

@@ -100,6 +100,16 @@ describe('backfill', () => {
     expect([got?.label, got?.hits]).toEqual([undefined, 7]);
   });
 
+  it('splits a page whose changes exceed the 4 MB request limit', async () => {
+    const big = 'x'.repeat(100_000);
+    // Bucket b0 comes first: its rows n < 150 (50 of them, 5 MB of changes) are in the first page of 200.
+    const r = await runBackfill(env(new HistoryStore(db.client, HISTORY), 'tok-e', { ordinal: 4 }), Counter, (c: Counter) =>
+      c.bucket === 'b0' && Number(c.n.toString()) < 150 ? { set: { label: big } } : undefined,
+    );
+    expect(r.changed).toBe(50);
+    expect((await db.repository(Counter).get({ bucket: 'b0', n: Long.fromNumber(147) }))?.label).toHaveLength(100_000);
+  });
+
   it('names the row when fn throws', async () => {
     await expect(
       runBackfill(env(new HistoryStore(db.client, HISTORY), 'tok-d', { ordinal: 3 }), Counter, () => {
