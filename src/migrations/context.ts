@@ -69,6 +69,8 @@ export interface StepReport {
 
 export interface ContextOptions {
   migration: string;
+  /** Names this run's backfill checkpoints (default `migration`; `down` runs use their own). */
+  checkpointPrefix?: string;
   direction: 'up' | 'down';
   dryRun: boolean;
   client: TableStoreClient;
@@ -263,7 +265,7 @@ export function createContext(o: ContextOptions): MigrationContext {
         const env: BackfillEnv = {
           client: o.client,
           history: o.history,
-          migration: o.migration,
+          migration: o.checkpointPrefix ?? o.migration,
           token: o.token,
           ordinal,
           assertHeld: o.assertHeld,

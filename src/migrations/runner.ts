@@ -267,7 +267,8 @@ export class Migrator {
     if (direction === 'up' && !dryRun) await this.history.record(record);
 
     const m = createContext({
-      migration: direction === 'up' ? file.name : `${file.name}.down`,
+      migration: file.name,
+      checkpointPrefix: direction === 'up' ? file.name : `${file.name}.down`,
       direction,
       dryRun,
       client: this.o.client,
@@ -286,8 +287,6 @@ export class Migrator {
       throughputWaitMs: this.o.config.throughputWaitMs,
       dryRunState,
     });
-    // `migration` in the context is the file name; the `.down` suffix only separates the checkpoints.
-    Object.defineProperty(m, 'migration', { value: file.name });
 
     try {
       await (direction === 'up' ? mod.up(m) : mod.down!(m));
