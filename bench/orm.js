@@ -1,0 +1,173 @@
+/**
+ * ORM benchmark (issue 3, item 8): tsorm beside the raw official SDK, both against one emulator (the built
+ * `tsorm emulator --in-memory` in a child process), in one run.
+ *   - get / insert / update ops/s, ORM vs raw SDK (same requests, keep-alive agents, 16 in flight): target ≥ 0.95
+ *   - batchSave of 100,000 rows vs sequential insert, rows/s: target ≥ 20×
+ *   - a streaming find over 500,000 rows: heap growth (max live heap, sampled after a GC every 25,000 rows, minus
+ *     the heap before): target < 64 MB
+ *   - require('tsorm') vs require('tablestore') in a fresh process, median of several: target ≤ 1.3×
+ * Environment: BENCH_SECONDS (per throughput measurement, default 3), BENCH_FIND_ROWS (default 500000).
+ */
+'use strict';
+const { execFileSync } = require('node:child_process');
+const http = require('node:http');
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const v8 = require('node:v8');
+const vm = require('node:vm');
+const TableStore = require('tablestore');
+const { startChild, measure, sdkCall } = require('./lib');
+
+const ROOT = join(__dirname, '..');
+const DIST = join(ROOT, 'dist', 'src');
+const CONCURRENCY = 16;
+
+exports.description = 'tsorm beside the raw SDK on one emulator (child process, in memory), same run';
+
+function defineEntities(tsorm) {
+  const { Table, PrimaryKey, Column } = tsorm;
+  const suffix = Date.now().toString(36);
+  class Item {}
+  PrimaryKey({ type: 'string' })(Item.prototype, 'id');
+  Column({ type: 'string' })(Item.prototype, 'name');
+  Column({ type: 'int64', mode: 'number' })(Item.prototype, 'qty');
+  Table(`bench_items_${suffix}`)(Item);
+  class Row {}
+  PrimaryKey({ type: 'string' })(Row.prototype, 'part');
+  PrimaryKey({ type: 'int64', mode: 'number' })(Row.prototype, 'n');
+  Column({ type: 'string' })(Row.prototype, 'payload');
+  Table(`bench_rows_${suffix}`)(Row);
+  return { Item, Row };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** ms to require a module in a fresh node process (median of `runs`). */
+function requireTime(modulePath, runs) {
+  const code = `const t=process.hrtime.bigint();require(${JSON.stringify(modulePath)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(Number(execFileSync(process.execPath, ['-e', code], { cwd: ROOT }).toString()));
+  return median(times);
+}
+
+exports.run = async function run({ seconds, log }) {
+  seconds = seconds ?? Number(process.env.BENCH_SECONDS || 3);
+  const findRows = Number(process.env.BENCH_FIND_ROWS || 500_000);
+  const rows = [];
+  const tsorm = require(join(DIST, 'index.js'));
+  const { createEntityTable } = require(join(DIST, 'migrations', 'index.js'));
+  const { Item, Row } = defineEntities(tsorm);
+  const emu = await startChild([join(ROOT, 'dist', 'cli', 'tsorm.js'), 'emulator', '--in-memory', '--port', '0'], /TableStore emulator listening on (http:\/\/\S+)/);
+  try {
+    const keys = { accessKeyId: 'tsorm-emulator', accessKeySecret: 'tsorm-emulator-secret' };
+    const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY });
+    const raw = new TableStore.Client({
+      endpoint: emu.endpoint,
+      instancename: 'tsorm',
+      accessKeyId: keys.accessKeyId,
+      secretAccessKey: keys.accessKeySecret,
+      maxRetries: 0,
+      httpOptions: { agent: new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY }) },
+    });
+    const items = db.repository(Item);
+    const schema = tsorm.getTableSchema(Item);
+    await createEntityTable(db.client, schema);
+    await createEntityTable(db.client, tsorm.getTableSchema(Row));
+    const table = schema.tableName;
+    await items.batchSave(Array.from({ length: 1000 }, (_, i) => Object.assign(new Item(), { id: `k${i}`, name: 'x', qty: i })));
+
+    const ignore = () => new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null);
+    const exist = () => new TableStore.Condition(TableStore.RowExistenceExpectation.EXPECT_EXIST, null);
+    const notExist = () => new TableStore.Condition(TableStore.RowExistenceExpectation.EXPECT_NOT_EXIST, null);
+    let seq = 0;
+    const pairs = [
+      {
+        name: 'get',
+        orm: () => items.get({ id: `k${seq++ % 1000}` }),
+        raw: () => sdkCall(raw, 'getRow', { tableName: table, primaryKey: [{ id: `k${seq++ % 1000}` }] }),
+      },
+      {
+        name: 'insert',
+        orm: () => items.insert({ id: `o${seq++}`, name: 'x', qty: 1 }),
+        raw: () => sdkCall(raw, 'putRow', { tableName: table, condition: notExist(), primaryKey: [{ id: `r${seq++}` }], attributeColumns: [{ name: 'x' }, { qty: TableStore.Long.fromNumber(1) }] }),
+      },
+      {
+        name: 'update',
+        orm: () => items.update({ id: `k${seq++ % 1000}` }, { set: { name: 'y' } }),
+        raw: () => sdkCall(raw, 'updateRow', { tableName: table, condition: exist(), primaryKey: [{ id: `k${seq++ % 1000}` }], updateOfAttributeColumns: [{ PUT: [{ name: 'y' }] }] }),
+      },
+    ];
+    void ignore;
+    for (const p of pairs) {
+      // Alternate raw / orm twice and keep each side's best, so drift in machine load hits both alike.
+      const o = [];
+      const r = [];
+      for (let round = 0; round < 2; round++) {
+        r.push((await measure(p.raw, seconds / 2, CONCURRENCY)).rate);
+        o.push((await measure(p.orm, seconds / 2, CONCURRENCY)).rate);
+      }
+      const orm = Math.max(...o);
+      const base = Math.max(...r);
+      log(`  ${p.name}: orm ${orm.toFixed(0)} ops/s, raw ${base.toFixed(0)} ops/s`);
+      rows.push({ name: `orm.${p.name}`, value: orm, unit: 'ops/s', baseline: `raw-sdk.${p.name}`, ratio: orm / base, target: '≥ 0.95', pass: orm / base >= 0.95 });
+    }
+
+    // batchSave of 100,000 rows vs sequential insert.
+    const rowsRepo = db.repository(Row);
+    const N = 100_000;
+    const batchInput = Array.from({ length: N }, (_, i) => Object.assign(new Row(), { part: `p${i % 16}`, n: i, payload: 'x'.repeat(32) }));
+    let t0 = performance.now();
+    const res = await rowsRepo.batchSave(batchInput);
+    const batchRate = res.succeeded.length / ((performance.now() - t0) / 1000);
+    let inserted = 0;
+    t0 = performance.now();
+    const deadline = t0 + seconds * 1000;
+    while (performance.now() < deadline) {
+      await rowsRepo.insert({ part: 'seq', n: inserted, payload: 'x'.repeat(32) });
+      inserted++;
+    }
+    const seqRate = inserted / ((performance.now() - t0) / 1000);
+    log(`  batchSave: ${batchRate.toFixed(0)} rows/s; sequential insert: ${seqRate.toFixed(0)} rows/s`);
+    rows.push({ name: 'orm.batchSave-100k', value: batchRate, unit: 'rows/s', baseline: 'orm.insert-sequential', ratio: batchRate / seqRate, target: '≥ 20', pass: batchRate / seqRate >= 20 });
+
+    // Streaming find over many rows: heap growth while iterating.
+    const more = findRows - N;
+    for (let start = 0; start < more; start += 100_000) {
+      const chunk = Array.from({ length: Math.min(100_000, more - start) }, (_, i) => Object.assign(new Row(), { part: 'zz', n: N + start + i, payload: 'x'.repeat(32) }));
+      await rowsRepo.batchSave(chunk);
+    }
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc');
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    let count = 0;
+    t0 = performance.now();
+    for await (const row of rowsRepo.find({})) {
+      if (row.part !== 'seq') count++;
+      // Live heap (after a collection) every 25,000 rows: what the iteration retains, not garbage not yet collected.
+      if (count % 25_000 === 0) {
+        gc();
+        peak = Math.max(peak, process.memoryUsage().heapUsed);
+      }
+    }
+    const findRate = count / ((performance.now() - t0) / 1000);
+    const growthMb = (peak - before) / 1024 / 1024;
+    log(`  find: ${count} rows at ${findRate.toFixed(0)} rows/s, heap growth ${growthMb.toFixed(1)} MB`);
+    if (count !== findRows) throw new Error(`find returned ${count} rows, expected ${findRows}`);
+    rows.push({ name: `orm.find-${findRows}-heap-growth`, value: growthMb, unit: 'MB', target: '< 64', pass: growthMb < 64 });
+    rows.push({ name: 'orm.find', value: findRate, unit: 'rows/s' });
+    db.close();
+  } finally {
+    await emu.stop();
+  }
+
+  const tsormMs = requireTime(join(DIST, 'index.js'), 7);
+  const sdkMs = requireTime(require.resolve('tablestore'), 7);
+  log(`  require: tsorm ${tsormMs.toFixed(1)} ms, tablestore ${sdkMs.toFixed(1)} ms`);
+  rows.push({ name: 'require-tsorm', value: tsormMs, unit: 'ms', baseline: 'require-tablestore', ratio: tsormMs / sdkMs, target: '≤ 1.3', pass: tsormMs / sdkMs <= 1.3 });
+  return rows;
+};
