@@ -26,7 +26,7 @@ import type { UpdateTableChanges } from './diff';
 import { DryRunWriteError, MigrationError, TableConflictError, ThroughputAdjustmentError } from './errors';
 import type { HistoryStore } from './history';
 import type { ProgressOptions } from './progress';
-import { compareSpecs, createTableParams, indexDifference, indexMetaInput, normalizeIndex, normalizeSpec, specFromSchema, type IndexSpec, type NormalizedTableSpec, type TableSpec } from './spec';
+import { compareSpecs, createTableParams, fullIndexKey, indexDifference, indexMetaInput, normalizeIndex, normalizeSpec, specFromSchema, type IndexSpec, type NormalizedTableSpec, type TableSpec } from './spec';
 import { describeSpec, waitUntilUsable } from './tables';
 
 export type { UpdateTableChanges };
@@ -215,6 +215,7 @@ export function createContext(o: ContextOptions): MigrationContext {
           return 'would create';
         }
         await o.client.call('createIndex', { mainTableName: table, indexMeta: indexMetaInput(ix), includeBaseData: options.includeBaseData ?? true });
+        await waitUntilUsable(o.client, ix.name, fullIndexKey(current, ix));
         return 'created';
       });
     },

@@ -21,11 +21,15 @@ export async function describeSpec(client: TableStoreClient, table: string): Pro
 }
 
 function notReady(e: unknown): boolean {
-  // Right after CreateTable the service may also briefly answer "does not exist" to reads.
-  return e instanceof TableNotFoundError || (e instanceof TableStoreError && e.code === 'OTSTableNotReady');
+  // Right after CreateTable the service may also briefly answer "does not exist" to reads; an index being built
+  // from the table's rows answers "Disallow read index table in building base state" (spec §7.6).
+  return (
+    e instanceof TableNotFoundError ||
+    (e instanceof TableStoreError && (e.code === 'OTSTableNotReady' || /building base state/i.test(e.message)))
+  );
 }
 
-/** Waits until a one-row GetRange on `table` succeeds (polling each second), up to `timeoutMs`. */
+/** Waits until a one-row GetRange on `table` (or an index table) succeeds (polling each second), up to `timeoutMs`. */
 export async function waitUntilUsable(client: TableStoreClient, table: string, primaryKey: readonly string[], timeoutMs = 120_000): Promise<void> {
   const start = Date.now();
   for (;;) {

@@ -185,6 +185,26 @@ export async function down(m: MigrationContext) { await m.deleteTable('to_items'
     expect((await sdk.describeTable({ tableName: 'gen_items' })).tableOptions.timeToLive).toBe(-1);
   });
 
+  it('an index added to an entity: createIndex (with the existing rows), down drops it', async () => {
+    const defined = (table: string, index = '') =>
+      entity(table, '{}', index).replace('@Column() owner!: string;', '@Column({ defined: true }) owner!: string;');
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_index' }), 'entities.ts': defined('ix_items') });
+    expect((await p.run(['migrate:generate', 'init'])).code).toBe(0);
+    expect((await p.run(['migrate'])).code).toBe(0);
+    await sdk.putRow({ tableName: 'ix_items', condition: IGNORE(), primaryKey: [{ shop: 's' }, { id: require('tablestore').PK_AUTO_INCR }], attributeColumns: [{ owner: 'ada' }] });
+    p.write('entities.ts', defined('ix_items', "@Index('ix_items_by_owner', { primaryKey: ['owner'] })\n"));
+    const g = await p.run(['migrate:generate', 'owner_index']);
+    expect(g.stdout).toContain('create index ix_items_by_owner on ix_items (owner)');
+    const up = await p.run(['migrate']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain('createIndex ix_items.ix_items_by_owner: created');
+    const viaIndex = await sdk.getRange({ tableName: 'ix_items_by_owner', direction: 'FORWARD', inclusiveStartPrimaryKey: [{ owner: require('tablestore').INF_MIN }, { shop: require('tablestore').INF_MIN }, { id: require('tablestore').INF_MIN }], exclusiveEndPrimaryKey: [{ owner: require('tablestore').INF_MAX }, { shop: require('tablestore').INF_MAX }, { id: require('tablestore').INF_MAX }] });
+    expect(viaIndex.rows).toHaveLength(1); // the row written before the index exists in it
+    const down = await p.run(['migrate:revert']);
+    expect(down.stdout).toContain('dropIndex ix_items.ix_items_by_owner: dropped');
+    expect((await sdk.describeTable({ tableName: 'ix_items' })).indexMetas).toEqual([]);
+  });
+
   it('--dry-run prints the plan, checked against the live tables, and changes nothing', async () => {
     const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_dry' }), 'entities.ts': entity('dry_items') });
     expect((await p.run(['migrate:generate', 'init'])).code).toBe(0);
