@@ -22,15 +22,13 @@
  * (extra node flags for the emulator processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 'use strict';
-const { execFileSync, spawn } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } = require('node:fs');
+const { mkdtempSync, rmSync, writeFileSync, existsSync } = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
-const { setTimeout: sleep } = require('node:timers/promises');
 const { Buffer } = require('node:buffer');
 const TableStore = require('tablestore');
+const { measure, median, startChild } = require('./lib');
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli', 'tsorm.js');
@@ -44,35 +42,6 @@ const SECRET = 'tsorm-emulator-secret';
 exports.description = `official SDK, keep-alive agent, concurrency ${CONCURRENCY}; emulator (child process) vs bare http.createServer with canned responses`;
 
 // ------------------------------------------------------------------ processes
-
-function startChild(args, ready, env = {}) {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${err}`)), 20_000);
-    proc.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${err}`)));
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          proc,
-          endpoint: m[1].startsWith('http') ? m[1] : `http://127.0.0.1:${m[1]}`,
-          stop: () =>
-            new Promise((r) => {
-              if (proc.exitCode !== null) return r();
-              proc.removeAllListeners('exit');
-              proc.on('exit', () => r());
-              proc.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-  });
-}
 
 function startEmulatorProcess(storageArgs) {
   const nodeArgs = (process.env.BENCH_EMULATOR_NODE_ARGS || '').split(' ').filter(Boolean);
@@ -171,61 +140,6 @@ async function prepare(sdk) {
   }
 }
 
-let clockTicks;
-/** CPU time (user + system) a process has used so far, in µs; undefined where /proc is not available. */
-function cpuMicros(pid) {
-  try {
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
-
-const median = (xs) => {
-  const v = xs.filter((x) => x !== undefined).sort((a, b) => a - b);
-  return v.length ? v[Math.floor(v.length / 2)] : undefined;
-};
-
-/** Runs `op` with CONCURRENCY in flight; counts units completed during [warmup, warmup + seconds]. */
-async function measure(w, seconds, pid) {
-  const warmup = Math.min(0.5, seconds / 4);
-  let counting = false;
-  let stop = false;
-  let units = 0;
-  let calls = 0;
-  let failure;
-  const worker = async () => {
-    while (!stop) {
-      try {
-        const r = await w.op();
-        if (counting) {
-          units += w.perOp(r);
-          calls++;
-        }
-      } catch (e) {
-        failure = e;
-        stop = true;
-      }
-    }
-  };
-  const workers = Array.from({ length: CONCURRENCY }, worker);
-  await sleep(warmup * 1000);
-  counting = true;
-  const cpu0 = cpuMicros(pid);
-  const t0 = performance.now();
-  await sleep(seconds * 1000);
-  counting = false;
-  const elapsed = (performance.now() - t0) / 1000;
-  const cpu1 = cpuMicros(pid);
-  stop = true;
-  await Promise.all(workers);
-  if (failure) throw new Error(`benchmark call failed: ${failure.message || failure.code || failure}`);
-  return { rate: units / elapsed, callRate: calls / elapsed, cpuPerCall: cpu0 === undefined || cpu1 === undefined || !calls ? undefined : (cpu1 - cpu0) / calls };
-}
-
 /** One call of each workload through a recording proxy: the emulator's exact responses, for the bare server. */
 async function captureResponses(emulatorEndpoint, file) {
   const target = new URL(emulatorEndpoint);
@@ -308,7 +222,7 @@ exports.run = async function run({ seconds, log }) {
     for (const name of Object.keys(TARGETS)) {
       const all = [bare, ...targets];
       const runs = new Map(all.map((t) => [t, []]));
-      for (let r = 0; r < rounds; r++) for (const t of all) runs.get(t).push(await measure(t.work[name], secs, t.proc.proc.pid));
+      for (let r = 0; r < rounds; r++) for (const t of all) runs.get(t).push(await measure(t.work[name].op, secs, CONCURRENCY, t.work[name].perOp, t.proc.proc.pid));
       const best = (t) => runs.get(t).reduce((a, b) => (b.rate > a.rate ? b : a));
       const cpu = (t) => median(runs.get(t).map((m) => m.cpuPerCall));
       const base = best(bare);

@@ -1,6 +1,7 @@
 /** Pieces the benchmark areas share: child processes, the measuring loop, the promisified SDK call. */
 'use strict';
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
 const { performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
 
@@ -35,12 +36,31 @@ function startChild(args, ready, env = {}) {
   });
 }
 
+let clockTicks;
+/** CPU time (user + system) a process has used, µs, from /proc; undefined where /proc is not there. */
+function cpuMicros(pid) {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+function median(xs) {
+  const v = xs.filter((x) => x !== undefined).sort((a, b) => a - b);
+  return v.length ? v[Math.floor(v.length / 2)] : undefined;
+}
+
 /**
  * Runs `op` with `concurrency` calls in flight for `seconds` after a short warm-up; `perOp(result)` counts
- * units per call (rows for batches). Resolves to units/s and calls/s.
+ * units per call (rows for batches). Resolves to units/s, calls/s and, given the server's `pid`, the server's
+ * CPU µs per call.
  */
-async function measure(op, seconds, concurrency, perOp = () => 1) {
-  const warmup = Math.min(1, seconds / 3);
+async function measure(op, seconds, concurrency, perOp = () => 1, pid = undefined) {
+  const warmup = Math.min(0.5, seconds / 4);
   let counting = false;
   let stop = false;
   let units = 0;
@@ -63,14 +83,17 @@ async function measure(op, seconds, concurrency, perOp = () => 1) {
   const workers = Array.from({ length: concurrency }, worker);
   await sleep(warmup * 1000);
   counting = true;
+  const cpu0 = pid === undefined ? undefined : cpuMicros(pid);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   counting = false;
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu1 = pid === undefined ? undefined : cpuMicros(pid);
   stop = true;
   await Promise.all(workers);
   if (failure) throw new Error(`benchmark call failed: ${failure.message || failure.code || failure}`);
-  return { rate: units / elapsed, callRate: calls / elapsed };
+  const cpuPerCall = cpu0 === undefined || cpu1 === undefined || !calls ? undefined : (cpu1 - cpu0) / calls;
+  return { rate: units / elapsed, callRate: calls / elapsed, cpuPerCall };
 }
 
 /** The raw SDK's callback API as a promise. */
@@ -78,4 +101,4 @@ function sdkCall(client, method, params) {
   return new Promise((resolve, reject) => client[method](params, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
-module.exports = { startChild, measure, sdkCall, ROOT };
+module.exports = { startChild, measure, median, cpuMicros, sdkCall, ROOT };
