@@ -567,6 +567,23 @@ export class Engine {
 
   // ------------------------------------------------------------------ row writes
 
+  /**
+   * The row a put or update writes: with an auto-increment placeholder, a new key (no condition applies);
+   * otherwise the given key, after the lock and condition checks, with what is stored there now.
+   */
+  private targetRow(ws: WriteSet, table: TableMeta, requestPk: Cell[], cond: WriteCondition, op: 'put' | 'update', now: number, txn: Transaction | undefined): { pk: Cell[]; key: Buffer; existing: RowData | undefined } {
+    if (this.checkAutoIncrementRules(table, requestPk, cond, op)) {
+      if (txn) throw OtsError.param('You cannot use the auto-increment primary key column feature and the local transaction feature at the same time.');
+      const pk = this.resolveAutoIncrement(ws, table, requestPk);
+      return { pk, key: this.rowKey(table, pk), existing: undefined };
+    }
+    this.checkLocks(table, requestPk, txn);
+    const key = this.rowKey(table, requestPk);
+    const existing = ws.read(table, key);
+    this.checkCondition(table, existing, cond, now, requestPk);
+    return { pk: requestPk, key, existing };
+  }
+
   putRow(ws: WriteSet, table: TableMeta, row: PBRow, cond: WriteCondition, ret: ReturnSpec, txn?: Transaction): WriteResult {
     if (row.deleteMarker) throw OtsError.param('Invalid request of put/update row: unexpected RowDeleteMarker in request.');
     this.checkPk(table, row.pk, 'write');
@@ -578,20 +595,7 @@ export class Engine {
     }
     const size = this.checkRequestSize(row.pk, row.cells, 'PutRow');
     checkReturn(ret, undefined);
-    const placeholder = this.checkAutoIncrementRules(table, row.pk, cond, 'put');
-    if (placeholder && txn) throw OtsError.param('You cannot use the auto-increment primary key column feature and the local transaction feature at the same time.');
-    let existing: RowData | undefined;
-    let key: Buffer;
-    let pk = row.pk;
-    if (placeholder) {
-      pk = this.resolveAutoIncrement(ws, table, row.pk);
-      key = this.rowKey(table, pk);
-    } else {
-      this.checkLocks(table, row.pk, txn);
-      key = this.rowKey(table, row.pk);
-      existing = ws.read(table, key);
-      this.checkCondition(table, existing, cond, now, row.pk);
-    }
+    const { pk, key, existing } = this.targetRow(ws, table, row.pk, cond, 'put', now, txn);
     const ts = this.serverTimestamp(key, now);
     const cols = new Map<string, Version[]>();
     for (const c of row.cells) {
@@ -655,20 +659,7 @@ export class Engine {
     }
     const size = this.checkRequestSize(row.pk, row.cells, 'UpdateRow');
     checkReturn(ret, increments);
-    const placeholder = this.checkAutoIncrementRules(table, row.pk, cond, 'update');
-    if (placeholder && txn) throw OtsError.param('You cannot use the auto-increment primary key column feature and the local transaction feature at the same time.');
-    let existing: RowData | undefined;
-    let pk = row.pk;
-    let key: Buffer;
-    if (placeholder) {
-      pk = this.resolveAutoIncrement(ws, table, row.pk);
-      key = this.rowKey(table, pk);
-    } else {
-      this.checkLocks(table, row.pk, txn);
-      key = this.rowKey(table, row.pk);
-      existing = ws.read(table, key);
-      this.checkCondition(table, existing, cond, now, row.pk);
-    }
+    const { pk, key, existing } = this.targetRow(ws, table, row.pk, cond, 'update', now, txn);
     const vis = { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now };
     const live = visibleRow(existing, vis);
     const onlyDeletes = row.cells.every((c) => c.op === 0x01 || c.op === 0x03);
