@@ -6,7 +6,7 @@
  * connection. Emulator only: fuzzing a real instance proves nothing about this code.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodeRow, VT, type Cell, type PBRow, type Value } from '../../src/emulator/protocol/plainbuffer';
@@ -493,17 +493,7 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
     };
 
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-    const send = (action: string, body: Buffer) =>
-      new Promise<RawResponse>((resolve, reject) => {
-        const req = request(new URL(`/${action}`, backend.endpoint), { method: 'POST', agent, headers: signedHeaders(action, body) }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+    const send = (action: string, body: Buffer) => rawRequest(action, body, signedHeaders(action, body), 'POST', undefined, agent);
 
     const deadline = Date.now() + Number(process.env.TSORM_FUZZ_MS ?? 20_000);
     const problems: string[] = [];

@@ -3,7 +3,7 @@
  * proto lacks, such as `is_atomic`; malformed bodies for fuzzing). Signs exactly as the SDKs do (spec §11.1).
  */
 import { createHash, createHmac } from 'node:crypto';
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 import { inject } from 'vitest';
 import { messageType } from '../../src/emulator/protocol/proto';
 
@@ -35,11 +35,11 @@ export interface RawTarget {
   accessKeySecret: string;
 }
 
-export function rawRequest(action: string, body: Buffer, headers?: Record<string, string>, method = 'POST', target?: RawTarget): Promise<RawResponse> {
+export function rawRequest(action: string, body: Buffer, headers?: Record<string, string>, method = 'POST', target?: RawTarget, agent?: Agent): Promise<RawResponse> {
   const b = target ?? inject('backend');
   const url = new URL(`/${action}`, b.endpoint);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: headers ?? signedHeaders(action, body) }, (res) => {
+    const req = request(url, { method, agent, headers: headers ?? signedHeaders(action, body) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
