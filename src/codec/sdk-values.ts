@@ -1,95 +1,37 @@
 /**
- * The only place the ORM layers (codec/, query/) touch the `tablestore` SDK: its value classes and constants
- * (int64 cells, PK placeholders, condition objects). No requests are made here; `client/` owns those.
- *
- * The SDK ships no types, so the few members used are declared below. Facts relied on (tablestore 5.6.5):
+ * The SDK's value classes and constants as the ORM layers (codec/, query/) use them: int64 cells, PK
+ * placeholders, condition objects. The SDK is typed once, in `client/sdk.ts` (the layer below); no requests
+ * are made here. Facts relied on (tablestore 5.6.5):
  * - integer cells are `Int64LE` instances of the SDK's own `int64-buffer` copy (checked with `instanceof` by its
  *   PlainBuffer writer, so only that class will do); `TableStore.Long.fromString` returns one, but through a
  *   shared singleton, so the class is taken from it once and instances are built from 8-byte LE buffers;
  * - `INF_MIN`, `INF_MAX`, `PK_AUTO_INCR` are identity-compared sentinel objects.
  */
 
+import {
+  Int64LE,
+  TableStoreSdk,
+  type CellValue,
+  type CompositeCondition,
+  type Condition,
+  type Int64LE as Int64LEValue,
+  type SingleColumnCondition,
+} from '../client/sdk';
+
 /** An int64 cell value as the SDK reads and writes it (`int64-buffer`'s `Int64LE`). */
-export interface SdkInt64 {
-  toString(radix?: number): string;
-  toBuffer(raw?: boolean): Buffer;
-  toNumber(): number;
-}
-
-interface SdkInt64Class {
-  new (buffer: Buffer): SdkInt64;
-  isInt64LE(value: unknown): boolean;
-}
-
+export type SdkInt64 = Int64LEValue;
 /** A value the SDK can put in a cell. */
-export type SdkCellValue = string | number | boolean | Buffer | SdkInt64;
-
+export type SdkCellValue = CellValue;
 /** An SDK column condition (SingleColumnCondition or CompositeCondition). */
-export interface SdkColumnCondition {
-  getType(): number;
-}
+export type SdkColumnCondition = SingleColumnCondition | CompositeCondition;
+export type SdkSingleColumnCondition = SingleColumnCondition;
+export type SdkCompositeCondition = CompositeCondition;
+export type SdkRowCondition = Condition;
+export type SdkModule = typeof TableStoreSdk;
 
-export interface SdkSingleColumnCondition extends SdkColumnCondition {
-  columnName: string;
-  columnValue: SdkCellValue;
-  comparator: number;
-  passIfMissing: boolean;
-  latestVersionOnly: boolean;
-}
-
-export interface SdkCompositeCondition extends SdkColumnCondition {
-  combinator: number;
-  sub_conditions: SdkColumnCondition[];
-  addSubCondition(condition: SdkColumnCondition): void;
-}
-
-export interface SdkRowCondition {
-  rowExistenceExpectation: number;
-  columnCondition: SdkColumnCondition | null;
-}
-
-/** The members of `require('tablestore')` used by codec/ and query/. */
-export interface SdkModule {
-  Long: { fromString(value: string): SdkInt64 };
-  INF_MIN: object;
-  INF_MAX: object;
-  PK_AUTO_INCR: object;
-  ComparatorType: {
-    EQUAL: number;
-    NOT_EQUAL: number;
-    GREATER_THAN: number;
-    GREATER_EQUAL: number;
-    LESS_THAN: number;
-    LESS_EQUAL: number;
-  };
-  LogicalOperator: { NOT: number; AND: number; OR: number };
-  RowExistenceExpectation: { IGNORE: number; EXPECT_EXIST: number; EXPECT_NOT_EXIST: number };
-  Direction: { FORWARD: 'FORWARD'; BACKWARD: 'BACKWARD' };
-  SingleColumnCondition: new (
-    columnName: string,
-    columnValue: SdkCellValue,
-    comparator: number,
-    passIfMissing?: boolean,
-    latestVersionOnly?: boolean,
-  ) => SdkSingleColumnCondition;
-  CompositeCondition: new (combinator: number) => SdkCompositeCondition;
-  Condition: new (rowExistenceExpectation: number, columnCondition?: SdkColumnCondition | null) => SdkRowCondition;
-}
-
-let sdkModule: SdkModule | undefined;
-let int64Class: SdkInt64Class | undefined;
-
-/** The `tablestore` module, loaded on first use. */
+/** The `tablestore` module. */
 export function sdk(): SdkModule {
-  if (!sdkModule) sdkModule = require('tablestore') as SdkModule;
-  return sdkModule;
-}
-
-function int64LE(): SdkInt64Class {
-  if (!int64Class) {
-    int64Class = sdk().Long.fromString('0').constructor as SdkInt64Class;
-  }
-  return int64Class;
+  return TableStoreSdk;
 }
 
 /** True for an SDK int64 cell value (any copy of `int64-buffer`'s Int64LE). */
@@ -97,7 +39,7 @@ export function isSdkInt64(value: unknown): value is SdkInt64 {
   return (
     typeof value === 'object' &&
     value !== null &&
-    (int64LE().isInt64LE(value) || (value as { _isInt64LE?: unknown })._isInt64LE === true)
+    (Int64LE.isInt64LE(value) || (value as { _isInt64LE?: unknown })._isInt64LE === true)
   );
 }
 
@@ -105,7 +47,7 @@ export function isSdkInt64(value: unknown): value is SdkInt64 {
 export function toSdkInt64(value: bigint): SdkInt64 {
   const buffer = Buffer.allocUnsafe(8);
   buffer.writeBigInt64LE(value);
-  return new (int64LE())(buffer);
+  return new Int64LE(buffer);
 }
 
 /** The exact value of an SDK int64 cell. */
