@@ -579,6 +579,8 @@ export class Engine {
     }
     this.checkLocks(table, requestPk, txn);
     const key = this.rowKey(table, requestPk);
+    // An unconditional put replaces the row whatever is stored: no need to read it [performance].
+    if (op === 'put' && cond.rowExistence === RowExistence.IGNORE && !cond.columnCondition) return { pk: requestPk, key, existing: undefined };
     const existing = ws.read(table, key);
     this.checkCondition(table, existing, cond, now, requestPk);
     return { pk: requestPk, key, existing };
