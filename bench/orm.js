@@ -90,7 +90,6 @@ exports.run = async function run({ seconds, log }) {
     const table = schema.tableName;
     await items.batchSave(Array.from({ length: 1000 }, (_, i) => Object.assign(new Item(), { id: `k${i}`, name: 'x', qty: i })));
 
-    const ignore = () => new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null);
     const exist = () => new TableStore.Condition(TableStore.RowExistenceExpectation.EXPECT_EXIST, null);
     const notExist = () => new TableStore.Condition(TableStore.RowExistenceExpectation.EXPECT_NOT_EXIST, null);
     let seq = 0;
@@ -111,7 +110,6 @@ exports.run = async function run({ seconds, log }) {
         raw: () => sdkCall(raw, 'updateRow', { tableName: table, condition: exist(), primaryKey: [{ id: `k${seq++ % 1000}` }], updateOfAttributeColumns: [{ PUT: [{ name: 'y' }] }] }),
       },
     ];
-    void ignore;
     for (const p of pairs) {
       // Back-to-back raw / orm rounds; the ratio is the median of the rounds' ratios, so drift in the shared
       // machine's load hits both sides of each pair alike.

@@ -17,7 +17,7 @@ export interface BatchOptions {
   maxRows?: number;
   /** Encoded bytes per request (estimated), below the service's 4 MB. */
   maxBytes?: number;
-  /** Rounds of per-row retries, first send included. Default 10. */
+  /** Rounds of per-row retries, first send included. Default {@link MAX_ROW_ATTEMPTS}. */
   maxAttempts?: number;
   /** Backoff base and cap, ms. Defaults 25 and 2000. */
   baseDelayMs?: number;
@@ -30,6 +30,8 @@ export const BATCH_WRITE_MAX_ROWS = 200;
 /** 4 MB minus room for the request's own framing (table name, protobuf tags, PlainBuffer headers). */
 export const BATCH_WRITE_MAX_BYTES = 4 * 1024 * 1024 - 64 * 1024;
 export const BATCH_GET_MAX_ROWS = 100;
+/** Rounds a batch row is sent at most (first send included) while it keeps failing with a retryable code. */
+export const MAX_ROW_ATTEMPTS = 10;
 
 export interface WriteItem {
   /** Position in the caller's input. */
@@ -78,7 +80,8 @@ async function pool<T>(tasks: T[], concurrency: number, run: (t: T) => Promise<v
   await Promise.all(workers);
 }
 
-function backoff(attempt: number, base: number, cap: number): number {
+/** Full-jitter exponential backoff (ms) before `attempt + 1`. */
+export function backoff(attempt: number, base: number, cap: number): number {
   return Math.random() * Math.min(cap, base * 2 ** (attempt - 1));
 }
 
@@ -92,7 +95,7 @@ export async function writeBatches(
 ): Promise<Map<number, RowOutcome>> {
   const maxRows = Math.min(options.maxRows ?? BATCH_WRITE_MAX_ROWS, BATCH_WRITE_MAX_ROWS);
   const maxBytes = Math.min(options.maxBytes ?? BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_BYTES);
-  const maxAttempts = options.maxAttempts ?? 10;
+  const maxAttempts = options.maxAttempts ?? MAX_ROW_ATTEMPTS;
   // Rows of a transaction must go in order, one request at a time.
   const concurrency = transactionId ? 1 : Math.max(1, options.concurrency ?? 4);
   const outcomes = new Map<number, RowOutcome>();

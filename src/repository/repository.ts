@@ -9,14 +9,15 @@ import { ConcurrentModificationError, ConditionCheckFailedError, createTableStor
 import { decodeKey, decodeRow, encodeKey, encodeRow, isEmptyRow } from '../codec/row';
 import { encodeUpdate } from '../codec/update';
 import { CodecError } from '../codec/errors';
-import { fromSdkInt64, isSdkInt64, sdk, toSdkInt64 } from '../codec/sdk-values';
+import { fromSdkInt64, isSdkInt64 } from '../codec/sdk-values';
 import { decodeFieldValue, int64FromProperty, int64ToProperty } from '../codec/value';
 import { conditionColumns, toSdkCondition, toSdkRowCondition, type RowExpectation } from '../query/compile';
 import { Condition, conditionBuilder, resolveWhere, type ConditionNode, type Where } from '../query/condition';
 import { keyRange, prefixRange, type Direction, type SdkKeyRange } from '../query/range';
 import type { AttributeKeys, Attributes, IncrementableNames, InsertOf, KeyOf, KeyPrefix, UpdateChanges } from '../schema/entity-types';
 import type { FieldSchema, IndexSchema, PrimaryKeySchema, TableSchema } from '../schema/types';
-import { BATCH_GET_MAX_ROWS, estimateSize, writeBatches, type BatchOptions, type WriteItem } from './batch';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoff, BATCH_GET_MAX_ROWS, estimateSize, MAX_ROW_ATTEMPTS, writeBatches, type BatchOptions, type WriteItem } from './batch';
 import { decodeCursor, encodeCursor } from './cursor';
 import { BatchWriteError, type BatchItemResult } from './errors';
 import { validateEntity } from './validate';
@@ -124,6 +125,13 @@ export class Repository<T extends object> {
     return b[this.schema.version!.property].eq(current).node;
   }
 
+  /** A new row's `@Version` starts at 1 unless the entity already carries one. */
+  private startVersion(entity: T): void {
+    const version = this.schema.version;
+    const e = entity as Record<string, unknown>;
+    if (version && (e[version.property] === undefined || e[version.property] === null)) e[version.property] = this.int64(version, 1n);
+  }
+
   private versionOf(obj: object): unknown {
     const v = this.schema.version;
     return v ? (obj as Record<string, unknown>)[v.property] : undefined;
@@ -177,8 +185,7 @@ export class Repository<T extends object> {
         'insert() generates the auto-increment key: leave it unset (save() overwrites an existing row)',
       );
     }
-    const version = this.schema.version;
-    if (version && (e[version.property] === undefined || e[version.property] === null)) e[version.property] = this.int64(version, 1n);
+    this.startVersion(entity);
     validateEntity(this.schema, entity);
     const { primaryKey, attributeColumns } = encodeRow(this.schema, entity, { autoIncrement: true });
     const res = await this.client.call('putRow', {
@@ -396,7 +403,7 @@ export class Repository<T extends object> {
   /** Reads many rows (chunks of 100); results in input order, `undefined` for missing rows. */
   async batchGet(keys: KeyOf<T>[], options: GetOptions<T> = {}): Promise<Array<T | undefined>> {
     const encoded = keys.map((k) => encodeKey(this.schema, k as object));
-    const ids = encoded.map(keyId);
+    const ids = encoded.map((k) => keyId(k)!); // encodeKey (no autoIncrement option) never yields a placeholder
     const unique = [...new Map(ids.map((id, i) => [id, i])).entries()].map(([id, i]) => ({ id, pk: encoded[i] }));
     const found = new Map<string, T | undefined>();
     const columnsToGet = this.columnsToGet(options.columns as string[] | undefined);
@@ -416,10 +423,10 @@ export class Repository<T extends object> {
           }
           const code = r.errorCode ?? 'OTSUnknownError';
           const error = createTableStoreError({ code, message: r.errorMessage ?? code, status: 200, action: 'batchGetRow', idempotent: true });
-          if (!isRetryableCode(code, r.errorMessage ?? undefined, true) || attempt >= 10) throw error;
+          if (!isRetryableCode(code, r.errorMessage ?? undefined, true) || attempt >= MAX_ROW_ATTEMPTS) throw error;
           retry.push(want);
         });
-        if (retry.length) await new Promise((res2) => setTimeout(res2, Math.random() * Math.min(2000, 25 * 2 ** attempt)));
+        if (retry.length) await sleep(backoff(attempt, 25, 2000));
         pending = retry;
       }
     }
@@ -433,10 +440,9 @@ export class Repository<T extends object> {
    */
   async batchInsert(inputs: Array<InsertOf<T> | T>, options: BatchOptions = {}): Promise<BatchResult<T>> {
     const auto = this.schema.autoIncrement;
-    const version = this.schema.version;
     return this.batchWrite(inputs.map((i) => this.instance(i as object)), options, (entity) => {
       const e = entity as Record<string, unknown>;
-      if (version && (e[version.property] === undefined || e[version.property] === null)) e[version.property] = this.int64(version, 1n);
+      this.startVersion(entity);
       validateEntity(this.schema, entity);
       const generated = !!auto && (e[auto.property] === undefined || e[auto.property] === null);
       const { primaryKey, attributeColumns } = encodeRow(this.schema, entity, { autoIncrement: true });
@@ -494,7 +500,8 @@ export class Repository<T extends object> {
     built.forEach((row, index) => {
       if (!row) return;
       const id = keyId(row.primaryKey as never);
-      if (id.includes('\u0000auto')) {
+      if (id === undefined) {
+        // An auto-increment placeholder: every such row is a new key.
         items.push({ index, row, size: estimateSize(row) });
         return;
       }
@@ -595,17 +602,19 @@ function indexSchema<T>(schema: TableSchema<T>, idx: IndexSchema): TableSchema<T
   return { ...schema, tableName: idx.name, primaryKeys, autoIncrement: undefined, byProperty, byName };
 }
 
-/** A stable identity for an SDK primary key (for duplicate detection and result mapping). */
-function keyId(pk: Array<Record<string, unknown>>): string {
-  return pk
-    .map((cell) => {
-      const [name, v] = Object.entries(cell)[0] ?? ['', undefined];
-      if (typeof v === 'string') return `${name}\u0000s${v}`;
-      if (Buffer.isBuffer(v)) return `${name}\u0000b${v.toString('hex')}`;
-      if (isSdkInt64(v)) return `${name}\u0000i${fromSdkInt64(v)}`;
-      return `${name}\u0000auto`;
-    })
-    .join('\u0001');
+/**
+ * A stable identity for an SDK primary key (for duplicate detection and result mapping); `undefined` when
+ * the key holds the auto-increment placeholder (the service makes it a new key).
+ */
+function keyId(pk: Array<Record<string, unknown>>): string | undefined {
+  const parts: string[] = [];
+  for (const cell of pk) {
+    const [name, v] = Object.entries(cell)[0] ?? ['', undefined];
+    if (typeof v === 'string') parts.push(`${name}\u0000s${v}`);
+    else if (Buffer.isBuffer(v)) parts.push(`${name}\u0000b${v.toString('hex')}`);
+    else if (isSdkInt64(v)) parts.push(`${name}\u0000i${fromSdkInt64(v)}`);
+    else return undefined;
+  }
+  return parts.join('\u0001');
 }
 
-export { sdk, toSdkInt64 };

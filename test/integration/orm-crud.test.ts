@@ -107,6 +107,16 @@ describe('Repository against the emulator (official SDK over HTTP)', () => {
     await expect(orders.update(b, { set: { email: 'z@y.cn' } })).rejects.toBeInstanceOf(ConcurrentModificationError);
   });
 
+  it('delete() with an entity checks its version; a stale one raises ConcurrentModificationError', async () => {
+    const o = await orders.insert({ shopId: 's5', email: 'a@b.cn', qty: 1, total: 1n });
+    const stale = (await orders.get({ shopId: 's5', id: o.id }))!;
+    await orders.increment({ shopId: 's5', id: o.id }, 'qty', 1); // bumps the version
+    await expect(orders.delete(stale)).rejects.toBeInstanceOf(ConcurrentModificationError);
+    expect(await orders.get({ shopId: 's5', id: o.id })).toBeDefined();
+    await orders.delete((await orders.get({ shopId: 's5', id: o.id }))!);
+    expect(await orders.get({ shopId: 's5', id: o.id })).toBeUndefined();
+  });
+
   it('updates with set / remove / increment and conditions', async () => {
     const o = await orders.insert({ shopId: 's4', email: 'a@b.cn', qty: 1, total: 1n, receipt: Buffer.from([1, 2, 3]), meta: { tags: ['x'] } });
     const key = { shopId: 's4', id: o.id };
@@ -145,6 +155,19 @@ describe('Repository against the emulator (official SDK over HTTP)', () => {
     expect(big).toEqual([25, 26, 27, 28, 29]);
   });
 
+  it('finds a { start, end } key range: start inclusive, end exclusive, both directions', async () => {
+    await users.batchSave(['r1', 'r2', 'r3', 'r4'].map((id) => Object.assign(new User(), { id, name: id })));
+    const ids = async (q: object, direction: 'forward' | 'backward' = 'forward') => {
+      const out: string[] = [];
+      for await (const u of users.find(q as never, { direction })) if (u.id.startsWith('r')) out.push(u.id);
+      return out;
+    };
+    expect(await ids({ start: { id: 'r2' }, end: { id: 'r4' } })).toEqual(['r2', 'r3']);
+    expect(await ids({ start: { id: 'r3' }, end: { id: 'r1' } }, 'backward')).toEqual(['r3', 'r2']);
+    expect(await ids({ start: { id: 'r3' } })).toEqual(['r3', 'r4']);
+    await users.batchDelete(['r1', 'r2', 'r3', 'r4'].map((id) => ({ id })));
+  });
+
   it('pages with an opaque cursor until the last page', async () => {
     const shop = `p_${suffix}`;
     for (let i = 0; i < 12; i++) await orders.insert({ shopId: shop, email: 'a@b.cn', qty: i, total: 0n });
@@ -179,6 +202,18 @@ describe('Repository against the emulator (official SDK over HTTP)', () => {
     let n = 0;
     for await (const _ of orders.find({ shopId: shop })) n++;
     expect(n).toBe(450);
+  });
+
+  it('splits a batch by encoded size as well as by row count (4 MB per request)', async () => {
+    const big = 'x'.repeat(200_000);
+    const rows = Array.from({ length: 40 }, (_, i) => Object.assign(new User(), { id: `big${String(i).padStart(2, '0')}`, name: big }));
+    const before = db.usage.calls;
+    const res = await users.batchSave(rows); // 8 MB in 40 rows: one request would exceed the service's 4 MB
+    expect(res.failures).toEqual([]);
+    expect(db.usage.calls - before).toBeGreaterThanOrEqual(2);
+    const back = await users.batchGet(rows.map((r) => ({ id: r.id })));
+    expect(back.every((u) => u?.name.length === 200_000)).toBe(true);
+    await users.batchDelete(rows.map((r) => ({ id: r.id })));
   });
 
   it('batch inputs that are invalid fail alone and nothing is dropped', async () => {
