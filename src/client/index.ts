@@ -46,7 +46,7 @@ export {
   PrimaryKeyType,
   ReturnType,
   RowExistenceExpectation,
-  SDK_VERSION,
+  sdkVersion,
   SingleColumnCondition,
   UpdateType,
   type CellValue,
