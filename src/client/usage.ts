@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CapacityUnit } from './actions';
+import { earliest } from './transport';
 
 /** A snapshot of what calls consumed. */
 export interface Usage {
@@ -55,9 +56,13 @@ export interface CallScopeOptions {
   deadline?: number | Date;
 }
 
+/** One `run()` of a scope, with what every call inside it needs, computed once here rather than per call. */
 interface Frame {
   readonly scope: CallScope;
-  readonly parent: Frame | undefined;
+  /** This scope and every enclosing one, each once (a scope run inside itself counts its calls once). */
+  readonly scopes: readonly CallScope[];
+  /** The earliest deadline of `scopes`. */
+  readonly deadline: number | undefined;
 }
 
 const storage = new AsyncLocalStorage<Frame>();
@@ -77,7 +82,9 @@ export class CallScope {
 
   /** Runs `fn` inside this scope (nested in the current one, if any) and returns what `fn` returns. */
   run<T>(fn: () => T): T {
-    return storage.run({ scope: this, parent: storage.getStore() }, fn);
+    const parent = storage.getStore();
+    const scopes = parent === undefined ? [this] : parent.scopes.includes(this) ? parent.scopes : [this, ...parent.scopes];
+    return storage.run({ scope: this, scopes, deadline: earliest(this.deadline, parent?.deadline) }, fn);
   }
 
   /** The innermost scope of the current async context, if any. */
@@ -87,22 +94,14 @@ export class CallScope {
 
   /** @internal Adds to every scope enclosing the current async context. */
   static record(delta: Partial<Usage>): void {
-    const seen = new Set<CallScope>();
-    for (let f = storage.getStore(); f; f = f.parent) {
-      if (seen.has(f.scope)) continue;
-      seen.add(f.scope);
-      f.scope.meter.add(delta);
-    }
+    const frame = storage.getStore();
+    if (frame === undefined) return;
+    for (const scope of frame.scopes) scope.meter.add(delta);
   }
 
   /** @internal The earliest deadline of the scopes enclosing the current async context. */
   static deadline(): number | undefined {
-    let earliest: number | undefined;
-    for (let f = storage.getStore(); f; f = f.parent) {
-      const d = f.scope.deadline;
-      if (d !== undefined && (earliest === undefined || d < earliest)) earliest = d;
-    }
-    return earliest;
+    return storage.getStore()?.deadline;
   }
 }
 

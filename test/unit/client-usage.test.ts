@@ -142,6 +142,14 @@ describe('capacity units per scope', () => {
     }
   });
 
+  it('a scope run again inside itself counts each call once', async () => {
+    const scope = new CallScope();
+    const outer = new CallScope();
+    await scope.run(() => outer.run(() => scope.run(() => client.call('getRow', getRow))));
+    expect(scope.usage).toMatchObject({ calls: 1, requests: 1, readCU: 1 });
+    expect(outer.usage).toMatchObject({ calls: 1, requests: 1, readCU: 1 });
+  });
+
   it("a scope's usage is readable after its function throws", async () => {
     const scope = new CallScope();
     await expect(
