@@ -10,7 +10,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { OtsError } from '../errors';
-import { VT, valueLabel, VT_NAMES, cellDataSize, type Cell, type PBRow, type Value } from '../protocol/plainbuffer';
+import { CellOp, VT, valueLabel, VT_NAMES, cellDataSize, type Cell, type PBRow, type Value } from '../protocol/plainbuffer';
 import type { KVStore, KVWrite } from '../storage/kv';
 import {
   checkColumnName,
@@ -21,10 +21,11 @@ import {
   type PkColumn,
   type TableMeta,
 } from './catalog';
-import { evaluate, type FilterNode } from './filter';
+import { evaluate, paginationOf, type FilterNode } from './filter';
 import { encodeKey, prefixEnd, Space, tablePrefix } from './keys';
 import {
   capacityUnits,
+  cloneRow,
   compareNames,
   decodeStoredRow,
   encodeStoredRow,
@@ -33,6 +34,7 @@ import {
   visibleVersions,
   type RowData,
   type Version,
+  type Visibility,
 } from './row';
 
 export interface EngineOptions {
@@ -110,7 +112,7 @@ export class WriteSet {
   readonly autoIncrements = new Map<number, bigint>();
   constructor(readonly engine: Engine) {}
 
-  read(table: TableMeta, key: Buffer): RowData | undefined {
+  read(key: Buffer): RowData | undefined {
     const c = this.changes.get(key.toString('latin1'));
     if (c) return c.row ?? undefined;
     return this.engine.readStored(key);
@@ -497,7 +499,7 @@ export class Engine {
    * key is known even before it exists [inferred; spec silent].
    */
   private checkCondition(table: TableMeta, existing: RowData | undefined, cond: WriteCondition, now: number, pk: Cell[]): void {
-    const vis = visibleRow(existing, { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now });
+    const vis = visibleRow(existing, visibility(table, now));
     if (cond.rowExistence === RowExistence.EXPECT_EXIST && !vis) throw OtsError.conditionFailed();
     if (cond.rowExistence === RowExistence.EXPECT_NOT_EXIST && vis) throw OtsError.conditionFailed();
     if (cond.columnCondition) {
@@ -519,7 +521,7 @@ export class Engine {
   private compact(table: TableMeta, row: RowData, now: number): void {
     for (const [name, list] of row.cols) {
       list.sort((a, b) => b.ts - a.ts);
-      const vv = visibleVersions(list, { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now });
+      const vv = visibleVersions(list, visibility(table, now));
       if (vv.length) row.cols.set(name, vv);
       else row.cols.delete(name);
     }
@@ -546,19 +548,12 @@ export class Engine {
 
   /** Transaction / lock checks shared by every row write. */
   private checkLocks(table: TableMeta, pk: Cell[], txn: Transaction | undefined): void {
-    if (!txn && this.locks.size === 0) return; // the common case, without encoding the partition key [performance]
-    const partition = this.partitionKey(table, pk);
-    if (txn) {
-      if (txn.table.name !== table.name || !txn.partitionKey.equals(partition)) {
-        throw new OtsError(
-          'OTSDataOutOfRange',
-          `Data out of scope of transaction. Transaction PartKey:${describeKey(txn.table, txn.partitionKey)}. Data PartKey:${describeKey(table, partition)}`,
-          400,
-        );
-      }
-      return;
-    }
-    if (this.locks.size && this.locks.has(lockKeyOf(table, partition))) throw OtsError.conflict();
+    if (txn) return this.checkTransactionScope(txn, table, pk);
+    if (this.locks.size === 0) return; // the common case, without encoding the partition key [performance]
+    const lockKey = lockKeyOf(table, this.partitionKey(table, pk));
+    if (!this.locks.has(lockKey)) return;
+    this.expireTransactions(); // a timed-out transaction no longer holds its lock
+    if (this.locks.has(lockKey)) throw OtsError.conflict();
   }
 
   partitionKey(table: TableMeta, pk: Cell[]): Buffer {
@@ -581,7 +576,7 @@ export class Engine {
     const key = this.rowKey(table, requestPk);
     // An unconditional put replaces the row whatever is stored: no need to read it [performance].
     if (op === 'put' && cond.rowExistence === RowExistence.IGNORE && !cond.columnCondition) return { pk: requestPk, key, existing: undefined };
-    const existing = ws.read(table, key);
+    const existing = ws.read(key);
     this.checkCondition(table, existing, cond, now, requestPk);
     return { pk: requestPk, key, existing };
   }
@@ -636,17 +631,17 @@ export class Engine {
           if (c.ts !== undefined) this.checkTimestamp(table, c.name, c.ts, now);
           modified.add(c.name);
           break;
-        case 0x03: // DELETE_ONE_VERSION
+        case CellOp.DELETE_ONE:
           if (c.value) throw OtsError.param('Column value cannot be given when type is DELETE_ONE_VERSION,DELETE_ALL_VERSION.');
           if (c.ts === undefined) throw OtsError.param('Timestamp must be given when type is DELETE_ONE_VERSION.');
           modified.add(c.name);
           break;
-        case 0x01: // DELETE_ALL_VERSION
+        case CellOp.DELETE_ALL:
           if (c.value) throw OtsError.param('Column value cannot be given when type is DELETE_ONE_VERSION,DELETE_ALL_VERSION.');
           if (c.ts !== undefined) throw OtsError.param('Timestamp cannot be given when type is DELETE_ALL_VERSION.');
           modified.add(c.name);
           break;
-        case 0x04: // INCREMENT
+        case CellOp.INCREMENT:
           if (!c.value || c.value.t !== VT.INTEGER) throw OtsError.param(`The value of increment column \`${c.name}\` must be INTEGER.`);
           if (c.ts !== undefined) throw OtsError.param(`Timestamp cannot be given when type is INCREMENT, column: \`${c.name}\`.`);
           if (increments.has(c.name)) throw OtsError.param(`The increment column \`${c.name}\` is given more than once.`);
@@ -662,14 +657,13 @@ export class Engine {
     const size = this.checkRequestSize(row.pk, row.cells, 'UpdateRow');
     checkReturn(ret, increments);
     const { pk, key, existing } = this.targetRow(ws, table, row.pk, cond, 'update', now, txn);
-    const vis = { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now };
-    const live = visibleRow(existing, vis);
-    const onlyDeletes = row.cells.every((c) => c.op === 0x01 || c.op === 0x03);
+    const live = visibleRow(existing, visibility(table, now));
+    const onlyDeletes = row.cells.every((c) => c.op === CellOp.DELETE_ALL || c.op === CellOp.DELETE_ONE);
     const consumed = { read: this.readCost(cond, existing), write: capacityUnits(size) };
     if (!live && onlyDeletes) {
       return { consumed, row: ret.type === ReturnType.PK ? { pk, cells: [], deleteMarker: false } : undefined };
     }
-    const next: RowData = live ? { pk: live.pk, cols: new Map([...live.cols].map(([k, v]) => [k, v.slice()])) } : { pk, cols: new Map() };
+    const next: RowData = live ? cloneRow(live) : { pk, cols: new Map() };
     const ts = this.serverTimestamp(key, now);
     const returned: Cell[] = [];
     for (const c of row.cells) {
@@ -684,16 +678,16 @@ export class Engine {
           next.cols.set(c.name, list);
           break;
         }
-        case 0x03: {
+        case CellOp.DELETE_ONE: {
           const kept = list.filter((v) => v.ts !== c.ts);
           if (kept.length) next.cols.set(c.name, kept);
           else next.cols.delete(c.name);
           break;
         }
-        case 0x01:
+        case CellOp.DELETE_ALL:
           next.cols.delete(c.name);
           break;
-        case 0x04: {
+        case CellOp.INCREMENT: {
           const current = list[0]?.value;
           if (current && current.t !== VT.INTEGER) {
             throw OtsError.param(`The type of column \`${c.name}\` is ${valueLabel(current)}, only INTEGER can be incremented.`);
@@ -727,7 +721,7 @@ export class Engine {
     this.checkLocks(table, row.pk, txn);
     const now = Date.now();
     const key = this.rowKey(table, row.pk);
-    const existing = ws.read(table, key);
+    const existing = ws.read(key);
     this.checkCondition(table, existing, cond, now, row.pk);
     if (existing) ws.set(table, key, null);
     let size = 0;
@@ -742,7 +736,7 @@ export class Engine {
 
   /** The row as a reader with these options sees it, or undefined (missing, filtered out, no column left). */
   project(table: TableMeta, stored: RowData | undefined, opts: ReadOptions, now: number): PBRow | undefined {
-    const row = visibleRow(stored, { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now });
+    const row = visibleRow(stored, visibility(table, now));
     if (!row) return undefined;
     const want = opts.columns.length ? new Set(opts.columns) : undefined;
     const cols = new Map<string, Version[]>();
@@ -767,7 +761,7 @@ export class Engine {
     let names = [...cols.keys()].sort(compareNames);
     if (opts.filter) {
       if (!evaluate(opts.filter, projected)) return undefined;
-      const page = opts.filter.kind === 'page' ? opts.filter : undefined;
+      const page = paginationOf(opts.filter);
       if (page) names = names.slice(page.offset, page.offset + page.limit);
     }
     const cells: Cell[] = [];
@@ -780,7 +774,7 @@ export class Engine {
     const key = this.rowKey(table, pk);
     if (txn) {
       this.checkTransactionScope(txn, table, pk);
-      return txn.writes.read(table, key);
+      return txn.writes.read(key);
     }
     return this.readStored(key);
   }
@@ -870,12 +864,11 @@ export class Engine {
     const now = Date.now();
     for (const tx of this.transactions.values()) if (tx.expiresAt <= now) this.finishTransaction(tx);
   }
+}
 
-  /** Open transactions hold locks; this lets write paths skip lock bookkeeping when none is open. */
-  hasLocks(): boolean {
-    if (this.locks.size) this.expireTransactions();
-    return this.locks.size > 0;
-  }
+/** What a reader of this table sees now: its TTL and max versions. */
+function visibility(table: TableMeta, now: number): Visibility {
+  return { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now };
 }
 
 function lockKeyOf(table: TableMeta, partitionKey: Buffer): string {
