@@ -9,8 +9,6 @@ import { VT } from '../protocol/plainbuffer';
 export const PK_TYPE = { INTEGER: 1, STRING: 2, BINARY: 3 } as const;
 export type PkTypeNum = 1 | 2 | 3;
 
-export const PK_TYPE_NAMES: Record<number, string> = { 1: 'INTEGER', 2: 'STRING', 3: 'BINARY' };
-
 export function pkTypeToVt(t: PkTypeNum): VT {
   return t === 1 ? VT.INTEGER : t === 2 ? VT.STRING : VT.BLOB;
 }

@@ -79,7 +79,7 @@ export function decodeFilter(buf: Buffer | Uint8Array | undefined | null): Filte
 }
 
 /** Compares same-typed values; `undefined` when the types differ (never satisfied). */
-export function compareValues(a: Value, b: Value): number | undefined {
+function compareValues(a: Value, b: Value): number | undefined {
   if (a.t !== b.t) return undefined;
   switch (a.t) {
     case VT.INTEGER: {

@@ -2,7 +2,7 @@
  * A row as the engine sees it: its primary key and, per attribute column, versions newest first (spec §2.3,
  * §2.4). Stored as one PlainBuffer row per key; columns ordered by name, versions by timestamp descending.
  */
-import { VT, decodeRow, encodeRow, cellDataSize, type Cell, type Value } from '../protocol/plainbuffer';
+import { decodeRow, encodeRow, cellDataSize, type Cell, type Value } from '../protocol/plainbuffer';
 
 export interface Version {
   ts: number;
@@ -83,19 +83,4 @@ export function capacityUnits(bytes: number): number {
 
 export function cloneRow(row: RowData): RowData {
   return { pk: row.pk, cols: new Map([...row.cols].map(([k, v]) => [k, v.slice()])) };
-}
-
-export function valuesEqual(a: Value, b: Value): boolean {
-  if (a.t !== b.t) return false;
-  switch (a.t) {
-    case VT.INTEGER:
-    case VT.DOUBLE:
-    case VT.BOOLEAN:
-      return a.v === (b as typeof a).v;
-    case VT.STRING:
-    case VT.BLOB:
-      return a.v.equals((b as typeof a).v);
-    default:
-      return true;
-  }
 }

@@ -93,10 +93,6 @@ function crcBytes(crc: number, buf: Uint8Array, start = 0, end = buf.length): nu
   for (let i = start; i < end; i++) crc = CRC_TABLE[(crc ^ buf[i]) & 0xff];
   return crc;
 }
-function crcInt32(crc: number, v: number): number {
-  for (let i = 0; i < 4; i++) crc = CRC_TABLE[(crc ^ (v >>> (8 * i))) & 0xff];
-  return crc;
-}
 
 function broken(message: string): OtsError {
   return OtsError.param(message);
@@ -186,42 +182,6 @@ function writeTs(buf: Buffer, pos: number, ts: number): void {
     buf.writeUInt32LE(ts % 0x100000000, pos);
     buf.writeUInt32LE(Math.floor(ts / 0x100000000), pos + 4);
   } else buf.writeBigInt64LE(BigInt(ts), pos);
-}
-
-function crcValue(crc: number, v: Value): number {
-  crc = crcByte(crc, v.t);
-  switch (v.t) {
-    case VT.INTEGER: {
-      const b = Buffer.allocUnsafe(8);
-      b.writeBigInt64LE(v.v);
-      return crcBytes(crc, b);
-    }
-    case VT.DOUBLE: {
-      const b = Buffer.allocUnsafe(8);
-      b.writeDoubleLE(v.v);
-      return crcBytes(crc, b);
-    }
-    case VT.BOOLEAN:
-      return crcByte(crc, v.v ? 1 : 0);
-    case VT.STRING:
-    case VT.BLOB:
-      return crcBytes(crcInt32(crc, v.v.length), v.v);
-    default:
-      return crc;
-  }
-}
-
-/** A cell's checksum from its values (the reference definition; the codec computes it over wire bytes). */
-export function cellCrc(c: Cell, nameBytes: Buffer): number {
-  let crc = crcBytes(0, nameBytes);
-  if (c.value) crc = crcValue(crc, c.value);
-  if (c.ts !== undefined) {
-    const b = Buffer.allocUnsafe(8);
-    writeTs(b, 0, c.ts);
-    crc = crcBytes(crc, b);
-  }
-  if (c.op !== undefined) crc = crcByte(crc, c.op);
-  return crc;
 }
 
 /**

@@ -6,8 +6,6 @@
 import { dirname, join } from 'node:path';
 import * as protobuf from 'protobufjs';
 
-export type Message = protobuf.Type;
-
 function protoDir(): string {
   return join(dirname(require.resolve('tablestore/package.json')), 'lib', 'protocol');
 }
@@ -47,20 +45,6 @@ export function messageType(name: string): protobuf.Type {
     cache.set(name, t);
   }
   return t;
-}
-
-export function hasMessage(name: string): boolean {
-  try {
-    messageType(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Search-index messages live in their own package. */
-export function searchType(name: string): protobuf.Type {
-  return messageType(`search.proto.${name}`);
 }
 
 /**
