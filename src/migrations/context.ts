@@ -22,7 +22,7 @@ import { TableNotFoundError, TableStoreError } from '../client/errors';
 import type { Database } from '../repository/database';
 import type { EntityClass, TableSchema } from '../schema/types';
 import { runBackfill, type BackfillEnv, type BackfillOptions, type BackfillResult, type RawRow, type BackfillChange } from './backfill';
-import type { UpdateTableChanges } from './diff';
+import { optionChanges, type UpdateTableChanges } from './diff';
 import { DryRunWriteError, MigrationError, TableConflictError, ThroughputAdjustmentError } from './errors';
 import type { HistoryStore } from './history';
 import type { ProgressOptions } from './progress';
@@ -173,28 +173,19 @@ export function createContext(o: ContextOptions): MigrationContext {
           options: { ...current.options, ...pick(changes, ['timeToLive', 'maxVersions', 'maxTimeDeviation', 'allowUpdate']) },
           reservedThroughput: { ...current.reservedThroughput, ...(changes.reservedThroughput ?? {}) },
         });
-        const optionDiff: Record<string, unknown> = {};
-        const said: string[] = [];
-        for (const k of ['timeToLive', 'maxVersions', 'maxTimeDeviation', 'allowUpdate'] as const) {
-          if (wanted.options[k] !== current.options[k]) {
-            optionDiff[k] = wanted.options[k];
-            said.push(`${k} ${current.options[k]} → ${wanted.options[k]}`);
-          }
-        }
-        const rtDiff: { read?: number; write?: number } = {};
-        for (const k of ['read', 'write'] as const) {
-          if (wanted.reservedThroughput[k] !== current.reservedThroughput[k]) {
-            rtDiff[k] = wanted.reservedThroughput[k];
-            said.push(`reserved ${k} ${current.reservedThroughput[k]} → ${wanted.reservedThroughput[k]}`);
-          }
-        }
-        if (said.length === 0) return 'already set: nothing to do';
+        const change = optionChanges(current, wanted)?.up;
+        if (!change) return 'already set: nothing to do';
+        const { reservedThroughput: rtDiff, ...optionDiff } = change;
+        const said = [
+          ...(Object.keys(optionDiff) as Array<keyof typeof optionDiff>).map((k) => `${k} ${current.options[k]} → ${wanted.options[k]}`),
+          ...(Object.keys(rtDiff ?? {}) as Array<'read' | 'write'>).map((k) => `reserved ${k} ${current.reservedThroughput[k]} → ${wanted.reservedThroughput[k]}`),
+        ];
         if (o.dryRun) {
           state.set(table, wanted);
           return `would change ${said.join(', ')}`;
         }
         if (Object.keys(optionDiff).length) await o.client.call('updateTable', { tableName: table, tableOptions: optionDiff });
-        if (Object.keys(rtDiff).length) await adjustThroughput(o, table, rtDiff, wanted.options.maxVersions);
+        if (rtDiff) await adjustThroughput(o, table, rtDiff, wanted.options.maxVersions);
         return `changed ${said.join(', ')}`;
       });
     },

@@ -107,7 +107,8 @@ function refusals(prev: NormalizedTableSpec, next: NormalizedTableSpec): Refused
   return out;
 }
 
-function optionChanges(prev: NormalizedTableSpec, next: NormalizedTableSpec): { up: UpdateTableChanges; down: UpdateTableChanges } | undefined {
+/** The option and reserved-throughput changes from `prev` to `next` (and back), or undefined when none. */
+export function optionChanges(prev: NormalizedTableSpec, next: NormalizedTableSpec): { up: UpdateTableChanges; down: UpdateTableChanges } | undefined {
   const up: UpdateTableChanges = {};
   const down: UpdateTableChanges = {};
   for (const k of ['timeToLive', 'maxVersions', 'maxTimeDeviation', 'allowUpdate'] as const) {
