@@ -19,7 +19,7 @@
  * - cells are matched by **name**, whether they come in `primaryKey` or `attributes`, so rows read from a
  *   secondary index (whose key holds attribute columns) decode too.
  */
-import type { FieldSchema, TableSchema } from '../schema/types';
+import type { TableSchema } from '../schema/types';
 import { CodecError } from './errors';
 import { sdk, fromSdkInt64, isSdkInt64, type SdkCellValue } from './sdk-values';
 import { decodeFieldValue, describe, encodeFieldValue } from './value';
@@ -160,21 +160,21 @@ export function decodeRow<T>(schema: TableSchema<T>, row: SdkRow, options: Decod
     entity[field.property] = decodeFieldValue(schema, field, cell.value);
   }
   if (row.attributes && row.attributes.length > 0) {
-    // Newest version of each mapped column.
-    const newest = new Map<string, { field: FieldSchema; value: unknown; ts: bigint }>();
+    // The newest version of each mapped column. Timestamps are compared only when a column comes back with
+    // several versions: a one-version row (the common case) converts none.
+    const newest = new Map<string, { columnValue: unknown; timestamp?: unknown }>();
     for (const cell of row.attributes) {
-      const field = schema.byName[cell.columnName];
-      if (!field) {
+      if (!schema.byName[cell.columnName]) {
         if (strict) unknownColumn(schema, cell.columnName);
         continue;
       }
       if (cell.columnValue === null || cell.columnValue === undefined) continue;
-      const ts = timestampOf(cell.timestamp);
       const seen = newest.get(cell.columnName);
-      if (!seen || ts > seen.ts) newest.set(cell.columnName, { field, value: cell.columnValue, ts });
+      if (!seen || timestampOf(cell.timestamp) > timestampOf(seen.timestamp)) newest.set(cell.columnName, cell);
     }
-    for (const { field, value } of newest.values()) {
-      entity[field.property] = decodeFieldValue(schema, field, value);
+    for (const [name, cell] of newest) {
+      const field = schema.byName[name];
+      entity[field.property] = decodeFieldValue(schema, field, cell.columnValue);
     }
   }
   return entity as T;
