@@ -14,7 +14,7 @@
  */
 import type { RefusedChange } from './errors';
 import type { NormalizedTableSpec } from './spec';
-import { indexDifference } from './spec';
+import { indexDifference, keyText } from './spec';
 import { snapshotOf, type Snapshot } from './snapshot';
 
 type IndexN = NormalizedTableSpec['indexes'][number];
@@ -51,18 +51,15 @@ const NEW_TABLE =
   'create a new table (a new @Table name) with the new definition, copy the rows into it with m.backfill, switch the code over, ' +
   'then delete the old table explicitly with m.deleteTable';
 
-function keyText(s: NormalizedTableSpec): string {
-  return s.primaryKey.map((p) => `${p.name} ${p.type}`).join(', ');
-}
-
 function refusals(prev: NormalizedTableSpec, next: NormalizedTableSpec): RefusedChange[] {
   const out: RefusedChange[] = [];
   const table = next.name;
-  if (keyText(prev) !== keyText(next)) {
+  const [prevKey, nextKey] = [keyText(prev, { autoIncrement: false }), keyText(next, { autoIncrement: false })];
+  if (prevKey !== nextKey) {
     out.push({
       table,
       field: 'primary key',
-      change: `(${keyText(prev)}) → (${keyText(next)})`,
+      change: `(${prevKey}) → (${nextKey})`,
       reason: 'TableStore fixes the primary key (names, types, order) when the table is created; UpdateTable cannot change it.',
       instead: NEW_TABLE,
     });

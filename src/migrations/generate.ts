@@ -9,7 +9,7 @@ import { diffSchemas, type Operation, type SchemaDiff } from './diff';
 import { UnsupportedChangeError, type RefusedChange } from './errors';
 import { validateMigrationName, writeMigrationFile, type MigrationFile } from './files';
 import { readSnapshot, serializeSnapshot, SNAPSHOT_FILE, writeSnapshot } from './snapshot';
-import { specFromSchema } from './spec';
+import { keyText, specFromSchema } from './spec';
 
 /** The diff of the configured entities against the snapshot in the migrations folder. */
 export async function diffEntities(config: ResolvedConfig): Promise<SchemaDiff> {
@@ -29,7 +29,7 @@ export interface GenerateReport {
 export function describeOperation(o: Operation): string {
   switch (o.op) {
     case 'createTable':
-      return `${o.commented ? '(commented out) ' : ''}create table ${o.spec.name} (${o.spec.primaryKey.map((p) => `${p.name} ${p.type}${p.autoIncrement ? ' auto-increment' : ''}`).join(', ')}${o.spec.indexes.length ? `; indexes ${o.spec.indexes.map((i) => i.name).join(', ')}` : ''})`;
+      return `${o.commented ? '(commented out) ' : ''}create table ${o.spec.name} (${keyText(o.spec)}${o.spec.indexes.length ? `; indexes ${o.spec.indexes.map((i) => i.name).join(', ')}` : ''})`;
     case 'deleteTable':
       return `${o.commented ? '(commented out) ' : ''}delete table ${o.table}`;
     case 'updateTable':

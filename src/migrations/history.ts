@@ -14,7 +14,7 @@ import { TableAlreadyExistsError } from '../client/errors';
 import { Condition, INF_MAX, INF_MIN, Int64LE, RowExistenceExpectation, type CellValue } from '../client/sdk';
 import type { PrimaryKeyCell, PrimaryKeyInput, SdkRow } from '../client/actions';
 import { MigrationError } from './errors';
-import { createTableParams, normalizeSpec, type NormalizedTableSpec } from './spec';
+import { createTableParams, keyText, normalizeSpec, type NormalizedTableSpec } from './spec';
 import { describeSpec, waitUntilUsable } from './tables';
 
 export type MigrationStatus = 'running' | 'applied' | 'failed';
@@ -88,7 +88,7 @@ export class HistoryStore {
   }
 
   private check(live: NormalizedTableSpec): void {
-    const keys = live.primaryKey.map((p) => `${p.name} ${p.type}`).join(', ');
+    const keys = keyText(live, { autoIncrement: false });
     if (keys !== 'kind STRING, name STRING') {
       throw new MigrationError('TsormConfigError', `table '${this.table}' exists but is not a tsorm history table (its primary key is (${keys}), expected (kind STRING, name STRING)); set historyTable in the config to use another name`);
     }

@@ -237,10 +237,14 @@ export function fullIndexKey(spec: NormalizedTableSpec, ix: { primaryKey: string
   return [...ix.primaryKey, ...spec.primaryKey.map((p) => p.name).filter((n) => !ix.primaryKey.includes(n))];
 }
 
+/** A primary key as text, `shop STRING, id INTEGER` (with ` auto-increment` after such a key unless `autoIncrement: false`). */
+export function keyText(spec: Pick<NormalizedTableSpec, 'primaryKey'>, options: { autoIncrement?: boolean } = {}): string {
+  return spec.primaryKey.map((p) => `${p.name} ${p.type}${p.autoIncrement && options.autoIncrement !== false ? ' auto-increment' : ''}`).join(', ');
+}
+
 /** Differences between a wanted spec and a live one, one readable line each (empty = identical). */
 export function compareSpecs(wanted: NormalizedTableSpec, live: NormalizedTableSpec, what: { throughput?: boolean } = {}): string[] {
   const out: string[] = [];
-  const keyText = (s: NormalizedTableSpec) => s.primaryKey.map((p) => `${p.name} ${p.type}${p.autoIncrement ? ' auto-increment' : ''}`).join(', ');
   if (keyText(wanted) !== keyText(live)) out.push(`primary key is (${keyText(live)}) on the service, (${keyText(wanted)}) in the migration`);
   const liveCols = new Map(live.definedColumns.map((c) => [c.name, c.type]));
   const wantCols = new Map(wanted.definedColumns.map((c) => [c.name, c.type]));
