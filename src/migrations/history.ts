@@ -166,10 +166,16 @@ export class HistoryStore {
     await this.put('migration', r.name, cells);
   }
 
+  /** Forgets a reverted migration: its row and the checkpoints of its up and down runs. */
   async forget(name: string): Promise<void> {
     await this.delete('migration', name);
+    await this.deleteCheckpoints(name, `${name}.down`);
+  }
+
+  /** Deletes the backfill checkpoints (`<prefix>#<id>`) of the runs named by `prefixes`. */
+  async deleteCheckpoints(...prefixes: string[]): Promise<void> {
     for (const cp of await this.list('backfill')) {
-      if (typeof cp.name === 'string' && (cp.name.startsWith(`${name}#`) || cp.name.startsWith(`${name}.down#`))) await this.delete('backfill', cp.name);
+      if (typeof cp.name === 'string' && prefixes.some((p) => (cp.name as string).startsWith(`${p}#`))) await this.delete('backfill', cp.name);
     }
   }
 }

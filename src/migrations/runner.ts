@@ -303,9 +303,7 @@ export class Migrator {
     if (!dryRun) {
       if (direction === 'up') {
         await this.history.record({ ...record, status: 'applied', appliedAt: Date.now(), durationMs, steps: 0 });
-        for (const cp of await this.history.list('backfill')) {
-          if (typeof cp.name === 'string' && cp.name.startsWith(`${file.name}#`)) await this.history.delete('backfill', cp.name);
-        }
+        await this.history.deleteCheckpoints(file.name);
       } else {
         await this.history.forget(file.name);
       }
