@@ -23,7 +23,7 @@ export class Progress {
 
   constructor(
     private readonly label: string,
-    private total: number | undefined,
+    private readonly total: number | undefined,
     private readonly options: ProgressOptions = {},
     /** Rows already done by an earlier run (counted, not in the rate). */
     private readonly resumedFrom = 0,
@@ -35,10 +35,6 @@ export class Progress {
       const of = total === undefined ? '' : ` of ${fmt(total)}`;
       this.stream.write(`${label}: ${resumedFrom ? `resuming after ${fmt(resumedFrom)} rows${of}` : `starting${total === undefined ? '' : `, ${fmt(total)} rows`}`}\n`);
     }
-  }
-
-  setTotal(total: number): void {
-    this.total = total;
   }
 
   update(done: number): void {
