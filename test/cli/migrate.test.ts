@@ -297,14 +297,18 @@ export async function down(m: MigrationContext): Promise<void> {
     expect(status.stdout).toMatch(/failed {7}20250101000000_halfway {2}error: boom halfway/);
     expect(status.stdout).toContain('0 applied, 1 pending.');
 
+    // An edited file (new checksum) re-checks every step instead of skipping: each is idempotent.
+    p.write('migrations/20250101000000_halfway.ts', `${p.read('migrations/20250101000000_halfway.ts')}// edited\n`);
+    const edited = await p.run(['migrate']);
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toContain('Resuming 20250101000000_halfway (failed earlier)\n  createTable half_a: exists with the same schema: nothing to do\n');
+
     const again = await p.run(['migrate'], { HALFWAY_FIXED: '1' });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('Resuming 20250101000000_halfway (failed earlier; 1 step already done)');
     expect(again.stdout).toContain('createTable half_a: skipped: done by an earlier run');
     expect(again.stdout).toContain('createTable half_b: created');
     expect((await p.run(['migrate:status'])).stdout).toContain('1 applied, 0 pending.');
-
-    // An edited file (new checksum) re-checks every step instead: all idempotent.
     expect((await p.run(['migrate:revert'])).code).toBe(0);
     expect(await tables()).not.toContain('half_a');
   });
@@ -370,6 +374,8 @@ export async function down(m: MigrationContext): Promise<void> {
     expect([broken.code, broken.stderr.startsWith(`tsorm: error: cannot load ${p.dir}/broken.ts: TypeScript syntax error:\n`)]).toEqual([1, true]);
     expect(broken.stderr).toContain('export const = 1;');
     expect(broken.stderr).not.toContain('backtrace');
+    p.write('plain.config.json', '{ "entities": ["entities.ts"], "historyTable": "h_check" }\n');
+    expect((await p.run(['migrate:check', '-c', 'plain.config.json'])).code).toBe(0);
     const bad = await p.run(['migrate:check', '--config', 'nope.ts']);
     expect([bad.code, bad.stderr]).toEqual([1, `tsorm: error: ${p.dir}/nope.ts: config file not found\n`]);
   });
