@@ -28,8 +28,8 @@ const MAX_INDEXES = 5;
 const MAX_INDEX_KEYS = 4;
 const MAX_DEFINED_COLUMNS = 32;
 
-export const COLUMN_TYPES: readonly ColumnType[] = ['string', 'boolean', 'binary', 'double', 'int64', 'date', 'json'];
-export const INT64_MODES: readonly Int64Mode[] = ['long', 'bigint', 'string', 'number'];
+const COLUMN_TYPES: readonly ColumnType[] = ['string', 'boolean', 'binary', 'double', 'int64', 'date', 'json'];
+const INT64_MODES: readonly Int64Mode[] = ['long', 'bigint', 'string', 'number'];
 
 /** The stored cell type of each logical column type. */
 export const STORAGE_OF: Readonly<Record<ColumnType, StorageType>> = Object.freeze({
@@ -419,7 +419,7 @@ export function buildSchema(
 
   const indexes = buildIndexes(entity, tableName, options, primaryKeys, byProperty, pendingIndexes);
   const definedNames = new Set<string>();
-  for (const c of columns) if (fields.find((p) => p.property === c.property)?.column?.defined) definedNames.add(c.name);
+  for (const d of drafts) if (d.pending.column?.defined) definedNames.add(d.field.name);
   for (const idx of indexes) {
     for (const n of [...idx.primaryKey, ...idx.definedColumns]) if (byName[n].kind !== 'primaryKey') definedNames.add(n);
   }

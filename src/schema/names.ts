@@ -7,11 +7,11 @@
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Maximum length in bytes of a table, index or column name. */
-export const MAX_NAME_BYTES = 255;
+const MAX_NAME_BYTES = 255;
 
 /** True when `name` is a valid TableStore table / index / column name: `[A-Za-z_][A-Za-z0-9_]*`, 1–255 bytes. */
 export function isValidName(name: unknown): name is string {
-  return typeof name === 'string' && name.length >= 1 && name.length <= MAX_NAME_BYTES && NAME_RE.test(name);
+  return nameProblem(name) === undefined;
 }
 
 /** Why `name` is invalid, for messages; `undefined` when it is valid. */
