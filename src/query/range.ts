@@ -187,18 +187,10 @@ export function keyRange<T>(schema: TableSchema<T>, bounds: KeyRangeBounds<T>, d
   const n = schema.primaryKeys.length;
   const start = readPrefix(schema, bounds.start, 'the range start');
   const end = readPrefix(schema, bounds.end, 'the range end');
+  // A given bound is padded so that rows starting with it fall on the inclusive side of the start and on the
+  // excluded side of the end; an absent end is the far end of the table (an absent start pads [] the same way).
   if (direction === 'forward') {
-    return result(
-      schema,
-      direction,
-      bounds.start === undefined ? fill([], n, 'min') : fill(start, n, 'min'),
-      bounds.end === undefined ? fill([], n, 'max') : fill(end, n, 'min'),
-    );
+    return result(schema, direction, fill(start, n, 'min'), fill(end, n, bounds.end === undefined ? 'max' : 'min'));
   }
-  return result(
-    schema,
-    direction,
-    bounds.start === undefined ? fill([], n, 'max') : fill(start, n, 'max'),
-    bounds.end === undefined ? fill([], n, 'min') : fill(end, n, 'max'),
-  );
+  return result(schema, direction, fill(start, n, 'max'), fill(end, n, bounds.end === undefined ? 'min' : 'max'));
 }
