@@ -18,7 +18,7 @@ import {
 } from '../../src/client';
 import { decodeErrorBody } from '../../src/client/transport';
 import { protos } from '../../src/client/sdk';
-import { errorReply, startFakeServer, TEST_CREDENTIALS, type FakeServer, type Reply } from './client-fake-server';
+import { errorReply, failure, startFakeServer, TEST_CREDENTIALS, type FakeServer, type Reply } from './client-fake-server';
 
 const pk = [{ id: 'a' }];
 const getRow = { tableName: 't', primaryKey: pk };
@@ -43,15 +43,6 @@ afterAll(async () => {
 afterEach(() => {
   server.requests.length = 0;
 });
-
-async function failure(p: Promise<unknown>): Promise<TableStoreError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TableStoreError);
-  return err as TableStoreError;
-}
 
 function replyAlways(reply: Reply): void {
   server.handle(() => reply);

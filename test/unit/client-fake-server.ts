@@ -4,6 +4,8 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { expect } from 'vitest';
+import { TableStoreError } from '../../src/client/errors';
 import { protos } from '../../src/client/sdk';
 
 const pb = protos.main.proto;
@@ -167,3 +169,13 @@ export function listTableReply(names: string[]): Reply {
 }
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test-key-id', accessKeySecret: 'test-key-secret' } as const;
+
+/** The error a call rejects with; fails the test if it resolves or rejects with anything but a TableStoreError. */
+export async function failure(p: Promise<unknown>): Promise<TableStoreError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(TableStoreError);
+  return err as TableStoreError;
+}

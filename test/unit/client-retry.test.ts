@@ -13,7 +13,7 @@ import {
   type TableStoreClient,
 } from '../../src/client';
 import { TableStoreSdk } from '../../src/client/sdk';
-import { errorReply, getRowReply, putRowReply, startFakeServer, TEST_CREDENTIALS, type FakeServer } from './client-fake-server';
+import { errorReply, failure, getRowReply, putRowReply, startFakeServer, TEST_CREDENTIALS, type FakeServer } from './client-fake-server';
 
 const getRow = { tableName: 't', primaryKey: [{ id: 'a' }] };
 const putRow = () => ({
@@ -45,15 +45,6 @@ afterAll(async () => {
 afterEach(() => {
   server.requests.length = 0;
 });
-
-async function failure(p: Promise<unknown>): Promise<TableStoreError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TableStoreError);
-  return err as TableStoreError;
-}
 
 const gaps = () => server.requests.slice(1).map((r, i) => r.at - server.requests[i]!.at);
 
