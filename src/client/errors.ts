@@ -14,7 +14,7 @@
  */
 
 /** Codes that mean "slow down": the request was rejected before it was applied. */
-export const THROTTLING_CODES: ReadonlySet<string> = new Set([
+const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'OTSServerBusy',
   'OTSNotEnoughCapacityUnit',
   'OTSOperationThrottled',
@@ -27,7 +27,7 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** OTSQuotaExhausted is throttling only with this exact message ("Number of tables exceeded…" is not). */
-export const TOO_FREQUENT_TABLE_OPERATIONS = 'Too frequent table operations.';
+const TOO_FREQUENT_TABLE_OPERATIONS = 'Too frequent table operations.';
 
 /** Not throttling, but also guaranteed not applied: retried for any action. */
 const UNAPPLIED_RETRYABLE_CODES: ReadonlySet<string> = new Set([
@@ -275,7 +275,7 @@ export function isRetryableCode(code: string, message: string | undefined, idemp
 }
 
 /** The class a user branches on for this OTS code. */
-export function errorClassFor(code: string, message?: string): new (init: TableStoreErrorInit) => TableStoreError {
+function errorClassFor(code: string, message?: string): new (init: TableStoreErrorInit) => TableStoreError {
   if (code === 'OTSConditionCheckFail') return ConditionCheckFailedError;
   if (code === 'OTSObjectNotExist') return TableNotFoundError;
   if (code === 'OTSObjectAlreadyExist') return TableAlreadyExistsError;

@@ -129,7 +129,7 @@ function outcomeOf(resp: SdkResponse, err: SdkError | null, data: unknown, ctx: 
 }
 
 /** Decodes `main.proto.Error` from a non-2xx body into the right error class. */
-export function serviceError(
+function serviceError(
   status: number,
   body: Buffer | string | undefined,
   requestId: string | undefined,
@@ -170,7 +170,7 @@ export function decodeErrorBody(body: Buffer | string | undefined): { code: stri
   }
 }
 
-export function requestIdOf(headers: IncomingHttpHeaders | undefined): string | undefined {
+function requestIdOf(headers: IncomingHttpHeaders | undefined): string | undefined {
   if (!headers) return undefined;
   for (const name of ['x-ots-requestid', 'x-ots-request-id']) {
     const v = headers[name];

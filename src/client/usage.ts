@@ -24,7 +24,7 @@ export interface Usage {
   writeCU: number;
 }
 
-export function emptyUsage(): Usage {
+function emptyUsage(): Usage {
   return { calls: 0, requests: 0, failures: 0, readCU: 0, writeCU: 0 };
 }
 

@@ -24,8 +24,6 @@ export type SdkInt64 = Int64LEValue;
 export type SdkCellValue = CellValue;
 /** An SDK column condition (SingleColumnCondition or CompositeCondition). */
 export type SdkColumnCondition = SingleColumnCondition | CompositeCondition;
-export type SdkSingleColumnCondition = SingleColumnCondition;
-export type SdkCompositeCondition = CompositeCondition;
 export type SdkRowCondition = Condition;
 export type SdkModule = typeof TableStoreSdk;
 

@@ -34,9 +34,9 @@ const MAX_DATE_MS = 8.64e15;
 const DECIMAL_RE = /^-?\d+$/;
 
 /** The stored type of an SDK cell value. */
-export type CellKind = 'INTEGER' | 'DOUBLE' | 'STRING' | 'BINARY' | 'BOOLEAN';
+type CellKind = 'INTEGER' | 'DOUBLE' | 'STRING' | 'BINARY' | 'BOOLEAN';
 
-export function cellKind(value: unknown): CellKind | undefined {
+function cellKind(value: unknown): CellKind | undefined {
   if (typeof value === 'string') return 'STRING';
   if (typeof value === 'number') return 'DOUBLE';
   if (typeof value === 'boolean') return 'BOOLEAN';
