@@ -345,7 +345,16 @@ describe('BatchWriteRow', () => {
       expect(await get(t, [{ p: 'b' }, { s: Long(1) }])).toBeUndefined();
     });
 
-    it('decides per table', async () => {
+    it('fails every row with the per-row key error when a key does not fit the schema, HTTP 200', async () => {
+      const t = await make([{ name: 'p', type: 'STRING' }, { name: 's', type: 'INTEGER' }]);
+      // An auto-increment placeholder as the partition key: no partition key to compare, and no 500 either.
+      const res = await call('BatchWriteRow', { isAtomic: true, tables: [{ tableName: t, rows: [row(1, [{ p: 'a' }, { s: Long(1) }], [{ v: '1' }]), row(1, [{ p: TableStore.PK_AUTO_INCR }, { s: Long(2) }], [{ v: '2' }])] }] });
+      expect(res.status).toBe(200);
+      expect(res.body.tables[0].rows.map((r: any) => [r.isOk, r.error?.code])).toEqual([[false, 'OTSInvalidPK'], [false, 'OTSInvalidPK']]);
+      expect(await get(t, [{ p: 'a' }, { s: Long(1) }])).toBeUndefined();
+    });
+
+        it('decides per table', async () => {
       const t = await make([{ name: 'p', type: 'STRING' }]);
       const u = await make([{ name: 'p', type: 'STRING' }]);
       const res = await call('BatchWriteRow', {

@@ -1,14 +1,9 @@
 import { OtsError } from '../errors';
 import { capacityUnits } from '../engine/row';
 import { encodeRow, type Cell } from '../protocol/plainbuffer';
-import { checkBatchKey, consumed, pkField, readOptions, returnedSize, tableName, type Action } from './common';
+import { checkBatchKey, consumed, pkField, readOptions, returnedSize, rowFailure, tableName, type Action } from './common';
 
 export const BATCH_GET_MAX_ROWS = 100;
-
-function rowError(e: unknown): object {
-  if (!(e instanceof OtsError)) throw e;
-  return { isOk: false, error: { code: e.code, message: e.message }, consumed: consumed({ read: 0, write: 0 }) };
-}
 
 /**
  * Reads up to 100 rows from one or more tables. Whole-request errors: names, duplicates, limits; per-row:
@@ -51,7 +46,7 @@ export const batchGetRow: Action = {
               const row = engine.project(table, engine.readRow(table, pk), opts, now);
               return { isOk: true, consumed: consumed({ read: capacityUnits(returnedSize(row)), write: 0 }), row: row ? encodeRow(row) : Buffer.alloc(0) };
             } catch (e) {
-              return rowError(e);
+              return rowFailure(e);
             }
           }),
         };

@@ -1,7 +1,20 @@
 import { OtsError } from '../errors';
+import type { TableMeta } from '../engine/catalog';
 import { MAX_CELL_BYTES, WriteSet, type Engine, type Transaction } from '../engine/engine';
-import { cellDataSize, decodeRow, VT, type PBRow } from '../protocol/plainbuffer';
-import { checkBatchKey, condition, consumed, encodeOptionalRow, own, returnSpec, tableName, type Action, type ActionContext } from './common';
+import { CellOp, cellDataSize, decodeRow, VT, type PBRow } from '../protocol/plainbuffer';
+import {
+  checkBatchKey,
+  checkTransactionTable,
+  condition,
+  consumed,
+  encodeOptionalRow,
+  own,
+  returnSpec,
+  rowFailure,
+  tableName,
+  type Action,
+  type ActionContext,
+} from './common';
 
 export const BATCH_WRITE_MAX_ROWS = 200;
 export const BATCH_WRITE_MAX_BYTES = 4 * 1024 * 1024;
@@ -11,15 +24,6 @@ interface Item {
   type: 1 | 2 | 3;
   row: PBRow;
   req: any;
-}
-
-function failure(e: OtsError): object {
-  return { isOk: false, error: { code: e.code, message: e.message }, consumed: consumed({ read: 0, write: 0 }) };
-}
-
-function rowFailure(e: unknown): object {
-  if (!(e instanceof OtsError)) throw e;
-  return failure(e);
 }
 
 /**
@@ -64,26 +68,25 @@ export const batchWriteRow: Action = {
     const atomic = own<boolean>(req, 'isAtomic') ?? false;
     const shared = tx ? tx.writes : new WriteSet(engine);
     const out = plans.map(({ name, items }) => {
-      const table = engine.tables.get(name);
-      if (!table) return { tableName: name, rows: items.map(() => failure(OtsError.tableNotExist())) };
-      if (table.indexOf) return { tableName: name, rows: items.map(() => failure(OtsError.param("Can't write index table directly."))) };
-      if (tx && tx.table.name !== name) {
-        const e = new OtsError('OTSDataOutOfRange', `Data out of scope of transaction. Transaction table: ${tx.table.name}. Data table: ${name}.`, 400);
-        return { tableName: name, rows: items.map(() => failure(e)) };
+      let table: TableMeta;
+      try {
+        table = engine.writableTable(name);
+        if (tx) checkTransactionTable(tx, name);
+      } catch (e) {
+        return { tableName: name, rows: items.map(() => rowFailure(e)) };
       }
-      if (atomic && !tx) return { tableName: name, rows: atomicRows(engine, ctx, table.name, items, shared) };
-      return { tableName: name, rows: items.map((it) => applyRow(engine, ctx, name, it, shared, tx)) };
+      if (atomic && !tx) return { tableName: name, rows: atomicRows(engine, ctx, table, items, shared) };
+      return { tableName: name, rows: items.map((it) => applyRow(engine, ctx, table, it, shared, tx)) };
     });
     if (!tx) engine.commit(shared);
     return { tables: out };
   },
 };
 
-function applyRow(engine: Engine, ctx: ActionContext, name: string, it: Item, ws: WriteSet, tx: Transaction | undefined): object {
+function applyRow(engine: Engine, ctx: ActionContext, table: TableMeta, it: Item, ws: WriteSet, tx: Transaction | undefined): object {
   try {
     const fault = ctx.faults.rowFault();
     if (fault) throw fault;
-    const table = engine.writableTable(name);
     const r = engine[OPS[it.type]](ws, table, it.row, condition(it.req.condition), returnSpec(own(it.req, 'returnContent')), tx);
     return { isOk: true, consumed: consumed(r.consumed), row: encodeOptionalRow(r.row) };
   } catch (e) {
@@ -91,18 +94,22 @@ function applyRow(engine: Engine, ctx: ActionContext, name: string, it: Item, ws
   }
 }
 
-function atomicRows(engine: Engine, ctx: ActionContext, name: string, items: Item[], shared: WriteSet): object[] {
-  const table = engine.writableTable(name);
-  const first = items[0].row.pk[0]?.value;
-  const pk0 = (r: PBRow) => (r.pk[0] ? engine.partitionKey(table, r.pk) : undefined);
-  const key0 = first ? pk0(items[0].row) : undefined;
-  if (!key0 || items.some((it) => !pk0(it.row)?.equals(key0))) {
-    const e = OtsError.param('Rows of an atomic BatchWriteRow must have the same partition key.');
-    return items.map(() => failure(e));
+function atomicRows(engine: Engine, ctx: ActionContext, table: TableMeta, items: Item[], shared: WriteSet): object[] {
+  try {
+    // Keys are checked against the schema first: a partition key is only comparable once it fits the table.
+    let key0: Buffer | undefined;
+    for (const it of items) {
+      engine.checkPk(table, it.row.pk, 'write');
+      const key = engine.partitionKey(table, it.row.pk);
+      key0 ??= key;
+      if (!key.equals(key0)) throw OtsError.param('Rows of an atomic BatchWriteRow must have the same partition key.');
+    }
+  } catch (e) {
+    return items.map(() => rowFailure(e));
   }
   const local = new WriteSet(engine);
   // See the shared set's earlier writes (other tables of this request cannot touch this table's keys).
-  const results = items.map((it) => applyRow(engine, ctx, name, it, local, undefined) as { isOk: boolean; error?: object });
+  const results = items.map((it) => applyRow(engine, ctx, table, it, local, undefined) as { isOk: boolean; error?: object });
   const failed = results.find((r) => !r.isOk);
   if (failed) return results.map((r) => (r.isOk ? { ...failed } : r));
   for (const [k, ch] of local.changes) shared.changes.set(k, ch);
@@ -137,7 +144,7 @@ function checkRepeatedRows(engine: Engine, plans: Array<{ name: string; items: I
     if (!table || items.length < 2) continue;
     const byKey = new Map<string, Item[]>();
     for (const it of items) {
-      if (it.row.pk.length !== table.pk.length || it.row.pk.some((c) => !c.value || c.value.t === 0x0b || c.value.t === 0x09 || c.value.t === 0x0a)) continue;
+      if (it.row.pk.length !== table.pk.length || it.row.pk.some((c) => !c.value || c.value.t === VT.AUTO_INCREMENT || c.value.t === VT.INF_MIN || c.value.t === VT.INF_MAX)) continue;
       let key: string;
       try {
         key = engine.rowKey(table, it.row.pk).toString('latin1');
@@ -154,7 +161,7 @@ function checkRepeatedRows(engine: Engine, plans: Array<{ name: string; items: I
         const c = it.req.condition;
         if (c?.rowExistence) throw OtsError.param('Repeated rows do not support row exist expectation check in BatchModify.');
         if (own(c, 'columnCondition')?.length) throw OtsError.param('Repeated rows do not support row condition check in BatchModify.');
-        if (it.row.cells.some((cell) => cell.op === 0x04)) throw OtsError.param('Repeated rows with increment operation are not supported in BatchModify.');
+        if (it.row.cells.some((cell) => cell.op === CellOp.INCREMENT)) throw OtsError.param('Repeated rows with increment operation are not supported in BatchModify.');
       }
     }
   }

@@ -126,10 +126,21 @@ export function encodeOptionalRow(row: PBRow | undefined): Buffer | undefined {
 export function transactionOf(engine: Engine, id: unknown, table: string): Transaction | undefined {
   if (id === undefined || id === null || id === '') return undefined;
   const tx = engine.transaction(String(id));
+  checkTransactionTable(tx, table);
+  return tx;
+}
+
+/** A request inside a transaction touches only the transaction's table (spec §9). */
+export function checkTransactionTable(tx: Transaction, table: string): void {
   if (tx.table.name !== table) {
     throw new OtsError('OTSDataOutOfRange', `Data out of scope of transaction. Transaction table: ${tx.table.name}. Data table: ${table}.`, 400);
   }
-  return tx;
+}
+
+/** A failed row of a BatchGetRow / BatchWriteRow response (nothing consumed); anything but an OtsError propagates. */
+export function rowFailure(e: unknown): object {
+  if (!(e instanceof OtsError)) throw e;
+  return { isOk: false, error: { code: e.code, message: e.message }, consumed: consumed({ read: 0, write: 0 }) };
 }
 
 /** The body of PutRow / UpdateRow / DeleteRow: one row change, committed alone or into a transaction. */
