@@ -21,9 +21,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchWriteRowItem, PrimaryKeyCell, SdkRow, UpdateOfAttributeColumns } from '../client/actions';
 import type { TableStoreClient } from '../client/client';
 import { createTableStoreError, isRetryableCode, TableStoreError } from '../client/errors';
-import { ComparatorType, Condition, INF_MAX, INF_MIN, Int64LE, RowExistenceExpectation, SingleColumnCondition, type CellValue } from '../client/sdk';
+import { ComparatorType, Condition, INF_MAX, INF_MIN, RowExistenceExpectation, SingleColumnCondition, type CellValue } from '../client/sdk';
 import { decodeRow } from '../codec/row';
+import { fromSdkInt64, isSdkInt64, toSdkInt64, type SdkInt64 } from '../codec/sdk-values';
 import { encodeUpdate } from '../codec/update';
+import { INT64_MAX, INT64_MIN } from '../codec/value';
 import { BATCH_WRITE_MAX_BYTES, estimateSize } from '../repository/batch';
 import { validateEntity } from '../repository/validate';
 import type { UpdateChanges } from '../schema/entity-types';
@@ -101,8 +103,8 @@ function keyToJson(pk: readonly PrimaryKeyCell[]): string {
   return JSON.stringify(out);
 }
 
-function keyFromJson(text: string): Array<Record<string, string | Buffer | InstanceType<typeof Int64LE>>> {
-  return (JSON.parse(text) as KeyJson).map((c) => ({ [c.n]: c.s !== undefined ? c.s : c.b !== undefined ? Buffer.from(c.b, 'base64') : new Int64LE(c.i!, 10) }));
+function keyFromJson(text: string): Array<Record<string, string | Buffer | SdkInt64>> {
+  return (JSON.parse(text) as KeyJson).map((c) => ({ [c.n]: c.s !== undefined ? c.s : c.b !== undefined ? Buffer.from(c.b, 'base64') : toSdkInt64(BigInt(c.i!)) }));
 }
 
 function sameKey(a: readonly PrimaryKeyCell[], b: string): boolean {
@@ -110,7 +112,7 @@ function sameKey(a: readonly PrimaryKeyCell[], b: string): boolean {
 }
 
 function rawValue(v: unknown): string | bigint | number | boolean | Buffer {
-  if (v && typeof v === 'object' && Int64LE.isInt64LE(v)) return BigInt(v.toString());
+  if (isSdkInt64(v)) return fromSdkInt64(v);
   return v as string | number | boolean | Buffer;
 }
 
@@ -123,8 +125,10 @@ function rawRow(row: SdkRow): RawRow {
   return { key, columns };
 }
 
-function rawCell(v: string | bigint | number | boolean | Buffer): CellValue {
-  return typeof v === 'bigint' ? new Int64LE(v.toString(), 10) : v;
+/** An int64 cell; a value outside the int64 range is refused (the SDK's own Int64LE would wrap it silently). */
+function int64Cell(table: string, column: string, v: bigint): SdkInt64 {
+  if (v < INT64_MIN || v > INT64_MAX) throw new MigrationError('TsormBackfillError', `backfill of table '${table}': ${column} = ${v} is outside the int64 range [-2^63, 2^63-1]`);
+  return toSdkInt64(v);
 }
 
 function encodeRawChange(table: string, change: RawChange): UpdateOfAttributeColumns {
@@ -134,12 +138,12 @@ function encodeRawChange(table: string, change: RawChange): UpdateOfAttributeCol
   for (const [k, v] of Object.entries(change.set ?? {})) {
     if (v === undefined) continue;
     if (v === null) deletes.push(k);
-    else puts.push({ [k]: rawCell(v) });
+    else puts.push({ [k]: typeof v === 'bigint' ? int64Cell(table, k, v) : v });
   }
-  const incs: Array<Record<string, InstanceType<typeof Int64LE>>> = [];
+  const incs: Array<Record<string, SdkInt64>> = [];
   for (const [k, v] of Object.entries(change.increment ?? {})) {
     if (typeof v === 'number' && !Number.isSafeInteger(v)) throw new MigrationError('TsormBackfillError', `backfill of table '${table}': increment of ${k} must be an integer (a safe integer number or a bigint), got ${v}`);
-    incs.push({ [k]: new Int64LE(String(v), 10) });
+    incs.push({ [k]: int64Cell(table, k, BigInt(v)) });
   }
   if (puts.length) groups.push({ PUT: puts });
   if (deletes.length) groups.push({ DELETE_ALL: deletes });

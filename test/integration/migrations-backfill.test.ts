@@ -110,12 +110,16 @@ describe('backfill', () => {
     expect((await db.repository(Counter).get({ bucket: 'b0', n: Long.fromNumber(147) }))?.label).toHaveLength(100_000);
   });
 
-  it('names the row when fn throws', async () => {
+  it('names the row when fn throws or returns an int64 out of range', async () => {
     await expect(
       runBackfill(env(new HistoryStore(db.client, HISTORY), 'tok-d', { ordinal: 3 }), Counter, () => {
         throw new Error('bad row');
       }),
     ).rejects.toThrow(/backfill of table 'mig_bf_counters' failed at row \[\{"n":"bucket","s":"b0"\},\{"n":"n","i":"0"\}\]: bad row/);
+    // A raw int64 outside the range is refused, not wrapped (the SDK's Int64LE would wrap 2^63 to -2^63).
+    await expect(runBackfill(env(new HistoryStore(db.client, HISTORY), 'tok-d', { ordinal: 5 }), 'mig_bf_counters', () => ({ set: { hits: 2n ** 63n } }))).rejects.toThrow(
+      /failed at row .*: .*hits = 9223372036854775808 is outside the int64 range/,
+    );
   });
 });
 
