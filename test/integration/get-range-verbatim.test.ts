@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRow, VT, type Value } from '../../src/emulator/protocol/plainbuffer';
 import { call } from '../support/raw';
-import { connectSdk, IGNORE, Long, TableStore, uniqueTable } from '../support/sdk';
+import { connectSdk, IGNORE, Long, uniqueTable } from '../support/sdk';
 
 const sdk = connectSdk();
 const key = (id: Value) => encodeRow({ pk: [{ name: 'id', value: id }], cells: [], deleteMarker: false });
@@ -58,21 +58,20 @@ describe('GetRange verbatim path equals the general path', () => {
 
     const compare = async () => {
       for (const maxVersions of [1, 2, 3, 10]) {
-      const all = await bothWays(t, { maxVersions });
-      expect(Buffer.from(all.rows).length).toBeGreaterThan(0);
-      await bothWays(t, { maxVersions, direction: 1, inclusiveStartPrimaryKey: key({ t: VT.INF_MAX }), exclusiveEndPrimaryKey: key({ t: VT.INF_MIN }) });
-      for (const limit of [1, 7, 50]) {
-        const page = await bothWays(t, { maxVersions, limit });
-        expect(page.nextStartPrimaryKey).toBeTruthy();
-      }
-      await bothWays(t, { maxVersions, inclusiveStartPrimaryKey: key(INT(13)), exclusiveEndPrimaryKey: key(INT(40)) });
+        const all = await bothWays(t, { maxVersions });
+        expect(Buffer.from(all.rows).length).toBeGreaterThan(0);
+        await bothWays(t, { maxVersions, direction: 1, inclusiveStartPrimaryKey: key({ t: VT.INF_MAX }), exclusiveEndPrimaryKey: key({ t: VT.INF_MIN }) });
+        for (const limit of [1, 7, 50]) {
+          const page = await bothWays(t, { maxVersions, limit });
+          expect(page.nextStartPrimaryKey).toBeTruthy();
+        }
+        await bothWays(t, { maxVersions, inclusiveStartPrimaryKey: key(INT(13)), exclusiveEndPrimaryKey: key(INT(40)) });
       }
     };
     await compare();
     // now a one-day TTL (some versions expire) and fewer versions than some rows hold
     await sdk.updateTable({ tableName: t, tableOptions: { timeToLive: 86_400, maxVersions: 2 } });
     await compare();
-    expect(TableStore.INF_MIN).toBeDefined();
     await sdk.deleteTable({ tableName: t });
   });
 });

@@ -172,7 +172,6 @@ describe('PutRow', () => {
     expect(withPk.row.attributes ?? []).toEqual([]);
     const without = await sdk.putRow({ tableName: t, condition: IGNORE(), primaryKey: [{ pk: 'rtpk' }], attributeColumns: [{ v: 'x' }] });
     expect(missing(without.row)).toBe(true);
-    expect(without.consumed.capacityUnit).toBeDefined();
   });
 });
 
@@ -202,8 +201,7 @@ describe('DeleteRow', () => {
 
   it('a missing row with IGNORE succeeds and changes nothing; with EXPECT_EXIST it fails the condition', async () => {
     const pk = [{ pk: 'never' }, { n: Long(-1) }];
-    const r = await sdk.deleteRow({ tableName: t, condition: IGNORE(), primaryKey: pk });
-    expect(r.consumed.capacityUnit).toBeDefined();
+    await sdk.deleteRow({ tableName: t, condition: IGNORE(), primaryKey: pk });
     expect(missing(await get(sdk, t, pk))).toBe(true);
     await conditionFailed(sdk.deleteRow({ tableName: t, condition: cond('EXPECT_EXIST'), primaryKey: pk }));
   });

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TableStore } from './sdk';
+import { promisify, TableStore } from './sdk';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'cli', 'tsorm.js');
@@ -109,11 +109,5 @@ export function sdkFor(endpoint: string, opts: { instance?: string; accessKeyId?
     secretAccessKey: opts.accessKeySecret ?? 'tsorm-emulator-secret',
     maxRetries: 0,
   });
-  return new Proxy({} as Client, {
-    get: (_t, prop) =>
-      // not a thenable: the client may be returned from an async function
-      typeof prop !== 'string' || typeof raw[prop] !== 'function'
-        ? undefined
-        : (params: any = {}) => new Promise((resolve, reject) => raw[prop](params, (err: any, data: any) => (err ? reject(err) : resolve(data)))),
-  });
+  return promisify(raw);
 }

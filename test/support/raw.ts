@@ -38,8 +38,9 @@ export interface RawTarget {
 export function rawRequest(action: string, body: Buffer, headers?: Record<string, string>, method = 'POST', target?: RawTarget, agent?: Agent): Promise<RawResponse> {
   const b = target ?? inject('backend');
   const url = new URL(`/${action}`, b.endpoint);
+  headers ??= signedHeaders(action, body, { instance: b.instance, accessKeyId: b.accessKeyId, secret: b.accessKeySecret });
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: headers ?? signedHeaders(action, body) }, (res) => {
+    const req = request(url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -53,8 +54,7 @@ export function rawRequest(action: string, body: Buffer, headers?: Record<string
 /** Sends a protobuf request built from a plain object and decodes the response (or the `Error`). */
 export async function call(action: string, message: object, responseType = `${action}Response`, target?: RawTarget): Promise<{ status: number; body: any; error?: { code: string; message: string } }> {
   const body = Buffer.from(messageType(`${action}Request`).encode(message as never).finish());
-  const headers = target ? signedHeaders(action, body, { instance: target.instance, accessKeyId: target.accessKeyId, secret: target.accessKeySecret }) : undefined;
-  const res = await rawRequest(action, body, headers, 'POST', target);
+  const res = await rawRequest(action, body, undefined, 'POST', target);
   if (res.status >= 300) return { status: res.status, body: undefined, error: messageType('Error').decode(res.body) as any };
   return { status: res.status, body: messageType(responseType).decode(res.body) };
 }

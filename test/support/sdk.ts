@@ -65,12 +65,18 @@ export function connectSdk(overrides: Record<string, unknown> = {}): Sdk {
     maxRetries: 0,
     ...overrides,
   });
+  return promisify(raw);
+}
+
+/** An SDK client's callback methods as promises, and the client itself as `raw`; not a thenable (no `then`). */
+export function promisify(raw: any): Sdk {
   return new Proxy({ raw } as Sdk, {
-    get(target, prop: string) {
-      if (prop === 'raw') return raw;
-      return (params: any = {}) =>
-        new Promise((resolve, reject) => raw[prop](params, (err: any, data: any) => (err ? reject(err) : resolve(data))));
-    },
+    get: (_t, prop) =>
+      prop === 'raw'
+        ? raw
+        : typeof prop !== 'string' || typeof raw[prop] !== 'function'
+          ? undefined
+          : (params: any = {}) => new Promise((resolve, reject) => raw[prop](params, (err: any, data: any) => (err ? reject(err) : resolve(data)))),
   });
 }
 
