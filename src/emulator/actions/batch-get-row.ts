@@ -1,7 +1,7 @@
 import { OtsError } from '../errors';
 import { capacityUnits } from '../engine/row';
-import { encodeRow, type Cell } from '../protocol/plainbuffer';
-import { checkBatchKey, consumed, pkField, readOptions, returnedSize, rowFailure, tableName, type Action } from './common';
+import { encodeRow, rowCellsSize, type Cell } from '../protocol/plainbuffer';
+import { checkBatchKey, consumed, pkField, readOptions, rowFailure, tableName, type Action } from './common';
 
 export const BATCH_GET_MAX_ROWS = 100;
 
@@ -44,7 +44,7 @@ export const batchGetRow: Action = {
               if (!table) throw OtsError.tableNotExist();
               engine.checkPk(table, pk, 'read');
               const row = engine.project(table, engine.readRow(table, pk), opts, now);
-              return { isOk: true, consumed: consumed({ read: capacityUnits(returnedSize(row)), write: 0 }), row: row ? encodeRow(row) : Buffer.alloc(0) };
+              return { isOk: true, consumed: consumed({ read: capacityUnits(row ? rowCellsSize(row) : 0), write: 0 }), row: row ? encodeRow(row) : Buffer.alloc(0) };
             } catch (e) {
               return rowFailure(e);
             }

@@ -1,7 +1,7 @@
 import { OtsError } from '../errors';
 import type { TableMeta } from '../engine/catalog';
 import { MAX_CELL_BYTES, WriteSet, type Engine, type Transaction } from '../engine/engine';
-import { CellOp, cellDataSize, decodeRow, VT, type PBRow } from '../protocol/plainbuffer';
+import { CellOp, decodeRow, rowCellsSize, VT, type PBRow } from '../protocol/plainbuffer';
 import {
   checkBatchKey,
   checkTransactionTable,
@@ -51,8 +51,7 @@ export const batchWriteRow: Action = {
         if (r.type !== 1 && r.type !== 2 && r.type !== 3) throw OtsError.param('The modify type is invalid.');
         if (!r.rowChange || r.rowChange.length === 0) throw OtsError.param('The row change is missing in request.');
         const row = decodeRow(Buffer.from(r.rowChange));
-        for (const c of row.pk) bytes += cellDataSize(c);
-        for (const c of row.cells) bytes += cellDataSize(c);
+        bytes += rowCellsSize(row);
         return { type: r.type, row, req: r };
       });
       return { name, items };

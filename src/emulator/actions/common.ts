@@ -3,7 +3,7 @@
  * options, and the consumed-capacity shape. Each action file validates its own request with these.
  */
 import { OtsError } from '../errors';
-import { cellDataSize, decodeRow, encodeRow, VT, VT_NAMES, type Cell, type PBRow } from '../protocol/plainbuffer';
+import { decodeRow, encodeRow, VT, VT_NAMES, type Cell, type PBRow } from '../protocol/plainbuffer';
 import { toNumber } from '../protocol/proto';
 import { checkTableName } from '../engine/catalog';
 import type { Engine, ReadOptions, ReturnSpec, Transaction, WriteCondition, Consumed } from '../engine/engine';
@@ -162,10 +162,3 @@ export function writeOne(
   return { consumed: consumed(r.consumed), row: encodeOptionalRow(r.row) };
 }
 
-export function returnedSize(row: PBRow | undefined): number {
-  if (!row) return 0;
-  let n = 0;
-  for (const c of row.pk) n += cellDataSize(c);
-  for (const c of row.cells) n += cellDataSize(c);
-  return n;
-}

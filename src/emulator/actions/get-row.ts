@@ -1,6 +1,6 @@
 import { capacityUnits } from '../engine/row';
-import { encodeRow } from '../protocol/plainbuffer';
-import { consumed, own, pkField, readOptions, returnedSize, tableName, transactionOf, type Action } from './common';
+import { encodeRow, rowCellsSize } from '../protocol/plainbuffer';
+import { consumed, own, pkField, readOptions, tableName, transactionOf, type Action } from './common';
 
 /** Reads one row; a missing row is a success with empty `row` bytes (spec §6.2). */
 export const getRow: Action = {
@@ -14,7 +14,7 @@ export const getRow: Action = {
     const tx = transactionOf(engine, own(req, 'transactionId'), name);
     const row = engine.project(table, engine.readRow(table, pk, tx), opts, Date.now());
     return {
-      consumed: consumed({ read: capacityUnits(returnedSize(row)), write: 0 }),
+      consumed: consumed({ read: capacityUnits(row ? rowCellsSize(row) : 0), write: 0 }),
       row: row ? encodeRow(row) : Buffer.alloc(0),
     };
   },

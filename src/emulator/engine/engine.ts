@@ -10,7 +10,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { OtsError } from '../errors';
-import { CellOp, VT, valueLabel, VT_NAMES, cellDataSize, type Cell, type PBRow, type Value } from '../protocol/plainbuffer';
+import { CellOp, VT, valueLabel, VT_NAMES, rowCellsSize, type Cell, type PBRow, type Value } from '../protocol/plainbuffer';
 import type { KVStore, KVWrite } from '../storage/kv';
 import {
   checkColumnName,
@@ -465,10 +465,8 @@ export class Engine {
     }
   }
 
-  private checkRequestSize(pk: Cell[], cells: Cell[], kind: string): number {
-    let size = 0;
-    for (const c of pk) size += cellDataSize(c);
-    for (const c of cells) size += cellDataSize(c);
+  private checkRequestSize(row: PBRow, kind: string): number {
+    const size = rowCellsSize(row);
     if (size > MAX_ROW_REQUEST_BYTES) {
       throw OtsError.param(`The total data size of ${kind} request exceeds the limit, limit size: ${MAX_ROW_REQUEST_BYTES}, data size: ${size}.`);
     }
@@ -590,7 +588,7 @@ export class Engine {
       this.checkValue(c.name, c.value);
       if (c.ts !== undefined) this.checkTimestamp(table, c.name, c.ts, now);
     }
-    const size = this.checkRequestSize(row.pk, row.cells, 'PutRow');
+    const size = this.checkRequestSize(row, 'PutRow');
     checkReturn(ret, undefined);
     const { pk, key, existing } = this.targetRow(ws, table, row.pk, cond, 'put', now, txn);
     const ts = this.serverTimestamp(key, now);
@@ -654,7 +652,7 @@ export class Engine {
     for (const n of increments) {
       if (modified.has(n)) throw OtsError.param(`The increment column \`${n}\` cannot be modified by another operation in the same request.`);
     }
-    const size = this.checkRequestSize(row.pk, row.cells, 'UpdateRow');
+    const size = this.checkRequestSize(row, 'UpdateRow');
     checkReturn(ret, increments);
     const { pk, key, existing } = this.targetRow(ws, table, row.pk, cond, 'update', now, txn);
     const live = visibleRow(existing, visibility(table, now));
@@ -724,10 +722,8 @@ export class Engine {
     const existing = ws.read(key);
     this.checkCondition(table, existing, cond, now, row.pk);
     if (existing) ws.set(table, key, null);
-    let size = 0;
-    for (const c of row.pk) size += cellDataSize(c);
     return {
-      consumed: { read: this.readCost(cond, existing), write: capacityUnits(size) },
+      consumed: { read: this.readCost(cond, existing), write: capacityUnits(rowCellsSize(row)) }, // row.cells is empty
       row: ret.type === ReturnType.PK ? { pk: row.pk, cells: [], deleteMarker: false } : undefined,
     };
   }

@@ -2,7 +2,7 @@
  * A row as the engine sees it: its primary key and, per attribute column, versions newest first (spec §2.3,
  * §2.4). Stored as one PlainBuffer row per key; columns ordered by name, versions by timestamp descending.
  */
-import { decodeRow, encodeRow, cellDataSize, type Cell, type Value } from '../protocol/plainbuffer';
+import { decodeRow, encodeRow, cellDataSize, valueDataSize, type Cell, type Value } from '../protocol/plainbuffer';
 
 export interface Version {
   ts: number;
@@ -71,7 +71,7 @@ export function rowDataSize(row: RowData): number {
   for (const c of row.pk) n += cellDataSize(c);
   for (const [name, list] of row.cols) {
     const nl = Buffer.byteLength(name);
-    for (const v of list) n += nl + cellDataSize({ name: '', value: v.value });
+    for (const v of list) n += nl + valueDataSize(v.value);
   }
   return n;
 }

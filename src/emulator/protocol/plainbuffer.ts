@@ -492,6 +492,14 @@ export function cellDataSize(c: Cell): number {
   return Buffer.byteLength(c.name) + valueDataSize(c.value);
 }
 
+/** The data size of a request or response row: its key and attribute cells (spec §12). */
+export function rowCellsSize(row: PBRow): number {
+  let n = 0;
+  for (const c of row.pk) n += cellDataSize(c);
+  for (const c of row.cells) n += cellDataSize(c);
+  return n;
+}
+
 /**
  * Inspects one encoded row (header + one row, as this codec writes stored rows) without decoding it, for reads
  * that may return the stored bytes verbatim [performance]. Returns the row's data size (names and values,
