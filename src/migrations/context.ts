@@ -171,7 +171,7 @@ export function createContext(o: ContextOptions): MigrationContext {
         const wanted = normalizeSpec({
           ...current,
           options: { ...current.options, ...pick(changes, ['timeToLive', 'maxVersions', 'maxTimeDeviation', 'allowUpdate']) },
-          reservedThroughput: { ...current.reservedThroughput, ...(changes.reservedThroughput ?? {}) },
+          reservedThroughput: { ...current.reservedThroughput, ...pick(changes.reservedThroughput ?? {}, ['read', 'write']) },
         });
         const change = optionChanges(current, wanted)?.up;
         if (!change) return 'already set: nothing to do';

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createContext } from '../../src/migrations/context';
+import { connectDb } from '../support/orm';
+import { uniqueTable } from '../support/sdk';
+
+describe('m.updateTable', () => {
+  it('changes only the reserved throughput it is given (an undefined read keeps the current read)', async () => {
+    const db = connectDb();
+    const table = uniqueTable('mctx');
+    await db.client.call('createTable', {
+      tableMeta: { tableName: table, primaryKey: [{ name: 'id', type: 'STRING' }] },
+      reservedThroughput: { capacityUnit: { read: 1, write: 0 } },
+      tableOptions: { timeToLive: -1, maxVersions: 1 },
+    });
+    const lines: string[] = [];
+    const m = createContext({
+      migration: 'test',
+      direction: 'up',
+      dryRun: true,
+      client: db.client,
+      db,
+      history: undefined as never,
+      token: 't',
+      resumeSteps: 0,
+      onStep: async () => undefined,
+      assertHeld: () => undefined,
+      log: (line) => lines.push(line),
+      resolveSchema: () => {
+        throw new Error('not used');
+      },
+      progress: {} as never,
+      throughputWaitMs: 0,
+    });
+    await m.updateTable(table, { reservedThroughput: { read: undefined, write: 2 } });
+    expect(lines.join('\n')).toMatch(/reserved write 0 → 2/);
+    expect(lines.join('\n')).not.toMatch(/reserved read/);
+    await db.client.call('deleteTable', { tableName: table });
+    db.close();
+  });
+});
