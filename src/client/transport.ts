@@ -46,6 +46,9 @@ export interface AttemptContext {
   attempt: number;
 }
 
+/** The longest delay `setTimeout` honours (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** System errors that happen before a connection exists: nothing can have reached the service. */
 const NOT_SENT_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
@@ -80,7 +83,8 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
     });
 
     const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
-    if (end !== undefined) {
+    // Node fires a timer longer than 2^31-1 ms after 1 ms: a deadline that far away needs no timer at all.
+    if (end !== undefined && end - Date.now() <= MAX_TIMER_MS) {
       timer = setTimeout(
         () => {
           aborted = true;

@@ -159,6 +159,12 @@ describe('deadlines', () => {
     expect(elapsed).toBeLessThan(1_000);
   });
 
+  it('a deadline further away than a timer can hold (2^31 ms) does not abort the call at once', async () => {
+    server.handle(() => getRowReply());
+    const res = await client.call('getRow', getRow, { retry: { timeBudgetMs: 1e12, attemptTimeoutMs: 0 } });
+    expect(res.consumed).toBeDefined();
+  });
+
   it('an absolute deadline aborts a response that stalls mid-body', async () => {
     server.handle(() => ({ ...getRowReply(), stallAfterHeaders: true }));
     const err = await failure(client.call('getRow', getRow, { deadline: new Date(Date.now() + 120) }));
