@@ -32,9 +32,12 @@ export type UpdateOfAttributeColumns = Array<
   | { INCREMENT: Array<Record<string, Int64LE>> }
 >;
 
+/** A primary-key column's value: a key is STRING, INTEGER or BINARY, never a double or boolean. */
+export type KeyCellValue = string | Buffer | Int64LE;
+
 export interface PrimaryKeyCell {
   name: string;
-  value: string | Buffer | Int64LE;
+  value: KeyCellValue;
 }
 
 export interface AttributeCell {
@@ -49,8 +52,25 @@ export interface SdkRow {
   attributes: AttributeCell[];
 }
 
+/**
+ * A response's read-shape key (`[{ name, value }]`, e.g. `nextStartPrimaryKey`) as a request's write-shape key
+ * (`[{ name: value }]`), to resume a range where a page stopped.
+ */
+export function toKeyInput(key: readonly PrimaryKeyCell[]): PrimaryKeyInput {
+  return key.map((c) => ({ [c.name]: c.value }));
+}
+
 /** A single-row response's row: `{}` when the row does not exist or nothing was asked back. */
 export type MaybeRow = Partial<SdkRow>;
+
+/**
+ * Any row a response carries, as the codec reads it: a GetRange row, a single-row response's `row` (`{}` when
+ * missing) or a batch row result (`primaryKey: null` when missing). Each of those is assignable to this.
+ */
+export interface ReadRow {
+  primaryKey?: readonly PrimaryKeyCell[] | null;
+  attributes?: readonly AttributeCell[] | null;
+}
 
 export interface CapacityUnit {
   read: number;

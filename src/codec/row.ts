@@ -1,7 +1,8 @@
 /**
  * Whole-row conversion: entity ⇄ the SDK's `primaryKey` / `attributeColumns` arrays and read rows.
  *
- * SDK shapes (tablestore 5.6.5):
+ * SDK shapes (tablestore 5.6.5), typed once in `client/actions.ts` (the one vocabulary codec, query, repository
+ * and client share):
  * - write: `primaryKey: [{ pk1: v }, { pk2: v }]` in schema order; `attributeColumns: [{ col: v }]` or
  *   `[{ col: v, timestamp: ms }]`;
  * - read: `{ primaryKey: [{ name, value }], attributes: [{ columnName, columnValue, timestamp }] }`, several
@@ -19,23 +20,11 @@
  * - cells are matched by **name**, whether they come in `primaryKey` or `attributes`, so rows read from a
  *   secondary index (whose key holds attribute columns) decode too.
  */
+import type { AttributeColumnsInput, PrimaryKeyCell, PrimaryKeyInput, ReadRow } from '../client/actions';
 import type { TableSchema } from '../schema/types';
 import { CodecError } from './errors';
 import { sdk, fromSdkInt64, isSdkInt64, type SdkCellValue } from './sdk-values';
-import { decodeFieldValue, describe, encodeFieldValue } from './value';
-
-/** One primary-key column as the SDK writes it: `{ name: value }`. */
-export type SdkPrimaryKeyColumn = Record<string, SdkCellValue | object>;
-/** The SDK's write-side primary key: one single-entry object per key column, in schema order. */
-export type SdkPrimaryKey = SdkPrimaryKeyColumn[];
-/** One attribute cell as the SDK writes it. */
-export type SdkAttributeColumn = { [column: string]: SdkCellValue | number | undefined; timestamp?: number };
-
-/** A row as the SDK returns it. */
-export interface SdkRow {
-  primaryKey?: ReadonlyArray<{ name: string; value: unknown }> | null;
-  attributes?: ReadonlyArray<{ columnName: string; columnValue: unknown; timestamp?: unknown }> | null;
-}
+import { decodeFieldValue, describe, encodeFieldValue, encodeKeyValue } from './value';
 
 export interface EncodeKeyOptions {
   /**
@@ -67,7 +56,7 @@ function propertyOf(source: unknown, property: string): unknown {
  * The SDK primary key of `key` (an entity or a plain object holding every primary-key property), in schema
  * order. Throws `CodecError` MISSING_KEY for an absent key (see `options.autoIncrement`).
  */
-export function encodeKey(schema: TableSchema, key: object, options: EncodeKeyOptions = {}): SdkPrimaryKey {
+export function encodeKey(schema: TableSchema, key: object, options: EncodeKeyOptions = {}): PrimaryKeyInput {
   if (key === null || typeof key !== 'object') {
     throw new CodecError('INVALID_VALUE', { ...tableContext(schema), actual: describe(key) }, 'a primary key must be an object');
   }
@@ -81,7 +70,7 @@ export function encodeKey(schema: TableSchema, key: object, options: EncodeKeyOp
         field.autoIncrement ? 'the auto-increment key is required here (it is only generated on insert)' : 'primary key value is missing',
       );
     }
-    return { [field.name]: encodeFieldValue(schema, field, value) };
+    return { [field.name]: encodeKeyValue(schema, field, value) };
   });
 }
 
@@ -93,17 +82,17 @@ export function encodeRow(
   schema: TableSchema,
   entity: object,
   options: EncodeRowOptions = {},
-): { primaryKey: SdkPrimaryKey; attributeColumns: SdkAttributeColumn[] } {
+): { primaryKey: PrimaryKeyInput; attributeColumns: AttributeColumnsInput } {
   const primaryKey = encodeKey(schema, entity, options);
   const { timestamp } = options;
   if (timestamp !== undefined && (!Number.isSafeInteger(timestamp) || timestamp < 0)) {
     throw new CodecError('INVALID_VALUE', { ...tableContext(schema), actual: describe(timestamp) }, 'a cell timestamp must be a non-negative integer number of ms');
   }
-  const attributeColumns: SdkAttributeColumn[] = [];
+  const attributeColumns: AttributeColumnsInput = [];
   for (const field of schema.columns) {
     const value = propertyOf(entity, field.property);
     if (value === undefined || value === null) continue;
-    const cell: SdkAttributeColumn = { [field.name]: encodeFieldValue(schema, field, value) };
+    const cell: AttributeColumnsInput[number] = { [field.name]: encodeFieldValue(schema, field, value) };
     if (timestamp !== undefined) cell.timestamp = timestamp;
     attributeColumns.push(cell);
   }
@@ -126,7 +115,7 @@ export function encodeValue(schema: TableSchema, property: string, value: unknow
 }
 
 /** True for the SDK's "no row" results: `{}`, `null`, or a row without primary key. */
-export function isEmptyRow(row: SdkRow | null | undefined): boolean {
+export function isEmptyRow(row: ReadRow | null | undefined): boolean {
   return !row || !row.primaryKey || row.primaryKey.length === 0;
 }
 
@@ -145,7 +134,7 @@ function unknownColumn(schema: TableSchema, name: string): never {
  * See the module documentation for extra, missing, multi-version and differently typed columns.
  * Throws `CodecError` INVALID_ROW for an empty row (check with `isEmptyRow` first).
  */
-export function decodeRow<T>(schema: TableSchema<T>, row: SdkRow, options: DecodeRowOptions = {}): T {
+export function decodeRow<T>(schema: TableSchema<T>, row: ReadRow, options: DecodeRowOptions = {}): T {
   if (isEmptyRow(row)) {
     throw new CodecError('INVALID_ROW', tableContext(schema), 'the row is empty (no primary key): check isEmptyRow() first');
   }
@@ -184,7 +173,7 @@ export function decodeRow<T>(schema: TableSchema<T>, row: SdkRow, options: Decod
  * Decodes an SDK primary key — read shape `[{ name, value }]` (e.g. the row returned for an auto-increment
  * insert, `nextStartPrimaryKey`) — into `{ property: value }` for the key columns present.
  */
-export function decodeKey(schema: TableSchema, primaryKey: ReadonlyArray<{ name: string; value: unknown }>): Record<string, unknown> {
+export function decodeKey(schema: TableSchema, primaryKey: readonly PrimaryKeyCell[]): Record<string, unknown> {
   const key: Record<string, unknown> = {};
   for (const cell of primaryKey) {
     const field = schema.byName[cell.name];

@@ -2,21 +2,17 @@
  * Partial updates → the SDK's `updateRow` `updateOfAttributeColumns`:
  * `[{ PUT: [{ c: v }] }, { DELETE_ALL: ['c'] }, { INCREMENT: [{ c: Int64LE }] }]` (empty groups omitted).
  */
+import type { UpdateOfAttributeColumns } from '../client/actions';
 import type { UpdateChanges } from '../schema/entity-types';
 import type { FieldSchema, TableSchema } from '../schema/types';
 import { CodecError } from './errors';
 import { toSdkInt64, type SdkCellValue, type SdkInt64 } from './sdk-values';
 import { encodeFieldValue, fieldContext, int64FromDelta, describe } from './value';
 
-/** One group of the SDK's `updateOfAttributeColumns`. */
-export type SdkUpdateGroup =
-  | { PUT: Record<string, SdkCellValue>[] }
-  | { DELETE_ALL: string[] }
-  | { INCREMENT: Record<string, SdkInt64>[] };
 
 /** The encoded update plus the stored names of incremented columns (for `returnColumns` / RT_AFTER_MODIFY). */
 export interface EncodedUpdate {
-  updateOfAttributeColumns: SdkUpdateGroup[];
+  updateOfAttributeColumns: UpdateOfAttributeColumns;
   /** Stored names of the incremented columns, in the order given. */
   incremented: string[];
 }
@@ -81,7 +77,7 @@ export function encodeUpdate<T>(schema: TableSchema<T>, changes: UpdateChanges<T
     incremented.push(field.name);
   }
 
-  const updateOfAttributeColumns: SdkUpdateGroup[] = [];
+  const updateOfAttributeColumns: UpdateOfAttributeColumns = [];
   if (puts.length > 0) updateOfAttributeColumns.push({ PUT: puts });
   if (deletes.length > 0) updateOfAttributeColumns.push({ DELETE_ALL: deletes });
   if (increments.length > 0) updateOfAttributeColumns.push({ INCREMENT: increments });

@@ -17,6 +17,7 @@
  * comparing it as INTEGER would never match it).
  */
 import Long from 'long';
+import type { KeyCellValue } from '../client/actions';
 import type { FieldSchema, TableSchema } from '../schema/types';
 import { CodecError, type CodecErrorContext } from './errors';
 import { fromSdkInt64, isSdkInt64, toSdkInt64, type SdkCellValue, type SdkInt64 } from './sdk-values';
@@ -195,6 +196,16 @@ export function encodeFieldValue(schema: TableSchema, field: FieldSchema, value:
     default:
       return fail('INVALID_VALUE', schema, field, value, `unsupported column type ${String(field.type)}`);
   }
+}
+
+/**
+ * Encodes one primary-key value. A key column is stored as STRING, INTEGER or BINARY (schema/build.ts refuses
+ * every other type for a key), so its cell is never a JS number or boolean; the check makes that a type.
+ */
+export function encodeKeyValue(schema: TableSchema, field: FieldSchema, value: unknown): KeyCellValue {
+  const cell = encodeFieldValue(schema, field, value);
+  if (typeof cell === 'number' || typeof cell === 'boolean') fail('INVALID_VALUE', schema, field, value, `a primary key cannot hold a ${typeof cell}`);
+  return cell;
 }
 
 function mismatch(schema: TableSchema, field: FieldSchema, kind: string, detail = ''): never {

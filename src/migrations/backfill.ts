@@ -18,7 +18,7 @@
  * migration reverted and applied again backfills again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BatchWriteRowItem, PrimaryKeyCell, SdkRow, UpdateOfAttributeColumns } from '../client/actions';
+import { toKeyInput, type BatchWriteRowItem, type PrimaryKeyCell, type PrimaryKeyInput, type SdkRow, type UpdateOfAttributeColumns } from '../client/actions';
 import type { TableStoreClient } from '../client/client';
 import { createTableStoreError, isRetryableCode, TableStoreError } from '../client/errors';
 import { ComparatorType, Condition, INF_MAX, INF_MIN, RowExistenceExpectation, SingleColumnCondition, type CellValue } from '../client/sdk';
@@ -26,7 +26,7 @@ import { decodeRow } from '../codec/row';
 import { fromSdkInt64, isSdkInt64, toSdkInt64, type SdkInt64 } from '../codec/sdk-values';
 import { encodeUpdate } from '../codec/update';
 import { INT64_MAX, INT64_MIN } from '../codec/value';
-import { BATCH_WRITE_MAX_BYTES, estimateSize } from '../repository/batch';
+import { BATCH_WRITE_MAX_BYTES, estimateSize } from '../repository/actions/batch-write/engine';
 import { validateEntity } from '../repository/validate';
 import type { UpdateChanges } from '../schema/entity-types';
 import type { EntityClass, TableSchema } from '../schema/types';
@@ -103,7 +103,7 @@ function keyToJson(pk: readonly PrimaryKeyCell[]): string {
   return JSON.stringify(out);
 }
 
-function keyFromJson(text: string): Array<Record<string, string | Buffer | SdkInt64>> {
+function keyFromJson(text: string): PrimaryKeyInput {
   return (JSON.parse(text) as KeyJson).map((c) => ({ [c.n]: c.s !== undefined ? c.s : c.b !== undefined ? Buffer.from(c.b, 'base64') : toSdkInt64(BigInt(c.i!)) }));
 }
 
@@ -198,10 +198,10 @@ export async function runBackfill<T>(env: BackfillEnv, target: EntityClass<T> | 
   }
   let lastKey = valid && typeof saved.last_key === 'string' && saved.last_key ? saved.last_key : undefined;
 
-  const range = (start: unknown) => ({
+  const range = (start: PrimaryKeyInput) => ({
     tableName: table,
     direction: 'FORWARD' as const,
-    inclusiveStartPrimaryKey: start as never,
+    inclusiveStartPrimaryKey: start,
     exclusiveEndPrimaryKey: pkNames.map((n) => ({ [n]: INF_MAX })),
     maxVersions: 1,
   });
@@ -210,12 +210,12 @@ export async function runBackfill<T>(env: BackfillEnv, target: EntityClass<T> | 
   let total: number | undefined;
   if (options.count !== false) {
     total = 0;
-    let start: unknown = minKey;
+    let start: PrimaryKeyInput = minKey;
     for (;;) {
       const res = await client.call('getRange', { ...range(start), columnsToGet: [pkNames[0]] });
       total += res.rows.length;
       if (!res.nextStartPrimaryKey) break;
-      start = res.nextStartPrimaryKey.map((c) => ({ [c.name]: c.value }));
+      start = toKeyInput(res.nextStartPrimaryKey);
     }
   }
   const progress = new Progress(label, total, env.progress, result.rows);
@@ -223,7 +223,7 @@ export async function runBackfill<T>(env: BackfillEnv, target: EntityClass<T> | 
   const condition = () =>
     new Condition(RowExistenceExpectation.EXPECT_EXIST as 1, useMarker ? new SingleColumnCondition(MARKER_COLUMN, markerValue, ComparatorType.NOT_EQUAL, true, true) : null);
 
-  let start: unknown = lastKey ? keyFromJson(lastKey) : minKey;
+  let start: PrimaryKeyInput = lastKey ? keyFromJson(lastKey) : minKey;
   for (;;) {
     env.assertHeld();
     const columnsToGet = options.columns ? [...new Set([...options.columns, ...pkNames])] : undefined;
@@ -294,7 +294,7 @@ export async function runBackfill<T>(env: BackfillEnv, target: EntityClass<T> | 
     }
     progress.update(result.rows);
     if (!res.nextStartPrimaryKey) break;
-    start = res.nextStartPrimaryKey.map((c) => ({ [c.name]: c.value }));
+    start = toKeyInput(res.nextStartPrimaryKey);
   }
 
   await history.put('backfill', checkpointName, {

@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import type { TableStoreClient } from '../client/client';
 import { TableAlreadyExistsError } from '../client/errors';
 import { Condition, INF_MAX, INF_MIN, Int64LE, RowExistenceExpectation, type CellValue } from '../client/sdk';
-import type { PrimaryKeyCell, PrimaryKeyInput, SdkRow } from '../client/actions';
+import { toKeyInput, type PrimaryKeyInput, type SdkRow } from '../client/actions';
 import { MigrationError } from './errors';
 import { createTableParams, keyText, normalizeSpec, type NormalizedTableSpec } from './spec';
 import { describeSpec, waitUntilUsable } from './tables';
@@ -114,12 +114,12 @@ export class HistoryStore {
   /** Every row of one kind. */
   async list(kind: string): Promise<Array<Record<string, unknown>>> {
     const out: Array<Record<string, unknown>> = [];
-    let start: Array<Record<string, unknown>> = [{ kind }, { name: INF_MIN }];
+    let start: PrimaryKeyInput = [{ kind }, { name: INF_MIN }];
     for (;;) {
       const res = await this.client.call('getRange', {
         tableName: this.table,
         direction: 'FORWARD',
-        inclusiveStartPrimaryKey: start as never,
+        inclusiveStartPrimaryKey: start,
         exclusiveEndPrimaryKey: [{ kind }, { name: INF_MAX }],
         maxVersions: 1,
       });
@@ -128,7 +128,7 @@ export class HistoryStore {
         if (r) out.push(r);
       }
       if (!res.nextStartPrimaryKey) return out;
-      start = res.nextStartPrimaryKey.map((c: PrimaryKeyCell) => ({ [c.name]: c.value }));
+      start = toKeyInput(res.nextStartPrimaryKey);
     }
   }
 

@@ -15,9 +15,9 @@
  * a binary, and adds 1 to an integer (INF_MAX after 2^63-1).
  */
 import { CodecError } from '../codec/errors';
-import type { SdkPrimaryKey } from '../codec/row';
+import type { KeyCellValue, PrimaryKeyInput } from '../client/actions';
 import { fromSdkInt64, isSdkInt64, sdk, toSdkInt64, type SdkCellValue } from '../codec/sdk-values';
-import { encodeFieldValue, INT64_MAX } from '../codec/value';
+import { encodeKeyValue, INT64_MAX } from '../codec/value';
 import type { KeyPrefix } from '../schema/entity-types';
 import type { PrimaryKeySchema, TableSchema } from '../schema/types';
 import { QueryError } from './errors';
@@ -29,8 +29,8 @@ export type Direction = 'forward' | 'backward';
 export interface SdkKeyRange {
   /** `TableStore.Direction` value to send. */
   readonly direction: 'FORWARD' | 'BACKWARD';
-  readonly inclusiveStartPrimaryKey: SdkPrimaryKey;
-  readonly exclusiveEndPrimaryKey: SdkPrimaryKey;
+  readonly inclusiveStartPrimaryKey: PrimaryKeyInput;
+  readonly exclusiveEndPrimaryKey: PrimaryKeyInput;
   /**
    * True when the range holds no row (start not before end in the scan direction). The service refuses such
    * a range ("Begin key must less than end key"), so send no request and yield nothing.
@@ -46,7 +46,7 @@ export interface KeyRangeBounds<T> {
   end?: KeyPrefix<T>;
 }
 
-type Bound = { kind: 'value'; field: PrimaryKeySchema; value: SdkCellValue } | { kind: 'min' } | { kind: 'max' };
+type Bound = { kind: 'value'; field: PrimaryKeySchema; value: KeyCellValue } | { kind: 'min' } | { kind: 'max' };
 
 /** The given leading keys of `prefix`, encoded. */
 function readPrefix<T>(schema: TableSchema<T>, prefix: KeyPrefix<T> | undefined, what: string): Bound[] {
@@ -78,7 +78,7 @@ function readPrefix<T>(schema: TableSchema<T>, prefix: KeyPrefix<T> | undefined,
         `${what} gives '${field.property}' but not '${missing.property}' before it; a prefix gives the first keys in order (${schema.primaryKeys.map((k) => k.property).join(', ')})`,
       );
     }
-    bounds.push({ kind: 'value', field, value: encodeFieldValue(schema, field, value) });
+    bounds.push({ kind: 'value', field, value: encodeKeyValue(schema, field, value) });
   }
   return bounds;
 }
@@ -89,7 +89,7 @@ function fill(bounds: Bound[], count: number, kind: 'min' | 'max'): Bound[] {
   return out;
 }
 
-function toSdk(schema: TableSchema, bounds: Bound[]): SdkPrimaryKey {
+function toSdk(schema: TableSchema, bounds: Bound[]): PrimaryKeyInput {
   const TableStore = sdk();
   return bounds.map((b, i) => {
     const name = schema.primaryKeys[i].name;

@@ -4,4 +4,4 @@ export type { BatchResult, Expect, IndexQuery, FindOptions, GetOptions, KeyRange
 export { Database, connect } from './database';
 export { EntityValidationError, BatchWriteError, InvalidCursorError } from './errors';
 export type { BatchItemResult, FieldViolation } from './errors';
-export type { BatchOptions } from './batch';
+export type { BatchOptions } from './actions/batch-write/engine';

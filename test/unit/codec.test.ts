@@ -14,8 +14,8 @@ import {
   isSdkInt64,
   toSdkInt64,
   type CodecRule,
-  type SdkRow,
 } from '../../src/codec';
+import type { ReadRow as SdkRow } from '../../src/client/actions';
 import { AutoIncrement, Column, getTableSchema, PrimaryKey, PrimaryKeys, Table, Version, type TableSchema } from '../../src/schema';
 import { SDK, serializeUpdateRow, throughPutRow } from './helpers/sdk';
 
@@ -459,7 +459,7 @@ describe('decoding rows written by someone else', () => {
   });
 
   it('refuses cell values the SDK never produces', () => {
-    expectCodecError(() => decodeRow(orders, row([{ columnName: 'email', columnValue: { weird: 1 }, timestamp: null }])), 'INVALID_ROW', { property: 'email' }, /unrecognised SDK cell value/);
+    expectCodecError(() => decodeRow(orders, row([{ columnName: 'email', columnValue: { weird: 1 } as unknown as string, timestamp: null }])), 'INVALID_ROW', { property: 'email' }, /unrecognised SDK cell value/);
   });
 
   it('refuses a stored date outside the Date range', () => {

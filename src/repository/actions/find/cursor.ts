@@ -2,15 +2,15 @@
  * Opaque page cursors for HTTP APIs: the next start key of a range read, typed and base64url-encoded, bound
  * to the table so a cursor of one table cannot be replayed on another.
  */
-import { fromSdkInt64, isSdkInt64, toSdkInt64 } from '../codec/sdk-values';
-import type { PrimaryKeyCell } from '../client/actions';
-import { InvalidCursorError } from './errors';
+import type { PrimaryKeyCell, PrimaryKeyInput } from '../../../client/actions';
+import { fromSdkInt64, isSdkInt64, toSdkInt64 } from '../../../codec/sdk-values';
+import { InvalidCursorError } from '../../errors';
 
 type Encoded = [name: string, kind: 's' | 'i' | 'b', value: string];
 
 export function encodeCursor(table: string, key: PrimaryKeyCell[]): string {
   const cells: Encoded[] = key.map((c) => {
-    const v = c.value as unknown;
+    const v = c.value;
     if (typeof v === 'string') return [c.name, 's', v];
     if (Buffer.isBuffer(v)) return [c.name, 'b', v.toString('base64')];
     if (isSdkInt64(v)) return [c.name, 'i', fromSdkInt64(v).toString()];
@@ -20,7 +20,7 @@ export function encodeCursor(table: string, key: PrimaryKeyCell[]): string {
 }
 
 /** The SDK primary key a cursor stands for. */
-export function decodeCursor(table: string, cursor: string): Array<Record<string, unknown>> {
+export function decodeCursor(table: string, cursor: string): PrimaryKeyInput {
   let parsed: { t?: unknown; k?: unknown };
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -1,14 +1,16 @@
 /**
- * The batch engine: BatchWriteRow within the service's limits (200 rows and 4 MB a request), a bounded
+ * The batch-write engine: BatchWriteRow within the service's limits (200 rows and 4 MB a request), a bounded
  * number of requests in flight, and per-row retries. Rows the service rejected with a code that guarantees
  * nothing was applied (throttling, conflicts) are sent again with exponential backoff and jitter; every
  * other failure is final for that row. Every input gets exactly one result: nothing is dropped silently.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BatchWriteRowItem } from '../client/actions';
-import type { TableStoreClient } from '../client/client';
-import { createTableStoreError, isRetryableCode, TableStoreError } from '../client/errors';
-import { isSdkInt64 } from '../codec/sdk-values';
+import type { BatchWriteRowItem, BatchWriteRowParams, PrimaryKeyCell } from '../../../client/actions';
+import type { TableStoreClient } from '../../../client/client';
+import { createTableStoreError, isRetryableCode, TableStoreError } from '../../../client/errors';
+import type { RetryPolicy } from '../../../client/retry';
+import { isSdkInt64 } from '../../../codec/sdk-values';
+import { inTransaction } from '../target';
 
 export interface BatchOptions {
   /** Requests in flight at once. Default 4. */
@@ -41,7 +43,7 @@ export interface WriteItem {
   size: number;
 }
 
-export type RowOutcome = { ok: true; primaryKey: Array<{ name: string; value: unknown }> | null } | { ok: false; error: Error };
+export type RowOutcome = { ok: true; primaryKey: PrimaryKeyCell[] | null } | { ok: false; error: Error };
 
 /** Rough PlainBuffer size of a request fragment (names, values and per-cell framing), to stay under 4 MB. */
 export function estimateSize(v: unknown): number {
@@ -80,9 +82,24 @@ async function pool<T>(tasks: T[], concurrency: number, run: (t: T) => Promise<v
   await Promise.all(workers);
 }
 
-/** Full-jitter exponential backoff (ms) before `attempt + 1`. */
-export function backoff(attempt: number, base: number, cap: number): number {
-  return Math.random() * Math.min(cap, base * 2 ** (attempt - 1));
+/**
+ * The policy of per-row retries (batch writes and batch reads): the client's `RetryPolicy` (and its jitter
+ * source) with the batch's own rounds and delays. A round of retried rows waits the same whether they were
+ * throttled or conflicted (base 25 ms, cap 2 s by default): rows of one round share one wait.
+ */
+export function rowRetryPolicy(client: TableStoreClient, options: Pick<BatchOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'> = {}): RetryPolicy {
+  const baseDelayMs = options.baseDelayMs ?? 25;
+  return client.retryPolicy.with({
+    maxAttempts: Math.max(1, options.maxAttempts ?? MAX_ROW_ATTEMPTS),
+    baseDelayMs,
+    throttledBaseDelayMs: baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? 2000,
+  });
+}
+
+/** The BatchWriteRow request of one chunk of rows of `table`. */
+export function batchWriteParams(table: string, rows: readonly WriteItem[], transactionId?: string): BatchWriteRowParams {
+  return { tables: [{ tableName: table, rows: rows.map((r) => r.row) }], ...inTransaction(transactionId) };
 }
 
 /** Sends `items` to `table`; returns one outcome per item index. */
@@ -95,7 +112,7 @@ export async function writeBatches(
 ): Promise<Map<number, RowOutcome>> {
   const maxRows = Math.min(options.maxRows ?? BATCH_WRITE_MAX_ROWS, BATCH_WRITE_MAX_ROWS);
   const maxBytes = Math.min(options.maxBytes ?? BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_BYTES);
-  const maxAttempts = options.maxAttempts ?? MAX_ROW_ATTEMPTS;
+  const policy = rowRetryPolicy(client, options);
   // Rows of a transaction must go in order, one request at a time.
   const concurrency = transactionId ? 1 : Math.max(1, options.concurrency ?? 4);
   const outcomes = new Map<number, RowOutcome>();
@@ -105,7 +122,7 @@ export async function writeBatches(
     await pool(chunk(pending, maxRows, maxBytes), concurrency, async (rows) => {
       let res;
       try {
-        res = await client.call('batchWriteRow', { tables: [{ tableName: table, rows: rows.map((r) => r.row) }], ...(transactionId ? { transactionId } : {}) });
+        res = await client.call('batchWriteRow', batchWriteParams(table, rows, transactionId));
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
         for (const item of rows) {
@@ -132,11 +149,11 @@ export async function writeBatches(
       }
     });
     if (!retry.length) break;
-    if (attempt >= maxAttempts) {
+    if (attempt >= policy.options.maxAttempts) {
       for (const { item, error } of retry) outcomes.set(item.index, { ok: false, error });
       break;
     }
-    await sleep(backoff(attempt, options.baseDelayMs ?? 25, options.maxDelayMs ?? 2000));
+    await sleep(policy.delayMs(attempt));
     pending = retry.map((r) => r.item).sort((a, b) => a.index - b.index);
   }
   return outcomes;

@@ -1,0 +1,54 @@
+/**
+ * The `condition` of a write: row existence, the caller's `where`, and the optimistic-lock check on the
+ * `@Version` column, compiled into one SDK `Condition`.
+ */
+import { ConcurrentModificationError, ConditionCheckFailedError } from '../../client/errors';
+import type { Condition as SdkRowCondition } from '../../client/sdk';
+import { toSdkRowCondition, type RowExpectation } from '../../query/compile';
+import { Condition, conditionBuilder, resolveWhere, type ConditionNode, type Where } from '../../query/condition';
+import type { TableSchema } from '../../schema/types';
+import { carriesVersion, keyOf, versionOf } from './entity';
+
+/** Row-existence expectation of a write: `any` = no check. */
+export type Expect = 'any' | 'exist' | 'notExist';
+
+export interface WriteOptions<T> {
+  /** A condition on the stored row's columns; the write fails with `ConditionCheckFailedError` otherwise. */
+  where?: Where<T>;
+  expect?: Expect;
+}
+
+const ROW_EXPECTATION: Record<Expect, RowExpectation> = { any: 'ignore', exist: 'exist', notExist: 'notExist' };
+
+/** The SDK condition for `expect`, `where` and an extra node (the version check), ANDed. */
+export function rowCondition<T>(schema: TableSchema<T>, expect: Expect, where?: Where<T>, extra?: ConditionNode): SdkRowCondition {
+  const nodes: ConditionNode[] = [];
+  if (where) nodes.push(resolveWhere(schema, where));
+  if (extra) nodes.push(extra);
+  const tree =
+    nodes.length === 0 ? undefined : nodes.length === 1 ? nodes[0] : new Condition<T>(nodes[0]).and(...nodes.slice(1).map((n) => new Condition<T>(n))).node;
+  return toSdkRowCondition(schema, ROW_EXPECTATION[expect], tree);
+}
+
+/** `version == current` on the @Version column. */
+export function versionCheck<T>(schema: TableSchema<T>, current: unknown): ConditionNode {
+  const b = conditionBuilder(schema) as unknown as Record<string, { eq(v: unknown): Condition<T> }>;
+  return b[schema.version!.property].eq(current).node;
+}
+
+/** The version `key` carries and the check it implies (none when it carries none): update and delete. */
+export function versionGuard<T>(schema: TableSchema<T>, key: object): { current: unknown; check?: ConditionNode } {
+  const current = versionOf(schema, key);
+  return carriesVersion(schema, current) ? { current, check: versionCheck(schema, current) } : { current };
+}
+
+/**
+ * Rethrows a write's failure; a failed condition on a write that checked a version becomes
+ * `ConcurrentModificationError` (someone else wrote the row since it was read).
+ */
+export function lostRace(schema: TableSchema, e: unknown, key: object, expectedVersion: unknown): never {
+  if (e instanceof ConditionCheckFailedError && expectedVersion !== undefined && expectedVersion !== null) {
+    throw new ConcurrentModificationError({ table: schema.tableName, key: keyOf(schema, key), expectedVersion, requestId: e.requestId, action: e.action, cause: e });
+  }
+  throw e;
+}
