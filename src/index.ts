@@ -4,12 +4,76 @@
  */
 import 'reflect-metadata';
 
-export * from './schema';
+// Explicit on purpose: each name here is one a user calls or writes in a type. Internals (schema building,
+// codec helpers, the request builders) stay importable only by path, so they can change freely.
+export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, getTableSchema, isEntityClass, SchemaError, PrimaryKeys, Generated } from './schema';
+export type {
+  AttributeKeys,
+  Attributes,
+  ColumnOptions,
+  ColumnType,
+  DeclaresKeys,
+  DefinedColumnSchema,
+  EntityClass,
+  FieldKind,
+  FieldSchema,
+  GeneratedNames,
+  IncrementDelta,
+  IncrementOf,
+  IncrementableNames,
+  IndexOptions,
+  IndexSchema,
+  InsertOf,
+  Int64Mode,
+  KeyOf,
+  KeyPrefix,
+  NonKeyNames,
+  PrimaryKeyNames,
+  PrimaryKeyOptions,
+  PrimaryKeySchema,
+  RemovableNames,
+  ResolvedTableOptions,
+  SchemaRule,
+  StorageType,
+  TableOptions,
+  TableSchema,
+  UpdateChanges,
+  UpdateOf,
+  VersionOptions,
+} from './schema';
+export { TsormError, isTsormError } from './errors';
+export type { ErrorLayer, ErrorMatch } from './errors';
 export { CodecError } from './codec';
 export type { CodecErrorContext, CodecRule } from './codec';
 export { Condition, QueryError, conditionBuilder } from './query';
 export type { CompareOptions, ConditionBuilder, Direction, Where } from './query';
-export * from './repository';
+export {
+  Repository,
+  IndexReader,
+  Database,
+  connect,
+  EntityValidationError,
+  BatchWriteError,
+  InvalidCursorError,
+  DuplicateKeyError,
+  RepositoryUsageError,
+} from './repository';
+export type {
+  BatchItemResult,
+  BatchOptions,
+  BatchResult,
+  Expect,
+  FieldViolation,
+  FindOptions,
+  GetOptions,
+  IndexQuery,
+  KeyRangeQuery,
+  Page,
+  PageOptions,
+  RepositoryUsageRule,
+  UpdateResult,
+  WriteOptions,
+} from './repository';
 export {
   TableStoreClient,
   connect as connectClient,
@@ -20,6 +84,7 @@ export {
   ConcurrentModificationError,
   TableNotFoundError,
   TableAlreadyExistsError,
+  InvalidRequestError,
   ValidationError,
   AccessDeniedError,
   ThrottledError,

@@ -13,6 +13,8 @@
  * - Everything else (parameter errors, condition failures, auth, missing tables…) is never retried.
  */
 
+import { TsormError } from '../errors';
+
 /** Codes that mean "slow down": the request was rejected before it was applied. */
 const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'OTSServerBusy',
@@ -95,31 +97,29 @@ export interface TableStoreErrorInit {
   cause?: unknown;
 }
 
-export class TableStoreError extends Error {
-  /** The OTS error code, e.g. `OTSConditionCheckFail`, or a client-side code (see {@link ClientErrorCode}). */
-  readonly code: string;
+/**
+ * A request failed: the service answered with an OTS error (`code`, `status`, `requestId` are the
+ * service's), or the client could not complete it (a client code, see {@link ClientErrorCode}). The client
+ * layer's part of tsorm's error family.
+ */
+export class TableStoreError extends TsormError {
   /** HTTP status of the response; `undefined` when no response was received. */
   readonly status: number | undefined;
   readonly requestId: string | undefined;
   /** The SDK action that failed, e.g. `putRow`. */
   readonly action: string | undefined;
-  /**
-   * Whether sending the same request again is safe and may succeed: the service guarantees nothing was
-   * applied, or the action is idempotent and the failure transient. The client already retried it within
-   * its budget when this is `true`.
-   */
-  readonly retryable: boolean;
   /** HTTP attempts made for this call (1 = no retry). */
   attempts: number;
 
   constructor(init: TableStoreErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    // `retryable`: sending the same request again is safe and may succeed (the service guarantees nothing was
+    // applied, or the action is idempotent and the failure transient); the client already retried it within
+    // its budget when it is true.
+    super('client', init.code, init.message, { retryable: init.retryable ?? false, cause: init.cause });
     this.name = 'TableStoreError';
-    this.code = init.code;
     this.status = init.status;
     this.requestId = init.requestId;
     this.action = init.action;
-    this.retryable = init.retryable ?? false;
     this.attempts = init.attempts ?? 1;
   }
 
@@ -198,15 +198,22 @@ export class TableAlreadyExistsError extends TableStoreError {
 }
 
 /**
- * The request is invalid: OTSParameterInvalid, OTSInvalidPK, row/column/body size limits…, or the SDK
- * refused to encode it (`code` = `ClientInvalidRequest`, no `status`, nothing was sent).
+ * The *request* is invalid: the service refused it (OTSParameterInvalid, OTSInvalidPK, row/column/body size
+ * limits…), or the SDK refused to encode it (`code` = `ClientInvalidRequest`, no `status`, nothing was sent).
+ * Not to be confused with `EntityValidationError`: an *entity* broke its class-validator rules, before any
+ * request existed.
  */
-export class ValidationError extends TableStoreError {
+export class InvalidRequestError extends TableStoreError {
   constructor(init: TableStoreErrorInit) {
     super(init);
-    this.name = 'ValidationError';
+    this.name = 'InvalidRequestError';
   }
 }
+
+/** @deprecated the former name of {@link InvalidRequestError} (the same class), kept for existing code. */
+export const ValidationError = InvalidRequestError;
+/** @deprecated see {@link InvalidRequestError}. */
+export type ValidationError = InvalidRequestError;
 
 /** OTSAuthFailed / OTSNoPermissionAccess: bad or expired credentials, signature, clock, ACL. */
 export class AccessDeniedError extends TableStoreError {
@@ -279,7 +286,7 @@ function errorClassFor(code: string, message?: string): new (init: TableStoreErr
   if (code === 'OTSConditionCheckFail') return ConditionCheckFailedError;
   if (code === 'OTSObjectNotExist') return TableNotFoundError;
   if (code === 'OTSObjectAlreadyExist') return TableAlreadyExistsError;
-  if (VALIDATION_CODES.has(code) || code === ClientErrorCode.InvalidRequest) return ValidationError;
+  if (VALIDATION_CODES.has(code) || code === ClientErrorCode.InvalidRequest) return InvalidRequestError;
   if (ACCESS_DENIED_CODES.has(code)) return AccessDeniedError;
   if (isThrottlingCode(code, message)) return ThrottledError;
   return TableStoreError;

@@ -19,6 +19,7 @@ export {
   TableNotFoundError,
   TableStoreError,
   ThrottledError,
+  InvalidRequestError,
   ValidationError,
   type ConcurrentModificationInit,
   type TableStoreErrorInit,

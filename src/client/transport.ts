@@ -23,7 +23,7 @@ import {
   DeadlineExceededError,
   NetworkError,
   TableStoreError,
-  ValidationError,
+  InvalidRequestError,
 } from './errors';
 import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkResponse } from './sdk';
 
@@ -230,9 +230,9 @@ export function deadlineError(ctx: Pick<AttemptContext, 'action' | 'attempt' | '
   });
 }
 
-function invalidRequest(ctx: AttemptContext, err: unknown): ValidationError {
+function invalidRequest(ctx: AttemptContext, err: unknown): InvalidRequestError {
   const message = err instanceof Error ? err.message : String(err);
-  return new ValidationError({
+  return new InvalidRequestError({
     code: ClientErrorCode.InvalidRequest,
     message: `tsorm: the tablestore SDK refused the ${ctx.action} request: ${message}`,
     action: ctx.action,

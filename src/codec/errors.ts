@@ -4,6 +4,8 @@
  * Branch on {@link CodecError.rule}, never on the message.
  */
 
+import { TsormError } from '../errors';
+
 /** The rule a value broke. */
 export type CodecRule =
   /** An int64 value is outside [-2^63, 2^63-1]. */
@@ -42,11 +44,10 @@ export interface CodecErrorContext {
 }
 
 /** Thrown when a value cannot be converted exactly. Carries entity, table, property, column and the rule. */
-export class CodecError extends Error {
+export class CodecError extends TsormError {
   override readonly name = 'CodecError';
   /** A tsorm code (not an OTS code: the service was not involved). */
-  readonly code = 'TsormCodecError';
-  readonly retryable = false;
+  declare readonly code: 'TsormCodecError';
   readonly entity: string;
   readonly table: string;
   readonly property?: string;
@@ -65,7 +66,7 @@ export class CodecError extends Error {
         : context.column !== undefined
           ? `${context.entity} (table ${context.table}, column ${context.column})`
           : `${context.entity} (table ${context.table})`;
-    super(`${where}: ${detail}`);
+    super('codec', 'TsormCodecError', `${where}: ${detail}`);
     this.entity = context.entity;
     this.table = context.table;
     this.property = context.property;

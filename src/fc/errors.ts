@@ -9,22 +9,33 @@
  * - {@link FunctionDefinitionError}: `defineFunction` was given something it cannot use, or an invocation
  *   arrived for a trigger the definition has no handler for.
  */
+import { TsormError } from '../errors';
 
-/** Base class of the adapter's errors. */
-export class FunctionError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
+/** Base class of the adapter's errors (the `fc` layer of tsorm's error family). */
+export class FunctionError extends TsormError {
+  constructor(message: string, options?: { cause?: unknown; code?: string; retryable?: boolean }) {
+    super('fc', options?.code ?? 'TsormFunctionError', message, options);
   }
 }
 
 /** A mistake in the `defineFunction` definition, or a trigger it has no handler for. */
-export class FunctionDefinitionError extends FunctionError {}
+export class FunctionDefinitionError extends FunctionError {
+  constructor(message: string) {
+    super(message, { code: 'TsormFunctionDefinition' });
+  }
+}
 
-/** Creating the TableStore client or running the `initialize` hook failed. The next invocation retries. */
+/**
+ * Creating the TableStore client or running the `initialize` hook failed. The next invocation retries, so
+ * it is `retryable`.
+ */
 export class FunctionInitializationError extends FunctionError {
   constructor(cause: unknown) {
-    super(`tsorm/fc: the function instance could not be initialised: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`tsorm/fc: the function instance could not be initialised: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+      code: 'TsormFunctionInitialization',
+      retryable: true,
+    });
   }
 }
 
@@ -45,7 +56,7 @@ export class HttpError extends FunctionError {
     if (!Number.isInteger(status) || status < 100 || status > 599) {
       throw new RangeError(`tsorm/fc: HttpError status must be an integer between 100 and 599, got ${String(status)}`);
     }
-    super(`HTTP ${status}${typeof body === 'string' ? `: ${body}` : ''}`);
+    super(`HTTP ${status}${typeof body === 'string' ? `: ${body}` : ''}`, { code: 'TsormHttpError' });
     this.status = status;
     this.body = body === undefined ? { error: defaultReason(status) } : body;
     this.headers = headers;

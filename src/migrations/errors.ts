@@ -5,6 +5,8 @@
  * the client layer) and are wrapped only where a message needs the migration's context.
  */
 
+import { TsormError } from '../errors';
+
 export type MigrationErrorCode =
   | 'TsormConfigError'
   | 'TsormLoadError'
@@ -21,15 +23,12 @@ export type MigrationErrorCode =
   | 'TsormDryRunWrite'
   | 'TsormBackfillError';
 
-export class MigrationError extends Error {
-  readonly code: MigrationErrorCode;
-  readonly retryable: boolean;
+export class MigrationError extends TsormError {
+  declare readonly code: MigrationErrorCode;
 
   constructor(code: MigrationErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super('migrations', code, message, options);
     this.name = 'MigrationError';
-    this.code = code;
-    this.retryable = options.retryable ?? false;
   }
 }
 

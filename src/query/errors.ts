@@ -3,6 +3,8 @@
  * Branch on {@link QueryError.rule}, never on the message.
  */
 
+import { TsormError } from '../errors';
+
 export type QueryRule =
   /** The condition or key names a property that the schema does not map (or that is not a key). */
   | 'UNKNOWN_PROPERTY'
@@ -13,11 +15,10 @@ export type QueryRule =
   /** A key prefix that skips a primary key. */
   | 'KEY_PREFIX';
 
-export class QueryError extends Error {
+export class QueryError extends TsormError {
   override readonly name = 'QueryError';
   /** A tsorm code (not an OTS code: nothing was sent). */
-  readonly code = 'TsormQueryError';
-  readonly retryable = false;
+  declare readonly code: 'TsormQueryError';
 
   constructor(
     readonly rule: QueryRule,
@@ -27,6 +28,6 @@ export class QueryError extends Error {
     readonly property: string | undefined,
     detail: string,
   ) {
-    super(`${entity ?? 'condition'}${property !== undefined ? `.${property}` : ''}: ${detail}`);
+    super('query', 'TsormQueryError', `${entity ?? 'condition'}${property !== undefined ? `.${property}` : ''}: ${detail}`);
   }
 }

@@ -2,6 +2,6 @@
 export { Repository, IndexReader } from './repository';
 export type { BatchResult, Expect, IndexQuery, FindOptions, GetOptions, KeyRangeQuery, Page, PageOptions, UpdateResult, WriteOptions } from './repository';
 export { Database, connect } from './database';
-export { EntityValidationError, BatchWriteError, InvalidCursorError } from './errors';
-export type { BatchItemResult, FieldViolation } from './errors';
+export { EntityValidationError, BatchWriteError, InvalidCursorError, DuplicateKeyError, RepositoryUsageError } from './errors';
+export type { BatchItemResult, FieldViolation, RepositoryUsageRule } from './errors';
 export type { BatchOptions } from './actions/batch-write/engine';

@@ -4,7 +4,6 @@
  * (`*-params.ts`, unit-tested without a server), and a few lines send it.
  */
 import type { TableStoreClient } from '../client/client';
-import { CodecError } from '../codec/errors';
 import type { Attributes, InsertOf, IncrementableNames, KeyOf, KeyPrefix, UpdateChanges } from '../schema/entity-types';
 import type { TableSchema } from '../schema/types';
 import { batchGet } from './actions/batch-get/batch-get';
@@ -23,6 +22,7 @@ import { insert } from './actions/insert/insert';
 import { save } from './actions/save/save';
 import { transaction } from './actions/transaction/transaction';
 import { update, type UpdateResult } from './actions/update/update';
+import { RepositoryUsageError } from './errors';
 
 export type { BatchResult } from './actions/batch-write/batch-write';
 export type { Expect, WriteOptions } from './actions/conditions';
@@ -115,7 +115,7 @@ export class Repository<T extends object> {
    */
   index(name: string): IndexReader<T> {
     const idx = this.schema.indexes.find((i) => i.name === name);
-    if (!idx) throw new CodecError('UNKNOWN_PROPERTY', { entity: this.schema.entityName, table: this.tableName }, `${this.schema.entityName} declares no index named '${name}'`);
+    if (!idx) throw new RepositoryUsageError('UNKNOWN_INDEX', this.schema.entityName, undefined, `declares no index named '${name}'`);
     return new IndexReader(this, indexSchema(this.schema, idx));
   }
 

@@ -5,6 +5,8 @@
  * import time rather than on its first request. Branch on {@link SchemaError.rule}, never on the message.
  */
 
+import { TsormError } from '../errors';
+
 /** The rule an entity definition broke. Stable identifiers; messages may change. */
 export type SchemaRule =
   | 'TABLE_NAME'
@@ -27,12 +29,10 @@ export type SchemaRule =
   | 'SYMBOL_PROPERTY';
 
 /** Thrown when an entity class breaks a schema rule. Carries the class, the property (if any) and the rule. */
-export class SchemaError extends Error {
+export class SchemaError extends TsormError {
   override readonly name = 'SchemaError';
-  /** A tsorm code (not an OTS code: nothing was sent). */
-  readonly code = 'TsormSchemaError';
-  /** Never retryable: the definition itself is wrong. */
-  readonly retryable = false;
+  /** A tsorm code (not an OTS code: nothing was sent). Never retryable: the definition itself is wrong. */
+  declare readonly code: 'TsormSchemaError';
 
   constructor(
     /** The rule that was broken. */
@@ -43,6 +43,6 @@ export class SchemaError extends Error {
     readonly property: string | undefined,
     detail: string,
   ) {
-    super(`${entity}${property !== undefined ? `.${property}` : ''}: ${detail}`);
+    super('schema', 'TsormSchemaError', `${entity}${property !== undefined ? `.${property}` : ''}: ${detail}`);
   }
 }

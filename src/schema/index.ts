@@ -3,8 +3,6 @@ export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, getTableSchem
 export type { ColumnOptions, IndexOptions, PrimaryKeyOptions, VersionOptions } from './decorators';
 export { SchemaError } from './errors';
 export type { SchemaRule } from './errors';
-export { isValidName } from './names';
-export { STORAGE_OF } from './build';
 export type {
   ColumnType,
   DefinedColumnSchema,

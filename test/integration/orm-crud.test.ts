@@ -6,6 +6,7 @@ import {
   Column,
   ConcurrentModificationError,
   ConditionCheckFailedError,
+  DuplicateKeyError,
   EntityValidationError,
   Generated,
   Index,
@@ -222,6 +223,13 @@ describe('Repository against the emulator (official SDK over HTTP)', () => {
       { throwOnError: false },
     );
     expect(res.results.map((r) => r.ok)).toEqual([true, false, true]);
+    // The repeated key was found locally: its own class, no service code, status or request id.
+    const dup = res.failures[0].error;
+    expect(dup).toBeInstanceOf(DuplicateKeyError);
+    expect(dup).not.toBeInstanceOf(ConditionCheckFailedError);
+    expect(dup).toMatchObject({ code: 'TsormDuplicateKey', index: 1, firstIndex: 0 });
+    expect(dup).not.toHaveProperty('status');
+    expect(dup).not.toHaveProperty('requestId');
     await expect(users.batchInsert([{ id: 'v1', name: 'again' }])).rejects.toThrow(/1 of 1 rows/);
     const del = await users.batchDelete([{ id: 'v1' }, { id: 'v3' }, { id: 'nope' }]);
     expect(del.failures).toEqual([]);

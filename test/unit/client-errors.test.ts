@@ -13,6 +13,7 @@ import {
   TableNotFoundError,
   TableStoreError,
   ThrottledError,
+  InvalidRequestError,
   ValidationError,
   type TableStoreClient,
 } from '../../src/client';
@@ -85,10 +86,12 @@ describe('service errors are decoded from the response body', () => {
     ['OTSInvalidPK', 'Validate PK name fail. Input: x, Meta: id.'],
     ['OTSOutOfRowSizeLimit', 'The total data size of columns in one row exceeded the limit.'],
     ['OTSOutOfColumnCountLimit', 'The number of columns in one row exceeded the limit.'],
-  ])('%s → ValidationError', async (code, message) => {
+  ])('%s → InvalidRequestError (formerly ValidationError, still the same class)', async (code, message) => {
     replyAlways(errorReply(400, code, message));
     const err = await failure(client.call('getRow', getRow));
+    expect(err).toBeInstanceOf(InvalidRequestError);
     expect(err).toBeInstanceOf(ValidationError);
+    expect(err.name).toBe('InvalidRequestError');
     expect(err).toMatchObject({ code, message, status: 400, retryable: false });
     expect(server.requests).toHaveLength(1);
   });
@@ -162,7 +165,7 @@ describe('service errors are decoded from the response body', () => {
 });
 
 describe('client-side failures', () => {
-  it('a request the SDK refuses to encode → ValidationError, nothing sent', async () => {
+  it('a request the SDK refuses to encode → InvalidRequestError, nothing sent', async () => {
     const bad = { ...putRow(), primaryKey: [{ id: 1 as unknown as string }] }; // a JS number is not a PK value
     const err = await failure(client.call('putRow', bad));
     expect(err).toBeInstanceOf(ValidationError);

@@ -1,8 +1,8 @@
 /** Entity-side rules every action shares: the instance that is validated and written, its key and version. */
-import { CodecError } from '../../codec/errors';
 import { int64ToProperty } from '../../codec/value';
 import type { KeyOf } from '../../schema/entity-types';
 import type { TableSchema } from '../../schema/types';
+import { RepositoryUsageError } from '../errors';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object';
@@ -47,9 +47,10 @@ export function keyOf<T>(schema: TableSchema<T>, obj: object): KeyOf<T> {
 export function refuseGivenAutoIncrement(schema: TableSchema, entity: object): void {
   const auto = schema.autoIncrement;
   if (auto && !isAbsent((entity as Record<string, unknown>)[auto.property])) {
-    throw new CodecError(
-      'NOT_ALLOWED',
-      { entity: schema.entityName, table: schema.tableName, property: auto.property, column: auto.name },
+    throw new RepositoryUsageError(
+      'GENERATED_KEY',
+      schema.entityName,
+      auto.property,
       'insert() generates the auto-increment key: leave it unset (save() overwrites an existing row)',
     );
   }

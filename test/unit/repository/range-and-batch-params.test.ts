@@ -8,7 +8,7 @@ import { batchWriteParams, rowRetryPolicy } from '../../../src/repository/action
 import { getRangeParams, scanPlan } from '../../../src/repository/actions/find/find-params';
 import { indexSchema } from '../../../src/repository/actions/find/index-schema';
 import { startTransactionParams } from '../../../src/repository/actions/transaction/transaction';
-import { EntityValidationError } from '../../../src/repository/errors';
+import { DuplicateKeyError, EntityValidationError } from '../../../src/repository/errors';
 import { EXPECT_EXIST, EXPECT_NOT_EXIST, IGNORE, Long, Note, notes, order, orders, plainKey } from './fixtures';
 
 describe('scanPlan / getRangeParams', () => {
@@ -91,19 +91,21 @@ describe('batch write rows and planning', () => {
 
   it('planning: a failed build fails alone; a repeated insert key fails; a repeated replace key is sent once', () => {
     const keys = [{ owner: 'a', id: 1 }, { owner: 'a' }, { owner: 'a', id: 1 }, { owner: 'b', id: 1 }] as Array<{ owner: string; id: number }>;
-    const del = planBatchWrite(keys, (k) => batchDeleteRow(notes, k), 'replace');
+    const del = planBatchWrite(keys, (k) => batchDeleteRow(notes, k), 'replace', 'notes');
     expect(del.items.map((i) => i.index)).toEqual([2, 3]);
     expect(del.results[1]).toMatchObject({ ok: false, index: 1 });
     expect([...del.supersededBy]).toEqual([[0, 2]]);
-    const ins = planBatchWrite(keys.map((k) => Object.assign(new Note(), k)), (n) => batchInsertRow(notes, n), 'insert');
+    const ins = planBatchWrite(keys.map((k) => Object.assign(new Note(), k)), (n) => batchInsertRow(notes, n), 'insert', 'notes');
     expect(ins.items.map((i) => i.index)).toEqual([0, 3]);
     expect(ins.results[2]).toMatchObject({ ok: false, index: 2 });
-    expect(ins.results[2].ok === false && ins.results[2].error.message).toMatch(/input #2 repeats input #0/);
+    expect(ins.results[2].ok === false && ins.results[2].error).toBeInstanceOf(DuplicateKeyError);
+    expect(ins.results[2]).toMatchObject({ error: { code: 'TsormDuplicateKey', index: 2, firstIndex: 0, table: 'notes' } });
+    expect(ins.results[2].ok === false && ins.results[2].error).not.toHaveProperty('status');
     expect(ins.items[0].size).toBeGreaterThan(0);
   });
 
   it('one request per chunk, in the transaction when there is one', () => {
-    const plan = planBatchWrite([{ owner: 'a', id: 1 }], (k) => batchDeleteRow(notes, k), 'replace');
+    const plan = planBatchWrite([{ owner: 'a', id: 1 }], (k) => batchDeleteRow(notes, k), 'replace', 'notes');
     expect(batchWriteParams('notes', plan.items, 'tx')).toEqual({ tables: [{ tableName: 'notes', rows: [plan.items[0].row] }], transactionId: 'tx' });
     expect(batchWriteParams('notes', plan.items)).not.toHaveProperty('transactionId');
   });

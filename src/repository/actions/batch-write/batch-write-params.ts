@@ -2,8 +2,7 @@ import type { BatchWriteRowItem } from '../../../client/actions';
 import { encodeKey, encodeRow } from '../../../codec/row';
 import type { KeyOf } from '../../../schema/entity-types';
 import type { TableSchema } from '../../../schema/types';
-import { ConditionCheckFailedError } from '../../../client/errors';
-import type { BatchItemResult } from '../../errors';
+import { DuplicateKeyError, type BatchItemResult } from '../../errors';
 import { validateEntity } from '../../validate';
 import { rowCondition } from '../conditions';
 import { generatesKey } from '../entity';
@@ -54,9 +53,9 @@ export interface BatchWritePlan<I> {
  * Plans a batch write: builds each input's row (an input that cannot be encoded or validated fails on its own,
  * nothing sent for it) and settles repeated keys. For replace/delete only the last occurrence of a key is
  * sent and the earlier ones share its outcome (the final state of sequential writes); for insert the later
- * occurrences fail (a row can be inserted once).
+ * occurrences fail with `DuplicateKeyError` (a row can be inserted once; found here, not by the service).
  */
-export function planBatchWrite<I>(inputs: readonly I[], build: (input: I) => BatchWriteRowItem, duplicates: 'insert' | 'replace'): BatchWritePlan<I> {
+export function planBatchWrite<I>(inputs: readonly I[], build: (input: I) => BatchWriteRowItem, duplicates: 'insert' | 'replace', table: string): BatchWritePlan<I> {
   const results: BatchItemResult<I>[] = new Array(inputs.length);
   const items: WriteItem[] = [];
   const lastByKey = new Map<string, number>();
@@ -80,7 +79,7 @@ export function planBatchWrite<I>(inputs: readonly I[], build: (input: I) => Bat
     const previous = lastByKey.get(id);
     if (previous !== undefined) {
       if (duplicates === 'insert') {
-        results[index] = { index, ok: false, item: inputs[index], error: new ConditionCheckFailedError({ code: 'OTSConditionCheckFail', message: `the key of input #${index} repeats input #${previous}: a row can be inserted once`, status: 403 }) };
+        results[index] = { index, ok: false, item: inputs[index], error: new DuplicateKeyError(table, index, previous) };
         return;
       }
       supersededBy.set(previous, index);

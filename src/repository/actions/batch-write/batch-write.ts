@@ -27,7 +27,7 @@ export async function batchWrite<T extends object, I>(
   duplicates: 'insert' | 'replace',
 ): Promise<BatchResult<I>> {
   const { schema } = target;
-  const { items, results, supersededBy } = planBatchWrite(inputs, build, duplicates);
+  const { items, results, supersededBy } = planBatchWrite(inputs, build, duplicates, schema.tableName);
   const outcomes = await writeBatches(target.client, schema.tableName, items, options, target.transactionId);
   for (const [index, outcome] of outcomes) {
     const item = inputs[index];

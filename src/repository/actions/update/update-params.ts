@@ -1,9 +1,9 @@
 import type { UpdateRowParams } from '../../../client/actions';
-import { CodecError } from '../../../codec/errors';
 import { encodeKey } from '../../../codec/row';
 import { encodeUpdate } from '../../../codec/update';
 import type { KeyOf, UpdateChanges } from '../../../schema/entity-types';
 import type { TableSchema } from '../../../schema/types';
+import { RepositoryUsageError } from '../../errors';
 import { validateEntity } from '../../validate';
 import { rowCondition, versionGuard, type WriteOptions } from '../conditions';
 import { inTransaction } from '../target';
@@ -29,7 +29,7 @@ export function updateParams<T extends object>(
   const version = schema.version;
   const set = (changes.set ?? {}) as Record<string, unknown>;
   if (version && (set[version.property] !== undefined || (changes.increment as Record<string, unknown> | undefined)?.[version.property] !== undefined)) {
-    throw new CodecError('NOT_ALLOWED', { entity: schema.entityName, table: schema.tableName, property: version.property }, 'the @Version column is maintained by tsorm');
+    throw new RepositoryUsageError('VERSION_MAINTAINED', schema.entityName, version.property, 'the @Version column is maintained by tsorm');
   }
   const partial = Object.assign(Object.create(schema.entity.prototype as object), Object.fromEntries(Object.entries(set).filter(([, v]) => v !== null && v !== undefined)));
   validateEntity(schema, partial, true);
