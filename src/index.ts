@@ -27,6 +27,7 @@ export type {
   Int64Mode,
   KeyOf,
   KeyPrefix,
+  KeysNotDeclared,
   NonKeyNames,
   PrimaryKeyNames,
   PrimaryKeyOptions,

@@ -4,7 +4,7 @@
  * (`*-params.ts`, unit-tested without a server), and a few lines send it.
  */
 import type { TableStoreClient } from '../client/client';
-import type { Attributes, InsertOf, IncrementableNames, KeyOf, KeyPrefix, UpdateChanges } from '../schema/entity-types';
+import type { Attributes, InsertOf, IncrementableNames, IncrementDelta, KeyOf, KeyPrefix, UpdateChanges } from '../schema/entity-types';
 import type { TableSchema } from '../schema/types';
 import { batchGet } from './actions/batch-get/batch-get';
 import { batchDeleteRow, batchInsertRow, batchSaveRow } from './actions/batch-write/batch-write-params';
@@ -84,7 +84,7 @@ export class Repository<T extends object> {
   }
 
   /** Atomically adds `by` (default 1, may be negative) to an int64 column and returns the new value. */
-  async increment<K extends IncrementableNames<T>>(key: KeyOf<T>, property: K, by: number | bigint = 1, options: WriteOptions<T> = {}): Promise<T[K]> {
+  async increment<K extends IncrementableNames<T>>(key: KeyOf<T>, property: K, by: IncrementDelta = 1, options: WriteOptions<T> = {}): Promise<T[K]> {
     const res = await update(this, key, { increment: { [property]: by } } as UpdateChanges<T>, options);
     return (res as Record<string, unknown>)[property as string] as T[K];
   }

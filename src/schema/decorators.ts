@@ -5,7 +5,7 @@
  * @Table('orders', { timeToLive: -1, maxVersions: 1 })
  * @Index('orders_by_email', { primaryKey: ['email'] })
  * class Order {
- *   declare [PrimaryKeys]: 'shopId' | 'id';      // optional: makes KeyOf<Order> exact
+ *   declare readonly [PrimaryKeys]?: 'shopId' | 'id';   // the key, for the compiler (KeyOf<Order>)
  *   @PrimaryKey() shopId!: string;
  *   @PrimaryKey() @AutoIncrement() id!: Long;
  *   @Column() email!: string;
@@ -22,6 +22,7 @@
  */
 import 'reflect-metadata';
 import { buildSchema } from './build';
+import type { KeyPropertyCheck, NonKeyPropertyCheck } from './entity-types';
 import { SchemaError } from './errors';
 import {
   addPendingIndex,
@@ -89,7 +90,16 @@ export function Table(name: string, options?: TableOptions): (target: EntityClas
  * Declares a primary-key column. Keys are ordered by declaration (base classes first) unless every key gives
  * an explicit `order`. Type: string, int64 (with its mode), binary, or date; inferred from the property type.
  */
-export function PrimaryKey(options?: PrimaryKeyOptions): PropertyDecorator {
+/**
+ * A property decorator typed against the entity: `T` is the class's instance type and `K` the property name,
+ * as the compiler passes them to a legacy property decorator, so `Check` can refuse a property at compile time.
+ */
+export type CheckedPropertyDecorator<Check extends 'key' | 'nonKey'> = <T extends object, K extends string | symbol>(
+  target: T,
+  propertyKey: K & (Check extends 'key' ? KeyPropertyCheck<T, K> : NonKeyPropertyCheck<T, K>),
+) => void;
+
+export function PrimaryKey(options?: PrimaryKeyOptions): CheckedPropertyDecorator<'key'> {
   return (target, propertyKey) =>
     record('@PrimaryKey', target, propertyKey, (field) => {
       field.primaryKey = { ...options };
@@ -109,7 +119,7 @@ export function AutoIncrement(): PropertyDecorator {
  * `Buffer`, `Date`, `bigint` → int64/bigint, `Long` → int64/long) or given: `{ type: 'int64' | 'double' | 'json' | … }`.
  * A `number` property must say `{ type: 'int64' }` or `{ type: 'double' }`.
  */
-export function Column(options?: ColumnOptions): PropertyDecorator {
+export function Column(options?: ColumnOptions): CheckedPropertyDecorator<'nonKey'> {
   return (target, propertyKey) =>
     record('@Column', target, propertyKey, (field) => {
       field.column = { ...options };
@@ -120,7 +130,7 @@ export function Column(options?: ColumnOptions): PropertyDecorator {
  * Declares the optimistic-lock column: an int64 (mode from the property type, usually `number`) that the
  * repository checks and bumps on every write. At most one per entity.
  */
-export function Version(options?: VersionOptions): PropertyDecorator {
+export function Version(options?: VersionOptions): CheckedPropertyDecorator<'nonKey'> {
   return (target, propertyKey) =>
     record('@Version', target, propertyKey, (field) => {
       field.version = { ...options };

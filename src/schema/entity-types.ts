@@ -12,8 +12,14 @@
  * }
  * ```
  *
- * `declare` members emit no JavaScript. Without the `[PrimaryKeys]` declaration, `KeyOf<T>` falls back to a
- * partial of every data property (the runtime still checks the key against the schema).
+ * `declare` members emit no JavaScript. Declare them optional (`?:`) as shown: a required symbol member would
+ * make every object literal passed as the entity (`save({ … })`) miss it.
+ *
+ * Without the `[PrimaryKeys]` declaration the compiler cannot know the key, so `KeyOf<T>` is
+ * {@link KeysNotDeclared}: `get`, `delete`, `batchGet`… with a key do not compile (there is no partial that
+ * would accept `{}`). The union and the decorators are checked against each other at compile time: a
+ * `@PrimaryKey` on a property the union does not list, or a `@Column`/`@Version` on one it does, does not
+ * compile (see decorators.ts).
  */
 import type Long from 'long';
 
@@ -41,12 +47,31 @@ export type PrimaryKeyNames<T> = typeof PrimaryKeys extends keyof T ? Extract<T[
 /** The generated property names declared by `T` (`never` when `T` declares none). */
 export type GeneratedNames<T> = typeof Generated extends keyof T ? Extract<T[typeof Generated], AttributeKeys<T>> : never;
 
-/** The full primary key of `T`: exactly its primary-key properties, all required and non-null. */
-export type KeyOf<T> =
-  DeclaresKeys<T> extends true ? { [K in PrimaryKeyNames<T>]-?: NonNullable<T[K]> } : Partial<Attributes<T>>;
+/**
+ * What `KeyOf<T>` is for an entity that does not declare `[PrimaryKeys]`: a type no key object satisfies, whose
+ * name and member say what to write. (An entity instance still is a key for `update`/`delete`, which take
+ * `KeyOf<T> | T`.)
+ */
+export interface KeysNotDeclared {
+  readonly [PrimaryKeys]: 'declare the key on the entity: declare readonly [PrimaryKeys]?: "pk1" | "pk2"';
+}
+
+/**
+ * The full primary key of `T`: exactly its primary-key properties, all required and non-null; a compile error
+ * ({@link KeysNotDeclared}) when `T` does not declare `[PrimaryKeys]`.
+ */
+export type KeyOf<T> = DeclaresKeys<T> extends true ? { [K in PrimaryKeyNames<T>]-?: NonNullable<T[K]> } : KeysNotDeclared;
+
+/** Compile-time check of a `@PrimaryKey` property against the entity's `[PrimaryKeys]` union (if declared). */
+export type KeyPropertyCheck<T, K> =
+  DeclaresKeys<T> extends true ? (K extends PrimaryKeyNames<T> ? unknown : { '[PrimaryKeys] does not list this @PrimaryKey property': K }) : unknown;
+
+/** Compile-time check of a `@Column`/`@Version` property: `[PrimaryKeys]` (if declared) must not list it. */
+export type NonKeyPropertyCheck<T, K> =
+  DeclaresKeys<T> extends true ? (K extends PrimaryKeyNames<T> ? { '[PrimaryKeys] lists this property, so it needs @PrimaryKey': K } : unknown) : unknown;
 
 /** A leading part of the primary key (`find({ shopId })`); the runtime checks that no earlier key is skipped. */
-export type KeyPrefix<T> = Partial<KeyOf<T>>;
+export type KeyPrefix<T> = DeclaresKeys<T> extends true ? Partial<KeyOf<T>> : Partial<Attributes<T>>;
 
 /** Non-key data properties of `T`. */
 export type NonKeyNames<T> = Exclude<AttributeKeys<T>, PrimaryKeyNames<T>>;

@@ -29,6 +29,7 @@ export type {
   InsertOf,
   KeyOf,
   KeyPrefix,
+  KeysNotDeclared,
   NonKeyNames,
   PrimaryKeyNames,
   RemovableNames,

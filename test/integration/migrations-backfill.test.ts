@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Column, getTableSchema, PrimaryKey, Table, type Database } from '../../src';
+import { Column, getTableSchema, PrimaryKey, PrimaryKeys, Table, type Database } from '../../src';
 import { runBackfill, MARKER_COLUMN, type BackfillEnv } from '../../src/migrations/backfill';
 import { LockHeldError, LockLostError } from '../../src/migrations/errors';
 import { HistoryStore, type Cells } from '../../src/migrations/history';
@@ -16,6 +16,7 @@ import { connectDb, createTables } from '../support/orm';
 
 @Table('mig_bf_counters')
 class Counter {
+  declare readonly [PrimaryKeys]?: 'bucket' | 'n';
   @PrimaryKey() bucket!: string;
   @PrimaryKey() n!: Long;
   @Column({ type: 'int64' }) hits!: number;

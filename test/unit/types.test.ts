@@ -33,11 +33,13 @@ import {
   type InsertOf,
   type KeyOf,
   type KeyPrefix,
+  type KeysNotDeclared,
   type RemovableNames,
   type TableSchema,
   type UpdateChanges,
   type UpdateOf,
 } from '../../src/schema';
+import type { Repository } from '../../src/repository';
 
 @Table('orders')
 @Index<Order>('by_email', { primaryKey: ['email'] })
@@ -84,8 +86,59 @@ describe('entity helper types', () => {
     expect([withExtra, partial]).toHaveLength(2);
   });
 
-  it('KeyOf falls back to a partial of the data properties when [PrimaryKeys] is not declared', () => {
-    expectTypeOf<KeyOf<User>>().toEqualTypeOf<{ id?: string; name?: string }>();
+  it('KeyOf is a compile error, never a partial accepting {}, when [PrimaryKeys] is not declared', () => {
+    expectTypeOf<KeyOf<User>>().toEqualTypeOf<KeysNotDeclared>();
+    // @ts-expect-error no key object satisfies it: not {}
+    const empty: KeyOf<User> = {};
+    // @ts-expect-error …and not a guessed key either: the compiler cannot know the key
+    const guessed: KeyOf<User> = { id: 'u1' };
+    expect([empty, guessed]).toHaveLength(2);
+    // A prefix stays a partial of the data properties: {} (the whole table) is a legitimate prefix.
+    expectTypeOf<KeyPrefix<User>>().toEqualTypeOf<{ id?: string; name?: string }>();
+  });
+
+  it('repository methods taking a key follow KeyOf; increment takes any IncrementDelta, Long included', () => {
+    const typed = (repoOfUser: Repository<User>, repoOfOrder: Repository<Order>, user: User) => {
+      // @ts-expect-error without [PrimaryKeys], repo.get({}) does not compile
+      void repoOfUser.get({});
+      // @ts-expect-error …nor batchGet / delete with a literal key
+      void repoOfUser.batchGet([{ id: 'u1' }]);
+      void repoOfUser.delete(user); // an entity instance still identifies its row
+      // @ts-expect-error with [PrimaryKeys], a partial key does not compile
+      void repoOfOrder.get({ shopId: 's' });
+      void repoOfOrder.get({ shopId: 's', id: Long.ONE });
+      void repoOfOrder.increment({ shopId: 's', id: Long.ONE }, 'qty', Long.fromNumber(2));
+      void repoOfOrder.increment({ shopId: 's', id: Long.ONE }, 'total', 5n);
+      // @ts-expect-error the delta must be integer-capable
+      void repoOfOrder.increment({ shopId: 's', id: Long.ONE }, 'qty', '2');
+    };
+    expect(typed).toBeTypeOf('function');
+  });
+
+  it('the declaration the docs show (declare readonly [PrimaryKeys]?:) lets object literals be entities', () => {
+    const typed = (repoOfOrder: Repository<Order>) =>
+      repoOfOrder.save({ shopId: 's', id: Long.ONE, email: 'e', qty: 1, total: 1n, status: 'new', note: null, version: 1, label: () => 'x' });
+    expect(typed).toBeTypeOf('function');
+  });
+
+  it('a [PrimaryKeys] union that disagrees with the decorators does not compile', () => {
+    // A runtime check cannot do this (the union is erased); each property decorator sees the class type and its
+    // own property name, so the disagreement is a compile error on the decorator.
+    class KeyNotListed {
+      declare readonly [PrimaryKeys]?: 'a';
+      @PrimaryKey() a!: string;
+      // @ts-expect-error [PrimaryKeys] does not list this @PrimaryKey property
+      @PrimaryKey() b!: string;
+    }
+    class ColumnListed {
+      declare readonly [PrimaryKeys]?: 'a' | 'c' | 'v';
+      @PrimaryKey() a!: string;
+      // @ts-expect-error [PrimaryKeys] lists this property, so it needs @PrimaryKey
+      @Column() c!: string;
+      // @ts-expect-error …@Version as well
+      @Version() v!: number;
+    }
+    expect([KeyNotListed, ColumnListed]).toHaveLength(2);
   });
 
   it('Attributes drops methods and the phantom members', () => {
