@@ -11,7 +11,7 @@
  */
 
 /** The layer an error comes from (see docs/ARCHITECTURE.md). `client` includes the service's answers. */
-export type ErrorLayer = 'schema' | 'codec' | 'query' | 'repository' | 'client' | 'migrations' | 'fc' | 'testing';
+export type ErrorLayer = 'schema' | 'codec' | 'query' | 'repository' | 'client' | 'project' | 'migrations' | 'fc' | 'testing';
 
 export interface TsormErrorOptions {
   retryable?: boolean;

@@ -7,9 +7,9 @@
  */
 import { Command, Option } from 'commander';
 import { parseFaults, startEmulator, type RunningEmulator } from '../../src/emulator';
+import { DEFAULT_DATA_DIR } from '../../src/project/defaults';
 import { CliError, parsePort } from './common';
 
-export const DEFAULT_DATA_DIR = '.tsorm/data';
 export const READY_PREFIX = 'TableStore emulator listening on ';
 
 interface EmulatorFlags {

@@ -12,12 +12,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { displayPath, loadConfig } from '../../src/migrations/config';
-import { loadModule } from '../../src/migrations/loader';
+import { displayPath, loadConfig } from '../../src/project/config';
+import { connectProject } from '../../src/project/connection';
+import { loadModule } from '../../src/project/loader';
 import { localContext } from '../../src/testing/context';
 import { callHandler, ensureInitialized, exportedFunction, type HttpInput, type HttpInvokeResult, type Runtime } from '../../src/testing/invoke';
+import { ConfigError } from '../../src/project/errors';
 import { CliError } from './common';
-import { connect } from './migrate';
 
 interface InvokeFlags {
   event?: string;
@@ -172,7 +173,12 @@ async function runInvoke(moduleSpec: string, flags: InvokeFlags): Promise<void> 
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  const conn = await connect(config);
+  let conn;
+  try {
+    conn = await connectProject(config);
+  } catch (e) {
+    throw e instanceof ConfigError ? new CliError(e.message) : e;
+  }
   const { endpoint, instance, credentials } = conn.settings;
   // What FC puts in the environment of an instance: the function's variables (here: where TableStore is) and
   // the role's credentials at start-up. The context carries the credentials again with every invocation.

@@ -11,16 +11,15 @@
  * difference), 2 usage.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { TableStoreClient } from '../../src/client/client';
-import { ENV, resolveConfig, type Credentials } from '../../src/client/config';
 import { TableStoreError } from '../../src/client/errors';
-import { DataDirInUseError, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, startEmulator, type DataDirHolder, type RunningEmulator } from '../../src/emulator';
-import { blankMigrationSource } from '../../src/migrations/codegen';
-import { displayPath, loadConfig, type ResolvedConfig } from '../../src/migrations/config';
+import { TsormError } from '../../src/errors';
+import { blankMigrationSource } from '../../src/migrations/generate/migration-source';
+import { displayPath, loadConfig, type ResolvedConfig } from '../../src/project/config';
 import { MigrationError, UnsupportedChangeError } from '../../src/migrations/errors';
+import { connectProject, type Connection } from '../../src/project/connection';
 import { writeMigrationFile } from '../../src/migrations/files';
-import { checkEntities, describeOperation, generateMigration } from '../../src/migrations/generate';
-import { Migrator, type StatusEntry } from '../../src/migrations/runner';
+import { checkEntities, describeOperation, generateMigration } from '../../src/migrations/generate/generate';
+import { Migrator, type StatusEntry } from '../../src/migrations/run/runner';
 import { CliError } from './common';
 
 interface CommonFlags {
@@ -44,7 +43,7 @@ async function run(flags: CommonFlags, body: () => Promise<void>): Promise<void>
     await body();
   } catch (e) {
     if (e instanceof CliError && e.exitCode === 2) throw e;
-    const known = e instanceof MigrationError || e instanceof TableStoreError || e instanceof CliError;
+    const known = e instanceof TsormError || e instanceof CliError;
     const message = known ? describeError(e as Error) : e instanceof Error ? (e.stack ?? e.message) : String(e);
     if (flags.json) printJson({ ok: false, error: { code: (e as { code?: unknown })?.code ?? 'Error', message } });
     throw new CliError(message, 1);
@@ -58,98 +57,9 @@ function describeError(e: Error): string {
   return e.message;
 }
 
-export interface Connection {
-  client: TableStoreClient;
-  where: string;
-  /** The resolved endpoint, instance and credentials (`tsorm invoke` hands them to the function). */
-  settings: { endpoint: string; instance: string; credentials: Credentials };
-  close(): Promise<void>;
-}
-
-/** Connects as configured, or starts the embedded emulator when no endpoint is configured anywhere. */
-export async function connect(config: ResolvedConfig): Promise<Connection> {
-  const c = config.connection;
-  const endpoint = c.endpoint ?? process.env[ENV.endpoint];
-  if (endpoint) {
-    let client: TableStoreClient;
-    let settings: Connection['settings'];
-    try {
-      const resolved = resolveConfig({ ...c, endpoint });
-      settings = { endpoint: resolved.endpoint, instance: resolved.instance, credentials: resolved.credentials };
-      client = new TableStoreClient({ ...c, endpoint });
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
-    return { client, where: `${client.endpoint} (instance ${client.instance})`, settings, close: async () => client.close() };
-  }
-  const storage = config.emulator.inMemory ? 'in memory' : `with data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`;
-  const emu = await startEmbedded(config, storage);
-  if ('endpoint' in emu && !('close' in emu)) {
-    // `tsorm emulator` already serves this data dir: talk to it (its well-known key pair).
-    process.stderr.write(
-      `tsorm: no endpoint configured (connection.endpoint in the config, or ${ENV.endpoint}): using the emulator already running ${storage} at ${emu.endpoint} (pid ${emu.pid})\n`,
-    );
-    const client = new TableStoreClient({ endpoint: emu.endpoint, instance: emu.instance ?? 'tsorm', accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET });
-    const instance = emu.instance ?? 'tsorm';
-    return {
-      client,
-      where: `${emu.endpoint} (the emulator of pid ${emu.pid})`,
-      settings: { endpoint: emu.endpoint, instance, credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET } },
-      close: async () => client.close(),
-    };
-  }
-  process.stderr.write(
-    `tsorm: no endpoint configured (connection.endpoint in the config, or ${ENV.endpoint}): using the local emulator ${storage}, started in process\n`,
-  );
-  const running = emu as RunningEmulator;
-  const client = new TableStoreClient({ endpoint: running.endpoint, instance: running.instance, accessKeyId: running.accessKeyId, accessKeySecret: running.accessKeySecret });
-  return {
-    client,
-    settings: { endpoint: running.endpoint, instance: running.instance, credentials: { accessKeyId: running.accessKeyId, accessKeySecret: running.accessKeySecret } },
-    where: `the local emulator (${config.emulator.inMemory ? 'in memory' : `data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`})`,
-    close: async () => {
-      client.close();
-      await running.close();
-    },
-  };
-}
-
-const EMBEDDED_OWNER = 'tsorm migrate (embedded)';
-
-/**
- * Starts the embedded emulator on the config's data dir. When another process already serves that dir: a
- * `tsorm emulator` is returned as is (to connect to); another embedded run is waited for (up to the lock wait),
- * since it stops when its command ends.
- */
-async function startEmbedded(config: ResolvedConfig, storage: string): Promise<RunningEmulator | (DataDirHolder & { endpoint: string })> {
-  const start = Date.now();
-  let announced = false;
-  for (;;) {
-    try {
-      return await startEmulator({
-        port: 0,
-        inMemory: config.emulator.inMemory,
-        dataDir: config.emulator.dataDir,
-        dataDirOwner: EMBEDDED_OWNER,
-        onInternalError: (e) => process.stderr.write(`tsorm: emulator internal error: ${String(e)}\n`),
-      });
-    } catch (e) {
-      if (!(e instanceof DataDirInUseError)) throw new CliError(`cannot start the embedded emulator ${storage}: ${(e as Error).message}`);
-      const holder = e.holder;
-      if (holder.owner !== EMBEDDED_OWNER && holder.endpoint) return { ...holder, endpoint: holder.endpoint };
-      if (Date.now() - start > config.lock.waitMs) throw new CliError(`cannot start the embedded emulator ${storage}: ${e.message}`);
-      if (!announced) {
-        announced = true;
-        process.stderr.write(`tsorm: waiting for ${holder.owner} (pid ${holder.pid}), which is using the data dir ${displayPath(process.cwd(), config.emulator.dataDir)}…\n`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
 async function withMigrator<T>(flags: CommonFlags, command: string, body: (m: Migrator, config: ResolvedConfig, conn: Connection) => Promise<T>, lockWaitMs?: number): Promise<T> {
   const config = await loadConfig(flags.config);
-  const conn = await connect(config);
+  const conn = await connectProject(config);
   try {
     const migrator = new Migrator({ config, client: conn.client, log: out(flags), command, lockWaitMs, progress: {} });
     // Ctrl-C / SIGTERM: release the migration lock (best effort, 3 s) so the next run need not wait for the lease.

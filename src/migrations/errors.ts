@@ -9,7 +9,6 @@ import { TsormError } from '../errors';
 
 export type MigrationErrorCode =
   | 'TsormConfigError'
-  | 'TsormLoadError'
   | 'TsormSpecError'
   | 'TsormSnapshotError'
   | 'TsormUnsupportedChange'
@@ -32,21 +31,8 @@ export class MigrationError extends TsormError {
   }
 }
 
-/** The config file is missing, unreadable or invalid (`file` names it). */
-export class ConfigError extends MigrationError {
-  constructor(message: string, readonly file?: string) {
-    super('TsormConfigError', file ? `${file}: ${message}` : message);
-    this.name = 'ConfigError';
-  }
-}
-
-/** A config, entity or migration module could not be compiled or evaluated. */
-export class ModuleLoadError extends MigrationError {
-  constructor(readonly file: string, cause: unknown) {
-    super('TsormLoadError', `cannot load ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'ModuleLoadError';
-  }
-}
+// The config and module-loading errors belong to the project layer (src/project/), which the whole CLI uses.
+export { ConfigError, ModuleLoadError } from '../project/errors';
 
 /** A table spec (in a migration or the snapshot) breaks a rule: `table` and `field` name where. */
 export class TableSpecError extends MigrationError {

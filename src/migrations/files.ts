@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from './errors';
+import { ConfigError } from '../project/errors';
 
 export interface MigrationFile {
   /** File name without extension, e.g. `20250101120000_init`. */

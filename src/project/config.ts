@@ -20,6 +20,7 @@ import type { ConnectOptions } from '../client/config';
 import { getTableSchema, isEntityClass } from '../schema/decorators';
 import type { EntityClass, TableSchema } from '../schema/types';
 import { ConfigError } from './errors';
+import { DEFAULT_DATA_DIR } from './defaults';
 import { loadModule } from './loader';
 
 export interface TsormConfig {
@@ -64,7 +65,7 @@ export interface ResolvedConfig {
 
 export const CONFIG_FILES = ['tsorm.config.ts', 'tsorm.config.js', 'tsorm.config.cjs', 'tsorm.config.mjs', 'tsorm.config.json'];
 export const DEFAULT_HISTORY_TABLE = 'tsorm_migrations';
-export const DEFAULT_DATA_DIR = '.tsorm/data';
+export { DEFAULT_DATA_DIR };
 
 function positive(file: string | undefined, name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;

@@ -49,7 +49,7 @@ export function compileTypeScript(source: string, filename: string): string {
 
 /** The directory of this copy of tsorm's package (holds package.json), found from this file. */
 function ownPackageRoot(): string {
-  // dist/src/migrations/loader.js or src/migrations/loader.ts → two or three levels up
+  // dist/src/project/loader.js or src/project/loader.ts → two or three levels up
   let dir = __dirname;
   for (let i = 0; i < 4; i++) {
     try {

@@ -18,7 +18,7 @@ import type { ConnectOptions } from '../client/config';
 import { TableStoreClient } from '../client/client';
 import { startEmulator as startServer, type EmulatorOptions, type RunningEmulator } from '../emulator/server';
 import type { FcCredentials, FcContext } from '../fc/types';
-import { createEntityTable } from '../migrations/table-spec';
+import { createEntityTable } from '../migrations/spec/entity-table';
 import { connect, Database } from '../repository/database';
 import { getTableSchema } from '../schema/decorators';
 import type { EntityClass } from '../schema/types';

@@ -8,10 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Column, getTableSchema, PrimaryKey, PrimaryKeys, Table, type Database } from '../../src';
-import { runBackfill, MARKER_COLUMN, type BackfillEnv } from '../../src/migrations/backfill';
+import { runBackfill, MARKER_COLUMN, type BackfillEnv } from '../../src/migrations/run/backfill';
 import { LockHeldError, LockLostError } from '../../src/migrations/errors';
-import { HistoryStore, type Cells } from '../../src/migrations/history';
-import { MigrationLock } from '../../src/migrations/lock';
+import { HistoryStore, type Cells } from '../../src/migrations/run/history';
+import { MigrationLock } from '../../src/migrations/run/lock';
 import { connectDb, createTables } from '../support/orm';
 
 @Table('mig_bf_counters')

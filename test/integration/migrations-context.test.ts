@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContext } from '../../src/migrations/context';
+import { createContext } from '../../src/migrations/run/context';
 import { connectDb } from '../support/orm';
 import { uniqueTable } from '../support/sdk';
 

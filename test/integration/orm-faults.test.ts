@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Column, connect, PrimaryKey, PrimaryKeys, Table, type Database } from '../../src';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { createEntityTable } from '../../src/migrations/table-spec';
+import { createEntityTable } from '../../src/migrations/spec/entity-table';
 import { getTableSchema } from '../../src/schema';
 
 @Table(`fault_rows_${randomBytes(3).toString('hex')}`)

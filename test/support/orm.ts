@@ -1,7 +1,7 @@
 /** tsorm pointed at the suite's backend (see test/global-setup.ts), and table creation for test entities. */
 import { inject } from 'vitest';
 import { connect, type Database } from '../../src';
-import { createEntityTable } from '../../src/migrations/table-spec';
+import { createEntityTable } from '../../src/migrations/spec/entity-table';
 import { getTableSchema, type EntityClass } from '../../src/schema';
 
 export function connectDb(options: Record<string, unknown> = {}): Database {

@@ -18,7 +18,8 @@ import {
 } from '../../src';
 import { createTableStoreError } from '../../src/client/errors';
 import { FunctionDefinitionError, FunctionInitializationError, HttpError } from '../../src/fc/errors';
-import { ConfigError, LockHeldError, MigrationError } from '../../src/migrations/errors';
+import { LockHeldError, MigrationError } from '../../src/migrations/errors';
+import { ConfigError, ModuleLoadError } from '../../src/project/errors';
 import { FunctionTimeoutError, HandlerNotFoundError } from '../../src/testing/errors';
 
 describe('the error family', () => {
@@ -33,7 +34,8 @@ describe('the error family', () => {
     [new DuplicateKeyError('orders', 2, 0), 'repository', 'TsormDuplicateKey', false],
     [new RepositoryUsageError('UNKNOWN_INDEX', 'Order', undefined, 'x'), 'repository', 'TsormRepositoryUsage', false],
     [createTableStoreError({ code: 'OTSServerBusy', message: 'busy', status: 503, requestId: 'r1' }), 'client', 'OTSServerBusy', true],
-    [new ConfigError('bad'), 'migrations', 'TsormConfigError', false],
+    [new ConfigError('bad'), 'project', 'TsormConfigError', false],
+    [new ModuleLoadError('x.ts', new Error('boom')), 'project', 'TsormLoadError', false],
     [new LockHeldError({ owner: 'x', host: 'h', pid: 1, acquiredAt: 0, expiresAt: 0 } as never, 1000), 'migrations', 'TsormLockHeld', true],
     [new FunctionDefinitionError('x'), 'fc', 'TsormFunctionDefinition', false],
     [new FunctionInitializationError(root), 'fc', 'TsormFunctionInitialization', true],
@@ -57,7 +59,7 @@ describe('the error family', () => {
 
   it('keeps the cause', () => {
     expect(new FunctionInitializationError(root).cause).toBe(root);
-    expect(new MigrationError('TsormLoadError', 'x', { cause: root }).cause).toBe(root);
+    expect(new MigrationError('TsormMigrationFailed', 'x', { cause: root }).cause).toBe(root);
     expect(new TableStoreError({ code: 'X', message: 'm', cause: root }).cause).toBe(root);
   });
 

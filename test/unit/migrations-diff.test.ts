@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import Long from 'long';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AutoIncrement, Column, getTableSchema, Index, PrimaryKey, Table } from '../../src/schema';
-import { compileTypeScript } from '../../src/migrations/loader';
-import { generatedMigrationSource, literal } from '../../src/migrations/codegen';
-import { diffSchemas, type Operation } from '../../src/migrations/diff';
+import { compileTypeScript } from '../../src/project/loader';
+import { generatedMigrationSource, literal } from '../../src/migrations/generate/migration-source';
+import { diffSchemas, type Operation } from '../../src/migrations/generate/diff';
 import { findMigration, listMigrations, writeMigrationFile } from '../../src/migrations/files';
-import { emptySnapshot, parseSnapshot, serializeSnapshot, snapshotOf } from '../../src/migrations/snapshot';
-import { compareSpecs, normalizeSpec, specFromSchema, type TableSpec } from '../../src/migrations/spec';
+import { emptySnapshot, parseSnapshot, serializeSnapshot, snapshotOf } from '../../src/migrations/generate/snapshot';
+import { compareSpecs, normalizeSpec, specFromSchema, type TableSpec } from '../../src/migrations/spec/table-spec';
 import { TableSpecError } from '../../src/migrations/errors';
 
 const base: TableSpec = {

@@ -1,7 +1,7 @@
 /** The backfill progress display: a bar redrawn in place on a terminal, plain periodic lines otherwise. */
 /* eslint-disable no-control-regex -- the terminal output is control characters */
 import { describe, expect, it } from 'vitest';
-import { Progress } from '../../src/migrations/progress';
+import { Progress } from '../../src/migrations/run/progress';
 
 function sink(isTTY: boolean) {
   const writes: string[] = [];

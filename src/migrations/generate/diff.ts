@@ -12,9 +12,9 @@
  * versions 1; a TTL needs allow-update off) in both directions, so `down` is the same rule applied backwards.
  * A table no longer declared is never deleted by a generated `up`: the operation is written commented out.
  */
-import type { RefusedChange } from './errors';
-import type { NormalizedTableSpec } from './spec';
-import { indexDifference, keyText } from './spec';
+import type { RefusedChange } from '../errors';
+import type { NormalizedTableSpec } from '../spec/table-spec';
+import { indexDifference, keyText } from '../spec/table-spec';
 import { snapshotOf, type Snapshot } from './snapshot';
 
 type IndexN = NormalizedTableSpec['indexes'][number];

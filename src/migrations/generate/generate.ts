@@ -3,13 +3,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatedMigrationSource } from './codegen';
-import { loadEntities, type ResolvedConfig } from './config';
+import { generatedMigrationSource } from './migration-source';
+import { loadEntities, type ResolvedConfig } from '../../project/config';
 import { diffSchemas, type Operation, type SchemaDiff } from './diff';
-import { UnsupportedChangeError, type RefusedChange } from './errors';
-import { validateMigrationName, writeMigrationFile, type MigrationFile } from './files';
+import { UnsupportedChangeError, type RefusedChange } from '../errors';
+import { validateMigrationName, writeMigrationFile, type MigrationFile } from '../files';
 import { readSnapshot, serializeSnapshot, SNAPSHOT_FILE, writeSnapshot } from './snapshot';
-import { keyText, specFromSchema } from './spec';
+import { keyText, specFromSchema } from '../spec/table-spec';
 
 /** The diff of the configured entities against the snapshot in the migrations folder. */
 export async function diffEntities(config: ResolvedConfig): Promise<SchemaDiff> {

@@ -8,8 +8,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnapshotError } from './errors';
-import { normalizeSpec, type NormalizedTableSpec, type TableSpec } from './spec';
+import { SnapshotError } from '../errors';
+import { normalizeSpec, type NormalizedTableSpec, type TableSpec } from '../spec/table-spec';
 
 export const SNAPSHOT_FILE = 'tsorm-snapshot.json';
 export const SNAPSHOT_VERSION = 1;

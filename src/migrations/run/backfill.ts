@@ -18,22 +18,22 @@
  * migration reverted and applied again backfills again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toKeyInput, type BatchWriteRowItem, type PrimaryKeyCell, type PrimaryKeyInput, type SdkRow, type UpdateOfAttributeColumns } from '../client/actions';
-import type { TableStoreClient } from '../client/client';
-import { createTableStoreError, isRetryableCode, TableStoreError } from '../client/errors';
-import { ComparatorType, Condition, INF_MAX, INF_MIN, RowExistenceExpectation, SingleColumnCondition, type CellValue } from '../client/sdk';
-import { decodeRow } from '../codec/row';
-import { fromSdkInt64, isSdkInt64, toSdkInt64, type SdkInt64 } from '../codec/sdk-values';
-import { encodeUpdate } from '../codec/update';
-import { INT64_MAX, INT64_MIN } from '../codec/value';
-import { BATCH_WRITE_MAX_BYTES, estimateSize } from '../repository/actions/batch-write/engine';
-import { validateEntity } from '../repository/validate';
-import type { UpdateChanges } from '../schema/entity-types';
-import type { EntityClass, TableSchema } from '../schema/types';
-import { BackfillError, MigrationError } from './errors';
+import { toKeyInput, type BatchWriteRowItem, type PrimaryKeyCell, type PrimaryKeyInput, type SdkRow, type UpdateOfAttributeColumns } from '../../client/actions';
+import type { TableStoreClient } from '../../client/client';
+import { createTableStoreError, isRetryableCode, TableStoreError } from '../../client/errors';
+import { ComparatorType, Condition, INF_MAX, INF_MIN, RowExistenceExpectation, SingleColumnCondition, type CellValue } from '../../client/sdk';
+import { decodeRow } from '../../codec/row';
+import { fromSdkInt64, isSdkInt64, toSdkInt64, type SdkInt64 } from '../../codec/sdk-values';
+import { encodeUpdate } from '../../codec/update';
+import { INT64_MAX, INT64_MIN } from '../../codec/value';
+import { BATCH_WRITE_MAX_BYTES, estimateSize } from '../../repository/actions/batch-write/engine';
+import { validateEntity } from '../../repository/validate';
+import type { UpdateChanges } from '../../schema/entity-types';
+import type { EntityClass, TableSchema } from '../../schema/types';
+import { BackfillError, MigrationError } from '../errors';
 import type { HistoryStore } from './history';
 import { Progress, type ProgressOptions } from './progress';
-import { describeSpec } from './tables';
+import { describeSpec } from '../spec/live-table';
 
 /** The marker column (see the module comment). */
 export const MARKER_COLUMN = '_tsorm_backfill';

@@ -16,18 +16,18 @@
  * the live tables plus the effects of the earlier dry-run steps, so the plan says what would really happen.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TableStoreClient } from '../client/client';
-import { READ_ACTIONS, type ActionName } from '../client/actions';
-import { TableNotFoundError, TableStoreError } from '../client/errors';
-import type { Database } from '../repository/database';
-import type { EntityClass, TableSchema } from '../schema/types';
+import type { TableStoreClient } from '../../client/client';
+import { READ_ACTIONS, type ActionName } from '../../client/actions';
+import { TableNotFoundError, TableStoreError } from '../../client/errors';
+import type { Database } from '../../repository/database';
+import type { EntityClass, TableSchema } from '../../schema/types';
 import { runBackfill, type BackfillEnv, type BackfillOptions, type BackfillResult, type RawRow, type BackfillChange } from './backfill';
-import { optionChanges, type UpdateTableChanges } from './diff';
-import { DryRunWriteError, MigrationError, TableConflictError, ThroughputAdjustmentError } from './errors';
+import { optionChanges, type UpdateTableChanges } from '../generate/diff';
+import { DryRunWriteError, MigrationError, TableConflictError, ThroughputAdjustmentError } from '../errors';
 import type { HistoryStore } from './history';
 import type { ProgressOptions } from './progress';
-import { compareSpecs, createTableParams, fullIndexKey, indexDifference, indexMetaInput, normalizeIndex, normalizeSpec, specFromSchema, type IndexSpec, type NormalizedTableSpec, type TableSpec } from './spec';
-import { describeSpec, waitUntilUsable } from './tables';
+import { compareSpecs, createTableParams, fullIndexKey, indexDifference, indexMetaInput, normalizeIndex, normalizeSpec, specFromSchema, type IndexSpec, type NormalizedTableSpec, type TableSpec } from '../spec/table-spec';
+import { describeSpec, waitUntilUsable } from '../spec/live-table';
 
 export type { UpdateTableChanges };
 

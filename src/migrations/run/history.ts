@@ -9,13 +9,13 @@
  * - `backfill` / `<migration>#<n>`: a backfill's checkpoint (see backfill.ts).
  */
 import { hostname } from 'node:os';
-import type { TableStoreClient } from '../client/client';
-import { TableAlreadyExistsError } from '../client/errors';
-import { Condition, INF_MAX, INF_MIN, Int64LE, RowExistenceExpectation, type CellValue } from '../client/sdk';
-import { toKeyInput, type PrimaryKeyInput, type SdkRow } from '../client/actions';
-import { MigrationError } from './errors';
-import { createTableParams, keyText, normalizeSpec, type NormalizedTableSpec } from './spec';
-import { describeSpec, waitUntilUsable } from './tables';
+import type { TableStoreClient } from '../../client/client';
+import { TableAlreadyExistsError } from '../../client/errors';
+import { Condition, INF_MAX, INF_MIN, Int64LE, RowExistenceExpectation, type CellValue } from '../../client/sdk';
+import { toKeyInput, type PrimaryKeyInput, type SdkRow } from '../../client/actions';
+import { ConfigError } from '../../project/errors';
+import { createTableParams, keyText, normalizeSpec, type NormalizedTableSpec } from '../spec/table-spec';
+import { describeSpec, waitUntilUsable } from '../spec/live-table';
 
 export type MigrationStatus = 'running' | 'applied' | 'failed';
 
@@ -90,7 +90,7 @@ export class HistoryStore {
   private check(live: NormalizedTableSpec): void {
     const keys = keyText(live, { autoIncrement: false });
     if (keys !== 'kind STRING, name STRING') {
-      throw new MigrationError('TsormConfigError', `table '${this.table}' exists but is not a tsorm history table (its primary key is (${keys}), expected (kind STRING, name STRING)); set historyTable in the config to use another name`);
+      throw new ConfigError(`table '${this.table}' exists but is not a tsorm history table (its primary key is (${keys}), expected (kind STRING, name STRING)); set historyTable in the config to use another name`);
     }
   }
 

@@ -13,9 +13,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConditionCheckFailedError } from '../client/errors';
-import { ComparatorType, CompositeCondition, Condition, Int64LE, LogicalOperator, RowExistenceExpectation, SingleColumnCondition } from '../client/sdk';
-import { LockHeldError, LockLostError, type LockHolder } from './errors';
+import { ConditionCheckFailedError } from '../../client/errors';
+import { ComparatorType, CompositeCondition, Condition, Int64LE, LogicalOperator, RowExistenceExpectation, SingleColumnCondition } from '../../client/sdk';
+import { LockHeldError, LockLostError, type LockHolder } from '../errors';
 import { condition, toColumns, type HistoryStore } from './history';
 
 export interface LockOptions {

@@ -8,18 +8,19 @@
  * every step otherwise (each is idempotent). Pending migrations run in name order, which is creation order.
  */
 import { randomUUID } from 'node:crypto';
-import type { TableStoreClient } from '../client/client';
-import { Database } from '../repository/database';
-import type { EntityClass, TableSchema } from '../schema/types';
-import { schemaOf, type ResolvedConfig } from './config';
+import type { TableStoreClient } from '../../client/client';
+import { Database } from '../../repository/database';
+import type { EntityClass, TableSchema } from '../../schema/types';
+import { schemaOf, type ResolvedConfig } from '../../project/config';
 import { createContext, type MigrationContext, type StepReport } from './context';
-import { MigrationError, MigrationFailedError, ModuleLoadError, UnknownMigrationError, type LockHolder } from './errors';
-import { findMigration, listMigrations, type MigrationFile } from './files';
+import { ModuleLoadError } from '../../project/errors';
+import { MigrationError, MigrationFailedError, UnknownMigrationError, type LockHolder } from '../errors';
+import { findMigration, listMigrations, type MigrationFile } from '../files';
 import { HistoryStore, type HistoryRecord } from './history';
-import { loadModule } from './loader';
+import { loadModule } from '../../project/loader';
 import { holderOf, MigrationLock } from './lock';
 import type { ProgressOptions } from './progress';
-import type { NormalizedTableSpec } from './spec';
+import type { NormalizedTableSpec } from '../spec/table-spec';
 
 export interface MigrationModule {
   up(m: MigrationContext): Promise<void> | void;

@@ -3,11 +3,11 @@
  * auto-increment), defined columns, options, reserved throughput and secondary indexes. Tests and quick starts
  * use `createEntityTable`; migrations go through `m.createTable`, which also compares an existing table.
  */
-import type { CreateTableParams } from '../client/actions';
-import type { TableStoreClient } from '../client/client';
-import { TableAlreadyExistsError } from '../client/errors';
-import type { TableSchema } from '../schema/types';
-import { createTableParams, specFromSchema } from './spec';
+import type { CreateTableParams } from '../../client/actions';
+import type { TableStoreClient } from '../../client/client';
+import { TableAlreadyExistsError } from '../../client/errors';
+import type { TableSchema } from '../../schema/types';
+import { createTableParams, specFromSchema } from './table-spec';
 
 export function createTableRequest(schema: TableSchema): CreateTableParams {
   return createTableParams(specFromSchema(schema));

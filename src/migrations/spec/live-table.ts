@@ -4,11 +4,11 @@
  * CreateTable, spec §7.1; the emulator is ready at once).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TableStoreClient } from '../client/client';
-import { TableNotFoundError, TableStoreError } from '../client/errors';
-import { INF_MAX, INF_MIN } from '../client/sdk';
-import { TableNotReadyError } from './errors';
-import { specFromDescribe, type NormalizedTableSpec } from './spec';
+import type { TableStoreClient } from '../../client/client';
+import { TableNotFoundError, TableStoreError } from '../../client/errors';
+import { INF_MAX, INF_MIN } from '../../client/sdk';
+import { TableNotReadyError } from '../errors';
+import { specFromDescribe, type NormalizedTableSpec } from './table-spec';
 
 /** The live table as a spec, or `undefined` when it does not exist. */
 export async function describeSpec(client: TableStoreClient, table: string): Promise<NormalizedTableSpec | undefined> {

@@ -7,10 +7,10 @@
  * indexes by name, an index's defined columns by name) so that equal tables serialize identically: no phantom
  * diffs. Order that matters is kept: primary-key columns and an index's key columns.
  */
-import type { CreateTableParams, DescribeTableResult, IndexMetaInput } from '../client/actions';
-import { isValidName } from '../schema/names';
-import type { StorageType, TableSchema } from '../schema/types';
-import { TableSpecError } from './errors';
+import type { CreateTableParams, DescribeTableResult, IndexMetaInput } from '../../client/actions';
+import { isValidName } from '../../schema/names';
+import type { StorageType, TableSchema } from '../../schema/types';
+import { TableSpecError } from '../errors';
 
 export type KeyType = 'STRING' | 'INTEGER' | 'BINARY';
 
