@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
-import { CONTEXT_ENV } from '../fc/define';
+import { CONTEXT_ENV } from '../fc/instance';
 import type { FcContext, FcCredentials, FcLogger } from '../fc/types';
 
 export interface LocalContextOptions {

@@ -5,7 +5,7 @@
  * Used by `invoke()` in `tsorm/testing` and by `tsorm invoke`.
  */
 import { randomUUID } from 'node:crypto';
-import { FUNCTION_INSTANCE, type FunctionInstanceHandle } from '../fc/define';
+import { FUNCTION_INSTANCE, type FunctionInstanceHandle } from '../fc/instance';
 import type { Fc3HttpEvent, Fc3HttpResult, FcContext } from '../fc/types';
 import { CallbackReusedError, FunctionTimeoutError, HandlerNotFoundError, LocalInvocationError } from './errors';
 
