@@ -93,4 +93,4 @@ export {
   DeadlineExceededError,
   ConfigurationError,
 } from './client';
-export type { CallOptions, ConnectOptions, Credentials, RetryOptions, Usage } from './client';
+export type { CallOptions, Clock, ConnectOptions, Credentials, RetryOptions, Usage } from './client';

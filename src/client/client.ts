@@ -3,7 +3,6 @@
  */
 import * as http from 'node:http';
 import type * as https from 'node:https';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { READ_ACTIONS, sdkOperation, type ActionName, type ActionParams, type ActionResult } from './actions';
 import { resolveConfig, validateCredentials, type ConnectOptions, type Credentials } from './config';
 import { DeadlineExceededError, TableStoreError } from './errors';
@@ -129,8 +128,9 @@ export class TableStoreClient {
     params: ActionParams<A>,
     options: CallOptions = {},
   ): Promise<{ data: ActionResult<A>; meta: CallMeta }> {
-    const start = Date.now();
-    const policy = options.retry === false ? RetryPolicy.none() : options.retry ? this.retryPolicy.with(options.retry) : this.retryPolicy;
+    const policy = options.retry === false ? RetryPolicy.none(this.retryPolicy.clock) : options.retry ? this.retryPolicy.with(options.retry) : this.retryPolicy;
+    const clock = policy.clock;
+    const start = clock.now();
     const callDeadline = earliest(
       start + policy.options.timeBudgetMs,
       options.deadline === undefined ? undefined : toEpochMs(options.deadline),
@@ -146,7 +146,7 @@ export class TableStoreClient {
       if (this.closed) {
         throw this.fail(new TableStoreError({ code: CLOSED, message: 'tsorm: the client was closed', action, attempts: attempt - 1 }));
       }
-      if (callDeadline !== undefined && Date.now() >= callDeadline) {
+      if (callDeadline !== undefined && clock.now() >= callDeadline) {
         throw this.fail(previousError ?? deadlineError({ action, attempt: 0, previousError }, false));
       }
       this.record({ requests: 1 });
@@ -155,10 +155,11 @@ export class TableStoreClient {
         action,
         operation,
         idempotent,
-        attemptDeadline: attemptTimeout > 0 ? Date.now() + attemptTimeout : undefined,
+        attemptDeadline: attemptTimeout > 0 ? clock.now() + attemptTimeout : undefined,
         callDeadline,
         previousError,
         attempt,
+        now: () => clock.now(),
       });
 
       if (outcome.ok) {
@@ -175,9 +176,9 @@ export class TableStoreClient {
       if (error instanceof DeadlineExceededError || !policy.shouldRetry(error, attempt)) throw this.fail(error);
       const delay = policy.delayMs(attempt, error);
       // Not enough time left for the wait and another attempt: report the real failure now.
-      if (callDeadline !== undefined && Date.now() + delay >= callDeadline) throw this.fail(error);
+      if (callDeadline !== undefined && clock.now() + delay >= callDeadline) throw this.fail(error);
       previousError = error;
-      if (delay > 0) await sleep(delay);
+      if (delay > 0) await clock.sleep(delay);
     }
   }
 

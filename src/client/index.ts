@@ -25,6 +25,7 @@ export {
   type TableStoreErrorInit,
 } from './errors';
 export { DEFAULT_RETRY_OPTIONS, RetryPolicy, type RetryOptions } from './retry';
+export { systemClock, type Clock } from './clock';
 export { CallScope, consumedCapacity, type CallScopeOptions, type Usage } from './usage';
 export { decodeErrorBody } from './transport';
 export * from './actions';

@@ -5,6 +5,7 @@
  *
  * The SDK's own retry loop is switched off for tsorm's requests (see `transport.ts`).
  */
+import { systemClock, type Clock } from './clock';
 import { ThrottledError, type TableStoreError } from './errors';
 
 export interface RetryOptions {
@@ -40,12 +41,15 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
 
 export class RetryPolicy {
   readonly options: Readonly<RetryOptions>;
+  /** The time deadlines are measured in and backoff waits are spent in. */
+  readonly clock: Clock;
   private readonly random: () => number;
 
   /**
    * @param random source of jitter in [0, 1); inject a constant to make delays deterministic in tests.
+   * @param clock time for deadlines and waits; inject a simulated clock to test a schedule without sleeping.
    */
-  constructor(options: Partial<RetryOptions> = {}, random: () => number = Math.random) {
+  constructor(options: Partial<RetryOptions> = {}, random: () => number = Math.random, clock: Clock = systemClock) {
     const merged = { ...DEFAULT_RETRY_OPTIONS, ...dropUndefined(options) };
     for (const [key, value] of Object.entries(merged)) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -55,16 +59,17 @@ export class RetryPolicy {
     if (merged.maxAttempts < 1) throw new RangeError('tsorm: retry option maxAttempts must be ≥ 1');
     this.options = Object.freeze(merged);
     this.random = random;
+    this.clock = clock;
   }
 
-  /** A policy that never retries. */
-  static none(): RetryPolicy {
-    return new RetryPolicy({ maxAttempts: 1 });
+  /** A policy that never retries (on `clock`). */
+  static none(clock: Clock = systemClock): RetryPolicy {
+    return new RetryPolicy({ maxAttempts: 1 }, Math.random, clock);
   }
 
   /** This policy with some options replaced. */
   with(overrides: Partial<RetryOptions>): RetryPolicy {
-    return new RetryPolicy({ ...this.options, ...dropUndefined(overrides) }, this.random);
+    return new RetryPolicy({ ...this.options, ...dropUndefined(overrides) }, this.random, this.clock);
   }
 
   /**
@@ -78,7 +83,7 @@ export class RetryPolicy {
   /**
    * How long to wait before attempt `attempt + 1`, after `attempt` attempts (≥ 1) failed, the last with
    * `error`: full jitter, uniform in [0, min(cap, base × 2^(attempt-1))].
-   * The batch engine uses the same function for per-row retries.
+   * The batch engine uses the same function for per-row retries (`rowRetryPolicy`).
    */
   delayMs(attempt: number, error?: TableStoreError): number {
     const base = error instanceof ThrottledError ? this.options.throttledBaseDelayMs : this.options.baseDelayMs;

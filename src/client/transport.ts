@@ -44,6 +44,8 @@ export interface AttemptContext {
   /** The previous attempt's error, kept as the `cause` of a deadline error. */
   previousError: TableStoreError | undefined;
   attempt: number;
+  /** The clock the deadlines are in (the retry policy's). */
+  now: () => number;
 }
 
 /** The longest delay `setTimeout` honours (about 24.8 days). */
@@ -84,7 +86,7 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
 
     const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
     // Node fires a timer longer than 2^31-1 ms after 1 ms: a deadline that far away needs no timer at all.
-    if (end !== undefined && end - Date.now() <= MAX_TIMER_MS) {
+    if (end !== undefined && end - ctx.now() <= MAX_TIMER_MS) {
       timer = setTimeout(
         () => {
           aborted = true;
@@ -92,7 +94,7 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
           finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
           req.httpRequest.stream?.destroy();
         },
-        Math.max(0, end - Date.now()),
+        Math.max(0, end - ctx.now()),
       );
     }
 

@@ -4,7 +4,6 @@
  * the marker; entity rows decode and encode through the schema; the lock admits one holder and lets an expired
  * lease be taken over.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Column, getTableSchema, PrimaryKey, PrimaryKeys, Table, type Database } from '../../src';
@@ -12,6 +11,7 @@ import { runBackfill, MARKER_COLUMN, type BackfillEnv } from '../../src/migratio
 import { LockHeldError, LockLostError } from '../../src/migrations/errors';
 import { HistoryStore, type Cells } from '../../src/migrations/run/history';
 import { MigrationLock } from '../../src/migrations/run/lock';
+import { SimulatedClock } from '../support/clock';
 import { connectDb, createTables } from '../support/orm';
 
 @Table('mig_bf_counters')
@@ -126,15 +126,21 @@ describe('backfill', () => {
 
 describe('the migration lock', () => {
   it('admits one holder; a waiter gives up with who holds it; an expired lease is taken over and the old holder learns it lost', async () => {
+    // Leases and waits run on a simulated clock (time moves when the test or a waiter says so), so nothing
+    // sleeps and no bound on wall time is needed.
+    const clock = new SimulatedClock();
     const history = new HistoryStore(db.client, HISTORY);
-    const a = new MigrationLock(history, { leaseMs: 1500, waitMs: 0, command: 'A' });
-    const b = new MigrationLock(history, { leaseMs: 1500, waitMs: 0, command: 'B' });
+    const a = new MigrationLock(history, { leaseMs: 1500, waitMs: 0, command: 'A', clock });
+    const b = new MigrationLock(history, { leaseMs: 1500, waitMs: 0, command: 'B', clock });
     await a.acquire();
     const err = await b.acquire().catch((e) => e);
     expect(err).toBeInstanceOf(LockHeldError);
     expect(err.holder).toMatchObject({ command: 'A', pid: process.pid });
-    // A renews while held: B still cannot get it after more than one lease.
-    await sleep(2000);
+    // A renews while held (the timer's work, done here at chosen times): B still cannot get it after more than
+    // one lease.
+    await clock.sleep(1000);
+    await a.renewNow();
+    await clock.sleep(1000);
     expect(await b.acquire().catch((e) => e)).toBeInstanceOf(LockHeldError);
     a.assertHeld();
     await a.release();
@@ -142,10 +148,12 @@ describe('the migration lock', () => {
 
     // B "crashes" (stops renewing: its timer is cleared without deleting the row); C takes over after the lease.
     clearInterval((b as unknown as { timer?: NodeJS.Timeout }).timer);
-    const c = new MigrationLock(history, { leaseMs: 1500, waitMs: 10_000, command: 'C' });
-    const waited = Date.now();
+    const c = new MigrationLock(history, { leaseMs: 1500, waitMs: 10_000, command: 'C', clock });
+    const waited = clock.now();
+    const sleepsBefore = clock.sleeps.length;
     await c.acquire();
-    expect(Date.now() - waited).toBeGreaterThanOrEqual(500);
+    expect(clock.sleeps.length).toBeGreaterThan(sleepsBefore); // C waited for the lease…
+    expect(clock.now() - waited).toBeGreaterThanOrEqual(1500); // …until it had expired
     expect(() => b.assertHeld()).toThrow(LockLostError);
     await c.release();
   });

@@ -13,6 +13,7 @@ import {
   type TableStoreClient,
 } from '../../src/client';
 import { TableStoreSdk } from '../../src/client/sdk';
+import { SimulatedClock } from '../support/clock';
 import { errorReply, failure, getRowReply, putRowReply, startFakeServer, TEST_CREDENTIALS, type FakeServer } from './client-fake-server';
 
 const getRow = { tableName: 't', primaryKey: [{ id: 'a' }] };
@@ -46,19 +47,27 @@ afterEach(() => {
   server.requests.length = 0;
 });
 
-const gaps = () => server.requests.slice(1).map((r, i) => r.at - server.requests[i]!.at);
+/** A client whose retries wait on a simulated clock: the schedule runs at once and is read from `clock.sleeps`. */
+function simulatedClient(options: ConstructorParameters<typeof RetryPolicy>[0] = {}): { client: TableStoreClient; clock: SimulatedClock } {
+  const clock = new SimulatedClock();
+  const c = connect({ endpoint: server.endpoint, instance: 'inst', ...TEST_CREDENTIALS, retry: new RetryPolicy({ baseDelayMs: 20, throttledBaseDelayMs: 40, maxAttempts: 4, ...options }, maxJitter, clock) });
+  return { client: c, clock };
+}
 
 describe('retries with backoff', () => {
   it('OTSServerBusy twice, then a GetRowResponse: succeeds on the third attempt after exponential waits', async () => {
     server.handle((_r, i) => (i < 2 ? errorReply(503, 'OTSServerBusy', 'Server is busy.') : getRowReply()));
-    const { data, meta } = await client.callWithMeta('getRow', getRow);
-    expect(data.row).toEqual({});
-    expect(data.consumed.capacityUnit.read).toBe(1);
-    expect(meta).toMatchObject({ attempts: 3, requestId: 'req-3', readCU: 1 });
-    expect(server.requests).toHaveLength(3);
-    const [g1, g2] = gaps();
-    expect(g1).toBeGreaterThanOrEqual(39); // throttled base 40 ms
-    expect(g2).toBeGreaterThanOrEqual(79); // then 80 ms
+    const { client: sim, clock } = simulatedClient();
+    try {
+      const { data, meta } = await sim.callWithMeta('getRow', getRow);
+      expect(data.row).toEqual({});
+      expect(data.consumed.capacityUnit.read).toBe(1);
+      expect(meta).toMatchObject({ attempts: 3, requestId: 'req-3', readCU: 1 });
+      expect(server.requests).toHaveLength(3);
+      expect(clock.sleeps).toEqual([39, 79]); // throttled base 40 ms, then 80 ms (jitter pinned at its maximum)
+    } finally {
+      sim.close();
+    }
   });
 
   it('writes are retried on codes that guarantee nothing was applied', async () => {
@@ -155,8 +164,9 @@ describe('deadlines', () => {
     const elapsed = Date.now() - t0;
     expect(err).toBeInstanceOf(DeadlineExceededError);
     expect(err).toMatchObject({ code: 'DeadlineExceeded', action: 'getRow', retryable: false, attempts: 1 });
+    // A real timer aborts a real socket here, so real time is measured, from below only: a missing abort would
+    // hang until the test's timeout instead.
     expect(elapsed).toBeGreaterThanOrEqual(140);
-    expect(elapsed).toBeLessThan(1_000);
   });
 
   it('a deadline further away than a timer can hold (2^31 ms) does not abort the call at once', async () => {
@@ -173,32 +183,38 @@ describe('deadlines', () => {
 
   it('does not start a backoff wait that would end past the deadline: the real error is reported', async () => {
     server.handle(() => errorReply(503, 'OTSServerBusy', 'Server is busy.'));
-    const t0 = Date.now();
-    // Waits would be 400, 800… ms; the deadline is 200 ms away.
-    const err = await failure(client.call('getRow', getRow, { timeoutMs: 200, retry: { throttledBaseDelayMs: 400 } }));
-    expect(err).toBeInstanceOf(ThrottledError);
-    expect(err.attempts).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(390); // it did not sit through a 400 ms wait
+    const { client: sim, clock } = simulatedClient();
+    try {
+      // Waits would be 399, 799… ms; the deadline is 200 ms away.
+      const err = await failure(sim.call('getRow', getRow, { timeoutMs: 200, retry: { throttledBaseDelayMs: 400 } }));
+      expect(err).toBeInstanceOf(ThrottledError);
+      expect(err.attempts).toBe(1);
+      expect(clock.sleeps).toEqual([]); // it did not sit through a 400 ms wait
+    } finally {
+      sim.close();
+    }
   });
 
   it('the retry time budget bounds the whole call', async () => {
     server.handle(() => errorReply(503, 'OTSServerBusy', 'Server is busy.'));
-    const t0 = Date.now();
-    // Waits of 100, 200, 400 ms fit in the 1 s budget (attempts at ≈0, 100, 300, 700 ms); the next, 800 ms, does not.
-    const err = await failure(
-      client.call('getRow', getRow, { retry: { maxAttempts: 100, throttledBaseDelayMs: 100, timeBudgetMs: 1_000 } }),
-    );
-    expect(err).toBeInstanceOf(ThrottledError);
-    expect(Date.now() - t0).toBeLessThan(1_000);
-    expect(err.attempts).toBe(4);
+    const { client: sim, clock } = simulatedClient();
+    try {
+      const t0 = clock.now();
+      // Waits of 99, 199, 399 ms fit in the 1 s budget (attempts at 0, 99, 298, 697 ms); the next, 799 ms, does not.
+      const err = await failure(sim.call('getRow', getRow, { retry: { maxAttempts: 100, throttledBaseDelayMs: 100, timeBudgetMs: 1_000 } }));
+      expect(err).toBeInstanceOf(ThrottledError);
+      expect(clock.sleeps).toEqual([99, 199, 399]);
+      expect(clock.elapsedSince(t0)).toBeLessThan(1_000);
+      expect(err.attempts).toBe(4);
+    } finally {
+      sim.close();
+    }
   });
 
   it("a scope's deadline applies to every call inside it", async () => {
     server.handle(() => ({ hang: true }));
-    const t0 = Date.now();
     const err = await failure(client.scope(() => client.call('getRow', getRow), { deadline: Date.now() + 100 }));
-    expect(err).toBeInstanceOf(DeadlineExceededError);
-    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(err).toBeInstanceOf(DeadlineExceededError); // (a missing abort would hang until the test's timeout)
   });
 
   it('a deadline already past: nothing is sent', async () => {

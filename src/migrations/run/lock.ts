@@ -12,7 +12,7 @@
  *   machines (the default 30 s is).
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from '../../client/clock';
 import { ConditionCheckFailedError } from '../../client/errors';
 import { ComparatorType, CompositeCondition, Condition, Int64LE, LogicalOperator, RowExistenceExpectation, SingleColumnCondition } from '../../client/sdk';
 import { LockHeldError, LockLostError, type LockHolder } from '../errors';
@@ -26,6 +26,8 @@ export interface LockOptions {
   command: string;
   /** Called once when the lock is found held and this run starts waiting. */
   onWait?: (holder: LockHolder) => void;
+  /** Time of leases and waits (default the real clock); tests inject a simulated one instead of sleeping. */
+  clock?: Clock;
 }
 
 const KIND = 'lock';
@@ -46,11 +48,14 @@ export class MigrationLock {
   private expiresAt = 0;
   private lostReason: string | undefined;
   private renewing: Promise<void> | undefined;
+  private readonly clock: Clock;
 
   constructor(
     private readonly history: HistoryStore,
     private readonly options: LockOptions,
-  ) {}
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   private cells(now: number) {
     return {
@@ -65,10 +70,10 @@ export class MigrationLock {
 
   /** Takes the lock, waiting for a live holder up to `waitMs`. Throws `LockHeldError` when it cannot. */
   async acquire(): Promise<void> {
-    const start = Date.now();
+    const start = this.clock.now();
     let announced = false;
     for (;;) {
-      const now = Date.now();
+      const now = this.clock.now();
       try {
         await this.history.put(KIND, NAME, this.cells(now), condition.notExist());
         return this.held(now);
@@ -78,8 +83,8 @@ export class MigrationLock {
       const row = await this.history.get(KIND, NAME);
       if (!row) continue; // released in between: try again at once
       const holder = holderOf(row);
-      if (holder.expiresAt < Date.now()) {
-        const now2 = Date.now();
+      if (holder.expiresAt < this.clock.now()) {
+        const now2 = this.clock.now();
         try {
           await this.history.put(KIND, NAME, this.cells(now2), ownedBy(holder.owner, holder.expiresAt));
           return this.held(now2);
@@ -88,28 +93,32 @@ export class MigrationLock {
           continue; // someone renewed or stole it first
         }
       }
-      const waited = Date.now() - start;
+      const waited = this.clock.now() - start;
       if (waited >= this.options.waitMs) throw new LockHeldError(holder, this.options.waitMs > 0 ? waited : 0);
       if (!announced) {
         announced = true;
         this.options.onWait?.(holder);
       }
-      await sleep(Math.min(1000, Math.max(50, holder.expiresAt - Date.now() + 10), Math.max(50, this.options.waitMs - waited)));
+      await this.clock.sleep(Math.min(1000, Math.max(50, holder.expiresAt - this.clock.now() + 10), Math.max(50, this.options.waitMs - waited)));
     }
   }
 
   private held(now: number): void {
     this.expiresAt = now + this.options.leaseMs;
     const every = Math.max(50, Math.floor(this.options.leaseMs / 3));
-    this.timer = setInterval(() => {
-      this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
-    }, every);
+    this.timer = setInterval(() => void this.renewNow(), every);
     this.timer.unref();
+  }
+
+  /** Renews the lease now, as the timer does every third of a lease (one renewal in flight at a time). */
+  renewNow(): Promise<void> {
+    this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+    return this.renewing;
   }
 
   private async renew(): Promise<void> {
     if (this.lostReason) return;
-    const now = Date.now();
+    const now = this.clock.now();
     try {
       await this.history.client.call('updateRow', {
         tableName: this.history.table,
@@ -120,14 +129,14 @@ export class MigrationLock {
       this.expiresAt = now + this.options.leaseMs;
     } catch (e) {
       if (e instanceof ConditionCheckFailedError) this.lostReason = 'another run took it after this run\'s lease expired';
-      else if (Date.now() > this.expiresAt) this.lostReason = `the lease could not be renewed in time: ${(e as Error).message}`;
+      else if (this.clock.now() > this.expiresAt) this.lostReason = `the lease could not be renewed in time: ${(e as Error).message}`;
     }
   }
 
   /** Throws `LockLostError` when the lease was lost. Called before every step. */
   assertHeld(): void {
     if (this.lostReason) throw new LockLostError(this.lostReason);
-    if (this.timer && Date.now() > this.expiresAt) throw new LockLostError('the lease expired before it could be renewed');
+    if (this.timer && this.clock.now() > this.expiresAt) throw new LockLostError('the lease expired before it could be renewed');
   }
 
   /** Releases the lock (only if this run still holds it). */

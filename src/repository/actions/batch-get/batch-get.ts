@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createTableStoreError, isRetryableCode } from '../../../client/errors';
 import { decodeRow } from '../../../codec/row';
 import type { KeyOf } from '../../../schema/entity-types';
@@ -32,7 +31,7 @@ export async function batchGet<T extends object>(target: RowTarget<T>, keys: Key
         if (!isRetryableCode(code, r.errorMessage ?? undefined, true) || attempt >= policy.options.maxAttempts) throw error;
         retry.push(want);
       });
-      if (retry.length) await sleep(policy.delayMs(attempt));
+      if (retry.length) await policy.clock.sleep(policy.delayMs(attempt));
       pending = retry;
     }
   }

@@ -4,7 +4,6 @@
  * nothing was applied (throttling, conflicts) are sent again with exponential backoff and jitter; every
  * other failure is final for that row. Every input gets exactly one result: nothing is dropped silently.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchWriteRowItem, BatchWriteRowParams, PrimaryKeyCell } from '../../../client/actions';
 import type { TableStoreClient } from '../../../client/client';
 import { createTableStoreError, isRetryableCode, TableStoreError } from '../../../client/errors';
@@ -153,7 +152,7 @@ export async function writeBatches(
       for (const { item, error } of retry) outcomes.set(item.index, { ok: false, error });
       break;
     }
-    await sleep(policy.delayMs(attempt));
+    await policy.clock.sleep(policy.delayMs(attempt));
     pending = retry.map((r) => r.item).sort((a, b) => a.index - b.index);
   }
   return outcomes;
