@@ -1,8 +1,7 @@
 import { IsEmail, Min } from 'class-validator';
 import Long from 'long';
-import { AutoIncrement, Column, connect, Generated, PrimaryKey, PrimaryKeys, Table, Version, type Database } from 'tsorm';
+import { AutoIncrement, Column, connect, Generated, getTableSchema, PrimaryKey, PrimaryKeys, Table, Version, type Database } from 'tsorm';
 import { createEntityTable } from 'tsorm/migrations';
-import { getTableSchema } from 'tsorm';
 
 @Table('quickstart_orders', { timeToLive: -1, maxVersions: 1 })
 export class Order {

@@ -15,7 +15,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { displayPath, loadConfig } from '../../src/project/config';
 import { connectProject } from '../../src/project/connection';
 import { loadModule } from '../../src/project/loader';
-import { localContext } from '../../src/testing/context';
+import { functionEnv, localContext } from '../../src/testing/context';
 import { callHandler, ensureInitialized, exportedFunction, type HttpInput, type HttpInvokeResult, type Runtime } from '../../src/testing/invoke';
 import { ConfigError } from '../../src/project/errors';
 import { CliError } from './common';
@@ -182,13 +182,7 @@ async function runInvoke(moduleSpec: string, flags: InvokeFlags): Promise<void> 
   const { endpoint, instance, credentials } = conn.settings;
   // What FC puts in the environment of an instance: the function's variables (here: where TableStore is) and
   // the role's credentials at start-up. The context carries the credentials again with every invocation.
-  Object.assign(process.env, {
-    TABLESTORE_ENDPOINT: endpoint,
-    TABLESTORE_INSTANCE: instance,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: credentials.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: credentials.accessKeySecret,
-    ...(credentials.securityToken ? { ALIBABA_CLOUD_SECURITY_TOKEN: credentials.securityToken } : {}),
-  });
+  Object.assign(process.env, functionEnv({ endpoint, instance, ...credentials }));
   const write = (line: string) => process.stderr.write(`${line}\n`);
   let mod: Record<string, unknown>;
   let failed = false;

@@ -67,8 +67,9 @@ async function update(notes: Repository<Note>, board: string, id: Long, req: Htt
   await notes.update(
     { board, id },
     {
-      set: { ...(title !== undefined ? { title } : {}), ...(text !== undefined ? { text } : {}) },
-      ...(body.likes !== undefined ? { increment: { likes: BigInt(body.likes as number) } } : {}),
+      // `undefined` leaves a column as it is: no need to build the change sets conditionally.
+      set: { title, text },
+      increment: { likes: body.likes === undefined ? undefined : BigInt(body.likes as number) },
     },
   ); // the row must exist: ConditionCheckFailedError otherwise
   return { body: await notes.get({ board, id }) };

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
+import { ENV } from '../client/config';
 import { CONTEXT_ENV } from '../fc/instance';
 import type { FcContext, FcCredentials, FcLogger } from '../fc/types';
 
@@ -56,4 +57,15 @@ export function localContext(o: LocalContextOptions = {}): FcContext {
   };
   if (o.env) (ctx as Record<symbol, unknown>)[CONTEXT_ENV] = o.env;
   return ctx;
+}
+
+/** The environment FC gives a function whose TableStore is `target` (the variable names are client/config's `ENV`). */
+export function functionEnv(target: { endpoint: string; instance: string; accessKeyId: string; accessKeySecret: string; securityToken?: string }): Record<string, string> {
+  return {
+    [ENV.endpoint]: target.endpoint,
+    [ENV.instance]: target.instance,
+    [ENV.accessKeyId]: target.accessKeyId,
+    [ENV.accessKeySecret]: target.accessKeySecret,
+    ...(target.securityToken ? { [ENV.securityToken]: target.securityToken } : {}),
+  };
 }

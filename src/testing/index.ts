@@ -14,7 +14,7 @@
  * ```
  */
 import 'reflect-metadata';
-import type { ConnectOptions } from '../client/config';
+import { ENV, type ConnectOptions } from '../client/config';
 import { TableStoreClient } from '../client/client';
 import { startEmulator as startServer, type EmulatorOptions, type RunningEmulator } from '../emulator/server';
 import type { FcCredentials, FcContext } from '../fc/types';
@@ -22,7 +22,7 @@ import { createEntityTable } from '../migrations/spec/entity-table';
 import { connect, Database } from '../repository/database';
 import { getTableSchema } from '../schema/decorators';
 import type { EntityClass } from '../schema/types';
-import { localContext, type LogLevel } from './context';
+import { functionEnv, localContext, type LogLevel } from './context';
 import { LocalInvocationError } from './errors';
 import { callHandler, ensureInitialized, instanceHandle, type EventInvokeResult, type HandlerModule, type HttpInput, type HttpInvokeResult, type Runtime } from './invoke';
 
@@ -42,6 +42,7 @@ export interface TestEmulator extends RunningEmulator {
 
 let latest: TestEmulator | undefined;
 
+
 /**
  * Starts the emulator in this process: in memory and on a free port unless `options` say otherwise.
  * `invoke()` without a target uses the most recently started one that is still open.
@@ -51,12 +52,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Test
   const connection = { endpoint: emu.endpoint, instance: emu.instance, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret };
   const test: TestEmulator = Object.assign(emu, {
     connection,
-    env: {
-      TABLESTORE_ENDPOINT: emu.endpoint,
-      TABLESTORE_INSTANCE: emu.instance,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: emu.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.accessKeySecret,
-    },
+    env: functionEnv(emu),
     connect: () => connect(connection),
   });
   const close = emu.close.bind(emu);
@@ -166,21 +162,16 @@ export async function invoke(mod: HandlerModule, options: InvokeOptions): Promis
   const target = options.emulator ?? (options.endpoint === undefined ? latest : undefined);
   const env: Record<string, string | undefined> = { ...process.env };
   if (target) {
-    Object.assign(env, {
-      TABLESTORE_ENDPOINT: target.endpoint,
-      TABLESTORE_INSTANCE: target.instance,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: target.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: target.accessKeySecret,
-    });
+    Object.assign(env, functionEnv(target));
   }
-  if (options.endpoint !== undefined) env.TABLESTORE_ENDPOINT = options.endpoint;
-  if (options.instance !== undefined) env.TABLESTORE_INSTANCE = options.instance;
+  if (options.endpoint !== undefined) env[ENV.endpoint] = options.endpoint;
+  if (options.instance !== undefined) env[ENV.instance] = options.instance;
   Object.assign(env, options.env);
   const credentials =
     options.credentials ??
     (target ? { accessKeyId: target.accessKeyId, accessKeySecret: target.accessKeySecret } : undefined) ??
-    (env.ALIBABA_CLOUD_ACCESS_KEY_ID && env.ALIBABA_CLOUD_ACCESS_KEY_SECRET
-      ? { accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN }
+    (env[ENV.accessKeyId] && env[ENV.accessKeySecret]
+      ? { accessKeyId: env[ENV.accessKeyId], accessKeySecret: env[ENV.accessKeySecret], securityToken: env[ENV.securityToken] }
       : undefined);
 
   const logs: string[] = [];
