@@ -6,8 +6,11 @@ import { ConcurrentModificationError, ConditionCheckFailedError } from '../../cl
 import type { Condition as SdkRowCondition } from '../../client/sdk';
 import { toSdkRowCondition, type RowExpectation } from '../../query/compile';
 import { Condition, conditionBuilder, resolveWhere, type ConditionNode, type Where } from '../../query/condition';
+import type { PrimaryKeyInput } from '../../client/actions';
+import { encodeKey } from '../../codec/row';
 import type { TableSchema } from '../../schema/types';
 import { carriesVersion, keyOf, versionOf } from './entity';
+import { inTransaction } from './target';
 
 /** Row-existence expectation of a write: `any` = no check. */
 export type Expect = 'any' | 'exist' | 'notExist';
@@ -40,6 +43,38 @@ export function versionCheck<T>(schema: TableSchema<T>, current: unknown): Condi
 export function versionGuard<T>(schema: TableSchema<T>, key: object): { current: unknown; check?: ConditionNode } {
   const current = versionOf(schema, key);
   return carriesVersion(schema, current) ? { current, check: versionCheck(schema, current) } : { current };
+}
+
+/** What every write to one identified row sends: table, condition, key and transaction. */
+export interface KeyedWrite {
+  tableName: string;
+  condition: SdkRowCondition;
+  primaryKey: PrimaryKeyInput;
+  transactionId?: string;
+}
+
+/**
+ * The common part of a write to the row `key` identifies (update, delete): its key, and a condition of
+ * `options.expect` (else `defaultExpect`), `options.where` and, when `key` carries a version, the version check.
+ * `current` is that version (for the lost-race error).
+ */
+export function keyedWrite<T>(
+  schema: TableSchema<T>,
+  key: object,
+  options: WriteOptions<T>,
+  defaultExpect: Expect,
+  transactionId: string | undefined,
+): { request: KeyedWrite; current: unknown } {
+  const { current, check } = versionGuard(schema, key);
+  return {
+    request: {
+      tableName: schema.tableName,
+      condition: rowCondition(schema, options.expect ?? defaultExpect, options.where, check),
+      primaryKey: encodeKey(schema, key),
+      ...inTransaction(transactionId),
+    },
+    current,
+  };
 }
 
 /**

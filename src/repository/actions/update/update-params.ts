@@ -1,12 +1,10 @@
 import type { UpdateRowParams } from '../../../client/actions';
-import { encodeKey } from '../../../codec/row';
 import { encodeUpdate } from '../../../codec/update';
 import type { KeyOf, UpdateChanges } from '../../../schema/entity-types';
 import type { TableSchema } from '../../../schema/types';
 import { RepositoryUsageError } from '../../errors';
 import { validateEntity } from '../../validate';
-import { rowCondition, versionGuard, type WriteOptions } from '../conditions';
-import { inTransaction } from '../target';
+import { keyedWrite, type WriteOptions } from '../conditions';
 
 export interface UpdateRequest {
   params: UpdateRowParams;
@@ -36,15 +34,12 @@ export function updateParams<T extends object>(
   const increment = { ...(changes.increment as Record<string, unknown> | undefined) };
   if (version) increment[version.property] = 1;
   const encoded = encodeUpdate(schema, { ...changes, increment } as UpdateChanges<T>);
-  const { current, check } = versionGuard(schema, key as object);
+  const { request, current } = keyedWrite(schema, key as object, options, 'exist', transactionId);
   return {
     params: {
-      tableName: schema.tableName,
-      condition: rowCondition(schema, options.expect ?? 'exist', options.where, check),
-      primaryKey: encodeKey(schema, key as object),
+      ...request,
       updateOfAttributeColumns: encoded.updateOfAttributeColumns,
       ...(encoded.incremented.length ? { returnContent: { returnType: 2 as const, returnColumns: encoded.incremented } } : {}),
-      ...inTransaction(transactionId),
     },
     current,
   };
