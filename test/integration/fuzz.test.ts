@@ -9,7 +9,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { encodeRow, VT, type Cell, type PBRow, type Value } from '../../src/emulator/protocol/plainbuffer';
+import { encodeRow, VT, type Cell, type PBRow, type Value } from '../../src/emulator/model/plainbuffer';
 import { messageType } from '../../src/emulator/protocol/proto';
 import { ACTIONS } from '../../src/emulator/actions';
 import { decodeError, rawRequest, signedHeaders, type RawResponse } from '../support/raw';

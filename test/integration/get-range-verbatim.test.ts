@@ -5,7 +5,7 @@
  * key and consumed capacity, over versions, TTL-expired versions, PK-only rows, page cuts and both directions.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeRow, VT, type Value } from '../../src/emulator/protocol/plainbuffer';
+import { encodeRow, VT, type Value } from '../../src/emulator/model/plainbuffer';
 import { call } from '../support/raw';
 import { connectSdk, IGNORE, Long, uniqueTable } from '../support/sdk';
 

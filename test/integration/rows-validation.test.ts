@@ -4,7 +4,7 @@
  * service's status, code and message.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRow } from '../../src/emulator/protocol/plainbuffer';
+import { encodeRow } from '../../src/emulator/model/plainbuffer';
 import { call } from '../support/raw';
 import { connectSdk, createTable, IGNORE, Long, TableStore, uniqueTable } from '../support/sdk';
 import { expectError, get, paramInvalid } from '../support/rows';

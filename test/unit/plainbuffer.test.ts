@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRow, decodeVariant, encodeRow, encodeRows, decodeRows, VT, type PBRow } from '../../src/emulator/protocol/plainbuffer';
+import { decodeRow, decodeVariant, encodeRow, encodeRows, decodeRows, VT, type PBRow } from '../../src/emulator/model/plainbuffer';
 import { OtsError } from '../../src/emulator/errors';
 
 /** Byte-exact vectors from the official Python SDK's encoder (shared/spec/plainbuffer_vectors.txt). */

@@ -1,6 +1,6 @@
 import { OtsError } from '../errors';
 import { capacityUnits } from '../engine/row';
-import { encodeRow, rowCellsSize, type Cell } from '../protocol/plainbuffer';
+import { encodeRow, rowCellsSize, type Cell } from '../model/plainbuffer';
 import { checkBatchKey, consumed, pkField, readOptions, rowFailure, tableName, type Action } from './common';
 
 export const BATCH_GET_MAX_ROWS = 100;

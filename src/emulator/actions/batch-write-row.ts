@@ -1,7 +1,7 @@
 import { OtsError } from '../errors';
 import type { TableMeta } from '../engine/catalog';
 import { MAX_CELL_BYTES, WriteSet, type Engine, type Transaction } from '../engine/engine';
-import { CellOp, decodeRow, rowCellsSize, VT, type PBRow } from '../protocol/plainbuffer';
+import { CellOp, decodeRow, rowCellsSize, VT, type PBRow } from '../model/plainbuffer';
 import {
   checkBatchKey,
   checkTransactionTable,

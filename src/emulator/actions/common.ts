@@ -3,7 +3,7 @@
  * options, and the consumed-capacity shape. Each action file validates its own request with these.
  */
 import { OtsError } from '../errors';
-import { decodeRow, encodeRow, VT, VT_NAMES, type Cell, type PBRow } from '../protocol/plainbuffer';
+import { decodeRow, encodeRow, VT, VT_NAMES, type Cell, type PBRow } from '../model/plainbuffer';
 import { toNumber } from '../protocol/proto';
 import { checkTableName } from '../engine/catalog';
 import type { Engine, ReadOptions, ReturnSpec, Transaction, WriteCondition, Consumed } from '../engine/engine';

@@ -2,7 +2,7 @@ import { OtsError } from '../errors';
 import type { TableMeta } from '../engine/catalog';
 import type { Engine, ReadOptions } from '../engine/engine';
 import { capacityUnits, decodeStoredRow, rowDataSize } from '../engine/row';
-import { encodeRow, encodeRows, inspectStoredRow, type Cell, type PBRow } from '../protocol/plainbuffer';
+import { encodeRow, encodeRows, inspectStoredRow, type Cell, type PBRow } from '../model/plainbuffer';
 import { consumed, own, pkField, readOptions, tableName, transactionOf, type Action } from './common';
 
 /** Rows and bytes one GetRange response may scan (spec §1.17). */

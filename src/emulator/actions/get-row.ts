@@ -1,5 +1,5 @@
 import { capacityUnits } from '../engine/row';
-import { encodeRow, rowCellsSize } from '../protocol/plainbuffer';
+import { encodeRow, rowCellsSize } from '../model/plainbuffer';
 import { consumed, own, pkField, readOptions, tableName, transactionOf, type Action } from './common';
 
 /** Reads one row; a missing row is a success with empty `row` bytes (spec §6.2). */

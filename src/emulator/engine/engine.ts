@@ -10,7 +10,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { OtsError } from '../errors';
-import { CellOp, VT, valueLabel, VT_NAMES, rowCellsSize, type Cell, type PBRow, type Value } from '../protocol/plainbuffer';
+import { CellOp, VT, valueLabel, VT_NAMES, rowCellsSize, type Cell, type PBRow, type Value } from '../model/plainbuffer';
 import type { KVStore, KVWrite } from '../storage/kv';
 import {
   checkColumnName,

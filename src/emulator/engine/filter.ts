@@ -6,7 +6,7 @@
  * satisfied" for every comparator, NOT_EQUAL included; INTEGER and DOUBLE are different types.
  */
 import { OtsError } from '../errors';
-import { VT, decodeVariant, type Value } from '../protocol/plainbuffer';
+import { VT, decodeVariant, type Value } from '../model/plainbuffer';
 import { decodeMessage, messageType } from '../protocol/proto';
 import type { RowData, Version } from './row';
 

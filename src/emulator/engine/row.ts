@@ -2,7 +2,7 @@
  * A row as the engine sees it: its primary key and, per attribute column, versions newest first (spec §2.3,
  * §2.4). Stored as one PlainBuffer row per key; columns ordered by name, versions by timestamp descending.
  */
-import { decodeRow, encodeRow, cellDataSize, valueDataSize, type Cell, type Value } from '../protocol/plainbuffer';
+import { decodeRow, encodeRow, cellDataSize, valueDataSize, type Cell, type Value } from '../model/plainbuffer';
 
 export interface Version {
   ts: number;
