@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRow, decodeVariant, encodeRow, encodeRows, decodeRows, VT, type PBRow } from '../../src/emulator/model/plainbuffer';
+import { decodeRow, decodeRows, decodeVariant, encodeRow, encodeRows } from '../../src/emulator/model/plainbuffer';
+import { VT } from '../../src/emulator/model/value';
+import { type Row } from '../../src/emulator/model/row';
 import { OtsError } from '../../src/emulator/errors';
 
 /** Byte-exact vectors from the official Python SDK's encoder (shared/spec/plainbuffer_vectors.txt). */
@@ -23,12 +25,12 @@ const i = (x: bigint) => ({ t: VT.INTEGER, v: x }) as const;
 
 describe('PlainBuffer', () => {
   it('encodes a string primary key byte-exactly', () => {
-    const row: PBRow = { pk: [{ name: 'pk', value: s('a') }], cells: [], deleteMarker: false };
+    const row: Row = { pk: [{ name: 'pk', value: s('a') }], cells: [], deleteMarker: false };
     expect(encodeRow(row).toString('hex')).toBe(V.get("pk_only [('pk','a')]")!.toString('hex'));
   });
 
   it('encodes an auto-increment placeholder byte-exactly', () => {
-    const row: PBRow = { pk: [{ name: 'gid', value: i(1n) }, { name: 'uid', value: { t: VT.AUTO_INCREMENT } }], cells: [], deleteMarker: false };
+    const row: Row = { pk: [{ name: 'gid', value: i(1n) }, { name: 'uid', value: { t: VT.AUTO_INCREMENT } }], cells: [], deleteMarker: false };
     expect(encodeRow(row).toString('hex')).toBe(V.get("pk_only [('gid',1),('uid',PK_AUTO_INCR)]")!.toString('hex'));
   });
 
@@ -42,7 +44,7 @@ describe('PlainBuffer', () => {
   });
 
   it('encodes a put row with timestamps, doubles, booleans and binaries byte-exactly', () => {
-    const row: PBRow = {
+    const row: Row = {
       pk: [{ name: 'pk', value: i(1n) }],
       cells: [
         { name: 's', value: s('x'), ts: 1700000000000 },
@@ -57,7 +59,7 @@ describe('PlainBuffer', () => {
   });
 
   it('encodes update ops (PUT, DELETE one version, DELETE_ALL, INCREMENT) byte-exactly', () => {
-    const row: PBRow = {
+    const row: Row = {
       pk: [{ name: 'pk', value: i(1n) }],
       cells: [
         { name: 'c', value: i(2n) },
@@ -72,7 +74,7 @@ describe('PlainBuffer', () => {
   });
 
   it('encodes a delete marker byte-exactly', () => {
-    const row: PBRow = { pk: [{ name: 'pk', value: i(1n) }], cells: [], deleteMarker: true };
+    const row: Row = { pk: [{ name: 'pk', value: i(1n) }], cells: [], deleteMarker: true };
     expect(encodeRow(row).toString('hex')).toBe(V.get("delete [('pk',1)]")!.toString('hex'));
   });
 
@@ -108,7 +110,7 @@ describe('PlainBuffer', () => {
   });
 
   it('round-trips many rows in one block and int64 extremes', () => {
-    const rows: PBRow[] = [-(2n ** 63n), -1n, 0n, 2n ** 63n - 1n].map((n) => ({ pk: [{ name: 'k', value: i(n) }], cells: [{ name: 'v', value: i(n), ts: 5 }], deleteMarker: false }));
+    const rows: Row[] = [-(2n ** 63n), -1n, 0n, 2n ** 63n - 1n].map((n) => ({ pk: [{ name: 'k', value: i(n) }], cells: [{ name: 'v', value: i(n), ts: 5 }], deleteMarker: false }));
     expect(decodeRows(encodeRows(rows))).toEqual(rows);
   });
 });

@@ -1,7 +1,7 @@
 import { OtsError } from '../errors';
-import { capacityUnits } from '../engine/row';
-import { encodeRow, rowCellsSize, type Cell } from '../model/plainbuffer';
-import { checkBatchKey, consumed, pkField, readOptions, rowFailure, tableName, type Action } from './common';
+import { capacityUnits, type Cell, rowCellsSize } from '../model/row';
+import { encodeRow } from '../model/plainbuffer';
+import { type Action, checkBatchKey, consumed, pkField, readOptions, rowFailure, tableName } from './common';
 
 export const BATCH_GET_MAX_ROWS = 100;
 

@@ -1,7 +1,9 @@
 import { OtsError } from '../errors';
 import type { TableMeta } from '../engine/catalog';
-import { MAX_CELL_BYTES, WriteSet, type Engine, type Transaction } from '../engine/engine';
-import { CellOp, decodeRow, rowCellsSize, VT, type PBRow } from '../model/plainbuffer';
+import { type Engine, MAX_CELL_BYTES, type Transaction, WriteSet } from '../engine/engine';
+import { CellOp, type Row, rowCellsSize } from '../model/row';
+import { decodeRow } from '../model/plainbuffer';
+import { VT } from '../model/value';
 import {
   checkBatchKey,
   checkTransactionTable,
@@ -22,7 +24,7 @@ const OPS = { 1: 'putRow', 2: 'updateRow', 3: 'deleteRow' } as const;
 
 interface Item {
   type: 1 | 2 | 3;
-  row: PBRow;
+  row: Row;
   req: any;
 }
 

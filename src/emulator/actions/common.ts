@@ -3,12 +3,14 @@
  * options, and the consumed-capacity shape. Each action file validates its own request with these.
  */
 import { OtsError } from '../errors';
-import { decodeRow, encodeRow, VT, VT_NAMES, type Cell, type PBRow } from '../model/plainbuffer';
+import { decodeRow, encodeRow } from '../model/plainbuffer';
+import { VT, VT_NAMES } from '../model/value';
+import { type Cell, type Row } from '../model/row';
 import { toNumber } from '../protocol/proto';
 import { checkTableName } from '../engine/catalog';
 import type { Engine, ReadOptions, ReturnSpec, Transaction, WriteCondition, Consumed } from '../engine/engine';
 import { MAX_COLUMNS_TO_GET, WriteSet } from '../engine/engine';
-import { decodeFilter } from '../engine/filter';
+import { decodeFilter } from './validations/filter';
 import type { Faults } from '../faults';
 
 export interface ActionContext {
@@ -37,7 +39,7 @@ export function tableName(v: unknown): string {
   return checkTableName(v);
 }
 
-export function rowField(bytes: Uint8Array | undefined | null, what: string): PBRow {
+export function rowField(bytes: Uint8Array | undefined | null, what: string): Row {
   if (!bytes || bytes.length === 0) throw OtsError.param(`The ${what} is missing in request.`);
   return decodeRow(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
@@ -119,7 +121,7 @@ export function consumed(c: Consumed): object {
   return { capacityUnit: { read: c.read, write: c.write } };
 }
 
-export function encodeOptionalRow(row: PBRow | undefined): Buffer | undefined {
+export function encodeOptionalRow(row: Row | undefined): Buffer | undefined {
   return row ? encodeRow(row) : undefined;
 }
 

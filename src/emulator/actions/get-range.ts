@@ -1,9 +1,9 @@
 import { OtsError } from '../errors';
 import type { TableMeta } from '../engine/catalog';
 import type { Engine, ReadOptions } from '../engine/engine';
-import { capacityUnits, decodeStoredRow, rowDataSize } from '../engine/row';
-import { encodeRow, encodeRows, inspectStoredRow, type Cell, type PBRow } from '../model/plainbuffer';
-import { consumed, own, pkField, readOptions, tableName, transactionOf, type Action } from './common';
+import { capacityUnits, type Cell, type Row, rowDataSize } from '../model/row';
+import { decodeStoredRow, encodeRow, encodeRows, inspectStoredRow } from '../model/plainbuffer';
+import { type Action, consumed, own, pkField, readOptions, tableName, transactionOf } from './common';
 
 /** Rows and bytes one GetRange response may scan (spec §1.17). */
 export const RANGE_MAX_ROWS = 5000;
@@ -38,7 +38,7 @@ export const getRange: Action = {
     if (!tx && !opts.filter && !opts.timeRange && !opts.columns.length && opts.startColumn === undefined && opts.endColumn === undefined) {
       return verbatimRange(engine, table, start, end, backward, maxRows, opts, now);
     }
-    const out: PBRow[] = [];
+    const out: Row[] = [];
     let scanned = 0;
     let bytes = 0;
     let next: Cell[] | undefined;

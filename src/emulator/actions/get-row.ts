@@ -1,6 +1,6 @@
-import { capacityUnits } from '../engine/row';
-import { encodeRow, rowCellsSize } from '../model/plainbuffer';
-import { consumed, own, pkField, readOptions, tableName, transactionOf, type Action } from './common';
+import { capacityUnits, rowCellsSize } from '../model/row';
+import { encodeRow } from '../model/plainbuffer';
+import { type Action, consumed, own, pkField, readOptions, tableName, transactionOf } from './common';
 
 /** Reads one row; a missing row is a success with empty `row` bytes (spec §6.2). */
 export const getRow: Action = {

@@ -4,7 +4,7 @@
  * quota) with `indexOf` naming their data table.
  */
 import { OtsError } from '../errors';
-import { VT } from '../model/plainbuffer';
+import { VT } from '../model/value';
 
 export const PK_TYPE = { INTEGER: 1, STRING: 2, BINARY: 3 } as const;
 export type PkTypeNum = 1 | 2 | 3;

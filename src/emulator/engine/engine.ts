@@ -10,7 +10,8 @@
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { OtsError } from '../errors';
-import { CellOp, VT, valueLabel, VT_NAMES, rowCellsSize, type Cell, type PBRow, type Value } from '../model/plainbuffer';
+import { capacityUnits, type Cell, CellOp, cloneRow, compareNames, type Row, rowCellsSize, type RowData, rowDataSize, type Version } from '../model/row';
+import { type Value, valueLabel, VT, VT_NAMES } from '../model/value';
 import type { KVStore, KVWrite } from '../storage/kv';
 import {
   checkColumnName,
@@ -21,21 +22,10 @@ import {
   type PkColumn,
   type TableMeta,
 } from './catalog';
-import { evaluate, paginationOf, type FilterNode } from './filter';
+import { evaluate, type FilterNode, paginationOf } from './filter';
 import { encodeKey, prefixEnd, Space, tablePrefix } from './keys';
-import {
-  capacityUnits,
-  cloneRow,
-  compareNames,
-  decodeStoredRow,
-  encodeStoredRow,
-  rowDataSize,
-  visibleRow,
-  visibleVersions,
-  type RowData,
-  type Version,
-  type Visibility,
-} from './row';
+import { decodeStoredRow, encodeStoredRow } from '../model/plainbuffer';
+import { type Visibility, visibleRow, visibleVersions } from './versions';
 
 export interface EngineOptions {
   /** Smallest TTL accepted besides -1 (seconds). */
@@ -80,7 +70,7 @@ export interface ReturnSpec {
 
 export interface WriteResult {
   consumed: Consumed;
-  row?: PBRow;
+  row?: Row;
 }
 
 export interface ReadOptions {
@@ -465,7 +455,7 @@ export class Engine {
     }
   }
 
-  private checkRequestSize(row: PBRow, kind: string): number {
+  private checkRequestSize(row: Row, kind: string): number {
     const size = rowCellsSize(row);
     if (size > MAX_ROW_REQUEST_BYTES) {
       throw OtsError.param(`The total data size of ${kind} request exceeds the limit, limit size: ${MAX_ROW_REQUEST_BYTES}, data size: ${size}.`);
@@ -579,7 +569,7 @@ export class Engine {
     return { pk: requestPk, key, existing };
   }
 
-  putRow(ws: WriteSet, table: TableMeta, row: PBRow, cond: WriteCondition, ret: ReturnSpec, txn?: Transaction): WriteResult {
+  putRow(ws: WriteSet, table: TableMeta, row: Row, cond: WriteCondition, ret: ReturnSpec, txn?: Transaction): WriteResult {
     if (row.deleteMarker) throw OtsError.param('Invalid request of put/update row: unexpected RowDeleteMarker in request.');
     this.checkPk(table, row.pk, 'write');
     this.checkAttrCells(table, row.cells, 'PutRow');
@@ -610,7 +600,7 @@ export class Engine {
     };
   }
 
-  updateRow(ws: WriteSet, table: TableMeta, row: PBRow, cond: WriteCondition, ret: ReturnSpec, txn?: Transaction): WriteResult {
+  updateRow(ws: WriteSet, table: TableMeta, row: Row, cond: WriteCondition, ret: ReturnSpec, txn?: Transaction): WriteResult {
     if (row.deleteMarker) throw OtsError.param('Invalid request of put/update row: unexpected RowDeleteMarker in request.');
     if (!table.options.allowUpdate) {
       // The service's text for this is not in the sources (spec §14.8): 400 OTSParameterInvalid with our own words.
@@ -704,13 +694,13 @@ export class Engine {
     }
     this.compact(table, next, now);
     ws.set(table, key, next);
-    let out: PBRow | undefined;
+    let out: Row | undefined;
     if (ret.type === ReturnType.PK) out = { pk, cells: [], deleteMarker: false };
     else if (ret.type === ReturnType.AFTER_MODIFY) out = { pk, cells: returned.sort((a, b) => compareNames(a.name, b.name)), deleteMarker: false };
     return { consumed, row: out };
   }
 
-  deleteRow(ws: WriteSet, table: TableMeta, row: PBRow, cond: WriteCondition, ret: ReturnSpec, txn?: Transaction): WriteResult {
+  deleteRow(ws: WriteSet, table: TableMeta, row: Row, cond: WriteCondition, ret: ReturnSpec, txn?: Transaction): WriteResult {
     if (!row.deleteMarker) throw OtsError.param('Invalid request of delete row: missing RowDeleteMarker in request.');
     if (row.cells.length) throw OtsError.param('Invalid delete row request: unexpected cells in request.');
     this.checkPk(table, row.pk, 'delete');
@@ -731,7 +721,7 @@ export class Engine {
   // ------------------------------------------------------------------ reads
 
   /** The row as a reader with these options sees it, or undefined (missing, filtered out, no column left). */
-  project(table: TableMeta, stored: RowData | undefined, opts: ReadOptions, now: number): PBRow | undefined {
+  project(table: TableMeta, stored: RowData | undefined, opts: ReadOptions, now: number): Row | undefined {
     const row = visibleRow(stored, visibility(table, now));
     if (!row) return undefined;
     const want = opts.columns.length ? new Set(opts.columns) : undefined;

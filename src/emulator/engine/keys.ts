@@ -7,7 +7,8 @@
  *   a prefix sorting first).
  * The marker makes INF_MIN/INF_MAX range bounds exact without knowing the following columns.
  */
-import { VT, type Cell, type Value } from '../model/plainbuffer';
+import { type Value, VT } from '../model/value';
+import { type Cell } from '../model/row';
 
 const MARK_MIN = 0x01;
 const MARK_VALUE = 0x02;
