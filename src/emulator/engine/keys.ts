@@ -100,3 +100,8 @@ export function encodeKey(prefix: Buffer, pk: Cell[]): Buffer {
   }
   return out;
 }
+
+/** A table's row key: its row-space prefix, then the encoded primary key. */
+export function rowKey(table: { id: number }, pk: Cell[]): Buffer {
+  return encodeKey(tablePrefix(table.id), pk);
+}

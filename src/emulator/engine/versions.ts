@@ -1,6 +1,7 @@
 /**
- * Versions and what a reader sees of them (spec §2.4, §5.6): TTL and max versions hide versions at read time
- * and trim them at write time.
+ * Versions and timestamps (spec §2.4, §5.6): what a reader sees of a row's versions (TTL and max versions
+ * hide them at read time and trim them at write time), and the server's timestamps for cells written
+ * without one.
  */
 import type { RowData, Version } from '../model/row';
 import type { TableMeta } from './catalog';
@@ -37,4 +38,39 @@ export function visibleRow(row: RowData | undefined, vis: Visibility): RowData |
     if (vv.length) cols.set(name, vv);
   }
   return cols.size ? { pk: row.pk, cols } : undefined;
+}
+
+/** Keeps at most maxVersions newest versions and drops TTL-expired ones, so storage stays bounded. */
+export function compact(table: TableMeta, row: RowData, now: number): void {
+  for (const [name, list] of row.cols) {
+    list.sort((a, b) => b.ts - a.ts);
+    const vv = visibleVersions(list, visibility(table, now));
+    if (vv.length) row.cols.set(name, vv);
+    else row.cols.delete(name);
+  }
+}
+
+/**
+ * The timestamps of cells written without one: the server clock in ms, strictly increasing per row so rapid
+ * successive writes to one row make distinct versions (spec §5.2, §14.9) [inferred]. Only earlier
+ * server-assigned stamps count: an explicit (future) timestamp a client wrote does not push the clock, so a
+ * later server-stamped version may be older than it, as on the service.
+ */
+export class VersionClock {
+  /** Last server-assigned timestamp per row key; entries behind the clock are pruned. */
+  private readonly lastStamps = new Map<string, number>();
+  private lastStampsPruned = 0;
+
+  stamp(key: Buffer, now: number): number {
+    const k = key.toString('latin1');
+    const last = this.lastStamps.get(k);
+    const ts = last !== undefined && last >= now ? last + 1 : now;
+    if (this.lastStamps.size > 4096 && this.lastStampsPruned !== now) {
+      // Stamps behind the clock no longer matter: the clock alone is ahead of them.
+      for (const [rk, v] of this.lastStamps) if (v < now) this.lastStamps.delete(rk);
+      this.lastStampsPruned = now;
+    }
+    this.lastStamps.set(k, ts);
+    return ts;
+  }
 }
