@@ -8,6 +8,7 @@
  *   write-set.ts      pending changes, committed together             transactions.ts local transactions, locks
  *   auto-increment.ts auto-increment values                           index-upkeep.ts secondary-index rows
  *   filter.ts         conditions and filters                          keys.ts         order-preserving keys
+ *   commit-feed.ts    each commit's changed rows, for search indexes and streams
  *
  * Everything is synchronous: one request's read, check and write never interleave with another's, which
  * makes conditional writes and increments atomic.
@@ -18,6 +19,7 @@ import type { Cell, RowData } from '../model/row';
 import type { KVStore, KVWrite } from '../storage/kv';
 import { AutoIncrements } from './auto-increment';
 import { Catalog, type IndexDef, type TableMeta } from './catalog';
+import { CommitFeed, type CommitListener, type CommittedChange } from './commit-feed';
 import { backfillIndex, indexWrites } from './index-upkeep';
 import { rowKey } from './keys';
 import { Transactions, type Transaction } from './transactions';
@@ -51,6 +53,7 @@ export class Engine {
   readonly transactions: Transactions;
   readonly autoIncrement: AutoIncrements;
   readonly clock = new VersionClock();
+  private readonly feed = new CommitFeed();
 
   constructor(
     readonly kv: KVStore,
@@ -110,17 +113,32 @@ export class Engine {
     return new WriteSet(this);
   }
 
-  /** Applies a write set to the store in one transaction, with the secondary-index changes. */
+  /**
+   * Applies a write set to the store in one transaction, with the secondary-index changes, then announces
+   * the changed rows on the commit feed.
+   */
   commit(ws: WriteSet): void {
     if (ws.changes.size === 0 && ws.autoIncrements.size === 0) return;
     const writes: KVWrite[] = [];
+    const committed: CommittedChange[] | undefined = this.feed.active ? [] : undefined;
     for (const ch of ws.changes.values()) {
-      if (ch.table.indexes.length) writes.push(...indexWrites(this.catalog.tables, ch.table, this.readStored(ch.key), ch.row));
+      const before = committed || ch.table.indexes.length ? this.readStored(ch.key) : undefined;
+      if (ch.table.indexes.length) writes.push(...indexWrites(this.catalog.tables, ch.table, before, ch.row));
       writes.push({ key: ch.key, value: ch.row ? encodeStoredRow(ch.row) : undefined });
+      committed?.push({ table: ch.table, key: ch.key, before, after: ch.row ?? undefined });
     }
     writes.push(...this.autoIncrement.writes(ws));
     this.kv.write(writes);
     this.autoIncrement.committed(ws);
+    if (committed?.length) this.feed.emit(committed);
+  }
+
+  /**
+   * Calls `listener` synchronously after each store commit, in commit order, with the rows it changed (see
+   * commit-feed.ts). Returns a function that removes the listener.
+   */
+  onCommit(listener: CommitListener): () => void {
+    return this.feed.subscribe(listener);
   }
 
   // ------------------------------------------------------------------ local transactions
