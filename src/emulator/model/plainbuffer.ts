@@ -225,15 +225,6 @@ export function decodeRow(buf: Buffer): Row {
   return readRow(readHeader(buf));
 }
 
-/** Decodes every row of a PlainBuffer block (GetRange responses, stored data). */
-export function decodeRows(buf: Buffer): Row[] {
-  if (buf.length === 0) return [];
-  const r = readHeader(buf);
-  const rows: Row[] = [];
-  while (r.pos < buf.length && r.peek() === Tag.PK) rows.push(readRow(r));
-  return rows;
-}
-
 /** Decodes an SQLVariant (type byte + payload, no header, no CRC): filter values, partition keys. */
 export function decodeVariant(buf: Buffer): Value {
   const r = new Reader(buf);
