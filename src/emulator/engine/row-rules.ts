@@ -10,7 +10,7 @@ import { rowCellsSize, type Cell, type Row } from '../model/row';
 import { valueLabel, VT, VT_NAMES, type Value } from '../model/value';
 import { pkTypeToVt, type TableMeta } from './catalog';
 import type { FilterNode } from './filter';
-import { MAX_NAME_BYTES } from './table-rules';
+import { MAX_NAME_BYTES, MAX_PK_COLUMNS } from './table-rules';
 
 export const MAX_CELL_BYTES = 2 * 1024 * 1024;
 export const MAX_PK_BYTES = 1024;
@@ -52,6 +52,15 @@ export function checkKeyValue(v: Value, use: KeyUse): void {
     return;
   }
   if (v.t === VT.DOUBLE || v.t === VT.BOOLEAN) throw OtsError.param(`${v.t === VT.DOUBLE ? 'DOUBLE' : 'BOOLEAN'} is an invalid type for the primary key.`);
+}
+
+/**
+ * No table has more than four key columns, so a key of more values is refused as a parameter error before
+ * the schema is consulted, even before the table is looked up (spec §1.4: the service's tests send five
+ * values to every row API, PutRow on a table that does not exist included).
+ */
+export function checkPkCount(pk: Cell[]): void {
+  if (pk.length > MAX_PK_COLUMNS) throw OtsError.param(`The number of primary key columns must be in range: [1, ${MAX_PK_COLUMNS}].`);
 }
 
 /** Validates a primary key against the table schema, positionally (spec §6.2). */
@@ -132,11 +141,16 @@ export function checkTimestamp(table: TableMeta, name: string, ts: number, now: 
   if (ts < low || ts >= now + dev) throw OtsError.param(`Invalid timestamp. Cell:\`${name}\`.`);
 }
 
-/** A write row's attribute cells: at most 1024 (spec §1.11), valid names, none named like a key column. */
-export function checkAttrCells(table: TableMeta, cells: Cell[], kind: 'PutRow' | 'UpdateRow'): void {
+/** A write row carries at most 1024 attribute cells: PutRow, UpdateRow and each BatchWriteRow row (spec §1.11). */
+export function checkColumnCount(cells: Cell[]): void {
   if (cells.length > MAX_COLUMNS_PER_WRITE) {
     throw OtsError.param(`The number of attribute columns exceeds the limit, limit count: ${MAX_COLUMNS_PER_WRITE}, column count: ${cells.length}.`);
   }
+}
+
+/** A write row's attribute cells: at most 1024 (spec §1.11), valid names, none named like a key column. */
+export function checkAttrCells(table: TableMeta, cells: Cell[], kind: 'PutRow' | 'UpdateRow'): void {
+  checkColumnCount(cells);
   for (const c of cells) {
     checkNotPkName(table, c.name);
     checkColumnName(c.name);

@@ -4,7 +4,7 @@
  * them fails alone.
  */
 import type { Engine } from '../../engine/engine';
-import { checkNotPkName, checkValueSize } from '../../engine/row-rules';
+import { checkColumnCount, checkNotPkName, checkPkCount, checkValueSize } from '../../engine/row-rules';
 import { OtsError } from '../../errors';
 import { decodeRow } from '../../model/plainbuffer';
 import { CellOp, rowCellsSize, type Row } from '../../model/row';
@@ -55,6 +55,7 @@ export function validateBatchWriteRow(req: any, engine: Engine): BatchTable[] {
       if (!ROW_RULES[r.type]) throw OtsError.param('The modify type is invalid.');
       if (!r.rowChange || r.rowChange.length === 0) throw OtsError.param('The row change is missing in request.');
       const row = decodeRow(Buffer.from(r.rowChange));
+      checkPkCount(row.pk);
       bytes += rowCellsSize(row);
       return { type: r.type, row, req: r };
     });
@@ -71,13 +72,15 @@ export function validateBatchWriteRow(req: any, engine: Engine): BatchTable[] {
 
 /**
  * What the service refuses for the whole request rather than per row (spec §5.5: invalid PK values, an
- * attribute named like a PK column, a value over the size limit). The rest is checked row by row.
+ * attribute named like a PK column, a value over the size limit; §1.11: more than 1024 attribute columns in
+ * a row, the Java SDK's RestrictedItemTest expecting the call itself to fail). The rest is checked row by row.
  */
 function checkWholeRequest(engine: Engine, plans: BatchTable[]): void {
   for (const { name, items } of plans) {
     const table = engine.tables.get(name);
     for (const it of items) {
       checkBatchKey(it.row.pk, false);
+      checkColumnCount(it.row.cells);
       for (const c of it.row.cells) {
         if (table) checkNotPkName(table, c.name);
         checkValueSize(c.name, c.value);

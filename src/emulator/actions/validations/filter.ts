@@ -3,6 +3,7 @@
  * into the engine's `FilterNode`.
  */
 import type { FilterNode } from '../../engine/filter';
+import { checkColumnName } from '../../engine/row-rules';
 import { OtsError } from '../../errors';
 import { decodeVariant } from '../../model/plainbuffer';
 import { decodeMessage, messageType } from '../../protocol/proto';
@@ -23,7 +24,7 @@ function decodeTree(buf: Buffer, count: { n: number }): FilterNode {
     switch (f.type) {
       case 1: {
         const s = decodeMessage('SingleColumnValueFilter', body); // strict: column_name must not overrun
-        if (!s.columnName) throw OtsError.param('invalid name of column: empty name.');
+        checkColumnName(s.columnName); // as in writes (spec §1.3a): empty, '#…' and 256-byte names are refused
         if (s.comparator < 1 || s.comparator > 6) throw OtsError.param(`Invalid comparator type: ${s.comparator}.`);
         return {
           kind: 'single',

@@ -5,7 +5,7 @@
 import type { TableMeta } from '../../engine/catalog';
 import type { Engine } from '../../engine/engine';
 import type { ReadOptions } from '../../engine/reads';
-import { checkKeyValue, MAX_COLUMNS_TO_GET, RowExistence, type ReturnSpec, type WriteCondition } from '../../engine/row-rules';
+import { checkColumnName, checkKeyValue, checkPkCount, MAX_COLUMNS_TO_GET, RowExistence, type ReturnSpec, type WriteCondition } from '../../engine/row-rules';
 import type { Transaction } from '../../engine/transactions';
 import type { RowChange } from '../../engine/writes';
 import { OtsError } from '../../errors';
@@ -15,9 +15,12 @@ import { toNumber } from '../../protocol/proto';
 import { own, tableName } from '../common';
 import { decodeFilter } from './filter';
 
+/** A PlainBuffer row or key field, decoded; a key of more than four values is refused here (row-rules `checkPkCount`). */
 export function rowField(bytes: Uint8Array | undefined | null, what: string): Row {
   if (!bytes || bytes.length === 0) throw OtsError.param(`The ${what} is missing in request.`);
-  return decodeRow(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const row = decodeRow(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  checkPkCount(row.pk);
+  return row;
 }
 
 export function pkField(bytes: Uint8Array | undefined | null): Cell[] {
@@ -56,6 +59,8 @@ export function readOptions(req: any, noVersionMessage: string): ReadOptions {
   if (columns.length > MAX_COLUMNS_TO_GET) {
     throw OtsError.param(`The number of columns from the request exceeds the limit, limit count: ${MAX_COLUMNS_TO_GET}, column count: ${columns.length}.`);
   }
+  // The names a write may use, and only those (spec §1.3a: '#…' and 256-byte names are refused in reads too).
+  for (const c of columns) checkColumnName(c);
   const tr = own(req, 'timeRange');
   const maxVersions = own<number>(req, 'maxVersions');
   const start = toNumber(own(tr, 'startTime'));
@@ -113,8 +118,10 @@ export interface SingleRowWrite {
 
 export function singleRowWrite(req: any, engine: Engine, rowBytes: Uint8Array, what: 'row' | 'primary key'): SingleRowWrite {
   const name = tableName(req.tableName);
-  const table = engine.writableTable(name);
+  // The row is decoded before the table is looked up: a key of five values is a parameter error even on a
+  // table that does not exist (spec §1.4).
   const row = rowField(rowBytes, what);
+  const table = engine.writableTable(name);
   const cond = condition(req.condition);
   const returns = returnSpec(own(req, 'returnContent'));
   const tx = transactionOf(engine, own(req, 'transactionId'), name);
