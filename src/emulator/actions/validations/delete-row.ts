@@ -1,7 +1,6 @@
 /** DeleteRow's validation (spec §5.4). BatchWriteRow applies `checkDeleteChange` to each of its DELETE rows. */
 import type { Engine } from '../../engine/engine';
 import { checkAutoIncrementRules, checkPk, checkReturn } from '../../engine/row-rules';
-import type { RowChange } from '../../engine/writes';
 import { OtsError } from '../../errors';
 import { rowCellsSize } from '../../model/row';
 import { singleRowWrite, type RowRules, type SingleRowWrite } from './request';
@@ -16,7 +15,6 @@ export const checkDeleteChange: RowRules = (table, row, condition, returns, inTr
   return { row, condition, returns, now, size: rowCellsSize(row) }; // row.cells is empty
 };
 
-export function validateDeleteRow(req: any, engine: Engine): SingleRowWrite & { change: RowChange } {
-  const w = singleRowWrite(req, engine, req.primaryKey, 'primary key');
-  return { ...w, change: checkDeleteChange(w.table, w.row, w.condition, w.returns, !!w.tx, Date.now()) };
+export function validateDeleteRow(req: any, engine: Engine): SingleRowWrite {
+  return singleRowWrite(req, engine, req.primaryKey, 'primary key', checkDeleteChange);
 }

@@ -1,7 +1,6 @@
 /** PutRow's validation (spec §5.1). BatchWriteRow applies `checkPutChange` to each of its PUT rows. */
 import type { Engine } from '../../engine/engine';
 import { checkAttrCells, checkAutoIncrementRules, checkPk, checkRequestSize, checkReturn, checkTimestamp, checkValue } from '../../engine/row-rules';
-import type { RowChange } from '../../engine/writes';
 import { OtsError } from '../../errors';
 import { singleRowWrite, type RowRules, type SingleRowWrite } from './request';
 
@@ -20,7 +19,6 @@ export const checkPutChange: RowRules = (table, row, condition, returns, inTrans
   return { row, condition, returns, now, size };
 };
 
-export function validatePutRow(req: any, engine: Engine): SingleRowWrite & { change: RowChange } {
-  const w = singleRowWrite(req, engine, req.row, 'row');
-  return { ...w, change: checkPutChange(w.table, w.row, w.condition, w.returns, !!w.tx, Date.now()) };
+export function validatePutRow(req: any, engine: Engine): SingleRowWrite {
+  return singleRowWrite(req, engine, req.row, 'row', checkPutChange);
 }

@@ -107,16 +107,15 @@ export function checkTransactionTable(tx: Transaction, table: string): void {
   }
 }
 
-/** The parts of a PutRow / UpdateRow / DeleteRow request around its row (the row rules are per action). */
+/** A PutRow / UpdateRow / DeleteRow request, validated: its table, its row change, its transaction if any. */
 export interface SingleRowWrite {
   table: TableMeta;
-  row: Row;
-  condition: WriteCondition;
-  returns: ReturnSpec;
+  change: RowChange;
   tx: Transaction | undefined;
 }
 
-export function singleRowWrite(req: any, engine: Engine, rowBytes: Uint8Array, what: 'row' | 'primary key'): SingleRowWrite {
+/** The fields around a single-row write's row, then the row's own rules (`rules`, per action). */
+export function singleRowWrite(req: any, engine: Engine, rowBytes: Uint8Array, what: 'row' | 'primary key', rules: RowRules): SingleRowWrite {
   const name = tableName(req.tableName);
   // The row is decoded before the table is looked up: a key of five values is a parameter error even on a
   // table that does not exist (spec §1.4).
@@ -125,7 +124,7 @@ export function singleRowWrite(req: any, engine: Engine, rowBytes: Uint8Array, w
   const cond = condition(req.condition);
   const returns = returnSpec(own(req, 'returnContent'));
   const tx = transactionOf(engine, own(req, 'transactionId'), name);
-  return { table, row, condition: cond, returns, tx };
+  return { table, change: rules(table, row, cond, returns, !!tx, Date.now()), tx };
 }
 
 /**

@@ -1,7 +1,6 @@
 /** UpdateRow's validation (spec §5.2, §5.3). BatchWriteRow applies `checkUpdateChange` to each of its UPDATE rows. */
 import type { Engine } from '../../engine/engine';
 import { checkAttrCells, checkAutoIncrementRules, checkPk, checkRequestSize, checkReturn, checkTimestamp, checkValue } from '../../engine/row-rules';
-import type { RowChange } from '../../engine/writes';
 import { OtsError } from '../../errors';
 import { CellOp } from '../../model/row';
 import { VT } from '../../model/value';
@@ -55,7 +54,6 @@ export const checkUpdateChange: RowRules = (table, row, condition, returns, inTr
   return { row, condition, returns, now, size };
 };
 
-export function validateUpdateRow(req: any, engine: Engine): SingleRowWrite & { change: RowChange } {
-  const w = singleRowWrite(req, engine, req.rowChange, 'row');
-  return { ...w, change: checkUpdateChange(w.table, w.row, w.condition, w.returns, !!w.tx, Date.now()) };
+export function validateUpdateRow(req: any, engine: Engine): SingleRowWrite {
+  return singleRowWrite(req, engine, req.rowChange, 'row', checkUpdateChange);
 }
