@@ -7,6 +7,10 @@
  *
  * `before` is read only when a listener (or a secondary index) needs it: without listeners the feed costs a
  * size check per commit [performance].
+ *
+ * Not announced: rows that leave with their table (DeleteTable drops them without a commit; watch the catalog
+ * for that), secondary-index rows (they follow their data row), and versions that TTL hides (nothing is
+ * written when they expire).
  */
 import type { RowData } from '../model/row';
 import type { TableMeta } from './catalog';
