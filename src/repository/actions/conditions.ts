@@ -54,23 +54,27 @@ export interface KeyedWrite {
 }
 
 /**
- * The common part of a write to the row `key` identifies (update, delete): its key, and a condition of
- * `options.expect` (else `defaultExpect`), `options.where` and, when `key` carries a version, the version check.
- * `current` is that version (for the lost-race error).
+ * A write to the row `key` identifies (update, delete): its key, a condition of `options.expect` (else
+ * `defaultExpect`), `options.where` and, when `key` carries a version, the version check, and the action's own
+ * `fields`. `current` is that version (for the lost-race error). [performance] `fields` are spread after the
+ * literal properties: a literal that starts by spreading another object took update() from ~5 to ~8 µs of
+ * CPU a call (V8 leaves its fast object-literal path).
  */
-export function keyedWrite<T>(
+export function keyedWrite<T, F extends object>(
   schema: TableSchema<T>,
   key: object,
   options: WriteOptions<T>,
   defaultExpect: Expect,
   transactionId: string | undefined,
-): { request: KeyedWrite; current: unknown } {
+  fields: F,
+): { request: KeyedWrite & F; current: unknown } {
   const { current, check } = versionGuard(schema, key);
   return {
     request: {
       tableName: schema.tableName,
       condition: rowCondition(schema, options.expect ?? defaultExpect, options.where, check),
       primaryKey: encodeKey(schema, key),
+      ...fields,
       ...inTransaction(transactionId),
     },
     current,

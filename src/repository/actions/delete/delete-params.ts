@@ -8,6 +8,6 @@ import { keyedWrite, type WriteOptions } from '../conditions';
  * a version (an entity that was read) must still match the stored one.
  */
 export function deleteParams<T extends object>(schema: TableSchema<T>, key: KeyOf<T> | T, options: WriteOptions<T> = {}, transactionId?: string): { params: DeleteRowParams; current: unknown } {
-  const { request, current } = keyedWrite(schema, key as object, options, 'any', transactionId);
+  const { request, current } = keyedWrite(schema, key as object, options, 'any', transactionId, {});
   return { params: request, current };
 }

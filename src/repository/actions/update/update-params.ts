@@ -34,13 +34,9 @@ export function updateParams<T extends object>(
   const increment = { ...(changes.increment as Record<string, unknown> | undefined) };
   if (version) increment[version.property] = 1;
   const encoded = encodeUpdate(schema, { ...changes, increment } as UpdateChanges<T>);
-  const { request, current } = keyedWrite(schema, key as object, options, 'exist', transactionId);
-  return {
-    params: {
-      ...request,
-      updateOfAttributeColumns: encoded.updateOfAttributeColumns,
-      ...(encoded.incremented.length ? { returnContent: { returnType: 2 as const, returnColumns: encoded.incremented } } : {}),
-    },
-    current,
-  };
+  const { request, current } = keyedWrite(schema, key as object, options, 'exist', transactionId, {
+    updateOfAttributeColumns: encoded.updateOfAttributeColumns,
+    ...(encoded.incremented.length ? { returnContent: { returnType: 2 as const, returnColumns: encoded.incremented } } : {}),
+  });
+  return { params: request, current };
 }
