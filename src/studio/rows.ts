@@ -34,11 +34,14 @@ const COMPARATORS: Record<Comparator, number> = {
   '>=': ComparatorType.GREATER_EQUAL,
 };
 
-/** The range the query selects: its relaxed GetRange bounds and the exact test for a row's key. */
+/**
+ * The range the query selects: where a forward and a backward read start and end, and the exact test for a
+ * row's key (some bounds are relaxed, see below).
+ */
 interface Bounds {
-  lo: SdkKey;
-  hi: SdkKey;
-  /** False once a row's key is past the range (the bounds are relaxed when the key is given in full). */
+  forward: { start: SdkKey; end: SdkKey };
+  backward: { start: SdkKey; end: SdkKey };
+  /** False once a row's key is past the range. */
   inRange(key: PrimaryKeyCell[]): boolean;
 }
 
@@ -55,7 +58,7 @@ function bounds(pk: KeySchema, query: RowsQuery): Bounds {
   for (const name of Object.keys(query.key ?? {})) {
     if (!pk.some((c) => c.name === name)) throw new StudioInputError(`${name}: not a primary-key column of ${query.table}`, name);
   }
-  const fill = (end: unknown, n = given.length) => pk.map((c, i) => ({ [c.name]: i < n ? given[i] : end }));
+  const fill = (rest: unknown, n = given.length) => pk.map((c, i) => ({ [c.name]: i < n ? given[i] : rest }));
   const full = given.length === pk.length && given.length > 0;
   const startsWith = (key: PrimaryKeyCell[]) => given.every((v, i) => compareKeyValue(key[i]?.value, v) === 0);
   const notBefore = (key: PrimaryKeyCell[]) => {
@@ -65,11 +68,19 @@ function bounds(pk: KeySchema, query: RowsQuery): Bounds {
     }
     return true;
   };
-  // A full key cannot be an exclusive bound of a backward read (strings have no predecessor): the bounds
-  // drop its last column and the exact test stops the read instead, after at most one extra row.
-  const lo = full ? fill(INF_MIN, given.length - 1) : fill(INF_MIN);
-  if (query.keyMode === 'from') return { lo, hi: pk.map((c) => ({ [c.name]: INF_MAX })), inRange: notBefore };
-  return { lo, hi: full ? fill(INF_MAX, given.length - 1) : fill(INF_MAX), inRange: startsWith };
+  const last = pk.map((c) => ({ [c.name]: INF_MAX }));
+  if (!full) {
+    const low = fill(INF_MIN);
+    const high = query.keyMode === 'from' ? last : fill(INF_MAX);
+    return { forward: { start: low, end: high }, backward: { start: high, end: low }, inRange: query.keyMode === 'from' ? notBefore : startsWith };
+  }
+  // A full key is an exact inclusive start, but cannot be an exclusive end (strings have no predecessor or
+  // successor): such ends drop the key's last column, and the exact test stops the read after at most one
+  // extra row.
+  const key = fill(undefined);
+  const below = fill(INF_MIN, given.length - 1);
+  if (query.keyMode === 'from') return { forward: { start: key, end: last }, backward: { start: last, end: below }, inRange: notBefore };
+  return { forward: { start: key, end: fill(INF_MAX, given.length - 1) }, backward: { start: key, end: below }, inRange: startsWith };
 }
 
 function filterOf(query: RowsQuery): ColumnFilter | undefined {
@@ -129,7 +140,8 @@ export async function readRows(client: TableStoreClient, pk: KeySchema, maxVersi
   }
 
   const rows: SdkRow[] = [];
-  let start: SdkKey = at ? at.key : forward ? range.lo : range.hi;
+  const way = forward ? range.forward : range.backward;
+  let start: SdkKey = at ? at.key : way.start;
   let exhausted = false;
   let resumeAt: PrimaryKeyCell[] | undefined;
   for (let request = 0; ; request++) {
@@ -138,7 +150,7 @@ export async function readRows(client: TableStoreClient, pk: KeySchema, maxVersi
       tableName: query.table,
       direction: forward ? 'FORWARD' : 'BACKWARD',
       inclusiveStartPrimaryKey: start as never,
-      exclusiveEndPrimaryKey: (forward ? range.hi : range.lo) as never,
+      exclusiveEndPrimaryKey: way.end as never,
       // One row more than the page: whether it exists says if there is a page after this one.
       limit: limit + 1 - rows.length + (at?.exclusive ? 1 : 0),
       maxVersions: versions,
