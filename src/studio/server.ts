@@ -112,6 +112,7 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
   const token = options.token ?? randomBytes(24).toString('base64url');
   const host = options.host ?? '127.0.0.1';
   const writable = options.emulator || !!options.write;
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host);
   const page = options.pageHtml ?? readFileSync(PAGE_FILE, 'utf8');
   // The page's one inline script is allowed by its hash: no other script runs on the page (CSP).
   const script = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '';
@@ -206,7 +207,8 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
     const origin = `http://${req.headers.host ?? ''}`;
     void (async () => {
       try {
-        if (!allowedHosts.includes(req.headers.host ?? '')) throw new HttpProblem(421, 'WrongHost', 'this studio answers only on its own address');
+        // On loopback, a Host other than our own is a rebound DNS name; bound wider (--host), the token alone guards.
+        if (loopback && !allowedHosts.includes(req.headers.host ?? '')) throw new HttpProblem(421, 'WrongHost', 'this studio answers only on its own address');
         const url = new URL(req.url ?? '/', 'http://studio.invalid');
         if (url.pathname === '/') {
           if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'MethodNotAllowed', 'GET only');

@@ -4,6 +4,7 @@
  * instance. One browser for the whole file. Needs `npm run build` (the page is built into dist).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { configFile, Project, type Running } from '../support/migrate-project';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BIG = 'studio_big';
 const NOTES = 'studio_notes';
+const VERSIONS = 'studio_versions';
 const ROWS = 10_000;
 const HUGE = '9007199254740993'; // 2^53 + 1: a JS number would show ...992
 const BYTES = Buffer.from([0x00, 0xff, 0x10, 0x7f, 0x80]);
@@ -73,6 +75,15 @@ async function seed(): Promise<void> {
     attributeColumns: [{ label: 'row 0' }, { v: toSdkInt64(0n) }, { huge: toSdkInt64(BigInt(HUGE)) }, { bytes: BYTES }] as never,
   });
   await client.call('createTable', {
+    tableMeta: { tableName: VERSIONS, primaryKey: [{ name: 'id', type: 'STRING' }] },
+    reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+    tableOptions: { timeToLive: -1, maxVersions: 3 },
+  });
+  const t0 = Date.now() - 60_000;
+  for (const [i, text] of ['first draft', 'second draft'].entries()) {
+    await client.call('updateRow', { tableName: VERSIONS, condition: new Condition(RowExistenceExpectation.IGNORE, null), primaryKey: [{ id: 'doc' }], updateOfAttributeColumns: [{ PUT: [{ body: text, timestamp: t0 + i * 1000 }] }] } as never);
+  }
+  await client.call('createTable', {
     tableMeta: { tableName: NOTES, primaryKey: [{ name: 'id', type: 'STRING' }] },
     reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
     tableOptions: { timeToLive: -1, maxVersions: 1 },
@@ -95,6 +106,7 @@ async function open(url: string): Promise<Page> {
 
 async function openTable(page: Page, table: string): Promise<void> {
   await page.getByTestId(`table-${table}`).click();
+  await page.waitForFunction((t) => (globalThis as any).document.querySelector('[data-testid="table-details"] summary strong')?.textContent === t, table);
   await page.getByTestId('rows').waitFor();
 }
 
@@ -142,7 +154,7 @@ describe('tsorm studio in Chromium', () => {
     await page.getByTestId('prev').click();
     await firstRowIs(page, '100');
     expect(await shownN(page)).toEqual(Array.from({ length: 50 }, (_, i) => String(100 + i)));
-    await expect(page.getByTestId('cost').textContent()).resolves.toMatch(/1 calls · \d+ read CU/);
+    await expect(page.getByTestId('cost').textContent()).resolves.toMatch(/calls 1 · read CU \d+ · write CU 0 · ≈ \$[\d.]+ per million such requests/);
     // Descending from the end of the table: the last rows first, then back up.
     await page.getByTestId('order').selectOption('desc');
     await page.getByTestId('load').click();
@@ -163,6 +175,12 @@ describe('tsorm studio in Chromium', () => {
     await expect(first.getByTestId('binary').textContent()).resolves.toBe(`${BYTES.toString('hex')} 5 bytes`);
     await page.getByTestId('binary-as').selectOption('base64');
     await expect(first.getByTestId('binary').textContent()).resolves.toBe(`${BYTES.toString('base64')} 5 bytes`);
+    // maxVersions 3: the latest value, and every kept version behind it.
+    await openTable(page, VERSIONS);
+    const doc = page.getByTestId('row').first();
+    await expect(doc.locator('td').nth(1).textContent()).resolves.toMatch(/^second draft2 versions/);
+    await doc.locator('summary').click();
+    await expect(doc.locator('details li').allTextContents()).resolves.toEqual([expect.stringMatching(/Z second draft$/), expect.stringMatching(/Z first draft$/)]);
     await page.close();
   });
 
@@ -188,6 +206,7 @@ describe('tsorm studio in Chromium', () => {
     await expect(page.getByTestId('entity').textContent()).resolves.toContain('StudioNote');
     const row = page.getByTestId('row').first();
     await expect(row.textContent()).resolves.toContain('2025-11-24T16:00:00.000Z'); // createdAt shown as a Date
+    await expect(row.locator('pre.json').textContent()).resolves.toBe('{\n  "tags": [\n    "a",\n    "b"\n  ]\n}');
     await row.click();
     await page.getByTestId('col-title').fill('far too long for ten');
     await page.getByTestId('save').click();
@@ -217,7 +236,9 @@ describe('tsorm studio in Chromium', () => {
   it('deletes a row after confirmation', async () => {
     const page = await open(rw.url);
     await openTable(page, BIG);
-    await page.getByTestId('row').nth(2).click();
+    // Keyboard: Tab to a row, Enter opens it.
+    await page.getByTestId('row').nth(2).focus();
+    await page.keyboard.press('Enter');
     let asked = '';
     page.once('dialog', (d) => {
       asked = d.message();
@@ -263,6 +284,17 @@ describe('tsorm studio in Chromium', () => {
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/not a JSON object/);
     const badCursor = await post('/api/rows', { 'x-tsorm-studio-token': token }, JSON.stringify({ table: BIG, cursor: 'F.garbage' }));
     expect(badCursor.status).toBe(400);
+    // A page on another name rebound to 127.0.0.1 sends its own Host: refused, even with the token.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const u = new URL(rw.url);
+      const req = request({ host: '127.0.0.1', port: Number(u.port), path: `/?token=${token}`, headers: { host: `evil.example:${u.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(421);
     // The server still serves.
     expect((await post('/api/tables', { 'x-tsorm-studio-token': token })).status).toBe(200);
     // In the browser, the page without the token shows the refusal, not data.

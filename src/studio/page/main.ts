@@ -337,7 +337,7 @@ function encSelect(c: Editing['cells'][string]): HTMLElement {
 function costLine(): Child {
   if (!lastCost) return null;
   const c = lastCost;
-  return h('div', { class: 'cost', 'data-testid': 'cost' }, `${w.requestCost}: ${c.calls} ${w.calls} · ${c.readCU} ${w.readCU} · ${c.writeCU} ${w.writeCU} · ≈ $${c.usd.toPrecision(2)} · ${c.ms} ms`);
+  return h('div', { class: 'cost', 'data-testid': 'cost' }, `${w.requestCost}: ${w.calls} ${c.calls} · ${w.readCU} ${c.readCU} · ${w.writeCU} ${c.writeCU} · ≈ $${(c.usd * 1_000_000).toFixed(2)} ${w.perMillionRequests} · ${c.ms} ms`);
 }
 
 function tableDetails(t: TableView): HTMLElement {
@@ -442,7 +442,7 @@ function costView(): HTMLElement {
   const perMillion = (x: number | boolean) => `$${(Number(x) * 1_000_000).toFixed(2)}`;
   return h('div', { class: 'panel', 'data-testid': 'cost-view' },
     h('h3', {}, w.sessionCost),
-    h('p', {}, `${session.calls} ${w.calls} · ${session.readCU} ${w.readCU} · ${session.writeCU} ${w.writeCU} · ≈ $${session.usd.toPrecision(3)}`),
+    h('p', {}, `${w.calls} ${session.calls} · ${w.readCU} ${session.readCU} · ${w.writeCU} ${session.writeCU} · ≈ $${session.usd.toPrecision(3)}`),
     h('h3', {}, `${w.tariffs} (${tf.date}, ${tf.currency})`),
     h('ul', {},
       h('li', {}, `${w.freeTier}: ${tf.fc.freeCallsPerMonth.toLocaleString()} ${w.freeCalls}, ${tf.fc.freeGbSecondsPerMonth.toLocaleString()} ${w.freeGbSeconds}`),
