@@ -14,7 +14,7 @@ async function start(p: Project, args: string[] = [], env: Record<string, string
   const run = p.start(['studio', ...args], env);
   runs.push(run);
   for (;;) {
-    const m = /tsorm studio: (http:\/\/\S+)/.exec(run.stdout());
+    const m = /tsorm studio: (http:\/\/\S+)\n.*Ctrl-C stops\./.exec(run.stdout()); // both lines: stdout may arrive in pieces
     if (m) return { run, url: m[1], ms: performance.now() - started };
     if (run.proc.exitCode !== null) throw new Error(`studio exited:\n${run.stdout()}\n${run.stderr()}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -61,6 +61,8 @@ describe('tsorm studio (CLI)', () => {
     projects.push(p);
     // NODE_DEBUG=module logs every module Node loads: the studio's server is there, esbuild is not.
     const { run } = await start(p, ['--port', '0'], { NODE_DEBUG: 'module' });
+    // stderr is a separate pipe: it may trail stdout's URL line.
+    for (let i = 0; i < 100 && !/studio[/\\]server/.test(run.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(run.stderr()).toMatch(/studio[/\\]server/);
     expect(run.stderr()).not.toMatch(/esbuild/);
   });

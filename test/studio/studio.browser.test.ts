@@ -47,7 +47,7 @@ async function startStudio(args: string[]): Promise<{ run: Running; url: string 
   const run = project.start(['studio', ...args]);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const m = /tsorm studio: (http:\/\/\S+)/.exec(run.stdout());
+    const m = /tsorm studio: (http:\/\/\S+)\n.*Ctrl-C stops\./.exec(run.stdout()); // both lines: stdout may arrive in pieces
     if (m) return { run, url: m[1] };
     if (run.proc.exitCode !== null || Date.now() > deadline) throw new Error(`studio did not start:\n${run.stdout()}\n${run.stderr()}`);
     await new Promise((r) => setTimeout(r, 50));
