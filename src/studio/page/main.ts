@@ -296,7 +296,7 @@ function editForm(): HTMLElement | null {
     { id: 'edit', class: 'panel', 'data-testid': 'edit-form', onsubmit: (ev: Event) => { ev.preventDefault(); void submitEdit(ev.target as HTMLFormElement); } },
     h('h3', {}, e.mode === 'create' ? w.newRow : w.edit),
     ...rows,
-    h('div', { class: 'field' }, newName, h('button', { type: 'button', onclick: () => { const n = newName.value.trim(); if (n && !e.cells[n]) { e.cells[n] = { t: defaultType(n), v: '' }; render(); } } }, w.addColumn)),
+    h('div', { class: 'add-column' }, newName, h('button', { type: 'button', onclick: () => { const n = newName.value.trim(); if (n && !e.cells[n]) { e.cells[n] = { t: defaultType(n), v: '' }; render(); } } }, w.addColumn)),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'save' }, e.mode === 'create' ? w.create : w.save),
       h('button', { type: 'button', onclick: () => { editing = undefined; render(); } }, w.cancel),
