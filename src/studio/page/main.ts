@@ -4,8 +4,11 @@
  *
  * int64 values stay strings from the API to the screen: nothing here converts one to a JS number.
  */
-import type { ApiResponse, Cell, CellType, Comparator, Cost, FieldView, InfoView, MigrationsView, RowsPage, RowsQuery, RowView, TableListItem, TableView } from '../protocol';
+import type { Cell, CellType, Comparator, Cost, FieldView, InfoView, MigrationsView, RowsPage, RowsQuery, RowView, TableListItem, TableView } from '../protocol';
+import { base64ToBytes, hex, prettyJson, showCell, showVersions } from './cells';
+import { ApiFailure, callApi, h, type Child } from './dom';
 import { initialLang, WORDS, type Lang, type Words } from './i18n';
+import { tableDetails } from './table-details';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 let lang: Lang = initialLang();
@@ -21,48 +24,14 @@ const session = { calls: 0, readCU: 0, writeCU: 0, usd: 0 };
 let lastCost: Cost | undefined;
 let message: { kind: 'ok' | 'error'; text: string } | undefined;
 
-type Child = Node | string | null | undefined | false;
-function h(tag: string, attrs: Record<string, unknown> = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
-    else if (k === 'value') (el as HTMLInputElement).value = String(v);
-    else if (k === 'checked') (el as HTMLInputElement).checked = !!v;
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-}
-
-class ApiFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly fields?: Record<string, string[]>,
-  ) {
-    super(message);
-  }
-}
-
-async function api<T>(name: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tsorm-studio-token': token }, body: JSON.stringify(body) });
-  let json: ApiResponse<T>;
-  try {
-    json = (await res.json()) as ApiResponse<T>;
-  } catch {
-    throw new ApiFailure('HTTP', `HTTP ${res.status}`);
-  }
-  const cost = json.cost;
-  if (cost) {
+function api<T>(name: string, body: unknown = {}): Promise<T> {
+  return callApi<T>(token, name, body, (cost) => {
     lastCost = cost;
     session.calls += cost.calls;
     session.readCU += cost.readCU;
     session.writeCU += cost.writeCU;
     session.usd += cost.usd;
-  }
-  if (!json.ok) throw new ApiFailure(json.error.code, json.error.message, json.error.fields);
-  return json.data;
+  });
 }
 
 function fail(e: unknown): void {
@@ -72,57 +41,8 @@ function fail(e: unknown): void {
 
 // ------------------------------------------------------------------ values
 
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 function fieldOf(column: string): FieldView | undefined {
   return current?.entity?.fields.find((f) => f.name === column);
-}
-
-/** A cell as text, typed: exact int64, binary with its length, dates, pretty JSON. */
-function showCell(cell: Cell, column: string): HTMLElement {
-  const f = fieldOf(column);
-  if (cell.t === 'BINARY') {
-    const bytes = base64ToBytes(cell.v);
-    return h('span', { class: 'bin', 'data-testid': 'binary' }, h('code', {}, binaryAs === 'hex' ? hex(bytes) : cell.v), h('small', {}, ` ${bytes.length} ${w.bytes}`));
-  }
-  if (cell.t === 'INTEGER' && f?.type === 'date') {
-    const d = new Date(Number(cell.v));
-    return h('span', { title: cell.v, class: 'date' }, isNaN(d.getTime()) ? cell.v : d.toISOString());
-  }
-  if (cell.t === 'STRING' && f?.type === 'json') {
-    try {
-      return h('pre', { class: 'json' }, JSON.stringify(JSON.parse(cell.v), null, 2));
-    } catch {
-      return h('span', {}, cell.v);
-    }
-  }
-  return h('span', { class: `v-${cell.t.toLowerCase()}` }, cell.v);
-}
-
-function showVersions(versions: RowView['columns'][string] | undefined, column: string): Child {
-  if (!versions || versions.length === 0) return h('span', { class: 'missing' }, '—');
-  const latest = showCell(versions[0].value, column);
-  if (versions.length === 1) return latest;
-  return h(
-    'div',
-    {},
-    latest,
-    h(
-      'details',
-      { class: 'versions' },
-      h('summary', {}, `${versions.length} ${w.versions}`),
-      h('ul', {}, ...versions.map((v) => h('li', {}, h('small', {}, new Date(Number(v.ts)).toISOString(), ' '), showCell(v.value, column)))),
-    ),
-  );
 }
 
 // ------------------------------------------------------------------ loading
@@ -305,14 +225,6 @@ function editForm(): HTMLElement | null {
   return form;
 }
 
-function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}
-
 function encSelect(c: Editing['cells'][string]): HTMLElement {
   const s = h('select', { 'aria-label': 'binary encoding' }, h('option', { value: 'base64' }, 'base64'), h('option', { value: 'hex' }, 'hex')) as HTMLSelectElement;
   s.value = c.enc ?? 'base64';
@@ -338,35 +250,6 @@ function costLine(): Child {
   if (!lastCost) return null;
   const c = lastCost;
   return h('div', { class: 'cost', 'data-testid': 'cost' }, `${w.requestCost}: ${w.calls} ${c.calls} · ${w.readCU} ${c.readCU} · ${w.writeCU} ${c.writeCU} · ≈ $${(c.usd * 1_000_000).toFixed(2)} ${w.perMillionRequests} · ${c.ms} ms`);
-}
-
-function tableDetails(t: TableView): HTMLElement {
-  const o = t.options;
-  const dl = (pairs: Array<[string, Child]>) => h('dl', {}, ...pairs.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
-  return h(
-    'details',
-    { class: 'panel', open: true, 'data-testid': 'table-details' },
-    h('summary', {}, h('strong', {}, t.name), t.entity ? ` — ${w.entity} ${t.entity.name}` : ''),
-    h('div', { class: 'grid' },
-      h('section', {}, h('h4', {}, w.keySchema), h('ol', {}, ...t.primaryKey.map((k) => h('li', {}, h('code', {}, k.name), ` ${k.type}`, k.autoIncrement ? h('span', { class: 'badge' }, w.autoIncrement) : null)))),
-      h('section', {}, h('h4', {}, w.definedColumns), t.definedColumns.length ? h('ul', {}, ...t.definedColumns.map((c) => h('li', {}, h('code', {}, c.name), ` ${c.type}`))) : h('p', {}, w.none)),
-      h('section', {}, h('h4', {}, w.options), dl([
-        [w.ttl, o.timeToLive === -1 ? w.forever : `${o.timeToLive} ${w.seconds}`],
-        [w.maxVersions, String(o.maxVersions)],
-        [w.maxTimeDeviation, `${o.maxTimeDeviation} ${w.seconds}`],
-        [w.allowUpdate, o.allowUpdate ? w.on : w.off],
-        [w.reserved, `${o.reservedThroughput.read} / ${o.reservedThroughput.write}`],
-        [w.stream, o.stream.enabled ? `${w.on} (${o.stream.expirationHours} ${w.hours})` : w.off],
-      ])),
-      h('section', {}, h('h4', {}, w.indexes), t.indexes.length ? h('ul', {}, ...t.indexes.map((i) => h('li', {}, h('code', {}, i.name), ` ${i.type} (${i.primaryKey.join(', ')})${i.definedColumns.length ? ` + ${i.definedColumns.join(', ')}` : ''}`))) : h('p', {}, w.none),
-        h('h4', {}, w.searchIndexes), t.searchIndexes.length ? h('ul', {}, ...t.searchIndexes.map((i) => h('li', {}, h('code', {}, i.name)))) : h('p', {}, w.none)),
-      h('section', { 'data-testid': 'entity' }, h('h4', {}, w.entity),
-        t.entity
-          ? h('div', {}, h('p', {}, h('code', {}, t.entity.name), ` (${t.entity.source})`),
-              t.entity.differences.length ? h('div', { class: 'warn' }, w.differs, h('ul', {}, ...t.entity.differences.map((d) => h('li', {}, d)))) : h('p', { class: 'ok' }, w.inSync))
-          : h('p', {}, w.noEntity)),
-    ),
-  );
 }
 
 function rowsControls(t: TableView): HTMLElement {
@@ -426,8 +309,8 @@ function rowsTable(t: TableView): HTMLElement {
       h('thead', {}, h('tr', {}, ...t.primaryKey.map((k) => h('th', { class: 'pk' }, k.name)), ...shown.map((c) => h('th', {}, c)))),
       h('tbody', {}, ...page.rows.map((r) =>
         h('tr', { tabindex: 0, 'data-testid': 'row', onclick: () => info?.writable && startEdit(r), onkeydown: (ev: KeyboardEvent) => { if (ev.key === 'Enter' && info?.writable) startEdit(r); } },
-          ...r.key.map((k) => h('td', { class: 'pk' }, showCell(k.value, k.name))),
-          ...shown.map((c) => h('td', {}, showVersions(r.columns[c], c)))))))));
+          ...r.key.map((k) => h('td', { class: 'pk' }, showCell(k.value, fieldOf(k.name), binaryAs, w))),
+          ...shown.map((c) => h('td', {}, showVersions(r.columns[c], fieldOf(c), binaryAs, w)))))))));
 }
 
 function migrationsView(m: MigrationsView): HTMLElement {
@@ -475,7 +358,7 @@ function render(): void {
     const list = h('ul', { class: 'tables', 'data-testid': 'table-list' }, ...tables.map((t) => h('li', {}, h('button', { type: 'button', class: current?.name === t.name ? 'active' : '', 'data-testid': `table-${t.name}`, onclick: () => void loadTable(t.name).catch(fail) }, t.name, t.entity ? h('small', {}, ` ${t.entity}`) : null))));
     main = h('div', { class: 'layout' },
       h('aside', {}, h('h2', {}, w.tables), tables.length ? list : h('p', {}, w.noTables)),
-      h('section', { class: 'main' }, ...(current ? [tableDetails(current), h('h2', {}, w.rows), rowsControls(current), editForm(), rowsTable(current)] : [])));
+      h('section', { class: 'main' }, ...(current ? [tableDetails(current, w), h('h2', {}, w.rows), rowsControls(current), editForm(), rowsTable(current)] : [])));
   }
   const focused = document.activeElement as HTMLElement | null;
   const focusId = focused?.getAttribute('data-testid');
