@@ -190,8 +190,12 @@ describe('tsorm studio in Chromium', () => {
     await page.getByTestId('add-condition').click();
     await page.getByTestId('cond-column-0').fill('v');
     await page.getByTestId('cond-op-0').selectOption('=');
-    await page.getByTestId('cond-value-0').fill('42');
     await page.locator('[data-testid="cond-value-0"] + select').selectOption('INTEGER');
+    // Malformed input: a clear message on the page, and the server keeps serving.
+    await page.getByTestId('cond-value-0').fill('forty-two');
+    await page.getByTestId('load').click();
+    await expect(page.getByTestId('message-error').textContent()).resolves.toBe('Error: v: "forty-two" is not an integer');
+    await page.getByTestId('cond-value-0').fill('42');
     await page.getByTestId('load').click();
     await firstRowIs(page, '42');
     expect(await shownN(page)).toEqual(Array.from({ length: 50 }, (_, i) => String(42 + i * 100)));
