@@ -110,6 +110,12 @@ async function openTable(page: Page, table: string): Promise<void> {
   await page.getByTestId('rows').waitFor();
 }
 
+/** A column's latest value in the table, read with the SDK (not through the studio). */
+async function stored(table: string, primaryKey: Array<Record<string, unknown>>, column: string): Promise<unknown> {
+  const res = await client.call('getRow', { tableName: table, primaryKey: primaryKey as never });
+  return res.row.attributes?.find((a) => a.columnName === column)?.columnValue;
+}
+
 /** Waits until the first shown row's `n` is `n` (the page has rendered the page asked for). */
 function firstRowIs(page: Page, n: string): Promise<unknown> {
   return page.waitForFunction((want) => (globalThis as any).document.querySelector('[data-testid="row"] td.pk:nth-child(2)')?.textContent === want, n);
@@ -218,8 +224,7 @@ describe('tsorm studio in Chromium', () => {
     await page.getByTestId('col-title').fill('short');
     await page.getByTestId('save').click();
     await page.getByTestId('message-ok').waitFor();
-    const stored = await client.call('getRow', { tableName: NOTES, primaryKey: [{ id: 'n1' }] });
-    expect(stored.row.attributes?.find((a) => a.columnName === 'title')?.columnValue).toBe('short');
+    expect(await stored(NOTES, [{ id: 'n1' }], 'title')).toBe('short');
     await page.close();
   });
 
@@ -232,8 +237,7 @@ describe('tsorm studio in Chromium', () => {
     await page.getByTestId('col-label').fill('mine');
     await page.getByTestId('save').click();
     await expect(page.getByTestId('message-error').textContent()).resolves.toMatch(/Conflict: The row changed since it was read/);
-    const stored = await client.call('getRow', { tableName: BIG, primaryKey: [{ p: 'a' }, { n: toSdkInt64(1n) }] as never });
-    expect(stored.row.attributes?.find((a) => a.columnName === 'label')?.columnValue).toBe('changed elsewhere');
+    expect(await stored(BIG, [{ p: 'a' }, { n: toSdkInt64(1n) }], 'label')).toBe('changed elsewhere');
     await page.close();
   });
 
