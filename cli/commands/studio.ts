@@ -9,7 +9,6 @@
 import { Command, Option } from 'commander';
 import { displayPath, loadConfig, loadEntities, type LoadedEntity } from '../../src/migrations/config';
 import { Migrator } from '../../src/migrations/runner';
-import { startStudio } from '../../src/studio/server';
 import type { MigrationsView } from '../../src/studio/protocol';
 import { CliError, packageVersion, parsePort } from './common';
 import { connect, detail, label } from './migrate';
@@ -64,6 +63,8 @@ async function runStudio(flags: StudioFlags): Promise<void> {
       ...(s.lock ? { lock: `\`${s.lock.command}\` on host ${s.lock.host} (pid ${s.lock.pid})` } : {}),
     };
   };
+  // Loaded here, not at the top: the other commands never pay for the studio's modules.
+  const { startStudio } = await import('../../src/studio/server');
   let studio;
   try {
     studio = await startStudio({
