@@ -252,13 +252,14 @@ export function registerMigrateCommands(program: Command): void {
   });
 }
 
-function label(e: StatusEntry): string {
+/** The state column of `migrate:status` (the studio shows the same). */
+export function label(e: StatusEntry): string {
   if (e.missing && e.state === 'applied') return 'missing';
   if (e.changed) return 'changed';
   return e.state;
 }
 
-function detail(e: StatusEntry): string {
+export function detail(e: StatusEntry): string {
   const parts: string[] = [];
   if (e.appliedAt) parts.push(`${e.appliedAt}  ${e.durationMs} ms  ${e.host}`);
   if (e.changed) parts.push('(applied; the file changed since)');

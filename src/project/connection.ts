@@ -20,17 +20,20 @@ export interface Connection {
   client: TableStoreClient;
   /** Where the connection goes, for the command's output. */
   where: string;
+  /** True when the target is tsorm's emulator (embedded or a running `tsorm emulator`), not a configured endpoint. */
+  emulator: boolean;
   /** The resolved endpoint, instance and credentials (`tsorm invoke` hands them to the function). */
   settings: ConnectionSettings;
   close(): Promise<void>;
 }
 
-/** A client for `settings`; `stop` runs after the client is closed (the embedded emulator). */
-function connectionTo(settings: ConnectionSettings, where: string, stop?: () => Promise<void>): Connection {
+/** A client for an emulator at `settings`; `stop` runs after the client is closed (the embedded emulator). */
+function emulatorConnection(settings: ConnectionSettings, where: string, stop?: () => Promise<void>): Connection {
   const client = new TableStoreClient({ endpoint: settings.endpoint, instance: settings.instance, ...settings.credentials });
   return {
     client,
     where,
+    emulator: true,
     settings,
     close: async () => {
       client.close();
@@ -55,7 +58,7 @@ export async function connectProject(config: ResolvedConfig): Promise<Connection
     } catch (e) {
       throw new ConfigError((e as Error).message);
     }
-    return { client, where: `${client.endpoint} (instance ${client.instance})`, settings, close: async () => client.close() };
+    return { client, where: `${client.endpoint} (instance ${client.instance})`, emulator: false, settings, close: async () => client.close() };
   }
   const storage = config.emulator.inMemory ? 'in memory' : `with data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`;
   const emu = await startEmbedded(config, storage);
@@ -63,11 +66,11 @@ export async function connectProject(config: ResolvedConfig): Promise<Connection
     // `tsorm emulator` already serves this data dir: talk to it (its well-known key pair).
     process.stderr.write(`tsorm: ${NO_ENDPOINT}: using the emulator already running ${storage} at ${emu.endpoint} (pid ${emu.pid})\n`);
     const credentials = { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
-    return connectionTo({ endpoint: emu.endpoint, instance: emu.instance ?? 'tsorm', credentials }, `${emu.endpoint} (the emulator of pid ${emu.pid})`);
+    return emulatorConnection({ endpoint: emu.endpoint, instance: emu.instance ?? 'tsorm', credentials }, `${emu.endpoint} (the emulator of pid ${emu.pid})`);
   }
   process.stderr.write(`tsorm: ${NO_ENDPOINT}: using the local emulator ${storage}, started in process\n`);
   const running = emu as RunningEmulator;
-  return connectionTo(
+  return emulatorConnection(
     { endpoint: running.endpoint, instance: running.instance, credentials: { accessKeyId: running.accessKeyId, accessKeySecret: running.accessKeySecret } },
     `the local emulator (${config.emulator.inMemory ? 'in memory' : `data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`})`,
     () => running.close(),
