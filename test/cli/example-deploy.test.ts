@@ -1,15 +1,18 @@
 /**
- * The example app's deployment, as far as it runs without the cloud: DEPLOY.md compiles it with its own
- * tsconfig (tsc: CommonJS + decorator metadata) and s.yaml points FC at `index.*` and `events.*` exports. Here
- * the compiled files are loaded by plain `node` (no loader) and called in the FC 3.0 shapes against an
- * emulator, and every handler s.yaml names is checked to be an exported function. Needs `npm run build`.
+ * The example app's deployment, as far as it runs without the cloud: bundled with DEPLOY.md's esbuild command
+ * (no decorator metadata, strict mode from the tsconfig), the bundles copied into a directory with no
+ * node_modules (as FC unpacks the code package) and s.yaml's `index.*` and `events.*` exports called there in
+ * the FC 3.0 shapes against an emulator. Needs `npm run build` (`tsorm` resolves to dist/ by self-reference).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type TestEmulator } from '../../src/testing';
+import { DEPLOY_ESBUILD } from '../support/consumer-install';
 import { requireBuild, ROOT } from '../support/emulator-process';
+
 
 let emu: TestEmulator;
 let outDir: string;
@@ -17,10 +20,12 @@ let outDir: string;
 beforeAll(async () => {
   requireBuild();
   emu = await startEmulator();
-  mkdirSync(join(ROOT, '.tsorm'), { recursive: true });
-  outDir = mkdtempSync(join(ROOT, '.tsorm', 'example-code-')); // inside the package: `tsorm` resolves to dist/
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'examples/app/tsconfig.json'), '--outDir', outDir], { encoding: 'utf8' });
-  expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  outDir = mkdtempSync(join(tmpdir(), 'tsorm-example-code-')); // outside the repository: no node_modules above it
+  const esbuild = spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), ['index.ts', 'events.ts', ...DEPLOY_ESBUILD, `--outdir=${outDir}`], {
+    cwd: join(ROOT, 'examples/app'),
+    encoding: 'utf8',
+  });
+  expect(esbuild.status, esbuild.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
@@ -48,7 +53,7 @@ describe('examples/app as deployed', () => {
     expect(Object.values(JSON.parse(r.stdout))).toEqual(Array(6).fill('function'));
   });
 
-  it('the tsc output runs under plain node in the FC 3.0 shapes (initializer, HTTP create + read, event)', async () => {
+  it('the bundles run under plain node in the FC 3.0 shapes (initializer, HTTP create + read, validation, event)', async () => {
     const db = emu.connect();
     const { createTables } = await import('../../src/testing');
     const script = `
@@ -58,11 +63,12 @@ describe('examples/app as deployed', () => {
       const http = (method, path, body) => Buffer.from(JSON.stringify({ version: 'v1', rawPath: path, body: body ? JSON.stringify(body) : '', isBase64Encoded: false, headers: {}, queryParameters: {}, requestContext: { http: { method, path } } }));
       (async () => {
         await api.initializer(ctx('init'));
-        const created = await api.handler(http('POST', '/boards/deployed/notes', { author: 'ada', title: 'compiled by tsc' }), ctx('r1'));
+        const created = await api.handler(http('POST', '/boards/deployed/notes', { author: 'ada', title: 'bundled by esbuild' }), ctx('r1'));
         const id = JSON.parse(created.body).id;
         const got = await api.handler(http('GET', '/boards/deployed/notes/' + id), ctx('r2'));
+        const invalid = await api.handler(http('POST', '/boards/deployed/notes', { author: 'ada', title: '' }), ctx('r4'));
         const counted = await events.handler(Buffer.from(JSON.stringify({ views: [{ board: 'deployed', id }] })), ctx('r3'));
-        console.log(JSON.stringify({ created: created.statusCode, got: got.statusCode, note: JSON.parse(got.body), counted, lines }));
+        console.log(JSON.stringify({ created: created.statusCode, got: got.statusCode, invalid: invalid.statusCode, note: JSON.parse(got.body), counted, lines }));
         process.exit(0);
       })().catch((e) => { console.error(e); process.exit(1); });`;
     await createTables(db, (await import('../../examples/app/entities')).Note);
@@ -78,7 +84,9 @@ describe('examples/app as deployed', () => {
     });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ created: 201, got: 200, note: { title: 'compiled by tsc', views: 0, likes: '0' }, counted: { counted: 1, missing: 0 } });
-    expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(3);
+    expect(out).toMatchObject({ created: 201, got: 200, invalid: 422, note: { title: 'bundled by esbuild', views: 0, likes: '0' }, counted: { counted: 1, missing: 0 } });
+    expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(4);
+    // The code package is the two bundles: no node_modules (issue 8: a small deploy).
+    expect(statSync(join(outDir, 'index.js')).size).toBeLessThan(2_000_000);
   });
 });
