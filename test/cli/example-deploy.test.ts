@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type TestEmulator } from '../../src/testing';
+import { createTables, startEmulator, type TestEmulator } from '../../src/testing';
 import { DEPLOY_ESBUILD } from '../support/consumer-install';
 import { requireBuild, ROOT } from '../support/emulator-process';
 
@@ -21,16 +21,29 @@ beforeAll(async () => {
   requireBuild();
   emu = await startEmulator();
   outDir = mkdtempSync(join(tmpdir(), 'tsorm-example-code-')); // outside the repository: no node_modules above it
-  const esbuild = spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), ['index.ts', 'events.ts', ...DEPLOY_ESBUILD, `--outdir=${outDir}`], {
-    cwd: join(ROOT, 'examples/app'),
-    encoding: 'utf8',
-  });
-  expect(esbuild.status, esbuild.stderr).toBe(0);
+  const esbuild = (cwd: string, ...args: string[]) => spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), [...args, ...DEPLOY_ESBUILD], { cwd, encoding: 'utf8' });
+  const app = esbuild(join(ROOT, 'examples/app'), 'index.ts', 'events.ts', `--outdir=${outDir}`);
+  expect(app.status, app.stderr).toBe(0);
+  // The README's FC quickstart, bundled the same way.
+  const quickstart = esbuild(join(ROOT, 'examples'), 'fc-quickstart.ts', `--outfile=${join(outDir, 'quickstart.js')}`);
+  expect(quickstart.status, quickstart.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
   await emu?.close();
 });
+
+/** Runs `script` with node in the bundles' directory, asynchronously (the emulator answers from this process). */
+function runScript(script: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', script], { cwd: outDir, env: { ...process.env, TABLESTORE_ENDPOINT: emu.endpoint, TABLESTORE_INSTANCE: emu.instance } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 describe('examples/app as deployed', () => {
   it('s.yaml names handlers the compiled code exports', () => {
@@ -55,7 +68,6 @@ describe('examples/app as deployed', () => {
 
   it('the bundles run under plain node in the FC 3.0 shapes (initializer, HTTP create + read, validation, event)', async () => {
     const db = emu.connect();
-    const { createTables } = await import('../../src/testing');
     const script = `
       const api = require('./index.js'), events = require('./events.js');
       const ctx = (id) => ({ requestId: id, credentials: { accessKeyId: '${emu.accessKeyId}', accessKeySecret: '${emu.accessKeySecret}' }, function: { timeout: 10 }, logger: { info: (l) => lines.push(l), warn() {}, error() {} } });
@@ -73,20 +85,30 @@ describe('examples/app as deployed', () => {
       })().catch((e) => { console.error(e); process.exit(1); });`;
     await createTables(db, (await import('../../examples/app/entities')).Note);
     db.close();
-    // asynchronously: the emulator answers from this process
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['-e', script], { cwd: outDir, env: { ...process.env, TABLESTORE_ENDPOINT: emu.endpoint, TABLESTORE_INSTANCE: emu.instance } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+    const r = await runScript(script);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ created: 201, got: 200, invalid: 422, note: { title: 'bundled by esbuild', views: 0, likes: '0' }, counted: { counted: 1, missing: 0 } });
     expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(4);
     // The code package is the two bundles: no node_modules (issue 8: a small deploy).
     expect(statSync(join(outDir, 'index.js')).size).toBeLessThan(2_000_000);
+  });
+
+  it("the README's FC quickstart, bundled with DEPLOY.md's command, answers a POST and a GET", async () => {
+    const db = emu.connect();
+    await createTables(db, (await import('../../examples/fc-quickstart')).Visit);
+    db.close();
+    const r = await runScript(`
+      const fn = require('./quickstart.js');
+      const ctx = { requestId: 'q', credentials: { accessKeyId: '${emu.accessKeyId}', accessKeySecret: '${emu.accessKeySecret}' }, function: { timeout: 10 }, logger: { info() {}, warn() {}, error() {} } };
+      const http = (method, path) => Buffer.from(JSON.stringify({ version: 'v1', rawPath: path, body: '', isBase64Encoded: false, headers: { referer: 'https://example.com' }, queryParameters: {}, requestContext: { http: { method, path } } }));
+      (async () => {
+        await fn.initializer(ctx);
+        const created = await fn.handler(http('POST', '/bundled'), ctx);
+        const list = await fn.handler(http('GET', '/bundled'), ctx);
+        console.log(JSON.stringify({ created: created.statusCode, visit: JSON.parse(created.body), items: JSON.parse(list.body).items.length }));
+      })().catch((e) => { console.error(e); process.exit(1); });`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: 201, visit: { page: 'bundled', referrer: 'https://example.com', id: expect.stringMatching(/^\d+$/) }, items: 1 });
   });
 });
