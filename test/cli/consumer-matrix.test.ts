@@ -10,7 +10,7 @@
  * - the handler bundled with a plain `esbuild handler.ts --bundle --platform=node` and with DEPLOY.md's command,
  *   each run from a directory without node_modules, with a tsconfig `strict` (so the bundle is strict mode);
  * - the CLI (`tsorm invoke` on a .ts handler) with @swc/core, then with only the project's typescript, then
- *   with neither (the error names the package to install).
+ *   with neither (the error names the package to install); the emulator without lmdb.
  *
  * Every tsc run type-checks tsorm's declarations too (skipLibCheck off), and handler.ts holds a
  * `@ts-expect-error` that only holds when the types resolved. Needs `npm run build`.
@@ -86,7 +86,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('consumer matrix: the packed tarball in throwaway projects', () => {
+// Each case compiles and runs several processes; on a shared two-core machine that can take a while.
+describe('consumer matrix: the packed tarball in throwaway projects', { timeout: 180_000 }, () => {
   it('CommonJS + moduleResolution node10 (module commonjs): compiles with the subpath types and runs', async () => {
     const p = project('cjs-node10', 'commonjs', { module: 'commonjs', moduleResolution: 'node10', emitDecoratorMetadata: true, esModuleInterop: true });
     const built = await tsc(p);
@@ -192,6 +193,24 @@ describe('consumer matrix: the packed tarball in throwaway projects', () => {
       }
     } finally {
       renameSync(`${swc}-hidden`, swc);
+    }
+  });
+
+  it('without the optional lmdb, an emulator with a data dir names the package to install; in memory it runs', async () => {
+    const p = dir;
+    const cli = join(dir, 'node_modules/tsorm/dist/cli/tsorm.js');
+    const lmdb = join(dir, 'node_modules/lmdb');
+    renameSync(lmdb, `${lmdb}-hidden`);
+    try {
+      const onDisk = await run(process.execPath, [cli, 'emulator', '--port', '0', '--data-dir', join(p, 'data')], p);
+      expect(onDisk.status).not.toBe(0);
+      expect(onDisk.stderr).toMatch(/needs the optional package lmdb, which is not installed: run `npm install lmdb`/);
+      // tsorm/testing's emulator is in memory: no lmdb needed.
+      const inMemory = await run(process.execPath, ['-e', "require('tsorm/testing').startEmulator().then((e) => e.close()).then(() => console.log('ok'))"], p);
+      expect(inMemory.status, inMemory.stderr).toBe(0);
+      expect(inMemory.stdout.trim()).toBe('ok');
+    } finally {
+      renameSync(`${lmdb}-hidden`, lmdb);
     }
   });
 });
