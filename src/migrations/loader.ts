@@ -64,11 +64,13 @@ function isMissing(e: unknown, name: string): boolean {
  * @swc/core).
  */
 function findCompiler(filename: string): Compiler {
+  let swcProblem = 'neither @swc/core nor typescript is installed';
   try {
     const swc = require('@swc/core') as typeof import('@swc/core');
     return (source, file) => swc.transformSync(source, { ...SWC_OPTIONS, filename: file }).code;
   } catch (e) {
-    if (!isMissing(e, '@swc/core')) throw e;
+    // Installed but unloadable (say, native binaries of another platform): typescript can still do the job.
+    if (!isMissing(e, '@swc/core')) swcProblem = `@swc/core does not load (${(e as Error).message.split('\n')[0]}) and typescript is not installed`;
   }
   for (const from of [filename, __filename]) {
     try {
@@ -83,7 +85,7 @@ function findCompiler(filename: string): Compiler {
       if (!isMissing(e, 'typescript')) throw e;
     }
   }
-  throw new Error('loading TypeScript files needs a compiler, and neither @swc/core nor typescript is installed: run `npm install --save-dev @swc/core` (or `typescript`)');
+  throw new Error(`loading TypeScript files needs a compiler, and ${swcProblem}: run \`npm install --save-dev @swc/core\` (or \`typescript\`)`);
 }
 
 /** Compiles one TypeScript source (exposed for tests). */

@@ -182,6 +182,16 @@ describe('consumer matrix: the packed tarball in throwaway projects', { timeout:
       const withTypescript = await invoke('c2');
       expect(withTypescript.status, withTypescript.stderr).toBe(0);
       expect(lastJson(withTypescript).result).toMatchObject({ name: 'matrix', count: '42' });
+      // typescript emits decorator metadata too: an entity that relies on it loads.
+      writeFileSync(
+        join(p, 'src/inferred.ts'),
+        "import { Column, PrimaryKey, Table } from 'tsorm';\nimport { defineFunction } from 'tsorm/fc';\n" +
+          "@Table('matrix_items') class Inferred { @PrimaryKey() id!: string; @Column() name!: string; }\n" +
+          "export const { handler } = defineFunction({ entities: [Inferred], event: async (_e, { repo }) => (await repo(Inferred).get({ id: 'c2' }))?.name });\n",
+      );
+      const inferred = await run(process.execPath, [cli, 'invoke', 'src/inferred.ts', '--event', '{}', '--json'], p, env);
+      expect(inferred.status, inferred.stderr).toBe(0);
+      expect(lastJson(inferred).result).toBe('matrix');
 
       renameSync(typescript, `${typescript}-hidden`);
       try {
