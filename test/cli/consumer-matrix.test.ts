@@ -69,6 +69,7 @@ function expectMainOutput(r: Run): void {
   expect(out.missing).toBeNull();
   expect(out.sameErrorClass).toBe(true);
   expect(out.sameRegistry).toBe(true);
+  expect(out.otherEntries).toEqual(['function', true]); // tsorm/migrations and tsorm/emulator
 }
 
 beforeAll(async () => {

@@ -2,6 +2,8 @@
 // would, a query through the ORM, and checks that ESM and CommonJS reach one copy of tsorm. Prints one JSON line.
 import { createRequire } from 'node:module';
 import { getTableSchema, TableStoreError } from 'tsorm';
+import { DEFAULT_ACCESS_KEY_ID } from 'tsorm/emulator';
+import { createEntityTable } from 'tsorm/migrations';
 import { createTables, startEmulator } from 'tsorm/testing';
 import { Item } from './entity.js';
 import { handler, initializer } from './handler.js';
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
         missing: missing ?? null,
         sameErrorClass: required.TableStoreError === TableStoreError,
         sameRegistry: required.getTableSchema(Item) === getTableSchema(Item),
+        otherEntries: [typeof createEntityTable, DEFAULT_ACCESS_KEY_ID === emu.accessKeyId],
       }),
     );
   } finally {
