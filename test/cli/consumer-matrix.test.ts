@@ -9,7 +9,7 @@
  * - `moduleResolution: bundler`, type-checked, and run with tsx (no decorator metadata);
  * - the handler bundled with a plain `esbuild handler.ts --bundle --platform=node` and with DEPLOY.md's command,
  *   each run from a directory without node_modules, with a tsconfig `strict` (so the bundle is strict mode);
- * - the CLI (`tsorm invoke` on a .ts handler) with @swc/core, then with only the project's typescript, then
+ * - the CLI: `tsorm migrate` with a tsorm.config.ts on the embedded emulator; `tsorm invoke` on a .ts handler with @swc/core, then with only the project's typescript, then
  *   with neither (the error names the package to install); the emulator without lmdb.
  *
  * Every tsc run type-checks tsorm's declarations too (skipLibCheck off), and handler.ts holds a
@@ -163,7 +163,7 @@ describe('consumer matrix: the packed tarball in throwaway projects', { timeout:
     expect(deployMd).toContain(`npx esbuild index.ts events.ts ${DEPLOY_ESBUILD.join(' ')} --outdir=code`);
   });
 
-  it('tsorm invoke loads a .ts handler with @swc/core, with only the project typescript, and names the package with neither', async () => {
+  it('tsorm migrate runs from a tsorm.config.ts; tsorm invoke loads a .ts handler with @swc/core, with only the project typescript, and names the package with neither', async () => {
     const p = project('cli', 'commonjs', { module: 'commonjs', moduleResolution: 'node10', emitDecoratorMetadata: true });
     const cli = join(dir, 'node_modules/tsorm/dist/cli/tsorm.js');
     // Connected to this test's emulator through the environment, as `tsorm invoke` users connect to theirs.
@@ -174,6 +174,17 @@ describe('consumer matrix: the packed tarball in throwaway projects', { timeout:
     const withSwc = await invoke('c1');
     expect(withSwc.status, withSwc.stderr).toBe(0);
     expect(lastJson(withSwc).result).toMatchObject({ name: 'matrix', count: '42' });
+
+    // `tsorm migrate` with a tsorm.config.ts, on the embedded emulator (no connection configured): no extra step.
+    writeFileSync(join(p, 'tsorm.config.ts'), "import { defineConfig } from 'tsorm/migrations';\nexport default defineConfig({ entities: ['src/entity.ts'], migrations: 'migrations' });\n");
+    const generated = await run(process.execPath, [cli, 'migrate:generate', 'init'], p);
+    expect(generated.status, generated.stderr).toBe(0);
+    const migrated = await run(process.execPath, [cli, 'migrate'], p);
+    expect(migrated.status, migrated.stderr).toBe(0);
+    expect(migrated.stdout + migrated.stderr).toMatch(/init/);
+    const status = await run(process.execPath, [cli, 'migrate:status'], p);
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/applied/i);
 
     const swc = join(dir, 'node_modules/@swc');
     const typescript = join(dir, 'node_modules/typescript');

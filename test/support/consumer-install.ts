@@ -3,7 +3,8 @@
  * `npm ci --offline` from a lockfile written here, so every package comes from the npm cache that the
  * repository's own `npm ci` filled (CI runs that first). `npm install --offline` would not do: it needs the
  * registry's package documents, which `npm ci` never caches; a lockfile with `resolved` + `integrity` needs
- * only the tarballs. The lock entries are the repository's own (same versions as the suite tests), for the
+ * only the tarballs, which npm finds in its cache by `integrity` whatever the `resolved` URL (so a registry
+ * mirror changes nothing; tried with an unresolvable host). The lock entries are the repository's own (same versions as the suite tests), for the
  * packages tsorm depends on and the tools named (typescript, esbuild, tsx…), with what they depend on.
  */
 import { spawnSync } from 'node:child_process';
