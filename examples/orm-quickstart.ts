@@ -1,8 +1,11 @@
+import * as classValidator from 'class-validator';
 import { IsEmail, Min } from 'class-validator';
 import Long from 'long';
 import { AutoIncrement, Column, connect, Generated, PrimaryKey, PrimaryKeys, Table, Version, type Database } from 'tsorm';
 import { createEntityTable } from 'tsorm/migrations';
-import { getTableSchema } from 'tsorm';
+import { getTableSchema, useClassValidator } from 'tsorm';
+
+useClassValidator(classValidator); // the copy to run constraints with (needed in a bundle: esbuild, …)
 
 @Table('quickstart_orders', { timeToLive: -1, maxVersions: 1 })
 export class Order {

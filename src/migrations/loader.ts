@@ -66,7 +66,9 @@ function isMissing(e: unknown, name: string): boolean {
 function findCompiler(filename: string): Compiler {
   let swcProblem = 'neither @swc/core nor typescript is installed';
   try {
-    const swc = require('@swc/core') as typeof import('@swc/core');
+    // createRequire, not `require`: a bundler would try to pack @swc/core's native binaries (and fail) into any
+    // bundle that imports tsorm/migrations; resolved at run time instead, like typescript below.
+    const swc = createRequire(__filename)('@swc/core') as typeof import('@swc/core');
     return (source, file) => swc.transformSync(source, { ...SWC_OPTIONS, filename: file }).code;
   } catch (e) {
     // Installed but unloadable (say, native binaries of another platform): typescript can still do the job.

@@ -24,9 +24,11 @@ beforeAll(async () => {
   const esbuild = (cwd: string, ...args: string[]) => spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), [...args, ...DEPLOY_ESBUILD], { cwd, encoding: 'utf8' });
   const app = esbuild(join(ROOT, 'examples/app'), 'index.ts', 'events.ts', `--outdir=${outDir}`);
   expect(app.status, app.stderr).toBe(0);
-  // The README's FC quickstart, bundled the same way.
+  // The README's quickstarts, bundled the same way.
   const quickstart = esbuild(join(ROOT, 'examples'), 'fc-quickstart.ts', `--outfile=${join(outDir, 'quickstart.js')}`);
   expect(quickstart.status, quickstart.stderr).toBe(0);
+  const ormQuickstart = esbuild(join(ROOT, 'examples'), 'orm-quickstart.ts', `--outfile=${join(outDir, 'orm-quickstart.js')}`);
+  expect(ormQuickstart.status, ormQuickstart.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
@@ -110,5 +112,16 @@ describe('examples/app as deployed', () => {
       })().catch((e) => { console.error(e); process.exit(1); });`);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ created: 201, visit: { page: 'bundled', referrer: 'https://example.com', id: expect.stringMatching(/^\d+$/) }, items: 1 });
+  });
+
+  it("the README's ORM quickstart (class-validator, tsorm/migrations), bundled with DEPLOY.md's command, runs", async () => {
+    const r = await runScript(`
+      Object.assign(process.env, { ALIBABA_CLOUD_ACCESS_KEY_ID: '${emu.accessKeyId}', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '${emu.accessKeySecret}' });
+      const { quickstart } = require('./orm-quickstart.js');
+      quickstart().then((log) => console.log(JSON.stringify(log)), (e) => { console.error(e); process.exit(1); });`);
+    expect(r.status, r.stderr).toBe(0);
+    const log = JSON.parse(r.stdout) as string[];
+    expect(log[0]).toMatch(/^inserted id \d+ version 1$/);
+    expect(log.slice(1)).toEqual(['qty is now 3', 'total 15 tags paid version 3', expect.stringMatching(/^found \d+ with qty 3$/), 'page of 1', 'deleted: true']);
   });
 });

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Database, RootDatabase } from 'lmdb';
 import type { KVStore, KVWrite } from './kv';
 
@@ -15,7 +16,8 @@ export interface LmdbOptions {
  */
 function lmdb(): typeof import('lmdb') {
   try {
-    return require('lmdb') as typeof import('lmdb');
+    // createRequire, not `require`: bundlers then leave lmdb's native binaries out of bundles of tsorm/testing.
+    return createRequire(__filename)('lmdb') as typeof import('lmdb');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
     throw new Error("the emulator's on-disk storage needs the optional package lmdb, which is not installed: run `npm install lmdb` (or use the in-memory store: --in-memory)");
