@@ -58,11 +58,13 @@ export {
   InvalidCursorError,
   DuplicateKeyError,
   RepositoryUsageError,
+  useClassValidator,
 } from './repository';
 export type {
   BatchItemResult,
   BatchOptions,
   BatchResult,
+  ClassValidatorModule,
   Expect,
   FieldViolation,
   FindOptions,

@@ -5,3 +5,4 @@ export { Database, connect } from './database';
 export { EntityValidationError, BatchWriteError, InvalidCursorError, DuplicateKeyError, RepositoryUsageError } from './errors';
 export type { BatchItemResult, FieldViolation, RepositoryUsageRule } from './errors';
 export type { BatchOptions } from './actions/batch-write/engine';
+export { useClassValidator, type ClassValidatorModule } from './validate';

@@ -21,7 +21,9 @@
  * `@PrimaryKey` on a property the union does not list, or a `@Column`/`@Version` on one it does, does not
  * compile (see decorators.ts).
  */
-import type Long from 'long';
+// `import = require`, not a default import: the emitted .d.ts then compiles in projects without esModuleInterop
+// (long's CommonJS types are `export = Long`; TS1259 otherwise). Type-only, so elided from the JavaScript.
+import Long = require('long');
 
 /** Phantom key naming the primary-key properties of an entity (see module doc). */
 export const PrimaryKeys: unique symbol = Symbol('tsorm.PrimaryKeys');
