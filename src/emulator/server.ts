@@ -19,6 +19,7 @@ import { lockDataDir } from './storage/dir-lock';
 import { LmdbStore } from './storage/lmdb';
 import { MemoryStore } from './storage/memory';
 import type { KVStore } from './storage/kv';
+import { StreamLog } from './stream/log';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -44,6 +45,8 @@ export interface EmulatorOptions {
   engine?: Partial<EngineOptions>;
   /** Called for unexpected internal errors (default: console.error). */
   onInternalError?: (err: unknown) => void;
+  /** The time in ms for stream records' log times and their expiry (default Date.now); tests inject one. */
+  clock?: () => number;
   /** Who holds the data dir, as written in its lock file (default `tsorm emulator`); see storage/dir-lock.ts. */
   dataDirOwner?: string;
 }
@@ -60,6 +63,7 @@ export interface RunningEmulator {
   storage: string;
   engine: Engine;
   faults: Faults;
+  streams: StreamLog;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw e;
   }
   const engine = new Engine(store, options.engine);
+  const streams = new StreamLog(engine, options.clock);
   const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -157,7 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     } catch {
       throw OtsError.param('Parse PBMessage from RawString failed.');
     }
-    const response = def.handle(request, { engine, faults });
+    const response = def.handle(request, { engine, faults, streams });
     return encodeMessage(def.responseType ?? `${def.name}Response`, response);
   }
 
@@ -187,6 +192,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     storage: store.description,
     engine,
     faults,
+    streams,
     close() {
       closed ??= closeServer(server)
         .then(() => store.close())

@@ -12,10 +12,12 @@ import { OtsError } from '../errors';
 import type { Faults } from '../faults';
 import { encodeRow } from '../model/plainbuffer';
 import type { Row } from '../model/row';
+import type { StreamLog } from '../stream/log';
 
 export interface ActionContext {
   engine: Engine;
   faults: Faults;
+  streams: StreamLog;
 }
 
 export interface Action {

@@ -5,6 +5,7 @@
  */
 import type { RowData } from '../model/row';
 import type { TableMeta } from './catalog';
+import type { RecordedWrite, RowWrite } from './commit-feed';
 
 /** One row's pending change: its new content, or `null` for a delete. */
 export interface Change {
@@ -21,6 +22,8 @@ export class WriteSet {
   readonly changes = new Map<string, Change>();
   /** Auto-increment counters advanced by this set: table id → last value. */
   readonly autoIncrements = new Map<number, bigint>();
+  /** The writes to tables with a stream, in the order they happened (commit-feed.ts RowWrite). */
+  readonly recorded: RecordedWrite[] = [];
   constructor(readonly store: StoredRowReader) {}
 
   /** The row as this set sees it: its own pending change, else the stored row. */
@@ -30,7 +33,9 @@ export class WriteSet {
     return this.store.readStored(key);
   }
 
-  set(table: TableMeta, key: Buffer, row: RowData | null): void {
+  /** Sets the row's new content; `write` says what the request did, for the table's stream if it has one. */
+  set(table: TableMeta, key: Buffer, row: RowData | null, write?: () => RowWrite): void {
     this.changes.set(key.toString('latin1'), { table, key, row });
+    if (table.stream && write) this.recorded.push({ table, key, write: write() });
   }
 }
