@@ -28,6 +28,7 @@ const row = (pk: Array<[string, Value]>, cells: Cell[] = [], deleteMarker = fals
   encodeRow({ pk: pk.map(([name, value]) => ({ name, value })), cells, deleteMarker } as Row);
 /** Plain `encode`, not `fromObject`: out-of-range enum values must reach the wire as they are. */
 const pb = (type: string, msg: object): Buffer => Buffer.from(messageType(type).encode(msg as never).finish());
+const pbDecode = (type: string, body: Buffer): any => messageType(type).decode(body);
 const requestType = (action: string) => ACTIONS.get(action)?.requestType ?? `${action}Request`;
 const responseType = (action: string) => ACTIONS.get(action)?.responseType ?? `${action}Response`;
 const variant = (v: string) => Buffer.concat([Buffer.from([VT.STRING]), int32(Buffer.byteLength(v)), Buffer.from(v)]);
@@ -42,8 +43,11 @@ function filter(column: string, value: string): Buffer {
   return pb('Filter', { type: 1, filter: single });
 }
 
-/** A corpus of valid requests against `table` (pk s STRING, i INTEGER) and `auto` (pk p STRING, n AUTO_INCREMENT). */
-function corpus(table: string, auto: string): Array<[string, Buffer]> {
+/**
+ * A corpus of valid requests against `table` (pk s STRING, i INTEGER, a stream: `stream` is its id and an
+ * iterator) and `auto` (pk p STRING, n AUTO_INCREMENT).
+ */
+function corpus(table: string, auto: string, stream: { id: string; iterator: string }): Array<[string, Buffer]> {
   const ts = Date.now() - 60_000; // explicit versions must lie within the table's max time deviation
   const key = row([['s', S('k1')], ['i', I(1)]]);
   const putRow = row([['s', S('k1')], ['i', I(1)]], [
@@ -94,6 +98,10 @@ function corpus(table: string, auto: string): Array<[string, Buffer]> {
     ['CommitTransaction', pb('CommitTransactionRequest', { transactionId: 'no-such-transaction' })],
     ['AbortTransaction', pb('AbortTransactionRequest', { transactionId: 'no-such-transaction' })],
     ['ListSearchIndex', pb(requestType('ListSearchIndex'), { tableName: table })],
+    ['ListStream', pb('ListStreamRequest', { tableName: table })],
+    ['DescribeStream', pb('DescribeStreamRequest', { streamId: stream.id, shardLimit: 10 })],
+    ['GetShardIterator', pb('GetShardIteratorRequest', { streamId: stream.id, shardId: 'shard-0', timestamp: 0 })],
+    ['GetStreamRecord', pb('GetStreamRecordRequest', { shardIterator: stream.iterator, limit: 5 })],
   ];
 }
 
@@ -129,10 +137,12 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
   let valid: Array<[string, Buffer]>;
 
   beforeAll(async () => {
-    await createTable(sdk, table, [{ name: 's', type: 'STRING' }, { name: 'i', type: 'INTEGER' }]);
+    await createTable(sdk, table, [{ name: 's', type: 'STRING' }, { name: 'i', type: 'INTEGER' }], { streamSpecification: { enableStream: true, expirationTime: 1 } });
     await createTable(sdk, auto, [{ name: 'p', type: 'STRING' }, { name: 'n', type: 'INTEGER', option: 'AUTO_INCREMENT' }]);
     await sdk.putRow({ tableName: table, condition: IGNORE(), primaryKey: [{ s: 'k1' }, { i: Long(1) }], attributeColumns: [{ str: 'hello' }] });
-    valid = corpus(table, auto);
+    const streamId = pbDecode('ListStreamResponse', (await rawRequest('ListStream', pb('ListStreamRequest', { tableName: table }))).body).streams[0].streamId;
+    const iterator = pbDecode('GetShardIteratorResponse', (await rawRequest('GetShardIterator', pb('GetShardIteratorRequest', { streamId, shardId: 'shard-0' }))).body).shardIterator;
+    valid = corpus(table, auto, { id: streamId, iterator });
   });
   afterAll(async () => {
     for (const t of [table, auto]) await sdk.deleteTable({ tableName: t }).catch(() => undefined);
@@ -176,8 +186,8 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
       }
       // the empty body lacks every required field
       const empty = await rawRequest(action, Buffer.alloc(0));
-      // (ListTable and ListSearchIndex have no required field: an empty body is a valid request)
-      if (action !== 'ListTable' && action !== 'ListSearchIndex') expectOtsError(empty, action, 400, 'OTSParameterInvalid');
+      // (ListTable, ListSearchIndex and ListStream have no required field: an empty body is a valid request)
+      if (action !== 'ListTable' && action !== 'ListSearchIndex' && action !== 'ListStream') expectOtsError(empty, action, 400, 'OTSParameterInvalid');
     }
     await stillServing();
   });
@@ -276,6 +286,33 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
     expectOtsError(await rawRequest('GetRange', range({ timeRange: { startTime: '-9223372036854775808', endTime: '9223372036854775807' } })), 'GetRange', 400);
     const big = await rawRequest('GetRange', range({ maxVersions: 2147483647, limit: 2147483647 }));
     expect(big.status).toBe(200);
+    await stillServing();
+  });
+
+  it('answers malformed stream requests: damaged iterators and ids, absurd limits and timestamps (streams spec §2.7)', async () => {
+    const [, good] = valid.find(([a]) => a === 'GetStreamRecord')!;
+    const iterator: string = pbDecode('GetStreamRecordRequest', good).shardIterator;
+    const streamId: string = pbDecode('DescribeStreamRequest', valid.find(([a]) => a === 'DescribeStream')![1]).streamId;
+    const read = (msg: object) => rawRequest('GetStreamRecord', pb('GetStreamRecordRequest', msg));
+    // Every single-character change of the iterator: a valid position of this stream, or a clean 4xx.
+    const alphabet = 'AZaz09-_=+/.';
+    for (let i = 0; i < iterator.length; i++) {
+      const bad = iterator.slice(0, i) + alphabet[i % alphabet.length] + iterator.slice(i + 1);
+      const res = await read({ shardIterator: bad });
+      checkResponseHeaders(res, 'GetStreamRecord');
+      if (res.status !== 200) expectOtsError(res, 'GetStreamRecord');
+    }
+    for (const bad of [iterator.slice(0, 5), `${iterator}AAAA`, 'x'.repeat(100_000), '\u0000', Buffer.from('v1\t\t\t').toString('base64url'), Buffer.from(`v1\t${streamId}\tshard-0\t-1`).toString('base64url'), Buffer.from(`v1\t${streamId}\tshard-0\t1e400`).toString('base64url')]) {
+      expectOtsError(await read({ shardIterator: bad }), 'GetStreamRecord', 400, 'OTSParameterInvalid');
+    }
+    for (const limit of [0, -1, -2147483648]) expectOtsError(await read({ shardIterator: iterator, limit }), 'GetStreamRecord', 400, 'OTSParameterInvalid', /limit must be positive/);
+    expect((await read({ shardIterator: iterator, limit: 2147483647 })).status).toBe(200);
+    const shardIter = (msg: object) => rawRequest('GetShardIterator', pb('GetShardIteratorRequest', msg));
+    expectOtsError(await shardIter({ streamId, shardId: 'shard-0', timestamp: '-9223372036854775808' }), 'GetShardIterator', 400, 'OTSParameterInvalid', /timestamp must not be negative/);
+    expect((await shardIter({ streamId, shardId: 'shard-0', timestamp: '9223372036854775807' })).status).toBe(200);
+    for (const id of ['', '_', '_1', 'a'.repeat(300), '1abc_5', 'a b_1', '表_1']) {
+      expectOtsError(await rawRequest('DescribeStream', pb('DescribeStreamRequest', { streamId: id })), 'DescribeStream', 400, 'OTSParameterInvalid', /^Invalid stream id/);
+    }
     await stillServing();
   });
 
