@@ -170,7 +170,7 @@ describe.skipIf(!!process.env.TSORM_TEST_ENDPOINT)('streams in the emulator', ()
     expect(await streamOf('plain')).not.toBe(streamId);
   });
 
-  it('creates a table with a stream and origin columns; ListStream sees it at once (Go TestCreateTableWithStream)', async () => {
+  it('creates a table with a stream and origin columns; ListStream sees it at once; records carry origin_record (Go TestCreateTableWithStream)', async () => {
     await ok('CreateTable', {
       tableMeta: { tableName: 'withcols', primaryKey: [{ name: 'id', type: 2 }] },
       reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
@@ -179,6 +179,27 @@ describe.skipIf(!!process.env.TSORM_TEST_ENDPOINT)('streams in the emulator', ()
     });
     expect((await ok('DescribeTable', { tableName: 'withcols' })).streamDetails).toMatchObject({ enableStream: true, expirationTime: 168, columnsToGet: ['b', 'a'] });
     expect((await ok('ListStream', {})).streams.map((x: any) => x.tableName)).toContain('withcols');
+
+    // origin_record: the key and the origin columns' previous values, newest version, in the configured order.
+    const pk = [{ id: 'r' }];
+    await sdk.putRow({ tableName: 'withcols', condition: IGNORE(), primaryKey: pk, attributeColumns: [{ a: Long(1) }, { b: 'two' }, { c: 'three' }] });
+    await sdk.batchWriteRow({ tables: [{ tableName: 'withcols', rows: [
+      { type: 'UPDATE', condition: IGNORE(), primaryKey: pk, attributeColumns: [{ PUT: [{ b: 'twenty' }, { c: 'x' }] }] },
+      { type: 'UPDATE', condition: IGNORE(), primaryKey: [{ id: 's' }], attributeColumns: [{ PUT: [{ a: Long(7) }] }] },
+    ] }] });
+    await sdk.deleteRow({ tableName: 'withcols', condition: IGNORE(), primaryKey: pk });
+    const { records } = await exhaust(await iteratorOf('withcols'));
+    const origin = (r: any) => { const o = readRecord(r.originRecord); return [o.pk, ...o.cells.map((c) => c.replace(/@\d+$/, ''))].join(' '); };
+    expect(records.map((r) => `${showRecord(r)} <- ${origin(r)}`)).toEqual([
+      'PUT id=r | a=1 b=two c=three <- id=r',
+      'UPDATE id=r | b=twenty c=x <- id=r b=two a=1',
+      'UPDATE id=s | a=7 <- id=s',
+      'DELETE id=r <- id=r b=twenty a=1',
+    ]);
+    // Streams without origin columns send none.
+    const plain = (await ok('GetStreamRecord', { shardIterator: await iteratorOf('vec') })).streamRecords;
+    expect(plain.length).toBeGreaterThan(0);
+    for (const r of plain) expect(Object.prototype.hasOwnProperty.call(r, 'originRecord')).toBe(false);
   });
 
   it('refuses bad stream specifications, naming the field and the rule (spec §1.3)', async () => {

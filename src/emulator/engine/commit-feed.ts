@@ -28,6 +28,11 @@ export interface RowWrite {
   pk: Cell[];
   /** In request order. */
   cells: Cell[];
+  /**
+   * With origin columns configured on the stream (columns_to_get): the newest stored version of each, as the
+   * row was just before this write (earlier writes of the same batch or transaction included), as Put cells.
+   */
+  origin?: Cell[];
 }
 
 /** A RowWrite with where it went, in the order the writes happened within their write set. */

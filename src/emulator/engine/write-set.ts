@@ -3,7 +3,7 @@
  * single-row write commits its own; a batch shares one (rows applied in request order); a local transaction
  * keeps one open until CommitTransaction.
  */
-import type { RowData } from '../model/row';
+import type { Cell, RowData } from '../model/row';
 import type { TableMeta } from './catalog';
 import type { RecordedWrite, RowWrite } from './commit-feed';
 
@@ -35,7 +35,18 @@ export class WriteSet {
 
   /** Sets the row's new content; `write` says what the request did, for the table's stream if it has one. */
   set(table: TableMeta, key: Buffer, row: RowData | null, write?: () => RowWrite): void {
+    const origin = table.stream?.originColumns.length && write ? originCells(this.read(key), table.stream.originColumns) : undefined;
     this.changes.set(key.toString('latin1'), { table, key, row });
-    if (table.stream && write) this.recorded.push({ table, key, write: write() });
+    if (table.stream && write) this.recorded.push({ table, key, write: origin ? { ...write(), origin } : write() });
   }
+}
+
+/** The newest stored version of each origin column the row has, in the configured order (RowWrite.origin). */
+function originCells(row: RowData | undefined, columns: readonly string[]): Cell[] {
+  const out: Cell[] = [];
+  for (const name of columns) {
+    const v = row?.cols.get(name)?.[0];
+    if (v) out.push({ name, value: v.value, ts: v.ts });
+  }
+  return out;
 }

@@ -5,7 +5,8 @@
  * as the rows, so a process killed at any point keeps both or neither.
  *
  * Store layout (engine/keys.ts Space.STREAM): `S<u32 table id>` → next sequence number (u64 BE);
- * `S<u32 table id><u64 BE seq>` → [u8 action type][i64 BE log time μs][record: PlainBuffer with extension].
+ * `S<u32 table id><u64 BE seq>` → [u8 action type][i64 BE log time μs][u32 BE record length][record: PlainBuffer
+ * with extension][origin record, when the stream has origin columns: the same form].
  * The record bytes are encoded once, at the write [decision: a record is read at least once, often several
  * times, and written once].
  *
@@ -40,6 +41,8 @@ export interface StreamEntry {
   action: number;
   tsMicros: bigint;
   record: Buffer;
+  /** The origin columns' previous values (streams spec §2.5 origin_record), when the stream has any. */
+  originRecord?: Buffer;
 }
 
 interface Cursor {
@@ -75,8 +78,13 @@ function counterValue(seq: number): Buffer {
   return b;
 }
 
+const ENTRY_HEAD = 13;
+
 function decodeEntry(key: Buffer, value: Buffer): StreamEntry {
-  return { seq: Number(key.readBigUInt64BE(5)), action: value[0], tsMicros: value.readBigInt64BE(1), record: value.subarray(9) };
+  const end = ENTRY_HEAD + value.readUInt32BE(9);
+  const e: StreamEntry = { seq: Number(key.readBigUInt64BE(5)), action: value[0], tsMicros: value.readBigInt64BE(1), record: value.subarray(ENTRY_HEAD, end) };
+  if (end < value.length) e.originRecord = value.subarray(end);
+  return e;
 }
 
 export class StreamLog {
@@ -116,12 +124,16 @@ export class StreamLog {
         touched.set(t.id, s);
       }
       const w = r.write;
-      const record = encodeStreamRecord({ pk: w.pk, cells: w.cells, deleteMarker: w.action === 'delete' }, { epoch: 0, tsMicros: s.micros, rowIndex: s.rowIndex++ });
-      const value = Buffer.allocUnsafe(9 + record.length);
-      value[0] = ACTION_TYPE[w.action];
-      value.writeBigInt64BE(s.micros, 1);
-      record.copy(value, 9);
-      out.push({ key: entryKey(t.id, s.cursor.seq++), value });
+      const seq = { epoch: 0, tsMicros: s.micros, rowIndex: s.rowIndex++ };
+      const record = encodeStreamRecord({ pk: w.pk, cells: w.cells, deleteMarker: w.action === 'delete' }, seq);
+      // The origin record: the key and the origin columns' previous values as Put cells [inferred, §2.5], for
+      // every action while origin columns are configured [decision: the sources do not say which actions].
+      const origin = w.origin && t.stream.originColumns.length ? encodeStreamRecord({ pk: w.pk, cells: w.origin, deleteMarker: false }, seq) : undefined;
+      const head = Buffer.allocUnsafe(ENTRY_HEAD);
+      head[0] = ACTION_TYPE[w.action];
+      head.writeBigInt64BE(s.micros, 1);
+      head.writeUInt32BE(record.length, 9);
+      out.push({ key: entryKey(t.id, s.cursor.seq++), value: Buffer.concat(origin ? [head, record, origin] : [head, record]) });
     }
     for (const [id, s] of touched) {
       s.cursor.micros = s.micros;
