@@ -97,7 +97,7 @@ export function putRow(engine: Engine, ws: WriteSet, table: TableMeta, change: R
   }
   const newRow: RowData = { pk, cols };
   compact(table, newRow, now);
-  ws.set(table, key, newRow, () => ({ action: 'put', pk, cells: written! }));
+  ws.set(table, key, newRow, written && (() => ({ action: 'put', pk, cells: written })));
   return { consumed: { read: readCost(cond, existing), write: capacityUnits(change.size) }, row: pkResult(ret, pk) };
 }
 
@@ -157,7 +157,7 @@ export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change
     }
   }
   compact(table, next, now);
-  ws.set(table, key, next, () => ({ action: 'update', pk, cells: written! }));
+  ws.set(table, key, next, written && (() => ({ action: 'update', pk, cells: written })));
   let out: Row | undefined;
   if (ret.type === ReturnType.PK) out = { pk, cells: [], deleteMarker: false };
   else if (ret.type === ReturnType.AFTER_MODIFY) out = { pk, cells: returned.sort((a, b) => compareNames(a.name, b.name)), deleteMarker: false };
@@ -173,6 +173,6 @@ export function deleteRow(engine: Engine, ws: WriteSet, table: TableMeta, change
   checkCondition(table, existing, cond, now, row.pk);
   // Deleting a missing row changes nothing: no commit-feed change and no stream record [decision; streams spec
   // §7 leaves it open]. The same holds for a delete-only UpdateRow of a missing row (updateRow above).
-  if (existing) ws.set(table, key, null, () => ({ action: 'delete', pk: row.pk, cells: [] }));
+  if (existing) ws.set(table, key, null, table.stream && (() => ({ action: 'delete', pk: row.pk, cells: [] })));
   return { consumed: { read: readCost(cond, existing), write: capacityUnits(change.size) }, row: pkResult(ret, row.pk) };
 }
