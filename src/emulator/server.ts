@@ -13,6 +13,7 @@ import type { Action } from './actions/common';
 import { Engine, type EngineOptions } from './engine/engine';
 import { OtsError } from './errors';
 import { Faults, type FaultOptions } from './faults';
+import { SearchIndexes } from './search/catalog';
 import { authenticate, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, responseHeaders, type AuthConfig } from './protocol/auth';
 import { decodeMessage, encodeMessage } from './protocol/proto';
 import { lockDataDir } from './storage/dir-lock';
@@ -46,6 +47,8 @@ export interface EmulatorOptions {
   onInternalError?: (err: unknown) => void;
   /** Who holds the data dir, as written in its lock file (default `tsorm emulator`); see storage/dir-lock.ts. */
   dataDirOwner?: string;
+  /** Delay (ms) before a write becomes searchable (default 0: searchable when the write call returns). */
+  searchSyncDelayMs?: number;
 }
 
 export interface RunningEmulator {
@@ -60,6 +63,7 @@ export interface RunningEmulator {
   storage: string;
   engine: Engine;
   faults: Faults;
+  search: SearchIndexes;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw e;
   }
   const engine = new Engine(store, options.engine);
+  const search = new SearchIndexes(engine, { syncDelayMs: options.searchSyncDelayMs ?? 0 });
   const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -157,7 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     } catch {
       throw OtsError.param('Parse PBMessage from RawString failed.');
     }
-    const response = def.handle(request, { engine, faults });
+    const response = def.handle(request, { engine, faults, search });
     return encodeMessage(def.responseType ?? `${def.name}Response`, response);
   }
 
@@ -187,6 +192,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     storage: store.description,
     engine,
     faults,
+    search,
     close() {
       closed ??= closeServer(server)
         .then(() => store.close())

@@ -10,10 +10,12 @@ import type { Engine, ReadOptions, ReturnSpec, Transaction, WriteCondition, Cons
 import { MAX_COLUMNS_TO_GET, WriteSet } from '../engine/engine';
 import { decodeFilter } from '../engine/filter';
 import type { Faults } from '../faults';
+import type { SearchIndexes } from '../search/catalog';
 
 export interface ActionContext {
   engine: Engine;
   faults: Faults;
+  search: SearchIndexes;
 }
 
 export interface Action {

@@ -5,9 +5,12 @@ import { batchWriteRow } from './batch-write-row';
 import { commitTransaction } from './commit-transaction';
 import type { Action } from './common';
 import { createIndex } from './create-index';
+import { createSearchIndex } from './create-search-index';
 import { createTable } from './create-table';
 import { deleteRow } from './delete-row';
+import { deleteSearchIndex } from './delete-search-index';
 import { deleteTable } from './delete-table';
+import { describeSearchIndex } from './describe-search-index';
 import { describeTable } from './describe-table';
 import { dropIndex } from './drop-index';
 import { getRange } from './get-range';
@@ -15,22 +18,24 @@ import { getRow } from './get-row';
 import { listSearchIndex } from './list-search-index';
 import { listTable } from './list-table';
 import { putRow } from './put-row';
+import { search } from './search';
 import { startLocalTransaction } from './start-local-transaction';
 import { updateRow } from './update-row';
+import { updateSearchIndex } from './update-search-index';
 import { updateTable } from './update-table';
 
 export const ACTIONS: ReadonlyMap<string, Action> = new Map(
   [
     createTable, listTable, describeTable, updateTable, deleteTable, createIndex, dropIndex,
     getRow, putRow, updateRow, deleteRow, getRange, batchGetRow, batchWriteRow,
-    startLocalTransaction, commitTransaction, abortTransaction, listSearchIndex,
+    startLocalTransaction, commitTransaction, abortTransaction,
+    createSearchIndex, describeSearchIndex, listSearchIndex, deleteSearchIndex, updateSearchIndex, search,
   ].map((a) => [a.name, a]),
 );
 
 /** Actions the service has and the emulator does not implement: answered with OTSUnsupportOperation. */
 export const UNSUPPORTED_ACTIONS: ReadonlySet<string> = new Set([
-  'CreateSearchIndex', 'UpdateSearchIndex', 'DescribeSearchIndex', 'DeleteSearchIndex', 'Search', 'ComputeSplits',
-  'ParallelScan', 'SQLQuery', 'ListStream', 'DescribeStream', 'GetShardIterator', 'GetStreamRecord',
+  'ComputeSplits', 'ParallelScan', 'SQLQuery', 'ListStream', 'DescribeStream', 'GetShardIterator', 'GetStreamRecord',
   'ComputeSplitPointsBySize', 'AddDefinedColumn', 'DeleteDefinedColumn', 'BulkImport', 'BulkExport',
   'CreateTimeseriesTable', 'ListTimeseriesTable', 'DeleteTimeseriesTable', 'DescribeTimeseriesTable',
   'UpdateTimeseriesTable', 'PutTimeseriesData', 'GetTimeseriesData', 'QueryTimeseriesMeta', 'UpdateTimeseriesMeta',

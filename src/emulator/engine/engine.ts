@@ -106,6 +106,14 @@ interface Change {
   row: RowData | null;
 }
 
+/** One row a commit changed (see Engine.onCommit). */
+export interface CommittedChange {
+  table: TableMeta;
+  key: Buffer;
+  before: RowData | undefined;
+  after: RowData | undefined;
+}
+
 export class WriteSet {
   readonly changes = new Map<string, Change>();
   /** Auto-increment counters advanced by this set: table id → last value. */
@@ -328,11 +336,21 @@ export class Engine {
     return next;
   }
 
+  // --- commit hook (interim, until the engine split lands on main with the same name and shape) ---
+  private readonly commitListeners: Array<(changes: readonly CommittedChange[]) => void> = [];
+  /** Calls `listener` synchronously after every store commit, in commit order, with the rows it changed. */
+  onCommit(listener: (changes: readonly CommittedChange[]) => void): void {
+    this.commitListeners.push(listener);
+  }
+  // --- end commit hook ---
+
   /** Applies a write set to the store in one transaction, with the secondary-index changes. */
   commit(ws: WriteSet): void {
     if (ws.changes.size === 0 && ws.autoIncrements.size === 0) return;
     const writes: KVWrite[] = [];
+    const committed: CommittedChange[] | undefined = this.commitListeners.length ? [] : undefined;
     for (const ch of ws.changes.values()) {
+      committed?.push({ table: ch.table, key: ch.key, before: this.readStored(ch.key), after: ch.row ?? undefined });
       if (ch.table.indexes.length) writes.push(...this.indexWrites(ch));
       writes.push({ key: ch.key, value: ch.row ? encodeStoredRow(ch.row) : undefined });
     }
@@ -343,6 +361,7 @@ export class Engine {
     }
     this.kv.write(writes);
     for (const [id, v] of ws.autoIncrements) this.autoLast.set(id, v);
+    if (committed?.length) for (const l of this.commitListeners) l(committed);
   }
 
   // ------------------------------------------------------------------ secondary indexes

@@ -1,0 +1,189 @@
+/**
+ * A search document built from a table row (spec §2.2, §2.4): each index field's values, converted to the
+ * field type. A value that does not fit its field (wrong type, bad date, bad JSON, too long) is "dirty data":
+ * that field is dropped and the rest of the row stays indexed (observed behaviour, §2.2).
+ */
+import { VT, type Cell, type Value } from '../protocol/plainbuffer';
+import type { RowData } from '../engine/row';
+import { analyzerOf, type Token } from './analyzers';
+import { parseDate } from './date-format';
+import { parseGeoPoint, quantize, type GeoPoint } from './geo';
+import { FieldType, type FieldDef } from './schema';
+
+export interface TextValue {
+  text: string;
+  tokens: Token[];
+}
+
+/** number for LONG/DOUBLE/DATE (DATE in ms), string for KEYWORD, boolean, GeoPoint, TextValue, number[] for VECTOR. */
+export type FieldValue = number | string | boolean | GeoPoint | TextValue | number[];
+
+export interface Doc {
+  /** The row's store key (latin1), which sorts like the primary key. */
+  key: string;
+  pk: Cell[];
+  /** Newest cell timestamp (ms): index TTL counts from it. */
+  ts: number;
+  /** Field path → values; NESTED sub-fields appear here too as `path.sub` (all children's values) for aggs/sorts. */
+  values: Map<string, FieldValue[]>;
+  /** NESTED path → child documents (their values keyed by full dotted path). */
+  nested: Map<string, Doc[]>;
+  /** Original column values of `store` fields (ALL_FROM_INDEX). */
+  stored: Map<string, Value>;
+  /** Position among its parent's children (nested_doc_offset). */
+  offset?: number;
+}
+
+/** Limits (spec §2.6). */
+const MAX_ARRAY = 256;
+const MAX_CHILDREN = 256;
+const MAX_KEYWORD_BYTES = 4096;
+const MAX_TEXT_BYTES = 2 * 1024 * 1024;
+
+type Raw = bigint | number | string | boolean | object | null;
+
+function rawOf(v: Value): Raw | undefined {
+  switch (v.t) {
+    case VT.INTEGER: return v.v;
+    case VT.DOUBLE: return v.v;
+    case VT.BOOLEAN: return v.v;
+    case VT.STRING: return v.v.toString('utf8');
+    default: return undefined;
+  }
+}
+
+/** Converts one raw value (a cell's or a JSON element's) to the field's type; undefined = dirty. */
+function convert(f: FieldDef, raw: Raw, lenient: boolean): FieldValue | undefined {
+  switch (f.type) {
+    case FieldType.LONG: {
+      if (typeof raw === 'bigint') return Number(raw);
+      if (typeof raw === 'number') return Number.isInteger(raw) ? raw : undefined;
+      if (lenient && typeof raw === 'string' && /^-?\d+$/.test(raw.trim())) return Number(raw.trim());
+      return undefined;
+    }
+    case FieldType.DOUBLE: {
+      if (typeof raw === 'number') return raw;
+      if (lenient && typeof raw === 'bigint') return Number(raw);
+      if (lenient && typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+      return undefined;
+    }
+    case FieldType.BOOLEAN:
+      if (typeof raw === 'boolean') return raw;
+      if (lenient && (raw === 'true' || raw === 'false')) return raw === 'true';
+      return undefined;
+    case FieldType.KEYWORD: {
+      const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
+      return s !== undefined && Buffer.byteLength(s) <= MAX_KEYWORD_BYTES ? s : undefined;
+    }
+    case FieldType.TEXT: {
+      const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
+      if (s === undefined || Buffer.byteLength(s) > MAX_TEXT_BYTES) return undefined;
+      return { text: s, tokens: analyzerOf(f).tokens(s) };
+    }
+    case FieldType.DATE:
+      if (typeof raw === 'string' || typeof raw === 'bigint' || (typeof raw === 'number' && Number.isInteger(raw))) return parseDate(raw, f.dateFormats ?? []);
+      return undefined;
+    case FieldType.GEO_POINT: {
+      const p = typeof raw === 'string' ? parseGeoPoint(raw) : undefined;
+      return p && quantize(p);
+    }
+    case FieldType.VECTOR: {
+      const arr = typeof raw === 'string' ? parseJson(raw) : raw;
+      if (!Array.isArray(arr) || arr.length !== f.vector!.dimension || !arr.every((x) => typeof x === 'number' && Number.isFinite(x))) return undefined;
+      return arr.map((x) => Math.fround(x));
+    }
+    default:
+      return undefined;
+  }
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A field's values from one raw value: arrays are JSON array strings (cells) or JSON arrays (inside nested). */
+function fieldValues(f: FieldDef, raw: Raw, fromCell: boolean): FieldValue[] | undefined {
+  // A virtual field converts across types (STRING → LONG…, spec §2.4); so do values inside nested JSON.
+  const lenient = !!f.virtual || !fromCell;
+  if (f.isArray) {
+    const arr = typeof raw === 'string' ? parseJson(raw) : raw;
+    if (!Array.isArray(arr) || arr.length > MAX_ARRAY) return undefined;
+    const out: FieldValue[] = [];
+    for (const el of arr) {
+      const v = el === null ? undefined : convert(f, el as Raw, true);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out;
+  }
+  const v = convert(f, raw, lenient);
+  return v === undefined ? undefined : [v];
+}
+
+function childDocs(f: FieldDef, raw: Raw, path: string, parent: Doc): Doc[] | undefined {
+  const json = typeof raw === 'string' ? parseJson(raw) : raw;
+  const list = Array.isArray(json) ? json : json && typeof json === 'object' ? [json] : undefined;
+  if (!list || list.length > MAX_CHILDREN || !list.every((o) => o && typeof o === 'object' && !Array.isArray(o))) return undefined;
+  return list.map((obj, i) => {
+    const child: Doc = { key: parent.key, pk: parent.pk, ts: parent.ts, values: new Map(), nested: new Map(), stored: new Map(), offset: i };
+    for (const sub of f.fields!) {
+      const v = (obj as Record<string, unknown>)[sub.name];
+      if (v === undefined || v === null) continue;
+      addField(child, sub, `${path}.${sub.name}`, v as Raw, false);
+    }
+    return child;
+  });
+}
+
+function push(doc: Doc, path: string, vals: FieldValue[]): void {
+  const list = doc.values.get(path);
+  if (list) list.push(...vals);
+  else doc.values.set(path, vals);
+}
+
+function addField(doc: Doc, f: FieldDef, path: string, raw: Raw, fromCell: boolean): void {
+  if (f.type === FieldType.NESTED) {
+    const children = childDocs(f, raw, path, doc);
+    if (!children) return;
+    doc.nested.set(path, children);
+    // Sub-field values roll up to the parent for aggregations and sorts without a wrapper (spec §2.4).
+    for (const c of children) {
+      for (const [p, vals] of c.values) push(doc, p, vals);
+      for (const [p, kids] of c.nested) doc.nested.set(p, [...(doc.nested.get(p) ?? []), ...kids]);
+    }
+    return;
+  }
+  const vals = fieldValues(f, raw, fromCell);
+  if (vals && vals.length) doc.values.set(path, vals);
+  // An empty array indexes nothing: Exists is false for `[]` (spec §4).
+}
+
+/** The column value a field reads: a PK column or the newest visible version of an attribute. */
+function columnValue(row: RowData, name: string): Value | undefined {
+  const pk = row.pk.find((c) => c.name === name);
+  if (pk) return pk.value;
+  return row.cols.get(name)?.[0]?.value;
+}
+
+/** Builds the document of a (visible) row. */
+export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[]): Doc {
+  let ts = 0;
+  for (const list of row.cols.values()) for (const v of list) if (v.ts > ts) ts = v.ts;
+  const doc: Doc = { key, pk: row.pk, ts, values: new Map(), nested: new Map(), stored: new Map() };
+  for (const f of fields) {
+    const source = f.virtual ? f.sources![0] : f.name;
+    const cell = columnValue(row, source);
+    if (!cell) continue;
+    const raw = rawOf(cell);
+    if (raw === undefined) continue;
+    addField(doc, f, f.name, raw, true);
+    if (f.store !== false && !f.virtual && doc.values.has(f.name) || (f.type === FieldType.NESTED && doc.nested.has(f.name) && f.store !== false)) {
+      if (!row.pk.some((c) => c.name === source)) doc.stored.set(f.name, cell);
+    }
+  }
+  return doc;
+}

@@ -1,0 +1,304 @@
+/**
+ * Leaf queries (spec §4): Match, MatchPhrase, Term, Terms, Range, Prefix, Suffix, Wildcard, Exists and the geo
+ * queries. A document lacking the field never matches; arrays match when any element does.
+ */
+import { OtsError } from '../errors';
+import { analyzerOf } from './analyzers';
+import type { Doc, TextValue } from './document';
+import { haversine, inBox, inPolygon, parseGeoPoint, type GeoPoint } from './geo';
+import { body, queryField, SCALAR_TYPES, weightOf, type Field, type QueryNode, type Scope } from './query-node';
+import { bm25 } from './scoring';
+import { termKey } from './search-index';
+import { FieldType } from './schema';
+import { coerce, compareScalars, variant, type Scalar } from './values';
+
+const MAX_WILDCARD = 32;
+const MAX_PREFIX_BYTES = 1000;
+
+function union(scope: Scope, f: Field, keys: Iterable<string>): (() => Iterable<Doc> | undefined) | undefined {
+  if (scope.nestedPath || !scope.index.hasPostings(f.path)) return undefined;
+  return () => {
+    const out = new Set<Doc>();
+    for (const k of keys) for (const d of scope.index.posting(f.path, k) ?? []) out.add(d);
+    return out;
+  };
+}
+
+function highlight(scope: Scope, f: Field, test: (term: string) => boolean): void {
+  if (f.def.type !== FieldType.TEXT) return;
+  let list = scope.highlights.get(f.path);
+  if (!list) scope.highlights.set(f.path, (list = []));
+  list.push(test);
+}
+
+/** Exact-value match of a coerced scalar (TEXT compares single tokens, un-analyzed). */
+function termNode(scope: Scope, f: Field, terms: Scalar[], weight: number): QueryNode {
+  if (f.def.type === FieldType.TEXT) {
+    const set = new Set(terms.map(String));
+    highlight(scope, f, (t) => set.has(t));
+    return {
+      score(doc) {
+        const vals = doc.values.get(f.path) as TextValue[] | undefined;
+        if (!vals) return undefined;
+        let s = 0;
+        let hit = false;
+        for (const t of set) {
+          let tf = 0;
+          let dl = 0;
+          for (const v of vals) {
+            dl += v.tokens.length;
+            for (const tok of v.tokens) if (tok.term === t) tf++;
+          }
+          if (tf) {
+            hit = true;
+            s += bm25(scope.index, f.path, t, tf, dl);
+          }
+        }
+        return hit ? s * weight : undefined;
+      },
+      candidates: union(scope, f, set),
+    };
+  }
+  const keys = terms.map((t) => termKey(t)!);
+  const keySet = new Set(keys);
+  return {
+    score(doc) {
+      const vals = doc.values.get(f.path);
+      if (!vals) return undefined;
+      for (const v of vals) {
+        const k = termKey(v);
+        if (k !== undefined && keySet.has(k)) return weight;
+      }
+      return undefined;
+    },
+    candidates: union(scope, f, keySet),
+  };
+}
+
+function matchQuery(scope: Scope, m: any): QueryNode {
+  const f = queryField(scope, m.fieldName, 'match query', SCALAR_TYPES);
+  const weight = weightOf(m);
+  const text = String(m.text ?? '');
+  if (f.def.type !== FieldType.TEXT) {
+    // KEYWORD and numeric fields take the whole text as one term (spec §4, EX test).
+    return termNode(scope, f, [coerce(f.def, { t: 0x03, v: Buffer.from(text) } as never, f.path)], weight);
+  }
+  const terms = [...new Set(analyzerOf(f.def).tokens(text).map((t) => t.term))];
+  const and = m.operator === 2;
+  const msm = Object.prototype.hasOwnProperty.call(m, 'minimumShouldMatch') ? Number(m.minimumShouldMatch) : 0;
+  const need = and ? terms.length : Math.max(1, msm);
+  const set = new Set(terms);
+  highlight(scope, f, (t) => set.has(t));
+  return {
+    score(doc) {
+      const vals = doc.values.get(f.path) as TextValue[] | undefined;
+      if (!vals || !terms.length) return undefined;
+      let dl = 0;
+      const tf = new Map<string, number>();
+      for (const v of vals) {
+        dl += v.tokens.length;
+        for (const tok of v.tokens) if (set.has(tok.term)) tf.set(tok.term, (tf.get(tok.term) ?? 0) + 1);
+      }
+      if (tf.size < need) return undefined;
+      let s = 0;
+      for (const [t, n] of tf) s += bm25(scope.index, f.path, t, n, dl);
+      return s * weight;
+    },
+    candidates: union(scope, f, terms),
+  };
+}
+
+/** Number of places where `q` occurs as consecutive tokens (by position, or adjacent offsets for dictionary analyzers). */
+function phraseCount(v: TextValue, q: string[]): number {
+  let n = 0;
+  const toks = v.tokens;
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i].term !== q[0]) continue;
+    let prev = toks[i];
+    let ok = true;
+    for (let k = 1; k < q.length && ok; k++) {
+      const next = toks.find((t) => t.term === q[k] && (t.pos === prev.pos + 1 || t.start === prev.end));
+      if (next) prev = next;
+      else ok = false;
+    }
+    if (ok) n++;
+  }
+  return n;
+}
+
+function matchPhraseQuery(scope: Scope, m: any): QueryNode {
+  const f = queryField(scope, m.fieldName, 'match phrase query', SCALAR_TYPES);
+  const weight = weightOf(m);
+  const text = String(m.text ?? '');
+  if (f.def.type !== FieldType.TEXT) return termNode(scope, f, [coerce(f.def, { t: 0x03, v: Buffer.from(text) } as never, f.path)], weight);
+  const analyzer = analyzerOf(f.def);
+  if (analyzer.substring) {
+    // The fuzzy analyzer's phrase is a case-folded substring test (spec §3).
+    const needle = text.toLowerCase();
+    highlight(scope, f, (t) => t === needle);
+    return {
+      score(doc) {
+        const vals = doc.values.get(f.path) as TextValue[] | undefined;
+        return vals?.some((v) => v.text.toLowerCase().includes(needle)) ? weight : undefined;
+      },
+    };
+  }
+  const q = analyzer.tokens(text).map((t) => t.term);
+  const set = new Set(q);
+  highlight(scope, f, (t) => set.has(t));
+  return {
+    score(doc) {
+      const vals = doc.values.get(f.path) as TextValue[] | undefined;
+      if (!vals || !q.length) return undefined;
+      let count = 0;
+      let dl = 0;
+      for (const v of vals) {
+        count += phraseCount(v, q);
+        dl += v.tokens.length;
+      }
+      if (!count) return undefined;
+      return q.reduce((s, t) => s + bm25(scope.index, f.path, t, count, dl), 0) * weight;
+    },
+    candidates: union(scope, f, q.slice(0, 1)),
+  };
+}
+
+function termQuery(scope: Scope, m: any): QueryNode {
+  const f = queryField(scope, m.fieldName, 'term query', SCALAR_TYPES);
+  const v = variant(m.term, 'term');
+  if (!v) throw OtsError.param('[term query] term must not be null');
+  return termNode(scope, f, [coerce(f.def, v, f.path)], weightOf(m));
+}
+
+function termsQuery(scope: Scope, m: any): QueryNode {
+  const f = queryField(scope, m.fieldName, 'terms query', SCALAR_TYPES);
+  const list: Uint8Array[] = m.terms ?? [];
+  if (!list.length) throw OtsError.param('[terms query] terms must not be empty');
+  if (list.length > 1024) throw OtsError.param(`[terms query] at most 1024 terms, got ${list.length}`);
+  return termNode(scope, f, list.map((t, i) => coerce(f.def, variant(t, `terms[${i}]`)!, f.path)), weightOf(m));
+}
+
+function rangeQuery(scope: Scope, m: any): QueryNode {
+  const f = queryField(scope, m.fieldName, 'range query', [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE, FieldType.KEYWORD, FieldType.TEXT]);
+  const fromV = variant(m.rangeFrom, 'range_from');
+  const toV = variant(m.rangeTo, 'range_to');
+  const from = fromV && coerce(f.def, fromV, f.path);
+  const to = toV && coerce(f.def, toV, f.path);
+  const incLower = !!m.includeLower;
+  const incUpper = !!m.includeUpper;
+  const inRange = (x: Scalar): boolean => {
+    if (from !== undefined) {
+      const c = compareScalars(x, from);
+      if (c < 0 || (c === 0 && !incLower)) return false;
+    }
+    if (to !== undefined) {
+      const c = compareScalars(x, to);
+      if (c > 0 || (c === 0 && !incUpper)) return false;
+    }
+    return true;
+  };
+  const text = f.def.type === FieldType.TEXT;
+  return {
+    score(doc) {
+      const vals = doc.values.get(f.path);
+      if (!vals) return undefined;
+      for (const v of vals) {
+        if (text ? (v as TextValue).tokens.some((t) => inRange(t.term)) : inRange(v as Scalar)) return 1;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Prefix, Suffix and Wildcard: a string test on KEYWORD values or TEXT tokens. */
+function stringTest(scope: Scope, m: any, query: string, test: (s: string) => boolean): QueryNode {
+  const f = queryField(scope, m.fieldName, query, [FieldType.KEYWORD, FieldType.TEXT]);
+  const weight = weightOf(m);
+  const text = f.def.type === FieldType.TEXT;
+  highlight(scope, f, test);
+  return {
+    score(doc) {
+      const vals = doc.values.get(f.path);
+      if (!vals) return undefined;
+      for (const v of vals) if (text ? (v as TextValue).tokens.some((t) => test(t.term)) : test(v as string)) return weight;
+      return undefined;
+    },
+  };
+}
+
+export function wildcardRegExp(pattern: string): RegExp {
+  const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  return new RegExp(`^${src}$`, 'u');
+}
+
+function geoValues(doc: Doc, path: string): GeoPoint[] | undefined {
+  return doc.values.get(path) as GeoPoint[] | undefined;
+}
+
+function point(s: unknown, what: string): GeoPoint {
+  const p = typeof s === 'string' ? parseGeoPoint(s) : undefined;
+  if (!p) throw OtsError.param(`[${what}] invalid geo point [${String(s)}], expect "lat,lon" with lat in [-90, 90] and lon in [-180, 180]`);
+  return p;
+}
+
+function geoNode(scope: Scope, m: any, query: string, test: (p: GeoPoint) => boolean): QueryNode {
+  const f = queryField(scope, m.fieldName, query, [FieldType.GEO_POINT]);
+  return { score: (doc) => (geoValues(doc, f.path)?.some(test) ? 1 : undefined) };
+}
+
+export function compileLeaf(scope: Scope, type: number, bytes: Uint8Array | undefined): QueryNode | undefined {
+  switch (type) {
+    case 1: return matchQuery(scope, body('MatchQuery', bytes));
+    case 2: return matchPhraseQuery(scope, body('MatchPhraseQuery', bytes));
+    case 3: return termQuery(scope, body('TermQuery', bytes));
+    case 15: return termsQuery(scope, body('TermsQuery', bytes));
+    case 4: return rangeQuery(scope, body('RangeQuery', bytes));
+    case 5: {
+      const m = body('PrefixQuery', bytes);
+      const prefix = String(m.prefix ?? '');
+      if (Buffer.byteLength(prefix) > MAX_PREFIX_BYTES) throw OtsError.param(`length of prefix is longer than ${MAX_PREFIX_BYTES} for the [PREFIX_QUERY] query`);
+      return stringTest(scope, m, 'prefix query', (s) => s.startsWith(prefix));
+    }
+    case 19: {
+      // SuffixQuery (Java) has the PrefixQuery layout: 1 field_name, 2 suffix, 3 weight.
+      const m = body('PrefixQuery', bytes);
+      const suffix = String(m.prefix ?? '');
+      return stringTest(scope, m, 'suffix query', (s) => s.endsWith(suffix));
+    }
+    case 10: {
+      const m = body('WildcardQuery', bytes);
+      const value = String(m.value ?? '');
+      if ([...value].length > MAX_WILDCARD) throw OtsError.param(`length of field value is longer than ${MAX_WILDCARD} for the [WILDCARD_QUERY] query`);
+      const re = wildcardRegExp(value);
+      return stringTest(scope, m, 'wildcard query', (s) => re.test(s));
+    }
+    case 16: {
+      const m = body('ExistsQuery', bytes);
+      const f = queryField(scope, m.fieldName, 'exists query');
+      return { score: (doc) => (doc.values.has(f.path) || doc.nested.has(f.path) ? 1 : undefined) };
+    }
+    case 12: {
+      const m = body('GeoBoundingBoxQuery', bytes);
+      const tl = point(m.topLeft, 'geo bounding box query');
+      const br = point(m.bottomRight, 'geo bounding box query');
+      if (tl.lat < br.lat) throw OtsError.param('[geo bounding box query] top_left must be north of bottom_right');
+      return geoNode(scope, m, 'geo bounding box query', (p) => inBox(p, tl, br));
+    }
+    case 13: {
+      const m = body('GeoDistanceQuery', bytes);
+      const c = point(m.centerPoint, 'geo distance query');
+      const d = Number(m.distance);
+      if (!(d >= 0)) throw OtsError.param(`[geo distance query] distance must be a non-negative number of metres, got ${m.distance}`);
+      return geoNode(scope, m, 'geo distance query', (p) => haversine(c, p) <= d);
+    }
+    case 14: {
+      const m = body('GeoPolygonQuery', bytes);
+      const pts: GeoPoint[] = (m.points ?? []).map((s: unknown) => point(s, 'geo polygon query'));
+      if (pts.length < 3) throw OtsError.param(`[geo polygon query] a polygon needs at least 3 points, got ${pts.length}`);
+      return geoNode(scope, m, 'geo polygon query', (p) => inPolygon(p, pts));
+    }
+    default:
+      return undefined;
+  }
+}
+

@@ -1,0 +1,99 @@
+/**
+ * One search index in memory: its documents by row key, and postings (term → documents) with length
+ * statistics for every top-level scalar field, so term-like queries start from a posting list instead of a scan,
+ * and Match queries get BM25 statistics (spec §4).
+ */
+import type { Doc, FieldValue, TextValue } from './document';
+import { FieldType, type FieldDef, type SearchIndexDef } from './schema';
+
+export interface FieldStats {
+  /** Documents holding the field. */
+  docs: number;
+  /** Sum of token counts (TEXT) — BM25's average field length. */
+  length: number;
+}
+
+/** The posting key of a scalar value (TEXT contributes its tokens instead). */
+export function termKey(v: FieldValue): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return `#${v}`;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return undefined;
+}
+
+export class SearchIndex {
+  readonly docs = new Map<string, Doc>();
+  private readonly postings = new Map<string, Map<string, Set<Doc>>>();
+  private readonly stats = new Map<string, FieldStats>();
+  /** Top-level fields that get postings. */
+  private readonly indexed: FieldDef[];
+
+  constructor(readonly def: SearchIndexDef) {
+    this.indexed = def.fields.filter((f) => f.type !== FieldType.NESTED && f.type !== FieldType.GEO_POINT && f.type !== FieldType.VECTOR);
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  put(doc: Doc): void {
+    this.remove(doc.key);
+    this.docs.set(doc.key, doc);
+    this.walk(doc, 1);
+  }
+
+  remove(key: string): void {
+    const old = this.docs.get(key);
+    if (!old) return;
+    this.docs.delete(key);
+    this.walk(old, -1);
+  }
+
+  private walk(doc: Doc, delta: 1 | -1): void {
+    for (const f of this.indexed) {
+      const vals = doc.values.get(f.name);
+      if (!vals) continue;
+      let st = this.stats.get(f.name);
+      if (!st) this.stats.set(f.name, (st = { docs: 0, length: 0 }));
+      st.docs += delta;
+      let byTerm = this.postings.get(f.name);
+      if (!byTerm) this.postings.set(f.name, (byTerm = new Map()));
+      const terms = new Set<string>();
+      for (const v of vals) {
+        if (f.type === FieldType.TEXT) {
+          const tv = v as TextValue;
+          st.length += delta * tv.tokens.length;
+          for (const t of tv.tokens) terms.add(t.term);
+        } else {
+          const k = termKey(v);
+          if (k !== undefined) terms.add(k);
+        }
+      }
+      for (const t of terms) {
+        let set = byTerm.get(t);
+        if (delta > 0) {
+          if (!set) byTerm.set(t, (set = new Set()));
+          set.add(doc);
+        } else if (set) {
+          set.delete(doc);
+          if (!set.size) byTerm.delete(t);
+        }
+      }
+    }
+  }
+
+  /** Documents holding `term` in a top-level field; undefined when the field has no postings. */
+  posting(field: string, term: string): ReadonlySet<Doc> | undefined {
+    const byTerm = this.postings.get(field);
+    if (!byTerm) return this.indexed.some((f) => f.name === field) ? new Set() : undefined;
+    return byTerm.get(term) ?? new Set();
+  }
+
+  hasPostings(field: string): boolean {
+    return this.indexed.some((f) => f.name === field);
+  }
+
+  fieldStats(field: string): FieldStats {
+    return this.stats.get(field) ?? { docs: 0, length: 0 };
+  }
+}
