@@ -21,7 +21,7 @@ describe('search index APIs', () => {
 
   it('creates, lists, describes (echoing the schema as sent) and deletes an index', async () => {
     const t = await table();
-    await sdk.createSearchIndex({ tableName: t, indexName: 'idx', schema: fixtureSchema() });
+    await sdk.createSearchIndex({ tableName: t, indexName: 'idx', schema: fixtureSchema(true) });
     await sdk.createSearchIndex({
       tableName: t,
       indexName: 'idx_sorted',
@@ -44,8 +44,8 @@ describe('search index APIs', () => {
     expect(Object.prototype.hasOwnProperty.call(byName.la, 'docValues')).toBe(false);
     expect(byName.t).toMatchObject({ analyzer: 'single_word', enableHighlighting: true });
     expect(byName.time.dateFormats).toEqual(['yyyy-MM-dd']);
-    expect(byName.n.fieldSchemas.map((f: any) => f.fieldName)).toEqual(['nk', 'nl']);
-    expect(byName.v.vectorOptions).toMatchObject({ dimension: 4, metricType: 0 });
+    expect(byName.n.fieldSchemas.map((f: any) => f.fieldName)).toEqual(['nk', 'nl', 'nt']);
+    expect(byName.vector.vectorOptions).toMatchObject({ dimension: 4, metricType: 1 });
     // A NESTED field ⇒ no index_sort; routing [] when none.
     expect(d.schema.indexSort.sorter).toEqual([]);
     expect(d.schema.indexSetting.routingFields).toEqual([]);

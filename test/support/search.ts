@@ -4,7 +4,7 @@
  * vector), written through the SDK, and small helpers for Search calls. Values are derived from the row number so
  * each test can state the expected count.
  */
-import { Long, TableStore, type Sdk } from './sdk';
+import { createTable, Long, TableStore, type Sdk } from './sdk';
 
 export const FT = TableStore.FieldType as Record<'LONG' | 'DOUBLE' | 'BOOLEAN' | 'KEYWORD' | 'TEXT' | 'NESTED' | 'GEO_POINT' | 'DATE' | 'VECTOR', number>;
 export const QT = TableStore.QueryType as Record<string, number>;
@@ -14,50 +14,68 @@ export const RT = TableStore.ColumnReturnType as Record<'RETURN_ALL' | 'RETURN_S
 export const ASC = TableStore.SortOrder.SORT_ORDER_ASC as number;
 export const DESC = TableStore.SortOrder.SORT_ORDER_DESC as number;
 
-/** The schema of the standard fixture index. */
-export function fixtureSchema(): object {
+/**
+ * The schema of the standard fixture index: the field set the official SDKs' search tests use, so the counts
+ * their tests observed against the service can be checked here. `withNested` adds the NESTED field `n`
+ * (and with it: no index_sort).
+ */
+export function fixtureSchema(withNested = false): { fieldSchemas: object[] } {
+  const fieldSchemas: object[] = [
+    { fieldName: 'k', fieldType: FT.KEYWORD, index: true, enableSortAndAgg: true, store: true },
+    { fieldName: 't', fieldType: FT.TEXT, analyzer: 'single_word', analyzerParameter: { caseSensitive: false, delimitWord: false }, enableHighlighting: true },
+    { fieldName: 'g', fieldType: FT.GEO_POINT, store: true },
+    { fieldName: 'ka', fieldType: FT.KEYWORD, isAnArray: true, store: true },
+    { fieldName: 'la', fieldType: FT.LONG, isAnArray: true, store: true },
+    { fieldName: 'l', fieldType: FT.LONG, store: true },
+    { fieldName: 'b', fieldType: FT.BOOLEAN, store: true },
+    { fieldName: 'd', fieldType: FT.DOUBLE, store: true },
+    { fieldName: 'time', fieldType: FT.DATE, dateFormats: ['yyyy-MM-dd'], store: true },
+    { fieldName: 'name', fieldType: FT.TEXT, analyzer: 'fuzzy', analyzerParameter: { minChars: 1, maxChars: 7 } },
+    { fieldName: 'vector', fieldType: FT.VECTOR, vectorOptions: { dataType: 2, dimension: 4, metricType: 1 } },
+  ];
+  if (withNested) {
+    fieldSchemas.push({
+      fieldName: 'n',
+      fieldType: FT.NESTED,
+      fieldSchemas: [
+        { fieldName: 'nk', fieldType: FT.KEYWORD, enableSortAndAgg: true },
+        { fieldName: 'nl', fieldType: FT.LONG },
+        { fieldName: 'nt', fieldType: FT.TEXT, analyzer: 'single_word', analyzerParameter: { caseSensitive: false, delimitWord: false } },
+      ],
+    });
+  }
+  return { fieldSchemas };
+}
+
+const NAMES = '马尔代夫巴厘岛苏梅岛';
+
+/**
+ * Row i of the fixture (PK1 = i, PK2 = `pk_<i % 10>`): points on a 0.05° grid from (30, 114), `time` with
+ * one-digit days for i % 31 < 9 (dirty for `yyyy-MM-dd`, so those rows lack the field), names of two characters.
+ */
+export function fixtureRow(i: number): { pk: Array<Record<string, unknown>>; attrs: Array<Record<string, unknown>> } {
   return {
-    fieldSchemas: [
-      { fieldName: 'k', fieldType: FT.KEYWORD, index: true, enableSortAndAgg: true, store: true },
-      { fieldName: 'l', fieldType: FT.LONG, index: true, enableSortAndAgg: true, store: true },
-      { fieldName: 'la', fieldType: FT.LONG, isAnArray: true },
-      { fieldName: 'd', fieldType: FT.DOUBLE, enableSortAndAgg: true },
-      { fieldName: 'b', fieldType: FT.BOOLEAN },
-      { fieldName: 't', fieldType: FT.TEXT, analyzer: 'single_word', analyzerParameter: { caseSensitive: false, delimitWord: false }, enableHighlighting: true },
-      { fieldName: 'g', fieldType: FT.GEO_POINT },
-      { fieldName: 'time', fieldType: FT.DATE, dateFormats: ['yyyy-MM-dd'] },
-      { fieldName: 'ka', fieldType: FT.KEYWORD, isAnArray: true },
-      {
-        fieldName: 'n',
-        fieldType: FT.NESTED,
-        fieldSchemas: [
-          { fieldName: 'nk', fieldType: FT.KEYWORD },
-          { fieldName: 'nl', fieldType: FT.LONG },
-        ],
-      },
-      { fieldName: 'v', fieldType: FT.VECTOR, vectorOptions: { dataType: 2, dimension: 4, metricType: 0 } },
+    pk: [{ PK1: Long(i) }, { PK2: `pk_${i % 10}` }],
+    attrs: [
+      { k: `key${String(i).padStart(3, '0')}` },
+      { t: `this is ${i}` },
+      { g: `${(30 + 0.05 * Math.floor(i / 100)).toFixed(6)},${(114 + 0.05 * (i % 100)).toFixed(6)}` },
+      { ka: `["a", "b", "${i}"]` },
+      { la: `[-1, ${i}]` },
+      { l: Long(i) },
+      { name: NAMES[Math.floor(i / 100)] + NAMES[i % 10] },
+      { b: i % 2 === 0 },
+      { d: 0.1 },
+      { time: `2022-05-${(i % 31) + 1}` },
+      { n: JSON.stringify([{ nk: `key${String(i).padStart(3, '0')}`, nl: i, nt: `this is in nested ${i}` }]) },
+      { vector: `[${i + 1}, ${i - 1}, ${i + 5}, ${i - 5}]` },
     ],
   };
 }
 
-/** Row i of the fixture (PK1 = i). `time` has one-digit days for i % 30 < 9: dirty for `yyyy-MM-dd`. */
-export function fixtureRow(i: number): Array<Record<string, unknown>> {
-  return [
-    { k: `key${String(i).padStart(3, '0')}` },
-    { l: Long(i) },
-    { la: `[-1, ${i}]` },
-    { d: 0.1 },
-    { b: i % 2 === 0 },
-    { t: `this is ${i}` },
-    { g: `${30 + (i % 10) / 10},${114 + Math.floor(i / 10) / 10}` },
-    { time: `2022-05-${i % 30 + 1}` },
-    { ka: JSON.stringify(['a', 'b', `key${i}`]) },
-    { n: JSON.stringify([{ nk: `key${i}`, nl: i }]) },
-    { v: JSON.stringify([i, i + 1, i + 2, i + 3]) },
-  ];
-}
+export type FixtureRow = ReturnType<typeof fixtureRow>;
 
-export async function writeRows(sdk: Sdk, table: string, rows: Array<{ pk: number; attrs: Array<Record<string, unknown>> }>): Promise<void> {
+export async function writeRows(sdk: Sdk, table: string, rows: FixtureRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
     await sdk.batchWriteRow({
       tables: [{
@@ -65,7 +83,7 @@ export async function writeRows(sdk: Sdk, table: string, rows: Array<{ pk: numbe
         rows: rows.slice(i, i + 200).map((r) => ({
           type: 'PUT',
           condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, null),
-          primaryKey: [{ PK1: Long(r.pk) }],
+          primaryKey: r.pk,
           attributeColumns: r.attrs,
         })),
       }],
@@ -73,8 +91,11 @@ export async function writeRows(sdk: Sdk, table: string, rows: Array<{ pk: numbe
   }
 }
 
-export function fixtureRows(n: number): Array<{ pk: number; attrs: Array<Record<string, unknown>> }> {
-  return Array.from({ length: n }, (_, i) => ({ pk: i, attrs: fixtureRow(i) }));
+/** Creates the fixture table (PK1 INTEGER, PK2 STRING), its indexes, and writes `n` rows. */
+export async function createFixture(sdk: Sdk, table: string, n: number, indexes: Record<string, object>): Promise<void> {
+  await createTable(sdk, table, [{ name: 'PK1', type: 'INTEGER' }, { name: 'PK2', type: 'STRING' }]);
+  for (const [indexName, schema] of Object.entries(indexes)) await sdk.createSearchIndex({ tableName: table, indexName, schema });
+  await writeRows(sdk, table, Array.from({ length: n }, (_, i) => fixtureRow(i)));
 }
 
 /** A Search call with the common defaults (limit, total count). */
