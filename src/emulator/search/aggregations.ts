@@ -9,7 +9,7 @@ import { encodeRow } from '../protocol/plainbuffer';
 import { encodeMessage } from '../protocol/proto';
 import type { Doc, FieldValue } from './document';
 import type { SearchContext } from './execute';
-import { body, type Scope } from './query-node';
+import { body, opt, type Scope } from './query-node';
 import { buildRow, type Columns } from './rows';
 import { FIELD_TYPE_NAMES, FieldType, resolveField, type FieldDef } from './schema';
 import { compareKeys, compileSort } from './sort';
@@ -95,7 +95,7 @@ function one(ctx: AggContext, docs: Doc[], type: number, m: any): object {
       return { value: new Set(xs.map((v) => JSON.stringify(scalarOf(v) ?? v))).size };
     }
     case 7: {
-      const limit = m.limit === undefined || m.limit === null ? 1 : Number(m.limit);
+      const limit = Number(opt(m, 'limit') ?? 1);
       if (!(limit >= 1 && limit <= MAX_TOP_ROWS)) throw OtsError.param(`[${t.label}] limit must be in [1, ${MAX_TOP_ROWS}], got ${limit}`);
       const sorters = compileSort(ctx.scope, m.sort);
       const keyed = docs.map((d) => ({ d, k: sorters.map((s) => s.key(d, 0)) }));

@@ -8,7 +8,7 @@ import { decodeMessage } from '../protocol/proto';
 import type { Doc } from './document';
 import { haversine, parseGeoPoint, type GeoPoint } from './geo';
 import { compileQuery } from './query';
-import { queryField, type QueryNode, type Scope } from './query-node';
+import { opt, queryField, type QueryNode, type Scope } from './query-node';
 import { FieldType } from './schema';
 import { parseDate } from './date-format';
 
@@ -44,31 +44,31 @@ function decay(scope: Scope, m: any): (d: Doc) => number {
   try {
     if (f.def.type === FieldType.GEO_POINT) {
       const p = decodeMessage('search.proto.DecayFuncGeoParam', bytes);
-      const o = parseGeoPoint(String(p.origin ?? ''));
+      const o = parseGeoPoint(String(opt(p, 'origin') ?? ''));
       if (!o) throw new Error('origin');
-      [origin, scale, offset] = [o, Number(p.scale), Number(p.offset ?? 0)];
+      [origin, scale, offset] = [o, Number(opt(p, 'scale')), Number(opt(p, 'offset') ?? 0)];
     } else if (f.def.type === FieldType.DATE) {
       const p = decodeMessage('search.proto.DecayFuncDateParam', bytes);
-      const o = p.originString ? parseDate(String(p.originString), f.def.dateFormats ?? []) : Number(p.originLong ?? 0);
+      const o = opt(p, 'originString') ? parseDate(String(p.originString), f.def.dateFormats ?? []) : Number(opt(p, 'originLong') ?? 0);
       if (o === undefined) throw new Error('origin');
-      [origin, scale, offset] = [o, dateTimeMs(p.scale, 'scale'), p.offset ? dateTimeMs(p.offset, 'offset') : 0];
+      [origin, scale, offset] = [o, dateTimeMs(opt(p, 'scale'), 'scale'), opt(p, 'offset') ? dateTimeMs(p.offset, 'offset') : 0];
     } else {
       const p = decodeMessage('search.proto.DecayFuncNumericParam', bytes);
-      [origin, scale, offset] = [Number(p.origin), Number(p.scale), Number(p.offset ?? 0)];
+      [origin, scale, offset] = [Number(opt(p, 'origin')), Number(opt(p, 'scale')), Number(opt(p, 'offset') ?? 0)];
     }
   } catch (e) {
     if (e instanceof OtsError) throw e;
     throw OtsError.param(`[decay function] invalid param of field [${f.path}]`);
   }
   if (!(scale > 0)) throw OtsError.param(`[decay function] scale must be positive, got ${scale}`);
-  const dv = m.decay === undefined ? 0.5 : Number(m.decay);
+  const dv = Number(opt(m, 'decay') ?? 0.5);
   if (!(dv > 0 && dv < 1)) throw OtsError.param(`[decay function] decay must be in (0, 1), got ${m.decay}`);
-  const math = m.mathFunction ?? 1;
+  const math = opt(m, 'mathFunction') ?? 1;
   const curve =
     math === 3 ? (x: number) => Math.max(0, (scale / (1 - dv) - x) / (scale / (1 - dv)))
     : math === 2 ? (x: number) => Math.exp((Math.log(dv) / scale) * x)
     : (x: number) => Math.exp((Math.log(dv) / (scale * scale)) * x * x);
-  const mode = m.multiValueMode ?? 1;
+  const mode = opt(m, 'multiValueMode') ?? 1;
   return (d) => {
     const vals = d.values.get(f.path);
     if (!vals?.length) return 1; // ES: a missing field does not decay
@@ -81,15 +81,15 @@ function decay(scope: Scope, m: any): (d: Doc) => number {
 }
 
 function compileFn(scope: Scope, m: any): Fn {
-  const weight = m.weight === undefined || m.weight === null ? 1 : Number(m.weight);
-  const filter = m.filter ? compileQuery(scope, m.filter) : undefined;
+  const weight = Number(opt(m, 'weight') ?? 1);
+  const filter = opt(m, 'filter') ? compileQuery(scope, m.filter) : undefined;
   if (m.fieldValueFactor) {
     const fv = m.fieldValueFactor;
     const f = queryField(scope, fv.fieldName, 'field value factor function', [FieldType.LONG, FieldType.DOUBLE]);
-    const factor = fv.factor === undefined || fv.factor === null ? 1 : Number(fv.factor);
-    const mod = MODIFIERS[fv.modifier ?? 1];
+    const factor = Number(opt(fv, 'factor') ?? 1);
+    const mod = MODIFIERS[opt(fv, 'modifier') ?? 1];
     if (!mod) throw OtsError.param(`[field value factor function] invalid modifier ${fv.modifier}`);
-    const missing = fv.missing === undefined || fv.missing === null ? undefined : Number(fv.missing);
+    const missing = opt<number>(fv, 'missing');
     return {
       filter,
       weight,
@@ -115,10 +115,10 @@ function hash(s: string): number {
 export function compileFunctions(scope: Scope, m: any, inner: QueryNode): QueryNode {
   const fns = (m.functions ?? []).map((x: any) => compileFn(scope, x));
   if (!fns.length) throw OtsError.param('[functions score query] functions must not be empty');
-  const scoreMode = m.scoreMode ?? 5;
-  const combine = m.combineMode ?? 1;
-  const maxScore = m.maxScore === undefined || m.maxScore === null ? Infinity : Number(m.maxScore);
-  const minScore = m.minScore === undefined || m.minScore === null ? -Infinity : Number(m.minScore);
+  const scoreMode = opt(m, 'scoreMode') ?? 5;
+  const combine = opt(m, 'combineMode') ?? 1;
+  const maxScore = Number(opt(m, 'maxScore') ?? Infinity);
+  const minScore = Number(opt(m, 'minScore') ?? -Infinity);
   return {
     score(d) {
       const q = inner.score(d);

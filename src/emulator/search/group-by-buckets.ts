@@ -8,7 +8,7 @@ import type { AggContext } from './aggregations';
 import { aggField } from './aggregations';
 import type { Doc } from './document';
 import { byValue, keyString, NUMERIC, sortGroups, subs } from './group-by';
-import { body } from './query-node';
+import { body, opt } from './query-node';
 import { FieldType, type FieldDef } from './schema';
 import { coerce, compareScalars, variant } from './values';
 
@@ -32,7 +32,7 @@ export function histogramKeyer(ctx: AggContext, m: any): Keyer {
   const max = num(m.fieldRange?.max, 'field_range.max') ?? Infinity;
   return {
     f,
-    minDocs: Number(m.minDocCount ?? 0),
+    minDocs: Number(opt(m, 'minDocCount') ?? 0),
     keys(d) {
       const vals = (d.values.get(m.fieldName) as number[] | undefined) ?? (missing !== undefined ? [missing] : []);
       return vals.filter((v) => v >= min && v <= max).map((v) => Math.floor((v - offset) / interval) * interval + offset);
@@ -60,8 +60,8 @@ function dateTimeValue(v: any, what: string): { n: number; unit: number } {
 export function dateKeyer(ctx: AggContext, m: any): Keyer {
   const f = aggField(ctx, m.fieldName, 'group by date histogram', [FieldType.DATE]);
   const iv = dateTimeValue(m.interval, 'interval');
-  const tz = tzOffsetMs(m.timeZone);
-  const off = m.offset ? dateTimeValue(m.offset, 'offset') : undefined;
+  const tz = tzOffsetMs(opt(m, 'timeZone'));
+  const off = opt(m, 'offset') ? dateTimeValue(m.offset, 'offset') : undefined;
   const offMs = off ? (FIXED_MS[off.unit] ?? MONTHS[off.unit] * 30.4375 * 864e5) * off.n : 0;
   const date = (b: Uint8Array | undefined, what: string) => {
     const v = variant(b, what);
@@ -83,7 +83,7 @@ export function dateKeyer(ctx: AggContext, m: any): Keyer {
   };
   return {
     f,
-    minDocs: Number(m.minDocCount ?? 0),
+    minDocs: Number(opt(m, 'minDocCount') ?? 0),
     keys(d) {
       const vals = (d.values.get(m.fieldName) as number[] | undefined) ?? (missing !== undefined ? [missing] : []);
       return vals.filter((v) => v >= min && v <= max).map(bucket);
@@ -116,7 +116,7 @@ const MAX_COMPOSITE = 2000;
 export function compositeGroups(ctx: AggContext, docs: Doc[], m: any): object {
   const sources: any[] = m.sources?.groupBys ?? [];
   if (!sources.length) throw OtsError.param('[group by composite] sources must not be empty');
-  const size = m.size === undefined || m.size === null ? 10 : Number(m.size);
+  const size = Number(opt(m, 'size') ?? 10);
   if (!(size >= 1 && size <= MAX_COMPOSITE)) throw OtsError.param(`[group by composite] size must be in [1, ${MAX_COMPOSITE}], got ${size}`);
   const keyers: Array<(d: Doc) => Array<string | number>> = sources.map((s) => {
     if (s.type === 1) {
@@ -147,7 +147,7 @@ export function compositeGroups(ctx: AggContext, docs: Doc[], m: any): object {
     return 0;
   };
   let list = [...groups.values()].sort((a, b) => cmp(a.keys, b.keys));
-  if (m.nextToken) {
+  if (opt(m, 'nextToken')) {
     let after: Array<string | number>;
     try {
       after = JSON.parse(Buffer.from(String(m.nextToken), 'base64').toString('utf8'));

@@ -11,7 +11,7 @@ import type { Doc, FieldValue } from './document';
 import { geohash, haversine, type GeoPoint } from './geo';
 import { bucketize, compositeGroups, dateHistogram, histogramKeyer } from './group-by-buckets';
 import { compileQuery } from './query';
-import { body } from './query-node';
+import { body, opt } from './query-node';
 import { FieldType, type FieldDef } from './schema';
 import { compareScalars, encodeVariant, isIntegral } from './values';
 
@@ -93,9 +93,9 @@ export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldV
 
 function fieldGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   const f = aggField(ctx, m.fieldName, 'group by field', [FieldType.LONG, FieldType.DOUBLE, FieldType.BOOLEAN, FieldType.KEYWORD, FieldType.DATE]);
-  const size = m.size === undefined || m.size === null ? 10 : Number(m.size);
+  const size = Number(opt(m, 'size') ?? 10);
   if (!(size >= 1 && size <= MAX_FIELD_SIZE)) throw OtsError.param(`[group by field] size must be in [1, ${MAX_FIELD_SIZE}], got ${size}`);
-  const minDocs = Number(m.minDocCount ?? 0);
+  const minDocs = Number(opt(m, 'minDocCount') ?? 0);
   const groups = [...byValue(docs, m.fieldName, f).values()].filter((g) => g.count >= minDocs);
   const sorted = sortGroups(ctx, groups, m.sort, m.subAggs, [(a, b) => b.count - a.count, (a, b) => compareScalars(a.key, b.key)]);
   return {
@@ -105,8 +105,8 @@ function fieldGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
 
 function ranges(m: any, what: string): Array<{ from: number; to: number }> {
   const list = (m.ranges ?? []).map((r: any) => ({
-    from: r.from === undefined || r.from === null ? -Infinity : Number(r.from),
-    to: r.to === undefined || r.to === null ? Infinity : Number(r.to),
+    from: Number(opt(r, 'from') ?? -Infinity),
+    to: Number(opt(r, 'to') ?? Infinity),
   }));
   if (!list.length) throw OtsError.param(`[${what}] ranges must not be empty`);
   for (const r of list) if (!(r.from <= r.to)) throw OtsError.param(`[${what}] range from ${r.from} must not exceed to ${r.to}`);
@@ -161,9 +161,9 @@ function histogramGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
 
 function geoGridGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   aggField(ctx, m.fieldName, 'group by geo grid', [FieldType.GEO_POINT]);
-  const precision = Number(m.precision ?? 5);
+  const precision = Number(opt(m, 'precision') ?? 5);
   if (!(precision >= 1 && precision <= 12)) throw OtsError.param(`[group by geo grid] precision must be in [1, 12], got ${m.precision}`);
-  const size = m.size === undefined || m.size === null ? 10 : Number(m.size);
+  const size = Number(opt(m, 'size') ?? 10);
   if (!(size >= 1 && size <= MAX_FIELD_SIZE)) throw OtsError.param(`[group by geo grid] size must be in [1, ${MAX_FIELD_SIZE}], got ${size}`);
   const cells = new Map<string, { key: string; box: ReturnType<typeof geohash>; docs: Doc[]; count: number }>();
   for (const d of docs) {

@@ -9,6 +9,14 @@ import type { Doc } from './document';
 import type { SearchIndex } from './search-index';
 import { FIELD_TYPE_NAMES, FieldType, resolveField, type FieldDef } from './schema';
 
+/**
+ * A field the request set, or undefined: protobufjs puts proto2 defaults (0, the first enum value) on the
+ * prototype, so a plain read can't tell "absent" from "default".
+ */
+export function opt<T = any>(m: any, field: string): T | undefined {
+  return m && Object.prototype.hasOwnProperty.call(m, field) && m[field] !== null ? (m[field] as T) : undefined;
+}
+
 export interface QueryNode {
   score(doc: Doc): number | undefined;
   /** A superset of the matching documents (top scope only); undefined = every document. */

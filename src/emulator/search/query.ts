@@ -8,7 +8,7 @@ import { OtsError } from '../errors';
 import type { Doc, FieldValue } from './document';
 import { compileFunctions } from './functions';
 import { compileLeaf } from './query-leaf';
-import { body, queryField, weightOf, type QueryNode, type Scope } from './query-node';
+import { body, opt, queryField, weightOf, type QueryNode, type Scope } from './query-node';
 import { FieldType } from './schema';
 
 const MAX_BOOL_CLAUSES = 1024;
@@ -125,7 +125,7 @@ function nestedQuery(scope: Scope, m: any): QueryNode {
   const f = queryField(scope, path, 'nested query', [FieldType.NESTED]);
   const inner = compileQuery({ ...scope, nestedPath: f.path }, m.query);
   // Score mode: absent = AVG (the Node SDK's default; Python sends NONE explicitly).
-  const mode = SCORE_MODES[m.scoreMode ?? 2];
+  const mode = SCORE_MODES[opt(m, 'scoreMode') ?? 2];
   if (!mode) throw OtsError.param(`[nested query] invalid score_mode ${m.scoreMode}`);
   const weight = weightOf(m);
   const node: QueryNode = {
@@ -140,7 +140,7 @@ function nestedQuery(scope: Scope, m: any): QueryNode {
       return scores.length ? mode(scores) * weight : undefined;
     },
   };
-  if (m.innerHits) scope.innerHits.push({ path: f.path, node: inner, spec: m.innerHits });
+  if (opt(m, 'innerHits')) scope.innerHits.push({ path: f.path, node: inner, spec: m.innerHits });
   return node;
 }
 
@@ -163,9 +163,9 @@ function knnQuery(scope: Scope, m: any): QueryNode {
   const vector: number[] = (m.float32QueryVector ?? []).map(Number);
   const dim = f.def.vector!.dimension;
   if (vector.length !== dim) throw OtsError.param(`[knn vector query] the query vector has ${vector.length} dimensions, field [${f.path}] has ${dim}`);
-  const topK = Number(m.topK ?? 0);
+  const topK = Number(opt(m, 'topK') ?? 0);
   if (!(topK >= 1 && topK <= MAX_KNN_TOP_K)) throw OtsError.param(`[knn vector query] top_k must be in [1, ${MAX_KNN_TOP_K}], got ${m.topK}`);
-  const filter = m.filter ? compileQuery(scope, m.filter) : undefined;
+  const filter = opt(m, 'filter') ? compileQuery(scope, m.filter) : undefined;
   const weight = weightOf(m);
   // Exact nearest neighbours; top_k < limit means limit is used (spec §4).
   const k = Math.max(topK, scope.limit);
