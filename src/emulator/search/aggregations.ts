@@ -70,7 +70,7 @@ export function percentile(sorted: number[], p: number, integral: boolean): numb
   const lo = Math.floor(r);
   const hi = Math.min(sorted.length - 1, lo + 1);
   const v = sorted[lo] + (sorted[hi] - sorted[lo]) * (r - lo);
-  return integral ? Math.trunc(v) : v;
+  return integral ? Math.trunc(v) + 0 : v; // + 0 turns -0 into 0
 }
 
 function one(ctx: AggContext, docs: Doc[], type: number, m: any): object {
