@@ -13,7 +13,7 @@ import type { Action } from './actions/common';
 import { Engine, type EngineOptions } from './engine/engine';
 import { OtsError } from './errors';
 import { Faults, type FaultOptions } from './faults';
-import { SearchIndexes } from './search/catalog';
+import { checkSyncDelay, SearchIndexes, type SearchOptions } from './search/catalog';
 import { authenticate, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, responseHeaders, type AuthConfig } from './protocol/auth';
 import { decodeMessage, encodeMessage } from './protocol/proto';
 import { lockDataDir } from './storage/dir-lock';
@@ -49,6 +49,8 @@ export interface EmulatorOptions {
   dataDirOwner?: string;
   /** Delay (ms) before a write becomes searchable (default 0: searchable when the write call returns). */
   searchSyncDelayMs?: number;
+  /** Further search options (quota, an injected clock for tests); `searchSyncDelayMs` wins over `search.syncDelayMs`. */
+  search?: Partial<SearchOptions>;
 }
 
 export interface RunningEmulator {
@@ -79,6 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const keys = new Map<string, string>([[accessKeyId, accessKeySecret], ...Object.entries(options.keys ?? {})]);
   const auth: AuthConfig = { instance, keys, lenient: !!options.lenientAuth, maxSkewMs: 15 * 60 * 1000 };
   const faults = new Faults(options.faults); // validates the spec before anything is opened
+  const syncDelayMs = checkSyncDelay(options.searchSyncDelayMs ?? options.search?.syncDelayMs ?? 0);
   // One emulator per data dir (the engine caches the catalog): a second one gets DataDirInUseError.
   const dirLock = options.inMemory ? undefined : lockDataDir(options.dataDir ?? '.tsorm/data', options.dataDirOwner ?? 'tsorm emulator');
   let store: KVStore;
@@ -89,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw e;
   }
   const engine = new Engine(store, options.engine);
-  const search = new SearchIndexes(engine, { syncDelayMs: options.searchSyncDelayMs ?? 0 });
+  const search = new SearchIndexes(engine, { ...options.search, syncDelayMs });
   const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {

@@ -33,6 +33,14 @@ export interface SearchOptions {
 
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { syncDelayMs: 0, maxIndexesPerTable: 5, now: () => Date.now() };
 
+/** A sync delay is a whole number of milliseconds, 0 to one hour. */
+export function checkSyncDelay(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 3_600_000) {
+    throw new RangeError(`search sync delay must be a whole number of milliseconds in [0, 3600000], got ${String(ms)}`);
+  }
+  return ms;
+}
+
 interface Pending {
   at: number;
   changes: readonly CommittedChange[];
