@@ -4,6 +4,7 @@ import { batchGetRow } from './batch-get-row';
 import { batchWriteRow } from './batch-write-row';
 import { commitTransaction } from './commit-transaction';
 import type { Action } from './common';
+import { computeSplits } from './compute-splits';
 import { createIndex } from './create-index';
 import { createSearchIndex } from './create-search-index';
 import { createTable } from './create-table';
@@ -17,6 +18,7 @@ import { getRange } from './get-range';
 import { getRow } from './get-row';
 import { listSearchIndex } from './list-search-index';
 import { listTable } from './list-table';
+import { parallelScan } from './parallel-scan';
 import { putRow } from './put-row';
 import { search } from './search';
 import { startLocalTransaction } from './start-local-transaction';
@@ -30,12 +32,13 @@ export const ACTIONS: ReadonlyMap<string, Action> = new Map(
     getRow, putRow, updateRow, deleteRow, getRange, batchGetRow, batchWriteRow,
     startLocalTransaction, commitTransaction, abortTransaction,
     createSearchIndex, describeSearchIndex, listSearchIndex, deleteSearchIndex, updateSearchIndex, search,
+    computeSplits, parallelScan,
   ].map((a) => [a.name, a]),
 );
 
 /** Actions the service has and the emulator does not implement: answered with OTSUnsupportOperation. */
 export const UNSUPPORTED_ACTIONS: ReadonlySet<string> = new Set([
-  'ComputeSplits', 'ParallelScan', 'SQLQuery', 'ListStream', 'DescribeStream', 'GetShardIterator', 'GetStreamRecord',
+  'SQLQuery', 'ListStream', 'DescribeStream', 'GetShardIterator', 'GetStreamRecord',
   'ComputeSplitPointsBySize', 'AddDefinedColumn', 'DeleteDefinedColumn', 'BulkImport', 'BulkExport',
   'CreateTimeseriesTable', 'ListTimeseriesTable', 'DeleteTimeseriesTable', 'DescribeTimeseriesTable',
   'UpdateTimeseriesTable', 'PutTimeseriesData', 'GetTimeseriesData', 'QueryTimeseriesMeta', 'UpdateTimeseriesMeta',

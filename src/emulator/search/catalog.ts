@@ -16,6 +16,7 @@ import type { TableMeta } from '../engine/catalog';
 import { prefixEnd, tablePrefix } from '../engine/keys';
 import { decodeStoredRow, visibleRow, type RowData } from '../engine/row';
 import { buildDoc } from './document';
+import { ScanSessions } from './parallel-scan';
 import { SearchIndex } from './search-index';
 import type { SearchIndexDef } from './schema';
 
@@ -55,12 +56,15 @@ export class SearchIndexes {
   private readonly byTable = new Map<string, Map<string, SearchIndex>>();
   private readonly pending: Pending[] = [];
   readonly options: SearchOptions;
+  /** ParallelScan sessions (ComputeSplits). */
+  readonly sessions: ScanSessions;
 
   constructor(
     readonly engine: Engine,
     options: Partial<SearchOptions> = {},
   ) {
     this.options = { ...DEFAULT_SEARCH_OPTIONS, ...options };
+    this.sessions = new ScanSessions(() => this.options.now());
     const start = Buffer.from([SPACE_SEARCH]);
     const defs: SearchIndexDef[] = [];
     engine.kv.scan(start, prefixEnd(start), false, (_k, v) => {
