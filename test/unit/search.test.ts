@@ -8,6 +8,7 @@ import { parseDate } from '../../src/emulator/search/date-format';
 import { geohash, haversine, parseGeoPoint } from '../../src/emulator/search/geo';
 import { percentile } from '../../src/emulator/search/aggregations';
 import { wildcardRegExp } from '../../src/emulator/search/query-leaf';
+import { smallest } from '../../src/emulator/search/execute';
 import { FieldType, type FieldDef } from '../../src/emulator/search/schema';
 
 const text = (analyzer: string, analyzerParam: FieldDef['analyzerParam'] = {}) => analyzerOf({ name: 't', type: FieldType.TEXT, analyzer, analyzerParam });
@@ -75,5 +76,15 @@ describe('search: percentiles and wildcards', () => {
     expect(wildcardRegExp('key0?*').test('key01')).toBe(true);
     expect(wildcardRegExp('key0?*').test('key0')).toBe(false);
     expect(wildcardRegExp('a.b').test('axb')).toBe(false);
+  });
+});
+
+describe('search: page selection', () => {
+  it('selects the k smallest in order, like a full sort, ties kept in input order', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 1000);
+    const items = Array.from({ length: 5000 }, (_, i) => ({ v: rnd(), i }));
+    const cmp = (a: { v: number }, b: { v: number }) => a.v - b.v;
+    for (const k of [0, 1, 10, 100, 700, 5000]) expect(smallest([...items], k, cmp)).toEqual([...items].sort(cmp).slice(0, k));
   });
 });

@@ -207,7 +207,37 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
       }
       return undefined;
     },
+    candidates: scope.nestedPath ? undefined : () => rangeCandidates(scope, f.path, from, to),
   };
+}
+
+/** Documents with a value in [from, to] by binary search over the sorted column (bounds re-checked by score). */
+function rangeCandidates(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined): Set<Doc> | undefined {
+  const col = scope.index.sortedColumn(path);
+  if (!col) return undefined;
+  const lower = (x: Scalar) => {
+    let lo = 0, hi = col.values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareScalars(col.values[mid], x) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const upper = (x: Scalar) => {
+    let lo = 0, hi = col.values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareScalars(col.values[mid], x) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const start = from === undefined ? 0 : lower(from);
+  const end = to === undefined ? col.values.length : upper(to);
+  const out = new Set<Doc>();
+  for (let i = start; i < end; i++) out.add(col.docs[i]);
+  return out;
 }
 
 /** Prefix, Suffix and Wildcard: a string test on KEYWORD values or TEXT tokens. */

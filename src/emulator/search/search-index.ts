@@ -21,8 +21,17 @@ export function termKey(v: FieldValue): string | undefined {
   return undefined;
 }
 
+/** A field's values in ascending order with their documents (one entry per value; array elements each). */
+export interface SortedColumn {
+  values: Array<number | string | boolean>;
+  docs: Doc[];
+}
+
 export class SearchIndex {
   readonly docs = new Map<string, Doc>();
+  /** Bumped on every change: sorted columns built at an older version are stale. */
+  private version = 0;
+  private readonly sorted = new Map<string, { version: number; column: SortedColumn }>();
   private readonly postings = new Map<string, Map<string, Set<Doc>>>();
   private readonly stats = new Map<string, FieldStats>();
   /** Top-level fields that get postings. */
@@ -38,6 +47,7 @@ export class SearchIndex {
 
   put(doc: Doc): void {
     this.remove(doc.key);
+    this.version++;
     this.docs.set(doc.key, doc);
     this.walk(doc, 1);
   }
@@ -45,6 +55,7 @@ export class SearchIndex {
   remove(key: string): void {
     const old = this.docs.get(key);
     if (!old) return;
+    this.version++;
     this.docs.delete(key);
     this.walk(old, -1);
   }
@@ -87,6 +98,23 @@ export class SearchIndex {
     const byTerm = this.postings.get(field);
     if (!byTerm) return this.indexed.some((f) => f.name === field) ? new Set() : undefined;
     return byTerm.get(term) ?? new Set();
+  }
+
+  /**
+   * The values of a top-level scalar field sorted ascending, for range candidates. Built on first use after a
+   * change [performance: O(n log n) per rebuild; queries between writes reuse it].
+   */
+  sortedColumn(field: string): SortedColumn | undefined {
+    const f = this.indexed.find((x) => x.name === field);
+    if (!f || f.type === FieldType.TEXT) return undefined;
+    const cached = this.sorted.get(field);
+    if (cached && cached.version === this.version) return cached.column;
+    const pairs: Array<[number | string | boolean, Doc]> = [];
+    for (const d of this.docs.values()) for (const v of d.values.get(field) ?? []) pairs.push([v as number | string | boolean, d]);
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const column = { values: pairs.map((p) => p[0]), docs: pairs.map((p) => p[1]) };
+    this.sorted.set(field, { version: this.version, column });
+    return column;
   }
 
   hasPostings(field: string): boolean {
