@@ -5,14 +5,15 @@
  */
 import { VT, type Cell, type Value } from '../protocol/plainbuffer';
 import type { RowData } from '../engine/row';
-import { analyzerOf, type Token } from './analyzers';
+import { analyzerOf } from './analyzers';
 import { parseDate } from './date-format';
 import { parseGeoPoint, quantize, type GeoPoint } from './geo';
 import { FieldType, type FieldDef } from './schema';
 
+/** A TEXT value: the text and its terms in order (positions are indexes); offsets are recomputed when needed. */
 export interface TextValue {
   text: string;
-  tokens: Token[];
+  terms: string[];
 }
 
 /** number for LONG/DOUBLE/DATE (DATE in ms), string for KEYWORD, boolean, GeoPoint, TextValue, number[] for VECTOR. */
@@ -26,12 +27,20 @@ export interface Doc {
   ts: number;
   /** Field path → values; NESTED sub-fields appear here too as `path.sub` (all children's values) for aggs/sorts. */
   values: Map<string, FieldValue[]>;
-  /** NESTED path → child documents (their values keyed by full dotted path). */
-  nested: Map<string, Doc[]>;
-  /** Original column values of `store` fields (ALL_FROM_INDEX). */
-  stored: Map<string, Value>;
+  /** NESTED path → child documents (their values keyed by full dotted path); NO_CHILDREN when none. */
+  nested: ReadonlyMap<string, Doc[]>;
+  /** Original column values of `store` fields (ALL_FROM_INDEX), in field order; STRING values as JS strings. */
+  stored?: Array<[string, Value | string]>;
   /** Position among its parent's children (nested_doc_offset). */
   offset?: number;
+}
+
+/** Shared by every document without nested fields [performance: one Map less per document]. */
+export const NO_CHILDREN: ReadonlyMap<string, Doc[]> = new Map();
+
+function children(doc: Doc): Map<string, Doc[]> {
+  if (doc.nested === NO_CHILDREN) doc.nested = new Map();
+  return doc.nested as Map<string, Doc[]>;
 }
 
 /** Limits (spec §2.6). */
@@ -78,7 +87,7 @@ function convert(f: FieldDef, raw: Raw, lenient: boolean): FieldValue | undefine
     case FieldType.TEXT: {
       const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
       if (s === undefined || Buffer.byteLength(s) > MAX_TEXT_BYTES) return undefined;
-      return { text: s, tokens: analyzerOf(f).tokens(s) };
+      return { text: s, terms: analyzerOf(f).tokens(s).map((t) => t.term) };
     }
     case FieldType.DATE:
       if (typeof raw === 'string' || typeof raw === 'bigint' || (typeof raw === 'number' && Number.isInteger(raw))) return parseDate(raw, f.dateFormats ?? []);
@@ -129,7 +138,7 @@ function childDocs(f: FieldDef, raw: Raw, path: string, parent: Doc): Doc[] | un
   const list = Array.isArray(json) ? json : json && typeof json === 'object' ? [json] : undefined;
   if (!list || list.length > MAX_CHILDREN || !list.every((o) => o && typeof o === 'object' && !Array.isArray(o))) return undefined;
   return list.map((obj, i) => {
-    const child: Doc = { key: parent.key, pk: parent.pk, ts: parent.ts, values: new Map(), nested: new Map(), stored: new Map(), offset: i };
+    const child: Doc = { key: parent.key, pk: parent.pk, ts: parent.ts, values: new Map(), nested: NO_CHILDREN, offset: i };
     for (const sub of f.fields!) {
       const v = (obj as Record<string, unknown>)[sub.name];
       if (v === undefined || v === null) continue;
@@ -147,13 +156,14 @@ function push(doc: Doc, path: string, vals: FieldValue[]): void {
 
 function addField(doc: Doc, f: FieldDef, path: string, raw: Raw, fromCell: boolean): void {
   if (f.type === FieldType.NESTED) {
-    const children = childDocs(f, raw, path, doc);
-    if (!children) return;
-    doc.nested.set(path, children);
+    const kids = childDocs(f, raw, path, doc);
+    if (!kids) return;
+    const map = children(doc);
+    map.set(path, kids);
     // Sub-field values roll up to the parent for aggregations and sorts without a wrapper (spec §2.4).
-    for (const c of children) {
+    for (const c of kids) {
       for (const [p, vals] of c.values) push(doc, p, vals);
-      for (const [p, kids] of c.nested) doc.nested.set(p, [...(doc.nested.get(p) ?? []), ...kids]);
+      for (const [p, grandKids] of c.nested) map.set(p, [...(map.get(p) ?? []), ...grandKids]);
     }
     return;
   }
@@ -173,7 +183,7 @@ function columnValue(row: RowData, name: string): Value | undefined {
 export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[]): Doc {
   let ts = 0;
   for (const list of row.cols.values()) for (const v of list) if (v.ts > ts) ts = v.ts;
-  const doc: Doc = { key, pk: row.pk, ts, values: new Map(), nested: new Map(), stored: new Map() };
+  const doc: Doc = { key, pk: row.pk, ts, values: new Map(), nested: NO_CHILDREN };
   for (const f of fields) {
     const source = f.virtual ? f.sources![0] : f.name;
     const cell = columnValue(row, source);
@@ -181,8 +191,10 @@ export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[])
     const raw = rawOf(cell);
     if (raw === undefined) continue;
     addField(doc, f, f.name, raw, true);
-    if (f.store !== false && !f.virtual && doc.values.has(f.name) || (f.type === FieldType.NESTED && doc.nested.has(f.name) && f.store !== false)) {
-      if (!row.pk.some((c) => c.name === source)) doc.stored.set(f.name, cell);
+    // Stored copies (store absent counts as stored [decision]) of fields that indexed cleanly; never virtual ones.
+    const indexed = doc.values.has(f.name) || doc.nested.has(f.name);
+    if (f.store !== false && !f.virtual && indexed && !row.pk.some((c) => c.name === source)) {
+      (doc.stored ??= []).push([f.name, typeof raw === 'string' ? raw : cell]); // the string the field already holds
     }
   }
   return doc;

@@ -37,7 +37,7 @@ export function liveDocs(index: SearchIndex, table: TableMeta, now: number): (d:
 /** Every live document the query matches, with its score. */
 export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => boolean): Hit[] {
   const hits: Hit[] = [];
-  for (const doc of node.candidates?.() ?? index.docs.values()) {
+  for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
     if (!live(doc)) continue;
     const score = node.score(doc);
     if (score !== undefined) hits.push({ doc, score });
@@ -107,7 +107,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
   const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, docs, sq.aggs)) : undefined;
   const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx, docs, sq.groupBys)) : undefined;
 
-  let keyed = hits.map((h) => ({ h, k: sorters.map((s) => s.key(h.doc, h.score)) }));
+  let keyed = hits.map((h) => ({ h, k: sortKeys(sorters, h) }));
   if (after) keyed = keyed.filter((x) => compareKeys(sorters, x.k, after!) > 0);
   const byKeys = (a: { k: SortKey[] }, b: { k: SortKey[] }) => compareKeys(sorters, a.k, b.k);
   // Collapse needs the whole order (groups are found in sort order); a page needs only its first rows.
@@ -143,6 +143,12 @@ export function runSearch(ctx: SearchContext, req: any): object {
     ...(groupBys ? { groupBys } : {}),
     consumed: { capacityUnit: { read: Math.max(1, rows.length), write: 0 } },
   };
+}
+
+function sortKeys(sorters: Sorter[], h: Hit): SortKey[] {
+  const k = new Array<SortKey>(sorters.length);
+  for (let i = 0; i < sorters.length; i++) k[i] = sorters[i].key(h.doc, h.score);
+  return k;
 }
 
 /**

@@ -139,5 +139,6 @@ export function compileFunctions(scope: Scope, m: any, inner: QueryNode): QueryN
       return s < minScore ? undefined : s;
     },
     candidates: inner.candidates,
+    cost: inner.cost,
   };
 }

@@ -5,12 +5,14 @@
  * text but not the tags.
  */
 import { OtsError } from '../errors';
+import { analyzerOf } from './analyzers';
 import type { Doc, TextValue } from './document';
 import type { Highlights } from './query-node';
 import { FieldType, resolveField, type FieldDef } from './schema';
 
 interface Param {
   field: string;
+  def: FieldDef;
   fragments: number;
   size: number;
   pre: string;
@@ -32,6 +34,7 @@ export function compileHighlight(fields: FieldDef[], h: any): HighlightSpec | un
     const own = (k: string) => Object.prototype.hasOwnProperty.call(p, k);
     return {
       field: name,
+      def: f,
       fragments: own('numberOfFragments') ? Number(p.numberOfFragments) : 5,
       size: own('fragmentSize') ? Number(p.fragmentSize) : 100,
       pre: own('preTag') ? String(p.preTag) : '<em>',
@@ -47,7 +50,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"'/]/g, (c) => HTML[c]);
 
 function fragmentsOf(v: TextValue, tests: Array<(t: string) => boolean>, p: Param, html: boolean): string[] {
   const spans: Array<[number, number]> = [];
-  for (const t of v.tokens) if (tests.some((test) => test(t.term))) spans.push([t.start, t.end]);
+  // Offsets come from analyzing the value again (documents keep terms only).
+  for (const t of analyzerOf(p.def).tokens(v.text)) if (tests.some((test) => test(t.term))) spans.push([t.start, t.end]);
   if (!spans.length) return [];
   spans.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];

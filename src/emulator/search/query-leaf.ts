@@ -15,12 +15,28 @@ import { coerce, compareScalars, variant, type Scalar } from './values';
 const MAX_WILDCARD = 32;
 const MAX_PREFIX_BYTES = 1000;
 
-function union(scope: Scope, f: Field, keys: Iterable<string>): (() => Iterable<Doc> | undefined) | undefined {
-  if (scope.nestedPath || !scope.index.hasPostings(f.path)) return undefined;
-  return () => {
-    const out = new Set<Doc>();
-    for (const k of keys) for (const d of scope.index.posting(f.path, k) ?? []) out.add(d);
-    return out;
+/** Candidates of exact terms: postings (KEYWORD, TEXT, BOOLEAN) or equal ranges of the sorted column (numbers, dates). */
+function termCandidates(scope: Scope, f: Field, terms: Scalar[], keys: Iterable<string>): Pick<QueryNode, 'candidates' | 'cost'> {
+  if (scope.nestedPath) return {};
+  const index = scope.index;
+  if (index.hasPostings(f.path)) {
+    return {
+      cost: () => [...keys].reduce((n, k) => n + (index.posting(f.path, k)?.size ?? 0), 0),
+      candidates: () => {
+        const out = new Set<Doc>();
+        for (const k of keys) for (const d of index.posting(f.path, k) ?? []) out.add(d);
+        return out;
+      },
+    };
+  }
+  if (!index.hasSortedColumn(f.path)) return {};
+  return {
+    cost: () => terms.reduce<number>((n, t) => n + rangeCost(scope, f.path, t, t), 0),
+    candidates: () => {
+      const out = new Set<Doc>();
+      for (const t of terms) for (const d of rangeCandidates(scope, f.path, t, t) ?? []) out.add(d);
+      return out;
+    },
   };
 }
 
@@ -46,8 +62,8 @@ function termNode(scope: Scope, f: Field, terms: Scalar[], weight: number): Quer
           let tf = 0;
           let dl = 0;
           for (const v of vals) {
-            dl += v.tokens.length;
-            for (const tok of v.tokens) if (tok.term === t) tf++;
+            dl += v.terms.length;
+            for (const term of v.terms) if (term === t) tf++;
           }
           if (tf) {
             hit = true;
@@ -56,11 +72,10 @@ function termNode(scope: Scope, f: Field, terms: Scalar[], weight: number): Quer
         }
         return hit ? s * weight : undefined;
       },
-      candidates: union(scope, f, set),
+      ...termCandidates(scope, f, [...set], set),
     };
   }
-  const keys = terms.map((t) => termKey(t)!);
-  const keySet = new Set(keys);
+  const keySet = new Set(terms.map((t) => termKey(t)!));
   return {
     score(doc) {
       const vals = doc.values.get(f.path);
@@ -71,7 +86,7 @@ function termNode(scope: Scope, f: Field, terms: Scalar[], weight: number): Quer
       }
       return undefined;
     },
-    candidates: union(scope, f, keySet),
+    ...termCandidates(scope, f, terms, keySet),
   };
 }
 
@@ -96,22 +111,31 @@ function matchQuery(scope: Scope, m: any): QueryNode {
       let dl = 0;
       const tf = new Map<string, number>();
       for (const v of vals) {
-        dl += v.tokens.length;
-        for (const tok of v.tokens) if (set.has(tok.term)) tf.set(tok.term, (tf.get(tok.term) ?? 0) + 1);
+        dl += v.terms.length;
+        for (const term of v.terms) if (set.has(term)) tf.set(term, (tf.get(term) ?? 0) + 1);
       }
       if (tf.size < need) return undefined;
       let s = 0;
       for (const [t, n] of tf) s += bm25(scope.index, f.path, t, n, dl);
       return s * weight;
     },
-    candidates: union(scope, f, terms),
+    ...termCandidates(scope, f, terms, terms),
   };
 }
 
-/** Number of places where `q` occurs as consecutive tokens (by position, or adjacent offsets for dictionary analyzers). */
-function phraseCount(v: TextValue, q: string[]): number {
+/**
+ * Number of places where `q` occurs as consecutive terms. Dictionary analyzers (min_word / max_word) emit
+ * overlapping words, so there "consecutive" means adjacent offsets, found by analyzing the value again.
+ */
+function phraseCount(f: Field, v: TextValue, q: string[]): number {
+  const analyzer = f.def.analyzer;
+  if (analyzer !== 'min_word' && analyzer !== 'max_word') {
+    let n = 0;
+    for (let i = 0; i + q.length <= v.terms.length; i++) if (q.every((t, k) => v.terms[i + k] === t)) n++;
+    return n;
+  }
+  const toks = analyzerOf(f.def).tokens(v.text);
   let n = 0;
-  const toks = v.tokens;
   for (let i = 0; i < toks.length; i++) {
     if (toks[i].term !== q[0]) continue;
     let prev = toks[i];
@@ -153,13 +177,13 @@ function matchPhraseQuery(scope: Scope, m: any): QueryNode {
       let count = 0;
       let dl = 0;
       for (const v of vals) {
-        count += phraseCount(v, q);
-        dl += v.tokens.length;
+        count += phraseCount(f, v, q);
+        dl += v.terms.length;
       }
       if (!count) return undefined;
       return q.reduce((s, t) => s + bm25(scope.index, f.path, t, count, dl), 0) * weight;
     },
-    candidates: union(scope, f, q.slice(0, 1)),
+    ...termCandidates(scope, f, q.slice(0, 1), q.slice(0, 1)),
   };
 }
 
@@ -203,40 +227,46 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
       const vals = doc.values.get(f.path);
       if (!vals) return undefined;
       for (const v of vals) {
-        if (text ? (v as TextValue).tokens.some((t) => inRange(t.term)) : inRange(v as Scalar)) return 1;
+        if (text ? (v as TextValue).terms.some((t) => inRange(t)) : inRange(v as Scalar)) return 1;
       }
       return undefined;
     },
-    candidates: scope.nestedPath ? undefined : () => rangeCandidates(scope, f.path, from, to),
+    ...(scope.nestedPath || !scope.index.hasSortedColumn(f.path)
+      ? {}
+      : { candidates: () => rangeCandidates(scope, f.path, from, to) ?? [], cost: () => rangeCost(scope, f.path, from, to) }),
   };
 }
 
-/** Documents with a value in [from, to] by binary search over the sorted column (bounds re-checked by score). */
-function rangeCandidates(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined): Set<Doc> | undefined {
+/** [start, end) of the sorted column's values within [from, to]. */
+function rangeBounds(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined): [number, number] | undefined {
+
   const col = scope.index.sortedColumn(path);
   if (!col) return undefined;
-  const lower = (x: Scalar) => {
+  const bound = (x: Scalar, inclusive: boolean) => {
     let lo = 0, hi = col.values.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareScalars(col.values[mid], x) < 0) lo = mid + 1;
+      const c = compareScalars(col.values[mid], x);
+      if (c < 0 || (inclusive && c === 0)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   };
-  const upper = (x: Scalar) => {
-    let lo = 0, hi = col.values.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareScalars(col.values[mid], x) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const start = from === undefined ? 0 : lower(from);
-  const end = to === undefined ? col.values.length : upper(to);
+  return [from === undefined ? 0 : bound(from, false), to === undefined ? col.values.length : bound(to, true)];
+}
+
+function rangeCost(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined): number {
+  const b = rangeBounds(scope, path, from, to);
+  return b ? Math.max(0, b[1] - b[0]) : Infinity;
+}
+
+/** Documents with a value in [from, to] by binary search over the sorted column (exclusive bounds re-checked by score). */
+function rangeCandidates(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined): Set<Doc> | undefined {
+  const b = rangeBounds(scope, path, from, to);
+  if (!b) return undefined;
+  const docs = scope.index.sortedColumn(path)!.docs;
   const out = new Set<Doc>();
-  for (let i = start; i < end; i++) out.add(col.docs[i]);
+  for (let i = b[0]; i < b[1]; i++) out.add(docs[i]);
   return out;
 }
 
@@ -250,7 +280,7 @@ function stringTest(scope: Scope, m: any, query: string, test: (s: string) => bo
     score(doc) {
       const vals = doc.values.get(f.path);
       if (!vals) return undefined;
-      for (const v of vals) if (text ? (v as TextValue).tokens.some((t) => test(t.term)) : test(v as string)) return weight;
+      for (const v of vals) if (text ? (v as TextValue).terms.some(test) : test(v as string)) return weight;
       return undefined;
     },
   };

@@ -19,8 +19,10 @@ export function opt<T = any>(m: any, field: string): T | undefined {
 
 export interface QueryNode {
   score(doc: Doc): number | undefined;
-  /** A superset of the matching documents (top scope only); undefined = every document. */
-  candidates?(): Iterable<Doc> | undefined;
+  /** A superset of the matching documents (top scope only); absent = every document. */
+  candidates?(): Iterable<Doc>;
+  /** How many candidates `candidates()` would give, found without building them (Bool picks the cheapest). */
+  cost?(): number;
 }
 
 /** Term matchers per TEXT field, for Highlight (spec §4.1). */

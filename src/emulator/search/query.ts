@@ -25,7 +25,7 @@ export function compileQuery(scope: Scope, q: any): QueryNode {
     case 7: {
       const m = body('ConstScoreQuery', q.query);
       const inner = compileQuery(scope, m.filter);
-      return { score: (d) => (inner.score(d) === undefined ? undefined : 1), candidates: inner.candidates };
+      return { score: (d) => (inner.score(d) === undefined ? undefined : 1), candidates: inner.candidates, cost: inner.cost };
     }
     case 8: {
       const m = body('FunctionScoreQuery', q.query);
@@ -42,6 +42,7 @@ export function compileQuery(scope: Scope, q: any): QueryNode {
           return typeof v === 'number' ? s * v : 0;
         },
         candidates: inner.candidates,
+        cost: inner.cost,
       };
     }
     case 18: {
@@ -90,23 +91,26 @@ function boolQuery(scope: Scope, m: any): QueryNode {
       }
       return hits < msm ? undefined : s;
     },
-    candidates() {
-      // The smallest candidate set of a required clause; or the union of the should clauses when they decide.
-      let best: Iterable<Doc> | undefined;
-      let bestSize = Infinity;
-      for (const q of required) {
-        const c = q.candidates?.();
-        const n = c ? (c as Set<Doc>).size ?? Infinity : Infinity;
-        if (c && n < bestSize) [best, bestSize] = [c, n];
-      }
-      if (best || !required.length && msm < 1) return best;
-      if (!should.length) return undefined;
+    ...boolCandidates(required, msm > 0 && !required.length ? should : []),
+  };
+}
+
+/**
+ * Candidates of a Bool: those of its cheapest required clause; with no required clause, the union of the should
+ * clauses when at least one must match. Otherwise none (every document is scored).
+ */
+function boolCandidates(required: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost'> {
+  const costed = required.filter((q) => q.cost && q.candidates);
+  if (costed.length) {
+    const cheapest = () => costed.reduce((a, b) => (b.cost!() < a.cost!() ? b : a));
+    return { cost: () => Math.min(...costed.map((q) => q.cost!())), candidates: () => cheapest().candidates!() };
+  }
+  if (!should.length || !should.every((q) => q.cost && q.candidates)) return {};
+  return {
+    cost: () => should.reduce((n, q) => n + q.cost!(), 0),
+    candidates: () => {
       const out = new Set<Doc>();
-      for (const q of should) {
-        const c = q.candidates?.();
-        if (!c) return undefined;
-        for (const d of c) out.add(d);
-      }
+      for (const q of should) for (const d of q.candidates!()) out.add(d);
       return out;
     },
   };
@@ -173,7 +177,7 @@ function knnQuery(scope: Scope, m: any): QueryNode {
   const nearest = (): Map<Doc, number> => {
     if (top) return top;
     const scored: Array<[Doc, number]> = [];
-    for (const d of filter?.candidates?.() ?? scope.index.docs.values()) {
+    for (const d of filter?.candidates ? filter.candidates() : scope.index.docs.values()) {
       const v = d.values.get(f.path)?.[0] as FieldValue as number[] | undefined;
       if (!v || (filter && filter.score(d) === undefined)) continue;
       scored.push([d, vectorScore(f.def.vector!.metric, vector, v) * weight]);
@@ -181,5 +185,5 @@ function knnQuery(scope: Scope, m: any): QueryNode {
     scored.sort((a, b) => b[1] - a[1] || (a[0].key < b[0].key ? -1 : 1));
     return (top = new Map(scored.slice(0, k)));
   };
-  return { score: (d) => nearest().get(d), candidates: () => nearest().keys() };
+  return { score: (d) => nearest().get(d), candidates: () => nearest().keys(), cost: () => nearest().size };
 }

@@ -7,7 +7,7 @@ import { OtsError } from '../errors';
 import type { Engine } from '../engine/engine';
 import type { TableMeta } from '../engine/catalog';
 import { compareNames, visibleRow } from '../engine/row';
-import type { Cell, PBRow } from '../protocol/plainbuffer';
+import { VT, type Cell, type PBRow } from '../protocol/plainbuffer';
 import type { Doc } from './document';
 
 export const ReturnType = { ALL: 1, SPECIFIED: 2, NONE: 3, ALL_FROM_INDEX: 4 } as const;
@@ -33,7 +33,8 @@ export function decodeColumns(m: any, allowAll = true): Columns {
 export function buildRow(engine: Engine, table: TableMeta, doc: Doc, cols: Columns, now: number): PBRow {
   const cells: Cell[] = [];
   if (cols.type === ReturnType.ALL_FROM_INDEX) {
-    for (const name of [...doc.stored.keys()].sort(compareNames)) cells.push({ name, value: doc.stored.get(name)! });
+    const stored = [...(doc.stored ?? [])].sort((a, b) => compareNames(a[0], b[0]));
+    for (const [name, v] of stored) cells.push({ name, value: typeof v === 'string' ? { t: VT.STRING, v: Buffer.from(v, 'utf8') } : v });
   } else if (cols.type === ReturnType.ALL || cols.type === ReturnType.SPECIFIED) {
     const row = visibleRow(engine.readStored(Buffer.from(doc.key, 'latin1')), { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now });
     if (row) {

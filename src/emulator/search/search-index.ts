@@ -34,11 +34,17 @@ export class SearchIndex {
   private readonly sorted = new Map<string, { version: number; column: SortedColumn }>();
   private readonly postings = new Map<string, Map<string, Set<Doc>>>();
   private readonly stats = new Map<string, FieldStats>();
-  /** Top-level fields that get postings. */
+  /**
+   * Top-level fields with postings: KEYWORD, TEXT, BOOLEAN. Numbers and dates are found through the sorted
+   * column instead [performance: a posting set per distinct number cost more memory than the documents].
+   */
   private readonly indexed: FieldDef[];
+  /** Top-level scalar fields (sorted columns). */
+  private readonly scalar: FieldDef[];
 
   constructor(readonly def: SearchIndexDef) {
-    this.indexed = def.fields.filter((f) => f.type !== FieldType.NESTED && f.type !== FieldType.GEO_POINT && f.type !== FieldType.VECTOR);
+    this.scalar = def.fields.filter((f) => [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE, FieldType.KEYWORD, FieldType.BOOLEAN].includes(f.type as never));
+    this.indexed = def.fields.filter((f) => [FieldType.KEYWORD, FieldType.TEXT, FieldType.BOOLEAN].includes(f.type as never));
   }
 
   get size(): number {
@@ -73,8 +79,8 @@ export class SearchIndex {
       for (const v of vals) {
         if (f.type === FieldType.TEXT) {
           const tv = v as TextValue;
-          st.length += delta * tv.tokens.length;
-          for (const t of tv.tokens) terms.add(t.term);
+          st.length += delta * tv.terms.length;
+          for (const t of tv.terms) terms.add(t);
         } else {
           const k = termKey(v);
           if (k !== undefined) terms.add(k);
@@ -105,8 +111,7 @@ export class SearchIndex {
    * change [performance: O(n log n) per rebuild; queries between writes reuse it].
    */
   sortedColumn(field: string): SortedColumn | undefined {
-    const f = this.indexed.find((x) => x.name === field);
-    if (!f || f.type === FieldType.TEXT) return undefined;
+    if (!this.scalar.some((x) => x.name === field)) return undefined;
     const cached = this.sorted.get(field);
     if (cached && cached.version === this.version) return cached.column;
     const pairs: Array<[number | string | boolean, Doc]> = [];
@@ -115,6 +120,11 @@ export class SearchIndex {
     const column = { values: pairs.map((p) => p[0]), docs: pairs.map((p) => p[1]) };
     this.sorted.set(field, { version: this.version, column });
     return column;
+  }
+
+  /** Whether the field has a sorted column (without building it). */
+  hasSortedColumn(field: string): boolean {
+    return this.scalar.some((x) => x.name === field);
   }
 
   hasPostings(field: string): boolean {

@@ -80,7 +80,10 @@ function fieldSorter(scope: Scope, m: any): Sorter {
   const missingValue = mv ? coerce(f, mv, m.fieldName) : undefined;
   const missingField = m.missingField ? sortableField(fields, m.missingField, 'field sort missing_field') && String(m.missingField) : undefined;
   const keyOf = (vals: FieldValue[] | undefined): SortKey => {
-    const xs = (vals ?? []).map(scalarOf).filter((x): x is Scalar => x !== undefined);
+    if (!vals || !vals.length) return null;
+    // [performance] most fields hold one value: no arrays built per document and sort.
+    if (vals.length === 1) return scalarOf(vals[0]) ?? null;
+    const xs = vals.map(scalarOf).filter((x): x is Scalar => x !== undefined);
     return xs.length ? pick(xs, mode) : null;
   };
   return {
