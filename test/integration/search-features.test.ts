@@ -5,7 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableJanitor } from '../support/janitor';
+import { rawRequest } from '../support/raw';
 import { paramInvalid } from '../support/rows';
+import { messageType } from '../../src/emulator/protocol/proto';
 import { connectSdk, createTable, IGNORE, Long, uniqueTable } from '../support/sdk';
 import { ASC, attrs, count, createFixture, DESC, FT, fixtureSchema, pks, QT, RT, search } from '../support/search';
 
@@ -198,5 +200,56 @@ describe('search paging, columns, collapse, highlight', () => {
       columnToGet: { returnType: RT.RETURN_NONE },
     });
     expect(h.searchHits[0].highlightResultItem.highlightFields.get('title').fragments).toEqual(['<em>dengcai</em> &lt;em&gt;street&lt;&#x2F;em&gt;']);
+  });
+});
+
+describe('search: geo-distance and nested-filter sorts, FUZZY_KEYWORD, and the Java/Go-only fields', () => {
+  const sdk = connectSdk();
+  const janitor = tableJanitor(sdk);
+  const t = janitor.add(uniqueTable('sg'));
+
+  beforeAll(async () => {
+    await createFixture(sdk, t, 30, { idx: fixtureSchema(), nested: fixtureSchema(true) });
+  });
+
+  it('sorts by distance to a point (ARC), nearest first, and by nested values under a nested filter', async () => {
+    // Row i sits at (30, 114 + 0.05·i) for i < 100: the nearest to (30, 115) is i = 20, then 19 and 21.
+    const r = await search(sdk, t, 'idx', matchAll, { limit: 3, sort: { sorters: [{ geoDistanceSort: { fieldName: 'g', points: ['30,115'], order: ASC } }] } });
+    expect(pks(r)[0]).toBe(20);
+    expect(pks(r).slice(1).sort()).toEqual([19, 21]);
+    const n = await search(sdk, t, 'nested', matchAll, {
+      limit: 3,
+      sort: { sorters: [{ fieldSort: { fieldName: 'n.nl', order: DESC, nestedFilter: { path: 'n', filter: q(QT.RANGE_QUERY, { fieldName: 'n.nl', rangeTo: Long(10), includeUpper: false }) } } }] },
+    });
+    // Children with nl >= 10 don't count: rows 10.. have no value and sort last.
+    expect(pks(n)).toEqual([9, 8, 7]);
+  });
+
+  it('creates a FUZZY_KEYWORD field (echoed as type 10) that queries like a keyword', async () => {
+    const u = janitor.add(uniqueTable('fk'));
+    await createTable(sdk, u, [{ name: 'id', type: 'INTEGER' }]);
+    await sdk.createSearchIndex({ tableName: u, indexName: 'i', schema: { fieldSchemas: [{ fieldName: 'name', fieldType: 10 }] } });
+    await sdk.putRow({ tableName: u, condition: IGNORE(), primaryKey: [{ id: Long(1) }], attributeColumns: [{ name: 'tablestore' }] });
+    expect((await sdk.describeSearchIndex({ tableName: u, indexName: 'i' })).schema.fieldSchemas[0].fieldType).toBe(10);
+    expect(await count(sdk, u, 'i', q(QT.WILDCARD_QUERY, { fieldName: 'name', value: '*store' }))).toBe(1);
+  });
+
+  it('counts with track_total_count (capped by a finite one) and accepts disable_default_pk_sorter (Java/Go fields)', async () => {
+    const searchQuery = (extra: object) => Buffer.from(messageType('search.proto.SearchQuery').encode({
+      limit: 5,
+      query: { type: QT.MATCH_ALL_QUERY, query: Buffer.alloc(0) },
+      sort: { sorter: [{ fieldSort: { fieldName: 'd', order: DESC } }], disableDefaultPkSorter: true },
+      ...extra,
+    } as never).finish());
+    const send = async (extra: object) => {
+      const body = Buffer.from(messageType('search.proto.SearchRequest').encode({ tableName: t, indexName: 'idx', searchQuery: searchQuery(extra), columnsToGet: { returnType: 3 } } as never).finish());
+      const res = await rawRequest('Search', body);
+      expect(res.status).toBe(200);
+      const r = messageType('search.proto.SearchResponse').decode(res.body) as any;
+      return { total: Number(r.totalHits), rows: r.rows.length };
+    };
+    expect(await send({ trackTotalCount: 2147483647 })).toEqual({ total: 30, rows: 5 });
+    expect(await send({ trackTotalCount: 7 })).toEqual({ total: 7, rows: 5 });
+    expect(await send({ trackTotalCount: -1 })).toEqual({ total: -1, rows: 5 });
   });
 });

@@ -22,6 +22,9 @@ function load(): protobuf.Root {
     ['main.proto.CreateTableRequest', 'enable_local_txn', 8, 'bool'],
     ['main.proto.TableOptions', 'update_full_row', 7, 'bool'],
     ['main.proto.DescribeTableResponse', 'creation_time', 9, 'int64'],
+    // Search fields the Java and Go SDKs send (search-index spec §1.2, §5).
+    ['search.proto.SearchQuery', 'track_total_count', 13, 'int32'],
+    ['search.proto.Sort', 'disable_default_pk_sorter', 2, 'bool'],
   ];
   for (const [typeName, field, id, type] of extra) {
     const t = root.lookupType(typeName);

@@ -12,7 +12,7 @@ import type { Doc } from './document';
 import { runGroupBys } from './group-by';
 import { compileHighlight, highlightDoc, type HighlightSpec } from './highlight';
 import { compileQuery } from './query';
-import type { QueryNode, Scope } from './query-node';
+import { opt, type QueryNode, type Scope } from './query-node';
 import { allFromIndex, buildRow, decodeColumns, type Columns } from './rows';
 import type { SearchIndex } from './search-index';
 import { FieldType } from './schema';
@@ -101,7 +101,9 @@ export function runSearch(ctx: SearchContext, req: any): object {
   const sorters: Sorter[] = compileSort(scope, sortMsg);
 
   const hits = matchAll(index, node, liveDocs(index, table, now));
-  const wantCount = !!sq.getTotalCount;
+  // Java sends track_total_count (MAX_INT = count, -1 = don't) instead of get_total_count (spec §1.2).
+  const track = opt<number>(sq, 'trackTotalCount');
+  const wantCount = !!sq.getTotalCount || (track !== undefined && track > 0);
   const aggCtx = { ...ctx, scope, columns: cols };
   const docs = sq.aggs || sq.groupBys ? hits.map((h) => h.doc) : [];
   const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, docs, sq.aggs)) : undefined;
@@ -134,7 +136,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
     ? encodeToken({ v: 1, index: `${table.name}/${index.def.name}`, query: qh, sort: sortMsg ? encodeMessage('search.proto.Sort', sortMsg).toString('base64') : '', after: page[page.length - 1].k })
     : undefined;
   return {
-    totalHits: wantCount ? hits.length : -1,
+    totalHits: !wantCount ? -1 : track !== undefined && track > 0 && !sq.getTotalCount ? Math.min(hits.length, track) : hits.length,
     rows,
     isAllSucceeded: true,
     searchHits,

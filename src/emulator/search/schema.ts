@@ -12,6 +12,7 @@ export const FieldType = { LONG: 1, DOUBLE: 2, BOOLEAN: 3, KEYWORD: 4, TEXT: 5, 
 export const FIELD_TYPE_NAMES: Record<number, string> = {
   1: 'long', 2: 'double', 3: 'boolean', 4: 'keyword', 5: 'text', 6: 'nested', 7: 'geo_point', 8: 'date', 9: 'vector',
 };
+const FUZZY_KEYWORD = 10;
 export const ANALYZERS = ['single_word', 'split', 'min_word', 'max_word', 'fuzzy'] as const;
 
 export interface AnalyzerParam {
@@ -24,7 +25,9 @@ export interface AnalyzerParam {
 
 export interface FieldDef {
   name: string;
+  /** FieldType; a FUZZY_KEYWORD field (Java's 10) is a KEYWORD here, with `fuzzyKeyword` for the echo. */
   type: number;
+  fuzzyKeyword?: boolean;
   indexOptions?: number;
   analyzer?: string;
   analyzerParam?: AnalyzerParam;
@@ -106,9 +109,11 @@ function decodeField(m: any, level: number, parent: string): FieldDef {
   const name = String(own(m, 'fieldName') ?? '').trim();
   const path = parent ? `${parent}.${name}` : name;
   if (!name) throw OtsError.param('field_name of a field schema must not be empty');
-  const type = own<number>(m, 'fieldType');
+  const sentType = own<number>(m, 'fieldType');
+  // FUZZY_KEYWORD ("high-performance fuzzy query" keyword, spec §2.2) indexes and queries as a KEYWORD [inferred].
+  const type = sentType === FUZZY_KEYWORD ? FieldType.KEYWORD : sentType;
   if (type === undefined || !FIELD_TYPE_NAMES[type]) throw OtsError.param(`field [${path}]: invalid field_type ${type ?? '(missing)'}`);
-  const f: FieldDef = { name, type };
+  const f: FieldDef = { name, type, ...(sentType === FUZZY_KEYWORD ? { fuzzyKeyword: true } : {}) };
   const io = own<number>(m, 'indexOptions');
   if (io !== undefined && io !== null) f.indexOptions = io;
   const analyzer = own<string>(m, 'analyzer');
@@ -250,7 +255,7 @@ export function decodeIndexSchema(schema: any, table: TableMeta): Pick<SearchInd
 }
 
 function encodeField(f: FieldDef): object {
-  const m: Record<string, unknown> = { fieldName: f.name, fieldType: f.type };
+  const m: Record<string, unknown> = { fieldName: f.name, fieldType: f.fuzzyKeyword ? FUZZY_KEYWORD : f.type };
   if (f.indexOptions !== undefined) m.indexOptions = f.indexOptions;
   if (f.type === FieldType.TEXT) m.analyzer = f.analyzer ?? 'single_word';
   // `index` absent means true (spec §2.1); the other options echo as sent (§2.3).

@@ -140,7 +140,8 @@ export function compileSort(scope: Scope, sort: any | undefined): Sorter[] {
   }
   if (!out.length) for (const s of scope.index.def.indexSort) out.push(indexSorter(scope, s));
   const last = sort?.sorter?.[sort.sorter.length - 1];
-  if (!(last?.pkSort || last?.docSort)) out.push(pkSorter(false));
+  // The PK ASC tie-breaker, unless the sorters end on the PK or Java/Go turn it off (spec §5).
+  if (!(last?.pkSort || last?.docSort) && !sort?.disableDefaultPkSorter) out.push(pkSorter(false));
   return out;
 }
 
