@@ -8,6 +8,7 @@ import { decodeMessage } from '../protocol/proto';
 import type { Doc } from './document';
 import { haversine, parseGeoPoint, type GeoPoint } from './geo';
 import { compileQuery } from './query';
+import { hashString } from './message';
 import { opt, queryField, type QueryNode, type Scope } from './query-node';
 import { FieldType } from './schema';
 import { parseDate } from './date-format';
@@ -102,14 +103,8 @@ function compileFn(scope: Scope, m: any): Fn {
     };
   }
   if (m.decay) return { filter, weight, value: decay(scope, m.decay) };
-  if (m.random) return { filter, weight, value: (d) => (hash(d.key) % 1_000_000) / 1_000_000 };
+  if (m.random) return { filter, weight, value: (d) => (hashString(d.key) % 1_000_000) / 1_000_000 };
   return { filter, weight, value: () => 1 };
-}
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h;
 }
 
 export function compileFunctions(scope: Scope, m: any, inner: QueryNode): QueryNode {

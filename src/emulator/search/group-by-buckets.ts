@@ -18,12 +18,17 @@ export interface Keyer {
   keys(d: Doc): number[];
 }
 
+/** A variant of the request (interval, missing, bounds) as a number of field `f` (DATE: ms). */
+function numberOf(f: FieldDef, name: string): (b: Uint8Array | undefined, what: string) => number | undefined {
+  return (b, what) => {
+    const v = variant(b, what);
+    return v === undefined ? undefined : (coerce(f, v, name) as number);
+  };
+}
+
 export function histogramKeyer(ctx: AggContext, m: any): Keyer {
   const f = aggField(ctx, m.fieldName, 'group by histogram', NUMERIC);
-  const num = (b: Uint8Array | undefined, what: string) => {
-    const v = variant(b, what);
-    return v === undefined ? undefined : (coerce(f, v, m.fieldName) as number);
-  };
+  const num = numberOf(f, m.fieldName);
   const interval = num(m.interval, 'interval');
   if (!(interval !== undefined && interval > 0)) throw OtsError.param('[group by histogram] interval must be a positive number');
   const offset = num(m.offset, 'offset') ?? 0;
@@ -63,10 +68,7 @@ export function dateKeyer(ctx: AggContext, m: any): Keyer {
   const tz = tzOffsetMs(opt(m, 'timeZone'));
   const off = opt(m, 'offset') ? dateTimeValue(m.offset, 'offset') : undefined;
   const offMs = off ? (FIXED_MS[off.unit] ?? MONTHS[off.unit] * 30.4375 * 864e5) * off.n : 0;
-  const date = (b: Uint8Array | undefined, what: string) => {
-    const v = variant(b, what);
-    return v === undefined ? undefined : (coerce(f, v, m.fieldName) as number);
-  };
+  const date = numberOf(f, m.fieldName);
   const missing = date(m.missing, 'missing');
   const min = date(m.fieldRange?.min, 'field_range.min') ?? -Infinity;
   const max = date(m.fieldRange?.max, 'field_range.max') ?? Infinity;

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { OtsError } from '../errors';
 import type { Doc } from './document';
+import { hashString } from './message';
 import type { SearchIndex } from './search-index';
 
 /** One split per index (the service answers 1 on small indexes, spec §10). */
@@ -58,11 +59,9 @@ export class ScanSessions {
   }
 }
 
-/** FNV-1a of the row key: which parallel id a document belongs to. */
+/** Which parallel id a document belongs to: a hash of its row key. */
 export function sliceOf(key: string, maxParallel: number): number {
-  let h = 2166136261;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619) >>> 0;
-  return h % maxParallel;
+  return hashString(key) % maxParallel;
 }
 
 export interface ScanToken {

@@ -4,18 +4,10 @@
  * it contributes to highlighting. The compiler (query.ts) builds these from the protobuf `Query` tree.
  */
 import { OtsError } from '../errors';
-import { decodeMessage } from '../protocol/proto';
 import type { Doc } from './document';
+import { body, opt } from './message';
 import type { SearchIndex } from './search-index';
 import { FIELD_TYPE_NAMES, FieldType, resolveField, type FieldDef } from './schema';
-
-/**
- * A field the request set, or undefined: protobufjs puts proto2 defaults (0, the first enum value) on the
- * prototype, so a plain read can't tell "absent" from "default".
- */
-export function opt<T = any>(m: any, field: string): T | undefined {
-  return m && Object.prototype.hasOwnProperty.call(m, field) && m[field] !== null ? (m[field] as T) : undefined;
-}
 
 export interface QueryNode {
   score(doc: Doc): number | undefined;
@@ -45,15 +37,6 @@ export interface Scope {
   innerHits: InnerHitsRequest[];
 }
 
-/** Decodes a nested query body; a malformed body is the service's generic invalid-query error. */
-export function body<T = any>(type: string, bytes: Uint8Array | undefined): T {
-  try {
-    return decodeMessage<T>(`search.proto.${type}`, bytes ?? new Uint8Array(0));
-  } catch {
-    throw OtsError.param(`failed to parse ${type}, please check the request parameter`);
-  }
-}
-
 export interface Field {
   def: FieldDef;
   path: string;
@@ -76,6 +59,8 @@ export function queryField(scope: Scope, name: unknown, query: string, types?: r
   }
   return { def: r.def, path: name };
 }
+
+export { body, opt };
 
 export const SCALAR_TYPES = [FieldType.LONG, FieldType.DOUBLE, FieldType.BOOLEAN, FieldType.KEYWORD, FieldType.TEXT, FieldType.DATE, FieldType.GEO_POINT];
 

@@ -7,6 +7,7 @@ import { OtsError } from '../errors';
 import type { TableMeta } from '../engine/catalog';
 import { decodeMessage, encodeMessage } from '../protocol/proto';
 import { checkDateFormat } from './date-format';
+import { opt } from './message';
 
 export const FieldType = { LONG: 1, DOUBLE: 2, BOOLEAN: 3, KEYWORD: 4, TEXT: 5, NESTED: 6, GEO_POINT: 7, DATE: 8, VECTOR: 9 } as const;
 export const FIELD_TYPE_NAMES: Record<number, string> = {
@@ -65,13 +66,9 @@ export interface SearchIndexDef {
 /** Limits of spec §2.6. */
 export const LIMITS = { fields: 1000, nestedLevels: 5, nestedSubFields: 100, vectorFields: 1, vectorDimension: 2048 };
 
-function own<T>(msg: any, field: string): T | undefined {
-  return msg && Object.prototype.hasOwnProperty.call(msg, field) ? (msg[field] as T) : undefined;
-}
-
 function bool(msg: any, field: string): boolean | undefined {
-  const v = own<boolean>(msg, field);
-  return v === undefined || v === null ? undefined : !!v;
+  const v = opt<boolean>(msg, field);
+  return v === undefined ? undefined : !!v;
 }
 
 function decodeAnalyzerParam(analyzer: string, bytes: Uint8Array | undefined, field: string): AnalyzerParam | undefined {
@@ -89,11 +86,11 @@ function decodeAnalyzerParam(analyzer: string, bytes: Uint8Array | undefined, fi
     throw OtsError.param(`invalid analyzer_parameter of field [${field}]`);
   }
   const p: AnalyzerParam = {};
-  if (own(m, 'caseSensitive') !== undefined) p.caseSensitive = !!m.caseSensitive;
-  if (own(m, 'delimitWord') !== undefined) p.delimitWord = !!m.delimitWord;
-  if (own(m, 'delimiter') !== undefined) p.delimiter = m.delimiter;
-  if (own(m, 'minChars') !== undefined) p.minChars = m.minChars;
-  if (own(m, 'maxChars') !== undefined) p.maxChars = m.maxChars;
+  if (opt(m, 'caseSensitive') !== undefined) p.caseSensitive = !!m.caseSensitive;
+  if (opt(m, 'delimitWord') !== undefined) p.delimitWord = !!m.delimitWord;
+  if (opt(m, 'delimiter') !== undefined) p.delimiter = m.delimiter;
+  if (opt(m, 'minChars') !== undefined) p.minChars = m.minChars;
+  if (opt(m, 'maxChars') !== undefined) p.maxChars = m.maxChars;
   if (analyzer === 'fuzzy') {
     const min = p.minChars ?? 1;
     const max = p.maxChars ?? 7;
@@ -106,23 +103,23 @@ function decodeAnalyzerParam(analyzer: string, bytes: Uint8Array | undefined, fi
 /** Decodes one FieldSchema message; `level` is the NESTED depth (1 = top). */
 function decodeField(m: any, level: number, parent: string): FieldDef {
   // Names are trimmed: the Node SDK's own test declares "col_nested2 " and queries "col_nested2" (spec §11) [inferred].
-  const name = String(own(m, 'fieldName') ?? '').trim();
+  const name = String(opt(m, 'fieldName') ?? '').trim();
   const path = parent ? `${parent}.${name}` : name;
   if (!name) throw OtsError.param('field_name of a field schema must not be empty');
-  const sentType = own<number>(m, 'fieldType');
+  const sentType = opt<number>(m, 'fieldType');
   // FUZZY_KEYWORD ("high-performance fuzzy query" keyword, spec §2.2) indexes and queries as a KEYWORD [inferred].
   const type = sentType === FUZZY_KEYWORD ? FieldType.KEYWORD : sentType;
   if (type === undefined || !FIELD_TYPE_NAMES[type]) throw OtsError.param(`field [${path}]: invalid field_type ${type ?? '(missing)'}`);
   const f: FieldDef = { name, type, ...(sentType === FUZZY_KEYWORD ? { fuzzyKeyword: true } : {}) };
-  const io = own<number>(m, 'indexOptions');
+  const io = opt<number>(m, 'indexOptions');
   if (io !== undefined && io !== null) f.indexOptions = io;
-  const analyzer = own<string>(m, 'analyzer');
+  const analyzer = opt<string>(m, 'analyzer');
   if (analyzer !== undefined && analyzer !== null && analyzer !== '') {
     if (type !== FieldType.TEXT) throw OtsError.param(`field [${path}]: analyzer is only allowed on a text field, the field type is ${FIELD_TYPE_NAMES[type]}`);
     if (!(ANALYZERS as readonly string[]).includes(analyzer)) throw OtsError.param(`field [${path}]: unknown analyzer [${analyzer}], allow [${ANALYZERS.join(', ')}]`);
     f.analyzer = analyzer;
   }
-  const ap = own<Uint8Array>(m, 'analyzerParameter');
+  const ap = opt<Uint8Array>(m, 'analyzerParameter');
   if (ap && ap.length) {
     if (type !== FieldType.TEXT) throw OtsError.param(`field [${path}]: analyzer_parameter is only allowed on a text field`);
     f.analyzerParam = decodeAnalyzerParam(f.analyzer ?? 'single_word', ap, path);
@@ -147,15 +144,15 @@ function decodeField(m: any, level: number, parent: string): FieldDef {
     for (const fmt of formats) checkDateFormat(fmt, path);
     f.dateFormats = [...formats];
   } else if (type === FieldType.DATE) throw OtsError.param(`field [${path}]: a date field needs date_formats`);
-  const vo = own<any>(m, 'vectorOptions');
+  const vo = opt<any>(m, 'vectorOptions');
   if (type === FieldType.VECTOR) {
-    const dimension = own<number>(vo, 'dimension');
+    const dimension = opt<number>(vo, 'dimension');
     if (!dimension || dimension < 1 || dimension > LIMITS.vectorDimension) {
       throw OtsError.param(`vector field [${path}]: dimension must be in [1, ${LIMITS.vectorDimension}], got ${dimension ?? '(missing)'}`);
     }
-    const metric = own<number>(vo, 'metricType') ?? 0;
+    const metric = opt<number>(vo, 'metricType') ?? 0;
     if (![0, 1, 2].includes(metric)) throw OtsError.param(`vector field [${path}]: invalid metric_type ${metric}`);
-    const dataType = own<number>(vo, 'dataType');
+    const dataType = opt<number>(vo, 'dataType');
     if (dataType !== undefined && dataType !== 2) throw OtsError.param(`vector field [${path}]: data_type must be VD_FLOAT_32`);
     f.vector = { dimension, metric, ...(dataType !== undefined ? { dataType } : {}) };
     if (f.isArray) throw OtsError.param(`vector field [${path}] can not be an array`);
@@ -196,15 +193,15 @@ const VIRTUAL_FROM: Record<string, number[]> = {
 function decodeSorters(sort: any, fields: FieldDef[], what: string): IndexSorter[] {
   const out: IndexSorter[] = [];
   for (const s of sort?.sorter ?? []) {
-    if (own(s, 'pkSort')) out.push({ pk: true, order: s.pkSort.order ?? 0 });
-    else if (own(s, 'fieldSort')) {
+    if (opt(s, 'pkSort')) out.push({ pk: true, order: s.pkSort.order ?? 0 });
+    else if (opt(s, 'fieldSort')) {
       const name = s.fieldSort.fieldName;
       const f = fields.find((x) => x.name === name);
       if (!f) throw OtsError.param(`${what}: field [${name}] does not exist`);
       if (f.type === FieldType.TEXT || f.type === FieldType.NESTED || f.type === FieldType.GEO_POINT || f.type === FieldType.VECTOR || f.sortAndAgg === false) {
         throw OtsError.param(`${what}: field [${name}] of type ${FIELD_TYPE_NAMES[f.type]} can not be sorted`);
       }
-      const mode = own<number>(s.fieldSort, 'mode');
+      const mode = opt<number>(s.fieldSort, 'mode');
       out.push({ field: name, order: s.fieldSort.order ?? 0, ...(mode !== undefined ? { mode } : {}) });
     } else throw OtsError.param(`${what}: only PrimaryKeySort and FieldSort are allowed`);
   }
@@ -245,7 +242,7 @@ export function decodeIndexSchema(schema: any, table: TableMeta): Pick<SearchInd
     if (!table.pk.some((c) => c.name === r)) throw OtsError.param(`routing field [${r}] must be a primary key column of table [${table.name}]`);
   }
   const hasNested = fields.some((f) => f.type === FieldType.NESTED);
-  const sent = own<any>(schema, 'indexSort');
+  const sent = opt<any>(schema, 'indexSort');
   let indexSort: IndexSorter[];
   if (sent && (sent.sorter ?? []).length) {
     if (hasNested) throw OtsError.param('index_sort is not supported on a search index with a nested field');
