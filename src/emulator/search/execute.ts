@@ -16,7 +16,7 @@ import { opt, type QueryNode, type Scope } from './query-node';
 import { allFromIndex, buildRow, decodeColumns, type Columns } from './rows';
 import type { SearchIndex } from './search-index';
 import { FieldType } from './schema';
-import { compareKeys, compileSort, sortableField, type SortKey, type Sorter } from './sort';
+import { compareKey, compareKeys, compileSort, sortableField, type SortKey, type Sorter } from './sort';
 import { decodeToken, encodeToken, queryHash } from './token';
 
 export const SEARCH_LIMITS = { defaultLimit: 10, maxLimit: 100, maxLimitFromIndex: 1000, maxOffsetPlusLimit: 100_000 };
@@ -34,15 +34,31 @@ export function liveDocs(index: SearchIndex, table: TableMeta, now: number): (d:
   return (d) => d.ts >= cutoff;
 }
 
-/** Every live document the query matches, with its score. */
-export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => boolean): Hit[] {
-  const hits: Hit[] = [];
+/** Every live document the query matches and its score, in parallel arrays [performance: no object per hit]. */
+export interface Matches {
+  docs: Doc[];
+  scores: number[];
+}
+
+export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => boolean): Matches {
+  const docs: Doc[] = [];
+  const scores: number[] = [];
+  if (node.candidates && node.exact?.()) {
+    for (const doc of node.candidates()) {
+      if (!live(doc)) continue;
+      docs.push(doc);
+      scores.push(1);
+    }
+    return { docs, scores };
+  }
   for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
     if (!live(doc)) continue;
     const score = node.score(doc);
-    if (score !== undefined) hits.push({ doc, score });
+    if (score === undefined) continue;
+    docs.push(doc);
+    scores.push(score);
   }
-  return hits;
+  return { docs, scores };
 }
 
 function int(m: any, field: string): number | undefined {
@@ -101,34 +117,45 @@ export function runSearch(ctx: SearchContext, req: any): object {
   const sorters: Sorter[] = compileSort(scope, sortMsg);
 
   const hits = matchAll(index, node, liveDocs(index, table, now));
+  const total = hits.docs.length;
   // Java sends track_total_count (MAX_INT = count, -1 = don't) instead of get_total_count (spec §1.2).
   const track = opt<number>(sq, 'trackTotalCount');
   const wantCount = !!sq.getTotalCount || (track !== undefined && track > 0);
   const aggCtx = { ...ctx, scope, columns: cols };
-  const docs = sq.aggs || sq.groupBys ? hits.map((h) => h.doc) : [];
-  const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, docs, sq.aggs)) : undefined;
-  const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx, docs, sq.groupBys)) : undefined;
+  const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, hits.docs, sq.aggs)) : undefined;
+  const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx, hits.docs, sq.groupBys)) : undefined;
 
-  let keyed = hits.map((h) => ({ h, k: sortKeys(sorters, h) }));
-  if (after) keyed = keyed.filter((x) => compareKeys(sorters, x.k, after!) > 0);
-  const byKeys = (a: { k: SortKey[] }, b: { k: SortKey[] }) => compareKeys(sorters, a.k, b.k);
+  // Sort keys in one flat array, hits as indexes into it [performance: no object per hit].
+  const ns = sorters.length;
+  const keys = new Array<SortKey>(total * ns);
+  for (let i = 0; i < total; i++) for (let j = 0; j < ns; j++) keys[i * ns + j] = sorters[j].key(hits.docs[i], hits.scores[i]);
+  const keysOf = (i: number) => keys.slice(i * ns, i * ns + ns);
+  const byKeys = (a: number, b: number) => {
+    for (let j = 0; j < ns; j++) {
+      const c = compareKey(sorters[j], keys[a * ns + j], keys[b * ns + j]);
+      if (c) return c;
+    }
+    return 0;
+  };
+  let order: number[] = [];
+  for (let i = 0; i < total; i++) if (!after || compareKeys(sorters, keysOf(i), after) > 0) order.push(i);
   // Collapse needs the whole order (groups are found in sort order); a page needs only its first rows.
-  keyed = collapse ? keyed.sort(byKeys) : smallest(keyed, (token ? 0 : offset) + limit, byKeys);
+  order = collapse ? order.sort(byKeys) : smallest(order, (token ? 0 : offset) + limit, byKeys);
   if (collapse) {
     const seen = new Set<string>();
-    keyed = keyed.filter(({ h }) => {
+    order = order.filter((i) => {
       // Rows missing the field form one group of their own (spec §6.4).
-      const v = h.doc.values.get(collapse)?.[0];
+      const v = hits.docs[i].values.get(collapse)?.[0];
       const g = v === undefined ? '\u0000missing' : `v${String(v)}`;
       if (seen.has(g)) return false;
       seen.add(g);
       return true;
     });
   }
-  const page = keyed.slice(token ? 0 : offset, (token ? 0 : offset) + limit);
+  const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.scores[i], k: keysOf(i) }));
 
-  const rows = page.map(({ h }) => encodeRow(buildRow(ctx.engine, table, h.doc, cols, now)));
-  const searchHits = page.map(({ h }) => searchHit(h, scope, highlight));
+  const rows = page.map((h) => encodeRow(buildRow(ctx.engine, table, h.doc, cols, now)));
+  const searchHits = page.map((h) => searchHit(h, scope, highlight));
   // A token iff the page is full; none for an index without index_sort queried without a sort, none with collapse (§6.1, §6.4).
   const unsorted = !sq.sort && !token && !index.def.indexSort.length;
   const full = limit > 0 && page.length === limit;
@@ -136,7 +163,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
     ? encodeToken({ v: 1, index: `${table.name}/${index.def.name}`, query: qh, sort: sortMsg ? encodeMessage('search.proto.Sort', sortMsg).toString('base64') : '', after: page[page.length - 1].k })
     : undefined;
   return {
-    totalHits: !wantCount ? -1 : track !== undefined && track > 0 && !sq.getTotalCount ? Math.min(hits.length, track) : hits.length,
+    totalHits: !wantCount ? -1 : track !== undefined && track > 0 && !sq.getTotalCount ? Math.min(total, track) : total,
     rows,
     isAllSucceeded: true,
     searchHits,
@@ -145,12 +172,6 @@ export function runSearch(ctx: SearchContext, req: any): object {
     ...(groupBys ? { groupBys } : {}),
     consumed: { capacityUnit: { read: Math.max(1, rows.length), write: 0 } },
   };
-}
-
-function sortKeys(sorters: Sorter[], h: Hit): SortKey[] {
-  const k = new Array<SortKey>(sorters.length);
-  for (let i = 0; i < sorters.length; i++) k[i] = sorters[i].key(h.doc, h.score);
-  return k;
 }
 
 /**
@@ -163,6 +184,12 @@ export function smallest<T>(items: T[], k: number, cmp: (a: T, b: T) => number):
   const out: T[] = [];
   for (const it of items) {
     if (out.length === k && cmp(it, out[k - 1]) >= 0) continue;
+    if (out.length && cmp(it, out[0]) < 0) {
+      // Input in reverse order (a DESC sort over an ascending range) lands here: no search needed.
+      out.unshift(it);
+      if (out.length > k) out.pop();
+      continue;
+    }
     let lo = 0, hi = out.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;

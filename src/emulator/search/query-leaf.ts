@@ -31,10 +31,10 @@ function termCandidates(scope: Scope, f: Field, terms: Scalar[], keys: Iterable<
   }
   if (!index.hasSortedColumn(f.path)) return {};
   return {
-    cost: () => terms.reduce<number>((n, t) => n + rangeCost(scope, f.path, t, t), 0),
+    cost: () => terms.reduce<number>((n, t) => n + rangeCost(scope, f.path, t, t, true, true), 0),
     candidates: () => {
       const out = new Set<Doc>();
-      for (const t of terms) for (const d of rangeCandidates(scope, f.path, t, t) ?? []) out.add(d);
+      for (const t of terms) for (const d of rangeCandidates(scope, f.path, t, t, true, true) ?? []) out.add(d);
       return out;
     },
   };
@@ -233,41 +233,45 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
     },
     ...(scope.nestedPath || !scope.index.hasSortedColumn(f.path)
       ? {}
-      : { candidates: () => rangeCandidates(scope, f.path, from, to) ?? [], cost: () => rangeCost(scope, f.path, from, to) }),
+      : {
+          candidates: () => rangeCandidates(scope, f.path, from, to, incLower, incUpper) ?? [],
+          cost: () => rangeCost(scope, f.path, from, to, incLower, incUpper),
+          // Bounds found by binary search are exact, so on a one-value-per-document column they are the matches.
+          exact: () => !scope.index.sortedColumn(f.path)!.multi,
+        }),
   };
 }
 
-/** [start, end) of the sorted column's values within [from, to]. */
-function rangeBounds(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined): [number, number] | undefined {
-
+/** [start, end) of the sorted column's values within the bounds. */
+function rangeBounds(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined, incLower: boolean, incUpper: boolean): [number, number] | undefined {
   const col = scope.index.sortedColumn(path);
   if (!col) return undefined;
-  const bound = (x: Scalar, inclusive: boolean) => {
+  /** The first index whose value is > x (after = true) or >= x. */
+  const bound = (x: Scalar, after: boolean) => {
     let lo = 0, hi = col.values.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const c = compareScalars(col.values[mid], x);
-      if (c < 0 || (inclusive && c === 0)) lo = mid + 1;
+      if (c < 0 || (after && c === 0)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   };
-  return [from === undefined ? 0 : bound(from, false), to === undefined ? col.values.length : bound(to, true)];
+  return [from === undefined ? 0 : bound(from, !incLower), to === undefined ? col.values.length : bound(to, incUpper)];
 }
 
-function rangeCost(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined): number {
-  const b = rangeBounds(scope, path, from, to);
+function rangeCost(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined, incLower: boolean, incUpper: boolean): number {
+  const b = rangeBounds(scope, path, from, to, incLower, incUpper);
   return b ? Math.max(0, b[1] - b[0]) : Infinity;
 }
 
-/** Documents with a value in [from, to] by binary search over the sorted column (exclusive bounds re-checked by score). */
-function rangeCandidates(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined): Set<Doc> | undefined {
-  const b = rangeBounds(scope, path, from, to);
+/** Documents with a value within the bounds, by binary search over the sorted column. */
+function rangeCandidates(scope: Scope, path: string, from: Scalar | undefined, to: Scalar | undefined, incLower: boolean, incUpper: boolean): Iterable<Doc> | undefined {
+  const b = rangeBounds(scope, path, from, to, incLower, incUpper);
   if (!b) return undefined;
-  const docs = scope.index.sortedColumn(path)!.docs;
-  const out = new Set<Doc>();
-  for (let i = b[0]; i < b[1]; i++) out.add(docs[i]);
-  return out;
+  const col = scope.index.sortedColumn(path)!;
+  if (b[1] <= b[0]) return [];
+  return col.multi ? new Set(col.docs.slice(b[0], b[1])) : col.docs.slice(b[0], b[1]);
 }
 
 /** Prefix, Suffix and Wildcard: a string test on KEYWORD values or TEXT tokens. */

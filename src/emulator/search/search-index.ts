@@ -25,6 +25,8 @@ export function termKey(v: FieldValue): string | undefined {
 export interface SortedColumn {
   values: Array<number | string | boolean>;
   docs: Doc[];
+  /** Some document holds several values (an array field): a document may appear more than once. */
+  multi: boolean;
 }
 
 export class SearchIndex {
@@ -115,9 +117,14 @@ export class SearchIndex {
     const cached = this.sorted.get(field);
     if (cached && cached.version === this.version) return cached.column;
     const pairs: Array<[number | string | boolean, Doc]> = [];
-    for (const d of this.docs.values()) for (const v of d.values.get(field) ?? []) pairs.push([v as number | string | boolean, d]);
+    let multi = false;
+    for (const d of this.docs.values()) {
+      const vals = d.values.get(field) ?? [];
+      if (vals.length > 1) multi = true;
+      for (const v of vals) pairs.push([v as number | string | boolean, d]);
+    }
     pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const column = { values: pairs.map((p) => p[0]), docs: pairs.map((p) => p[1]) };
+    const column = { values: pairs.map((p) => p[0]), docs: pairs.map((p) => p[1]), multi };
     this.sorted.set(field, { version: this.version, column });
     return column;
   }

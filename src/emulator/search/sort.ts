@@ -150,15 +150,19 @@ function indexSorter(scope: Scope, s: IndexSorter): Sorter {
   return fieldSorter(scope, { fieldName: s.field, order: s.order, ...(s.mode !== undefined ? { mode: s.mode } : {}) });
 }
 
+/** One sorter's order of two keys; a missing value sorts last in either order [inferred: ES `_last`]. */
+export function compareKey(sorter: Sorter, x: SortKey, y: SortKey): number {
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  const c = compareScalars(x, y);
+  return sorter.desc ? -c : c;
+}
+
 export function compareKeys(sorters: Sorter[], a: SortKey[], b: SortKey[]): number {
   for (let i = 0; i < sorters.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (x === null) return 1; // missing sorts last in either order [inferred: ES `_last`]
-    if (y === null) return -1;
-    const c = compareScalars(x, y);
-    if (c) return sorters[i].desc ? -c : c;
+    const c = compareKey(sorters[i], a[i], b[i]);
+    if (c) return c;
   }
   return 0;
 }
