@@ -50,6 +50,9 @@ describe('search sync on every write path (default: visible when the write retur
     expect([await hits(sdk, t, term('k', 'c')), await hits(sdk, t)]).toEqual([2, 2]);
     await sdk.deleteRow({ tableName: t, condition: IGNORE(), primaryKey: [{ id: Long(2) }] });
     expect(await hits(sdk, t)).toBe(1);
+    // metering: one row left, id=3 {k: 'c'}: 'id' + 8 bytes, 'k' + 1 byte (the rows' data size [decision]).
+    const m = (await sdk.describeSearchIndex({ tableName: t, indexName: 'i' })).meteringInfo;
+    expect([Number(m.rowCount), Number(m.storageSize)]).toEqual([1, 12]);
   });
 
   it('indexes a transaction\'s writes on commit only', async () => {

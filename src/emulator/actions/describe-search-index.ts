@@ -17,7 +17,8 @@ export const describeSearchIndex: Action = {
     return {
       schema: encodeIndexSchema(index.def),
       syncStat: { syncPhase: 2, currentSyncTimestamp: (BigInt(Math.trunc(search.syncedUpTo())) * 1_000_000n).toString() },
-      meteringInfo: { storageSize: 0, rowCount: index.size, reservedReadCu: 0, timestamp: now },
+      // storage_size: the indexed rows' data size (the service's index bytes are not knowable) [decision].
+      meteringInfo: { storageSize: index.bytes, rowCount: index.size, reservedReadCu: 0, timestamp: now },
       createTime: index.def.createdAt,
       timeToLive: index.def.ttl,
       indexStatus: { status: 3, statusDescription: '' },

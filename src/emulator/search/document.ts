@@ -4,7 +4,7 @@
  * that field is dropped and the rest of the row stays indexed (observed behaviour, §2.2).
  */
 import { VT, type Cell, type Value } from '../protocol/plainbuffer';
-import type { RowData } from '../engine/row';
+import { rowDataSize, type RowData } from '../engine/row';
 import { analyzerOf } from './analyzers';
 import { parseDate } from './date-format';
 import { parseGeoPoint, quantize, type GeoPoint } from './geo';
@@ -25,6 +25,8 @@ export interface Doc {
   pk: Cell[];
   /** Newest cell timestamp (ms): index TTL counts from it. */
   ts: number;
+  /** Data size of the row (bytes), summed into DescribeSearchIndex's storage_size. */
+  size?: number;
   /** Field path → values; NESTED sub-fields appear here too as `path.sub` (all children's values) for aggs/sorts. */
   values: Map<string, FieldValue[]>;
   /** NESTED path → child documents (their values keyed by full dotted path); NO_CHILDREN when none. */
@@ -183,7 +185,7 @@ function columnValue(row: RowData, name: string): Value | undefined {
 export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[]): Doc {
   let ts = 0;
   for (const list of row.cols.values()) for (const v of list) if (v.ts > ts) ts = v.ts;
-  const doc: Doc = { key, pk: row.pk, ts, values: new Map(), nested: NO_CHILDREN };
+  const doc: Doc = { key, pk: row.pk, ts, size: rowDataSize(row), values: new Map(), nested: NO_CHILDREN };
   for (const f of fields) {
     const source = f.virtual ? f.sources![0] : f.name;
     const cell = columnValue(row, source);

@@ -49,6 +49,9 @@ export class SearchIndex {
     this.indexed = def.fields.filter((f) => [FieldType.KEYWORD, FieldType.TEXT, FieldType.BOOLEAN].includes(f.type as never));
   }
 
+  /** Sum of the indexed rows' data sizes (bytes). */
+  bytes = 0;
+
   get size(): number {
     return this.docs.size;
   }
@@ -57,6 +60,7 @@ export class SearchIndex {
     this.remove(doc.key);
     this.version++;
     this.docs.set(doc.key, doc);
+    this.bytes += doc.size ?? 0;
     this.walk(doc, 1);
   }
 
@@ -65,6 +69,7 @@ export class SearchIndex {
     if (!old) return;
     this.version++;
     this.docs.delete(key);
+    this.bytes -= old.size ?? 0;
     this.walk(old, -1);
   }
 
