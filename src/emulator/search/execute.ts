@@ -43,11 +43,12 @@ export interface Matches {
 export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => boolean): Matches {
   const docs: Doc[] = [];
   const scores: number[] = [];
-  if (node.candidates && node.exact?.()) {
-    for (const doc of node.candidates()) {
+  const constant = node.candidates && node.constantScore?.();
+  if (constant !== undefined) {
+    for (const doc of node.candidates!()) {
       if (!live(doc)) continue;
       docs.push(doc);
-      scores.push(1);
+      scores.push(constant);
     }
     return { docs, scores };
   }

@@ -72,18 +72,20 @@ export function sortGroups<T extends { key: string | number; count: number; docs
   });
 }
 
-/** Documents per distinct value (a document counts once per value it holds). */
-export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldValue): Map<string, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }> {
-  const groups = new Map<string, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }>();
+/**
+ * Documents per distinct value (a document counts once per value it holds). Keyed by the value itself, the
+ * key string made once per group [performance: no number-to-string per document].
+ */
+export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldValue): Map<unknown, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }> {
+  const groups = new Map<unknown, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }>();
   for (const d of docs) {
     const vals = d.values.get(path) ?? (missing !== undefined ? [missing] : []);
-    const seen = new Set<string>();
+    const seen = vals.length > 1 ? new Set<unknown>() : undefined; // one value: nothing to dedupe
     for (const v of vals) {
-      const k = keyString(f, v);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = { key: typeof v === 'number' ? v : k, raw: v, docs: [], count: 0 }));
+      if (seen?.has(v)) continue;
+      seen?.add(v);
+      let g = groups.get(v);
+      if (!g) groups.set(v, (g = { key: typeof v === 'number' ? v : keyString(f, v), raw: v, docs: [], count: 0 }));
       g.docs.push(d);
       g.count++;
     }

@@ -20,11 +20,13 @@ function termCandidates(scope: Scope, f: Field, terms: Scalar[], keys: Iterable<
   if (scope.nestedPath) return {};
   const index = scope.index;
   if (index.hasPostings(f.path)) {
+    const list = [...keys];
     return {
-      cost: () => [...keys].reduce((n, k) => n + (index.posting(f.path, k)?.size ?? 0), 0),
+      cost: () => list.reduce((n, k) => n + (index.posting(f.path, k)?.size ?? 0), 0),
       candidates: () => {
+        if (list.length === 1) return index.posting(f.path, list[0]) ?? [];
         const out = new Set<Doc>();
-        for (const k of keys) for (const d of index.posting(f.path, k) ?? []) out.add(d);
+        for (const k of list) for (const d of index.posting(f.path, k) ?? []) out.add(d);
         return out;
       },
     };
@@ -87,6 +89,8 @@ function termNode(scope: Scope, f: Field, terms: Scalar[], weight: number): Quer
       return undefined;
     },
     ...termCandidates(scope, f, terms, keySet),
+    // A posting holds exactly the documents with the term: each matches with the query's weight.
+    ...(scope.nestedPath || !scope.index.hasPostings(f.path) ? {} : { constantScore: () => weight }),
   };
 }
 
@@ -237,7 +241,7 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
           candidates: () => rangeCandidates(scope, f.path, from, to, incLower, incUpper) ?? [],
           cost: () => rangeCost(scope, f.path, from, to, incLower, incUpper),
           // Bounds found by binary search are exact, so on a one-value-per-document column they are the matches.
-          exact: () => !scope.index.sortedColumn(f.path)!.multi,
+          constantScore: () => (scope.index.sortedColumn(f.path)!.multi ? undefined : 1),
         }),
   };
 }

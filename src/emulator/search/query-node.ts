@@ -15,8 +15,8 @@ export interface QueryNode {
   candidates?(): Iterable<Doc>;
   /** How many candidates `candidates()` would give, found without building them (Bool picks the cheapest). */
   cost?(): number;
-  /** The candidates are exactly the matches, each scoring 1: a top-level search may skip `score`. */
-  exact?(): boolean;
+  /** When the candidates are exactly the matches, all with this score: a top-level search may skip `score`. */
+  constantScore?(): number | undefined;
 }
 
 /** Term matchers per TEXT field, for Highlight (spec §4.1). */
