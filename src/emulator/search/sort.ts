@@ -138,10 +138,16 @@ export function compileSort(scope: Scope, sort: any | undefined): Sorter[] {
     else if (s.docSort) out.push(pkSorter(s.docSort.order === DESC));
     else throw OtsError.param('a sorter must hold one of field_sort, geo_distance_sort, score_sort, pk_sort, doc_sort');
   }
-  if (!out.length) for (const s of scope.index.def.indexSort) out.push(indexSorter(scope, s));
-  const last = sort?.sorter?.[sort.sorter.length - 1];
+  const requested = sort?.sorter ?? [];
+  const last = requested.length ? requested[requested.length - 1] : undefined;
+  let endsOnPk = !!(last?.pkSort || last?.docSort);
+  if (!out.length) {
+    for (const s of scope.index.def.indexSort) out.push(indexSorter(scope, s));
+    const lastIndexSorter = scope.index.def.indexSort[scope.index.def.indexSort.length - 1];
+    endsOnPk = !!lastIndexSorter && 'pk' in lastIndexSorter;
+  }
   // The PK ASC tie-breaker, unless the sorters end on the PK or Java/Go turn it off (spec §5).
-  if (!(last?.pkSort || last?.docSort) && !sort?.disableDefaultPkSorter) out.push(pkSorter(false));
+  if (!endsOnPk && !sort?.disableDefaultPkSorter) out.push(pkSorter(false));
   return out;
 }
 
