@@ -109,10 +109,26 @@ describe('BatchGetRow', () => {
     expectErr(e, 400, 'OTSParameterInvalid', 'Rows count exceeds the upper limit: 100.');
   });
 
-  it('refuses duplicate rows and duplicate tables', async () => {
-    expectErr(await otsError(sdk.batchGetRow({ tables: [{ tableName: a, primaryKey: [[{ id: 'x' }], [{ id: 'y' }], [{ id: 'x' }]] }] })), 400, 'OTSParameterInvalid', 'Duplicate rows detected in MultiGet.');
-    const e = await otsError(sdk.batchGetRow({ tables: [{ tableName: a, primaryKey: [[{ id: 'x' }]] }, { tableName: a, primaryKey: [[{ id: 'y' }]] }] }));
-    expectErr(e, 400, 'OTSParameterInvalid', `Duplicated table name: \`${a}\`.`);
+  it('answers a row asked twice, and a table in two entries, each in its position (spec §6.4, corrected)', async () => {
+    const twice = await sdk.batchGetRow({ tables: [{ tableName: a, primaryKey: [[{ id: 'x' }], [{ id: 'y' }], [{ id: 'x' }]] }] });
+    expect(twice.tables[0].map((r: any) => [r.isOk, pkOf(r)])).toEqual([[true, ['x']], [true, ['y']], [true, ['x']]]);
+    expect(twice.tables[0].map(columns)).toEqual([{ v: ['x'], w: ['1'] }, { v: ['y'], w: ['1'] }, { v: ['x'], w: ['1'] }]);
+    // Each answer is a read of its own, and pays for itself.
+    expect(twice.tables[0].map((r: any) => r.capacityUnit.read)).toEqual([1, 1, 1]);
+    const split = await sdk.batchGetRow({
+      tables: [
+        { tableName: a, primaryKey: [[{ id: 'x' }]], columnsToGet: ['v'] },
+        { tableName: b, primaryKey: [[{ g: Long(1) }, { u: 'k' }]] },
+        { tableName: a, primaryKey: [[{ id: 'y' }], [{ id: 'x' }]] },
+      ],
+    });
+    expect(split.tables.map((t: any[]) => t.map((r: any) => [r.tableName, pkOf(r)]))).toEqual([
+      [[a, ['x']]],
+      [[b, ['1', 'k']]],
+      [[a, ['y']], [a, ['x']]],
+    ]);
+    // Each entry keeps its own read options.
+    expect(split.tables.map((t: any[]) => t.map(columns))).toEqual([[{ v: ['x'] }], [{ n: ['10'] }], [{ v: ['y'], w: ['1'] }, { v: ['x'], w: ['1'] }]]);
   });
 
   it('accepts a table entry with no keys, refuses a request with no table', async () => {
@@ -250,6 +266,21 @@ describe('BatchWriteRow', () => {
       400, 'OTSParameterInvalid', "The length of attribute column: 'big' exceeds the MaxLength:2097152 with CurrentLength:2097153.",
     );
     expect(await get(t, [{ id: 'ok' }])).toBeUndefined();
+  });
+
+  it('refuses a row of more than 1024 attribute columns for the whole request, like PutRow (spec §1.11)', async () => {
+    const t = await make([{ name: 'id', type: 'STRING' }]);
+    const cols = (n: number) => Array.from({ length: n }, (_, i) => ({ [`c${i}`]: Long(i) }));
+    const deletes = (n: number) => ({ type: 'UPDATE', condition: IGNORE(), primaryKey: [{ id: 'd' }], attributeColumns: [{ DELETE_ALL: cols(n).map((c) => Object.keys(c)[0]) }] });
+    for (const bad of [put([{ id: 'p' }], cols(1025)), update([{ id: 'u' }], cols(1025)), deletes(1025)]) {
+      const e = await otsError(sdk.batchWriteRow({ tables: [{ tableName: t, rows: [put([{ id: 'ok' }], [{ v: 'x' }]), bad] }] }));
+      expectErr(e, 400, 'OTSParameterInvalid', 'The number of attribute columns exceeds the limit, limit count: 1024, column count: 1025.');
+    }
+    expect(await get(t, [{ id: 'ok' }])).toBeUndefined();
+    // 1024 is the limit, not over it.
+    const res = await sdk.batchWriteRow({ tables: [{ tableName: t, rows: [put([{ id: 'p' }], cols(1024)), update([{ id: 'u' }], cols(1024)), deletes(1024)] }] });
+    expect(res.tables.map((r: any) => r.isOk)).toEqual([true, true, true]);
+    expect(Object.keys(await get(t, [{ id: 'p' }]) ?? {})).toHaveLength(1024);
   });
 
   describe('repeated primary keys (spec §5.5)', () => {

@@ -9,10 +9,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { encodeRow, VT, type Cell, type PBRow, type Value } from '../../src/emulator/protocol/plainbuffer';
+import { encodeRow } from '../../src/emulator/model/plainbuffer';
+import { type Value, VT } from '../../src/emulator/model/value';
+import { type Cell, type Row } from '../../src/emulator/model/row';
 import { messageType } from '../../src/emulator/protocol/proto';
 import { ACTIONS } from '../../src/emulator/actions';
-import { decodeError, rawRequest, signedHeaders, type RawResponse } from '../support/raw';
+import { decodeError, rawRequest, type RawResponse, signedHeaders } from '../support/raw';
 import { expectSignedResponse } from '../support/response-headers';
 import { connectSdk, createTable, IGNORE, Long, uniqueTable } from '../support/sdk';
 
@@ -23,7 +25,7 @@ const backend = inject('backend');
 const S = (x: string): Value => ({ t: VT.STRING, v: Buffer.from(x) });
 const I = (x: bigint | number): Value => ({ t: VT.INTEGER, v: BigInt(x) });
 const row = (pk: Array<[string, Value]>, cells: Cell[] = [], deleteMarker = false): Buffer =>
-  encodeRow({ pk: pk.map(([name, value]) => ({ name, value })), cells, deleteMarker } as PBRow);
+  encodeRow({ pk: pk.map(([name, value]) => ({ name, value })), cells, deleteMarker } as Row);
 /** Plain `encode`, not `fromObject`: out-of-range enum values must reach the wire as they are. */
 const pb = (type: string, msg: object): Buffer => Buffer.from(messageType(type).encode(msg as never).finish());
 const requestType = (action: string) => ACTIONS.get(action)?.requestType ?? `${action}Request`;

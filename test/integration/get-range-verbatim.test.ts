@@ -5,7 +5,8 @@
  * key and consumed capacity, over versions, TTL-expired versions, PK-only rows, page cuts and both directions.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeRow, VT, type Value } from '../../src/emulator/protocol/plainbuffer';
+import { encodeRow } from '../../src/emulator/model/plainbuffer';
+import { type Value, VT } from '../../src/emulator/model/value';
 import { call } from '../support/raw';
 import { connectSdk, IGNORE, Long, uniqueTable } from '../support/sdk';
 

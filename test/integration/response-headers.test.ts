@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { messageType } from '../../src/emulator/protocol/proto';
-import { encodeRow, VT } from '../../src/emulator/protocol/plainbuffer';
+import { encodeRow } from '../../src/emulator/model/plainbuffer';
+import { VT } from '../../src/emulator/model/value';
 import { decodeError, rawRequest, signedHeaders } from '../support/raw';
 import { expectSignedResponse } from '../support/response-headers';
 import { connectSdk, createTable, uniqueTable } from '../support/sdk';

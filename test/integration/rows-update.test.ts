@@ -3,7 +3,8 @@
  * return content, allow_update, and the request errors of §5.2 (some sent raw: the SDK cannot express them).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRow, type Cell } from '../../src/emulator/protocol/plainbuffer';
+import { encodeRow } from '../../src/emulator/model/plainbuffer';
+import { type Cell } from '../../src/emulator/model/row';
 import { call } from '../support/raw';
 import { columns, connectSdk, createTable, IGNORE, Long, TableStore, uniqueTable } from '../support/sdk';
 import { cells, cond, expectError, get, missing, paramInvalid, pkOf, single } from '../support/rows';

@@ -4,7 +4,7 @@
  * service's status, code and message.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeRow } from '../../src/emulator/protocol/plainbuffer';
+import { encodeRow } from '../../src/emulator/model/plainbuffer';
 import { call } from '../support/raw';
 import { connectSdk, createTable, IGNORE, Long, TableStore, uniqueTable } from '../support/sdk';
 import { expectError, get, paramInvalid } from '../support/rows';
@@ -61,6 +61,23 @@ describe('primary-key validation (400 OTSInvalidPK, positional against the schem
     for (const [, op] of allOps(t, [{ pk1: 'a' }, { pk2: Long(1) }, { pk3: Long(2) }])) {
       await expectError(op(), 400, 'OTSInvalidPK', 'Validate PK size fail. Input: 3, Meta: 2.');
     }
+  });
+
+  it('refuses five key values with OTSParameterInvalid on every row API, not OTSInvalidPK (spec §1.4)', async () => {
+    const t4 = uniqueTable('pk4');
+    await createTable(sdk, t4, ['k0', 'k1', 'k2', 'k3'].map((name) => ({ name, type: 'STRING' })));
+    const five = ['k0', 'k1', 'k2', 'k3', 'k4'].map((k, i) => ({ [k]: `${i}` }));
+    const message = 'The number of primary key columns must be in range: [1, 4].';
+    // PutRow refuses it before looking the table up.
+    await paramInvalid(sdk.putRow({ tableName: uniqueTable('missing'), condition: IGNORE(), primaryKey: five, attributeColumns: [{ v: 'x' }] }), message);
+    for (const [, op] of allOps(t4, five)) await paramInvalid(op(), message);
+    const bounds = (v: unknown) => ['k0', 'k1', 'k2', 'k3', 'k4'].map((k) => ({ [k]: v }));
+    await paramInvalid(sdk.getRange({ tableName: t4, direction: TableStore.Direction.FORWARD, inclusiveStartPrimaryKey: bounds(TableStore.INF_MIN), exclusiveEndPrimaryKey: bounds(TableStore.INF_MAX) }), message);
+    await paramInvalid(sdk.batchGetRow({ tables: [{ tableName: t4, primaryKey: [five] }] }), message);
+    await paramInvalid(sdk.batchWriteRow({ tables: [{ tableName: t4, rows: [{ type: 'PUT', condition: IGNORE(), primaryKey: five, attributeColumns: [{ v: 'x' }] }] }] }), message);
+    // Four values of the wrong names are still the schema's business.
+    await expectError(sdk.getRow({ tableName: t4, primaryKey: five.slice(1) }), 400, 'OTSInvalidPK', 'Validate PK name fail. Input: k1, Meta: k0.');
+    await sdk.deleteTable({ tableName: t4 });
   });
 
   it('rejects INF_MIN / INF_MAX in a row key (they belong to GetRange boundaries only)', async () => {
@@ -165,6 +182,25 @@ describe('attribute limits', () => {
     const names = (await get(sdk, t, pk)).attributes.map((a: any) => a.columnName);
     expect(names).toContain(n255);
     for (const n of odd) expect(names).toContain(n);
+  });
+
+  it("refuses the same names in columnsToGet and in filters, on every read API (spec §1.3a)", async () => {
+    const pk = [{ pk1: 'names' }, { pk2: Long(1) }];
+    const range = (extra: object) => sdk.getRange({
+      tableName: t, direction: TableStore.Direction.FORWARD,
+      inclusiveStartPrimaryKey: [{ pk1: TableStore.INF_MIN }, { pk2: TableStore.INF_MIN }], exclusiveEndPrimaryKey: [{ pk1: TableStore.INF_MAX }, { pk2: TableStore.INF_MAX }], ...extra,
+    });
+    for (const name of ['#', '#abc', '# ', 'a'.repeat(256)]) {
+      const message = `Invalid column name: '${name}'.`;
+      await paramInvalid(sdk.getRow({ tableName: t, primaryKey: pk, columnsToGet: ['ok', name] }), message);
+      await paramInvalid(range({ columnsToGet: [name] }), message);
+      await paramInvalid(sdk.batchGetRow({ tables: [{ tableName: t, primaryKey: [pk], columnsToGet: [name] }] }), message);
+      const filter = new TableStore.SingleColumnCondition(name, 'v', TableStore.ComparatorType.EQUAL);
+      await paramInvalid(sdk.getRow({ tableName: t, primaryKey: pk, columnsToGet: ['abc'], columnFilter: filter }), message);
+      await paramInvalid(sdk.putRow({ tableName: t, condition: new TableStore.Condition(TableStore.RowExistenceExpectation.IGNORE, filter), primaryKey: pk, attributeColumns: [{ v: 'x' }] }), message);
+    }
+    // Names a write accepts are fine to read.
+    expect((await sdk.getRow({ tableName: t, primaryKey: pk, columnsToGet: ['a#', 'b'.repeat(255)] })).row).toBeDefined();
   });
 
   it('accepts non-ASCII column names (sent raw: the Node SDK cannot encode them)', async () => {

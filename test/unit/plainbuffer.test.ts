@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRow, decodeVariant, encodeRow, encodeRows, decodeRows, VT, type PBRow } from '../../src/emulator/protocol/plainbuffer';
+import { decodeRow, decodeVariant, encodeRow, encodeRows } from '../../src/emulator/model/plainbuffer';
+import { VT } from '../../src/emulator/model/value';
+import { type Row } from '../../src/emulator/model/row';
 import { OtsError } from '../../src/emulator/errors';
+import { encodeMessage } from '../../src/emulator/protocol/proto';
+
+const TableStore = require('tablestore');
 
 /** Byte-exact vectors from the official Python SDK's encoder (shared/spec/plainbuffer_vectors.txt). */
 function vectors(): Map<string, Buffer> {
@@ -23,12 +28,12 @@ const i = (x: bigint) => ({ t: VT.INTEGER, v: x }) as const;
 
 describe('PlainBuffer', () => {
   it('encodes a string primary key byte-exactly', () => {
-    const row: PBRow = { pk: [{ name: 'pk', value: s('a') }], cells: [], deleteMarker: false };
+    const row: Row = { pk: [{ name: 'pk', value: s('a') }], cells: [], deleteMarker: false };
     expect(encodeRow(row).toString('hex')).toBe(V.get("pk_only [('pk','a')]")!.toString('hex'));
   });
 
   it('encodes an auto-increment placeholder byte-exactly', () => {
-    const row: PBRow = { pk: [{ name: 'gid', value: i(1n) }, { name: 'uid', value: { t: VT.AUTO_INCREMENT } }], cells: [], deleteMarker: false };
+    const row: Row = { pk: [{ name: 'gid', value: i(1n) }, { name: 'uid', value: { t: VT.AUTO_INCREMENT } }], cells: [], deleteMarker: false };
     expect(encodeRow(row).toString('hex')).toBe(V.get("pk_only [('gid',1),('uid',PK_AUTO_INCR)]")!.toString('hex'));
   });
 
@@ -42,7 +47,7 @@ describe('PlainBuffer', () => {
   });
 
   it('encodes a put row with timestamps, doubles, booleans and binaries byte-exactly', () => {
-    const row: PBRow = {
+    const row: Row = {
       pk: [{ name: 'pk', value: i(1n) }],
       cells: [
         { name: 's', value: s('x'), ts: 1700000000000 },
@@ -57,7 +62,7 @@ describe('PlainBuffer', () => {
   });
 
   it('encodes update ops (PUT, DELETE one version, DELETE_ALL, INCREMENT) byte-exactly', () => {
-    const row: PBRow = {
+    const row: Row = {
       pk: [{ name: 'pk', value: i(1n) }],
       cells: [
         { name: 'c', value: i(2n) },
@@ -72,7 +77,7 @@ describe('PlainBuffer', () => {
   });
 
   it('encodes a delete marker byte-exactly', () => {
-    const row: PBRow = { pk: [{ name: 'pk', value: i(1n) }], cells: [], deleteMarker: true };
+    const row: Row = { pk: [{ name: 'pk', value: i(1n) }], cells: [], deleteMarker: true };
     expect(encodeRow(row).toString('hex')).toBe(V.get("delete [('pk',1)]")!.toString('hex'));
   });
 
@@ -107,8 +112,12 @@ describe('PlainBuffer', () => {
     expect(decodeVariant(V.get('filter/condition column_value int 7')!)).toEqual(i(7n));
   });
 
-  it('round-trips many rows in one block and int64 extremes', () => {
-    const rows: PBRow[] = [-(2n ** 63n), -1n, 0n, 2n ** 63n - 1n].map((n) => ({ pk: [{ name: 'k', value: i(n) }], cells: [{ name: 'v', value: i(n), ts: 5 }], deleteMarker: false }));
-    expect(decodeRows(encodeRows(rows))).toEqual(rows);
+  it('encodes many rows in one block, int64 extremes included, as the official SDK reads them', () => {
+    const ints = [-(2n ** 63n), -1n, 0n, 2n ** 63n - 1n];
+    const rows: Row[] = ints.map((n) => ({ pk: [{ name: 'k', value: i(n) }], cells: [{ name: 'v', value: i(n), ts: 5 }], deleteMarker: false }));
+    // The SDK's own GetRange decoding, not ours: the block must be what the SDK expects.
+    const res = TableStore.decoder.decodeGetRange(encodeMessage('GetRangeResponse', { consumed: { capacityUnit: { read: 1, write: 0 } }, rows: encodeRows(rows) }));
+    expect(res.rows.map((r: any) => [r.primaryKey[0].name, String(r.primaryKey[0].value), r.attributes[0].columnName, String(r.attributes[0].columnValue), Number(r.attributes[0].timestamp)]))
+      .toEqual(ints.map((n) => ['k', String(n), 'v', String(n), 5]));
   });
 });

@@ -9,8 +9,8 @@ export const abortTransaction: Action = {
   name: 'AbortTransaction',
   responseType: 'AbortTransactionRequest',
   handle(req, { engine }) {
-    const tx = engine.transaction(String(req.transactionId ?? ''));
-    engine.finishTransaction(tx);
+    const tx = engine.transactions.get(String(req.transactionId ?? ''));
+    engine.transactions.finish(tx);
     return { transactionId: tx.id };
   },
 };

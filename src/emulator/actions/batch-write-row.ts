@@ -1,30 +1,17 @@
-import { OtsError } from '../errors';
 import type { TableMeta } from '../engine/catalog';
-import { MAX_CELL_BYTES, WriteSet, type Engine, type Transaction } from '../engine/engine';
-import { CellOp, decodeRow, rowCellsSize, VT, type PBRow } from '../protocol/plainbuffer';
-import {
-  checkBatchKey,
-  checkTransactionTable,
-  condition,
-  consumed,
-  encodeOptionalRow,
-  own,
-  returnSpec,
-  rowFailure,
-  tableName,
-  type Action,
-  type ActionContext,
-} from './common';
+import type { Engine } from '../engine/engine';
+import { checkPk } from '../engine/row-rules';
+import { partitionKey, type Transaction } from '../engine/transactions';
+import { deleteRow, putRow, updateRow, type WriteResult } from '../engine/writes';
+import type { WriteSet } from '../engine/write-set';
+import type { RowChange } from '../engine/writes';
+import { OtsError } from '../errors';
+import { consumed, encodeOptionalRow, own, rowFailure, type Action, type ActionContext } from './common';
+import { OPERATION_TYPE, ROW_RULES, validateBatchWriteRow, type BatchItem } from './validations/batch-write-row';
+import { checkTransactionTable, condition, returnSpec } from './validations/request';
 
-export const BATCH_WRITE_MAX_ROWS = 200;
-export const BATCH_WRITE_MAX_BYTES = 4 * 1024 * 1024;
-const OPS = { 1: 'putRow', 2: 'updateRow', 3: 'deleteRow' } as const;
-
-interface Item {
-  type: 1 | 2 | 3;
-  row: PBRow;
-  req: any;
-}
+type RowWriter = (engine: Engine, ws: WriteSet, table: TableMeta, change: RowChange, txn?: Transaction) => WriteResult;
+const WRITERS: Record<number, RowWriter> = { [OPERATION_TYPE.PUT]: putRow, [OPERATION_TYPE.UPDATE]: updateRow, [OPERATION_TYPE.DELETE]: deleteRow };
 
 /**
  * Writes up to 200 rows / 4 MB across tables. Each row has its own condition and result; rows of the
@@ -35,37 +22,11 @@ export const batchWriteRow: Action = {
   name: 'BatchWriteRow',
   handle(req, ctx: ActionContext) {
     const { engine } = ctx;
-    const tables: any[] = req.tables ?? [];
-    if (tables.length === 0) throw OtsError.param('No row is specified in BatchWriteRow.');
-    const seen = new Set<string>();
-    let total = 0;
-    let bytes = 0;
-    const plans = tables.map((t) => {
-      const name = tableName(t.tableName);
-      if (seen.has(name)) throw OtsError.param(`Duplicated table name: \`${name}\`.`);
-      seen.add(name);
-      const rows: any[] = t.rows ?? [];
-      if (rows.length === 0) throw OtsError.param(`No operation is specified for table: '${name}'.`);
-      total += rows.length;
-      const items: Item[] = rows.map((r) => {
-        if (r.type !== 1 && r.type !== 2 && r.type !== 3) throw OtsError.param('The modify type is invalid.');
-        if (!r.rowChange || r.rowChange.length === 0) throw OtsError.param('The row change is missing in request.');
-        const row = decodeRow(Buffer.from(r.rowChange));
-        bytes += rowCellsSize(row);
-        return { type: r.type, row, req: r };
-      });
-      return { name, items };
-    });
-    if (total > BATCH_WRITE_MAX_ROWS) throw OtsError.param(`Rows count exceeds the upper limit: ${BATCH_WRITE_MAX_ROWS}.`);
-    if (bytes > BATCH_WRITE_MAX_BYTES) {
-      throw OtsError.param(`The total data size of BatchWriteRow request exceeds the limit, limit size: ${BATCH_WRITE_MAX_BYTES}, data size: ${bytes}.`);
-    }
-    checkWholeRequest(engine, plans);
-    checkRepeatedRows(engine, plans);
+    const plans = validateBatchWriteRow(req, engine);
     const txId = own<string>(req, 'transactionId');
-    const tx = txId ? engine.transaction(txId) : undefined;
+    const tx = txId ? engine.transactions.get(txId) : undefined;
     const atomic = own<boolean>(req, 'isAtomic') ?? false;
-    const shared = tx ? tx.writes : new WriteSet(engine);
+    const shared = tx ? tx.writes : engine.writeSet();
     const out = plans.map(({ name, items }) => {
       let table: TableMeta;
       try {
@@ -74,94 +35,46 @@ export const batchWriteRow: Action = {
       } catch (e) {
         return { tableName: name, rows: items.map(() => rowFailure(e)) };
       }
-      if (atomic && !tx) return { tableName: name, rows: atomicRows(engine, ctx, table, items, shared) };
-      return { tableName: name, rows: items.map((it) => applyRow(engine, ctx, table, it, shared, tx)) };
+      if (atomic && !tx) return { tableName: name, rows: atomicRows(ctx, table, items, shared) };
+      return { tableName: name, rows: items.map((it) => applyRow(ctx, table, it, shared, tx)) };
     });
     if (!tx) engine.commit(shared);
     return { tables: out };
   },
 };
 
-function applyRow(engine: Engine, ctx: ActionContext, table: TableMeta, it: Item, ws: WriteSet, tx: Transaction | undefined): object {
+/** One row: its single-row action's rules, then its write; a failure is this row's result alone. */
+function applyRow({ engine, faults }: ActionContext, table: TableMeta, it: BatchItem, ws: WriteSet, tx: Transaction | undefined): object {
   try {
-    const fault = ctx.faults.rowFault();
+    const fault = faults.rowFault();
     if (fault) throw fault;
-    const r = engine[OPS[it.type]](ws, table, it.row, condition(it.req.condition), returnSpec(own(it.req, 'returnContent')), tx);
+    const change = ROW_RULES[it.type](table, it.row, condition(it.req.condition), returnSpec(own(it.req, 'returnContent')), !!tx, Date.now());
+    const r = WRITERS[it.type](engine, ws, table, change, tx);
     return { isOk: true, consumed: consumed(r.consumed), row: encodeOptionalRow(r.row) };
   } catch (e) {
     return rowFailure(e);
   }
 }
 
-function atomicRows(engine: Engine, ctx: ActionContext, table: TableMeta, items: Item[], shared: WriteSet): object[] {
+function atomicRows(ctx: ActionContext, table: TableMeta, items: BatchItem[], shared: WriteSet): object[] {
   try {
     // Keys are checked against the schema first: a partition key is only comparable once it fits the table.
     let key0: Buffer | undefined;
     for (const it of items) {
-      engine.checkPk(table, it.row.pk, 'write');
-      const key = engine.partitionKey(table, it.row.pk);
+      checkPk(table, it.row.pk, 'write');
+      const key = partitionKey(table, it.row.pk);
       key0 ??= key;
       if (!key.equals(key0)) throw OtsError.param('Rows of an atomic BatchWriteRow must have the same partition key.');
     }
   } catch (e) {
     return items.map(() => rowFailure(e));
   }
-  const local = new WriteSet(engine);
+  const local = ctx.engine.writeSet();
   // See the shared set's earlier writes (other tables of this request cannot touch this table's keys).
-  const results = items.map((it) => applyRow(engine, ctx, table, it, local, undefined) as { isOk: boolean; error?: object });
+  const results = items.map((it) => applyRow(ctx, table, it, local, undefined) as { isOk: boolean; error?: object });
   const failed = results.find((r) => !r.isOk);
   if (failed) return results.map((r) => (r.isOk ? { ...failed } : r));
   for (const [k, ch] of local.changes) shared.changes.set(k, ch);
   for (const [id, v] of local.autoIncrements) shared.autoIncrements.set(id, v);
   return results;
-}
-
-/**
- * What the service refuses for the whole request rather than per row (spec §5.5: invalid PK values, an
- * attribute named like a PK column, a value over the size limit). The rest is checked row by row.
- */
-function checkWholeRequest(engine: Engine, plans: Array<{ name: string; items: Item[] }>): void {
-  for (const { name, items } of plans) {
-    const table = engine.tables.get(name);
-    for (const it of items) {
-      checkBatchKey(it.row.pk, false);
-      for (const c of it.row.cells) {
-        if (table?.pk.some((p) => p.name === c.name)) throw OtsError.param(`Duplicated attribute column name with primary key column: \`${c.name}\`.`);
-        const v = c.value;
-        if (v && (v.t === VT.STRING || v.t === VT.BLOB) && v.v.length > MAX_CELL_BYTES) {
-          throw OtsError.param(`The length of attribute column: '${c.name}' exceeds the MaxLength:${MAX_CELL_BYTES} with CurrentLength:${v.v.length}.`);
-        }
-      }
-    }
-  }
-}
-
-/** Repeated keys may not carry conditions, and an incremented row may appear once (spec §5.3, §5.5). */
-function checkRepeatedRows(engine: Engine, plans: Array<{ name: string; items: Item[] }>): void {
-  for (const { name, items } of plans) {
-    const table = engine.tables.get(name);
-    if (!table || items.length < 2) continue;
-    const byKey = new Map<string, Item[]>();
-    for (const it of items) {
-      if (it.row.pk.length !== table.pk.length || it.row.pk.some((c) => !c.value || c.value.t === VT.AUTO_INCREMENT || c.value.t === VT.INF_MIN || c.value.t === VT.INF_MAX)) continue;
-      let key: string;
-      try {
-        key = engine.rowKey(table, it.row.pk).toString('latin1');
-      } catch {
-        continue;
-      }
-      const list = byKey.get(key) ?? [];
-      list.push(it);
-      byKey.set(key, list);
-    }
-    for (const list of byKey.values()) {
-      if (list.length < 2) continue;
-      for (const it of list) {
-        const c = it.req.condition;
-        if (c?.rowExistence) throw OtsError.param('Repeated rows do not support row exist expectation check in BatchModify.');
-        if (own(c, 'columnCondition')?.length) throw OtsError.param('Repeated rows do not support row condition check in BatchModify.');
-        if (it.row.cells.some((cell) => cell.op === CellOp.INCREMENT)) throw OtsError.param('Repeated rows with increment operation are not supported in BatchModify.');
-      }
-    }
-  }
 }

@@ -3,7 +3,7 @@ import type { Action } from './common';
 export const commitTransaction: Action = {
   name: 'CommitTransaction',
   handle(req, { engine }) {
-    engine.commitTransaction(engine.transaction(String(req.transactionId ?? '')));
+    engine.commitTransaction(engine.transactions.get(String(req.transactionId ?? '')));
     return {};
   },
 };

@@ -1,5 +1,5 @@
 import { own, tableName, type Action } from './common';
-import { indexDef } from './create-table';
+import { indexDef } from './validations/create-index';
 
 /** Adds a secondary index; with include_base_data the existing rows are indexed at once (spec §7.6). */
 export const createIndex: Action = {

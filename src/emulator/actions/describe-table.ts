@@ -1,3 +1,4 @@
+import { PK_OPTION_AUTO_INCREMENT, TABLE_STATUS_ACTIVE } from '../engine/catalog';
 import { tableName, type Action } from './common';
 import { indexMetaProto, reservedProto, tableOptionsProto } from './table-meta';
 
@@ -9,12 +10,12 @@ export const describeTable: Action = {
     return {
       tableMeta: {
         tableName: t.name,
-        primaryKey: t.pk.map((p) => ({ name: p.name, type: p.type, ...(p.autoIncrement ? { option: 1 } : {}) })),
+        primaryKey: t.pk.map((p) => ({ name: p.name, type: p.type, ...(p.autoIncrement ? { option: PK_OPTION_AUTO_INCREMENT } : {}) })),
         definedColumn: t.definedColumns.map((d) => ({ name: d.name, type: d.type })),
       },
       reservedThroughputDetails: reservedProto(t),
       tableOptions: tableOptionsProto(t),
-      tableStatus: 1,
+      tableStatus: TABLE_STATUS_ACTIVE,
       shardSplits: [],
       indexMetas: t.indexes.map(indexMetaProto),
       creationTime: t.createdAt * 1000,

@@ -1,9 +1,10 @@
-import { OtsError } from '../errors';
 import type { TableMeta } from '../engine/catalog';
-import type { Engine, ReadOptions } from '../engine/engine';
-import { capacityUnits, decodeStoredRow, rowDataSize } from '../engine/row';
-import { encodeRow, encodeRows, inspectStoredRow, type Cell, type PBRow } from '../protocol/plainbuffer';
-import { consumed, own, pkField, readOptions, tableName, transactionOf, type Action } from './common';
+import type { Engine } from '../engine/engine';
+import { project, scanRows, type ReadOptions } from '../engine/reads';
+import { decodeStoredRow, encodeRow, encodeRows, inspectStoredRow } from '../model/plainbuffer';
+import { capacityUnits, rowDataSize, type Cell, type Row } from '../model/row';
+import { consumed, type Action } from './common';
+import { validateGetRange } from './validations/get-range';
 
 /** Rows and bytes one GetRange response may scan (spec §1.17). */
 export const RANGE_MAX_ROWS = 5000;
@@ -16,33 +17,17 @@ export const RANGE_MAX_BYTES = 4 * 1024 * 1024;
 export const getRange: Action = {
   name: 'GetRange',
   handle(req, { engine }) {
-    const name = tableName(req.tableName);
-    const table = engine.table(name);
-    const direction = req.direction;
-    if (direction !== 0 && direction !== 1) throw OtsError.param(`Invalid direction: ${direction}.`);
-    const start = pkField(req.inclusiveStartPrimaryKey);
-    const end = pkField(req.exclusiveEndPrimaryKey);
-    engine.checkPk(table, start, 'range');
-    engine.checkPk(table, end, 'range');
-    const limit = own<number>(req, 'limit');
-    if (limit !== undefined && limit <= 0) throw OtsError.param('The limit must be greater than 0.');
-    const opts = readOptions(req, 'No version condition is specified.');
-    const backward = direction === 1;
-    const cmp = Buffer.compare(engine.rowKey(table, start), engine.rowKey(table, end));
-    if (!backward && cmp >= 0) throw OtsError.param('Begin key must less than end key in FORWARD');
-    if (backward && cmp <= 0) throw OtsError.param('Begin key must more than end key in BACKWARD');
-    const tx = transactionOf(engine, own(req, 'transactionId'), name);
-    if (tx) for (const bound of [start, end]) engine.checkTransactionScope(tx, table, bound);
+    const { table, start, end, backward, limit, opts, tx } = validateGetRange(req, engine);
     const maxRows = Math.min(limit ?? RANGE_MAX_ROWS, RANGE_MAX_ROWS);
     const now = Date.now();
     if (!tx && !opts.filter && !opts.timeRange && !opts.columns.length && opts.startColumn === undefined && opts.endColumn === undefined) {
       return verbatimRange(engine, table, start, end, backward, maxRows, opts, now);
     }
-    const out: PBRow[] = [];
+    const out: Row[] = [];
     let scanned = 0;
     let bytes = 0;
     let next: Cell[] | undefined;
-    engine.scanRows(table, start, end, backward, tx, (_key, row) => {
+    scanRows(engine, table, start, end, backward, tx, (_key, row) => {
       // A page holds at most 4 MB of scanned row data (spec §1.17 "≤ 4 MB"): a row that would carry it past
       // 4 MB starts the next page; only a single row larger than 4 MB (rows have no size limit) is returned
       // alone, so that a scan always advances. [decided: the spec gives the bound, not the rounding]
@@ -53,7 +38,7 @@ export const getRange: Action = {
       }
       scanned++;
       bytes += size;
-      const projected = engine.project(table, row, opts, now);
+      const projected = project(table, row, opts, now);
       if (projected) out.push(projected);
       return true;
     });
@@ -97,7 +82,7 @@ function verbatimRange(engine: Engine, table: TableMeta, start: Cell[], end: Cel
       chunks.push(stored.subarray(4));
       rows++;
     } else {
-      const projected = engine.project(table, row, opts, now);
+      const projected = project(table, row, opts, now);
       if (projected) {
         chunks.push(encodeRow(projected).subarray(4));
         rows++;

@@ -1,5 +1,5 @@
 import { OtsError } from '../errors';
-import { encodeRow } from '../protocol/plainbuffer';
+import { encodeRow } from '../model/plainbuffer';
 import { liveDocs } from '../search/execute';
 import { decodeScanToken, encodeScanToken, SCAN_LIMITS, sliceOf, SPLITS_SIZE } from '../search/parallel-scan';
 import { compileQuery } from '../search/query';

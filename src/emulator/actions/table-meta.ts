@@ -1,5 +1,5 @@
 /** TableMeta → the protobuf shapes DescribeTable / UpdateTable answer with. Shared by those two actions. */
-import type { TableMeta } from '../engine/catalog';
+import { INDEX_SYNC_PHASE_INCR, type TableMeta } from '../engine/catalog';
 
 export function tableOptionsProto(t: TableMeta): object {
   return {
@@ -27,6 +27,6 @@ export function indexMetaProto(i: TableMeta['indexes'][number]): object {
     definedColumn: i.definedColumns,
     indexUpdateMode: i.updateMode,
     indexType: i.indexType,
-    indexSyncPhase: 2,
+    indexSyncPhase: INDEX_SYNC_PHASE_INCR,
   };
 }

@@ -1,16 +1,30 @@
 /**
- * Table metadata: what CreateTable/CreateIndex define and DescribeTable reports, kept in the store under
- * `M<name>` as JSON so it survives restarts. Index tables are tables too (readable by name, counted in the
- * quota) with `indexOf` naming their data table.
+ * The catalog: table metadata (what CreateTable/CreateIndex define and DescribeTable reports), kept in the
+ * store under `M<name>` as JSON so it survives restarts, and cached in memory. Index tables are tables too
+ * (readable by name, counted in the quota) with `indexOf` naming their data table. What a definition may
+ * hold is in table-rules.ts.
  */
 import { OtsError } from '../errors';
-import { VT } from '../protocol/plainbuffer';
+import { VT } from '../model/value';
+import type { KVStore, KVWrite } from '../storage/kv';
+import { autoIncrementKey } from './auto-increment';
+import { prefixEnd, Space, tablePrefix } from './keys';
+import { checkIndexDef, indexPrimaryKey } from './table-rules';
 
+/** The protocol's enums, as table metadata stores them (table_store.proto). */
 export const PK_TYPE = { INTEGER: 1, STRING: 2, BINARY: 3 } as const;
 export type PkTypeNum = 1 | 2 | 3;
+export const PK_OPTION_AUTO_INCREMENT = 1;
+export const DEFINED_COLUMN_TYPE = { INTEGER: 1, DOUBLE: 2, BOOLEAN: 3, STRING: 4, BLOB: 7 } as const;
+export const INDEX_TYPE = { GLOBAL: 0, LOCAL: 1 } as const;
+export const INDEX_UPDATE_MODE = { ASYNC: 0, SYNC: 1 } as const;
+/** DescribeTable's table_status: the emulator's tables are ACTIVE as soon as they exist (spec §14.10). */
+export const TABLE_STATUS_ACTIVE = 1;
+/** IndexMeta's index_sync_phase: ISP_INCR, the index has caught up with its table (always, here). */
+export const INDEX_SYNC_PHASE_INCR = 2;
 
 export function pkTypeToVt(t: PkTypeNum): VT {
-  return t === 1 ? VT.INTEGER : t === 2 ? VT.STRING : VT.BLOB;
+  return t === PK_TYPE.INTEGER ? VT.INTEGER : t === PK_TYPE.STRING ? VT.STRING : VT.BLOB;
 }
 
 export interface PkColumn {
@@ -21,7 +35,7 @@ export interface PkColumn {
 
 export interface DefinedColumn {
   name: string;
-  /** DCT_INTEGER=1, DCT_DOUBLE=2, DCT_BOOLEAN=3, DCT_STRING=4, DCT_BLOB=7 */
+  /** DEFINED_COLUMN_TYPE */
   type: number;
 }
 
@@ -37,9 +51,9 @@ export interface IndexDef {
   name: string;
   primaryKey: string[];
   definedColumns: string[];
-  /** IT_GLOBAL_INDEX=0, IT_LOCAL_INDEX=1 */
+  /** INDEX_TYPE */
   indexType: number;
-  /** IUM_ASYNC_INDEX=0, IUM_SYNC_INDEX=1 */
+  /** INDEX_UPDATE_MODE */
   updateMode: number;
 }
 
@@ -57,89 +71,140 @@ export interface TableMeta {
   enableLocalTxn: boolean;
 }
 
-export const TABLE_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function checkTableName(name: unknown): string {
-  if (typeof name !== 'string' || !TABLE_NAME_RE.test(name) || Buffer.byteLength(name) > 255) {
-    throw OtsError.param(`Invalid table name: '${String(name ?? '')}'.`);
+export class Catalog {
+  /** Every table by name, data and index tables alike. */
+  readonly tables = new Map<string, TableMeta>();
+  private nextTableId = 1;
+
+  constructor(
+    private readonly kv: KVStore,
+    private readonly maxTables: number,
+  ) {
+    kv.scan(Buffer.from([Space.META]), Buffer.from([Space.META + 1]), false, (_k, v) => {
+      const meta = JSON.parse(v.toString('utf8')) as TableMeta;
+      this.tables.set(meta.name, meta);
+      return true;
+    });
+    const counter = kv.get(Buffer.from([Space.COUNTER]));
+    if (counter) this.nextTableId = counter.readUInt32BE(0);
   }
-  return name;
-}
 
-/** Attribute column names as the server accepts them (spec §1.3a): 1–255 bytes, not starting with '#'. */
-export function checkColumnName(name: string): void {
-  if (name.length === 0) throw OtsError.param('invalid name of column: empty name.');
-  if (Buffer.byteLength(name) > 255 || name.startsWith('#')) throw OtsError.param(`Invalid column name: '${name}'.`);
-}
-
-/** PK and defined column names in table metadata follow the documented rule (spec §1.3). */
-export function checkSchemaColumnName(name: string): void {
-  if (!name) throw OtsError.param('No name is given for primary key.');
-  if (!TABLE_NAME_RE.test(name) || Buffer.byteLength(name) > 255) throw OtsError.param(`Invalid column name: '${name}'.`);
-}
-
-export const INT64_MAX_DIV_1M = 9223372036854;
-
-export interface OptionLimits {
-  /** Smallest TTL other than -1 (docs: 86400; spec §14.5). */
-  minTimeToLive: number;
-}
-
-export function checkOptions(o: TableOptionsMeta, limits: OptionLimits): void {
-  if (o.timeToLive === 0 || o.timeToLive < -1) throw OtsError.param('TimeToLive cannot be 0 or less than -1.');
-  if (o.timeToLive !== -1 && o.timeToLive < limits.minTimeToLive) {
-    throw OtsError.param(`TimeToLive must be -1 or at least ${limits.minTimeToLive} seconds.`);
+  /** A table (data or index) by name, or 404 OTSObjectNotExist. */
+  table(name: string): TableMeta {
+    const t = this.tables.get(name);
+    if (!t) throw OtsError.tableNotExist();
+    return t;
   }
-  if (o.maxVersions <= 0) throw OtsError.param('The maximum versions cannot be less than or equal to 0.');
-  if (o.deviation < 0 || o.deviation > INT64_MAX_DIV_1M) throw OtsError.param('The maximum deviation must be in range [0, INT64_MAX/1000000].');
-}
 
-export function checkCapacity(read: number | undefined, write: number | undefined): void {
-  for (const cu of [read, write]) {
-    if (cu !== undefined && (cu < 0 || cu > 100000)) throw OtsError.param(`Invalid Capacity Unit:${cu} . Capacity Unit must be nonnegative.`);
+  /** A data table a write may touch. */
+  writableTable(name: string): TableMeta {
+    const t = this.table(name);
+    if (t.indexOf) throw OtsError.param("Can't write index table directly.");
+    return t;
   }
-}
 
-/** The index table's primary key: the index columns, then the data table's PK columns not listed (spec §7.6). */
-export function indexPrimaryKey(base: TableMeta, idx: IndexDef): PkColumn[] {
-  const out: PkColumn[] = [];
-  for (const name of idx.primaryKey) {
-    const pk = base.pk.find((c) => c.name === name);
-    if (pk) {
-      out.push({ name, type: pk.type });
-      continue;
+  create(meta: Omit<TableMeta, 'id' | 'indexes' | 'createdAt'>, indexes: IndexDef[]): void {
+    if (this.tables.has(meta.name)) throw OtsError.tableExists();
+    this.checkQuota(1 + indexes.length);
+    const table: TableMeta = { ...meta, id: this.allocTableId(), indexes: [], createdAt: Date.now() };
+    const indexTables: TableMeta[] = [];
+    for (const idx of indexes) {
+      checkIndexDef(table, idx, (n) => this.tables.has(n) || n === table.name || indexTables.some((t) => t.name === n));
+      table.indexes.push(idx);
+      indexTables.push(this.indexTableMeta(table, idx));
     }
-    const dc = base.definedColumns.find((c) => c.name === name);
-    if (!dc) throw OtsError.param(`Column does not exist:\`${name}\`.`);
-    const type = dc.type === 1 ? 1 : dc.type === 4 ? 2 : dc.type === 7 ? 3 : 0;
-    if (!type) throw OtsError.param(`Invalid column type, only STRING,INTEGER,BINARY is allowed.`);
-    out.push({ name, type: type as PkTypeNum });
+    const writes = [this.metaWrite(table), ...indexTables.map((t) => this.metaWrite(t)), this.counterWrite()];
+    this.kv.write(writes);
+    this.tables.set(table.name, table);
+    for (const t of indexTables) this.tables.set(t.name, t);
   }
-  for (const pk of base.pk) if (!idx.primaryKey.includes(pk.name)) out.push({ name: pk.name, type: pk.type });
-  return out;
-}
 
-export function checkIndexDef(base: TableMeta, idx: IndexDef, existingNames: (n: string) => boolean): void {
-  checkTableName(idx.name);
-  if (existingNames(idx.name)) throw OtsError.tableExists();
-  if (base.indexes.length >= 5) throw OtsError.param('Number of index per table exceeds the quota:5.');
-  if (idx.primaryKey.length < 1 || idx.primaryKey.length > 4) {
-    throw OtsError.param('The number of primary key columns must be in range: [1, 4] in index.');
+  /** Deletes a data table with its index tables and every row they hold. */
+  drop(table: TableMeta): void {
+    const doomed = [table, ...table.indexes.map((i) => this.tables.get(i.name)!).filter(Boolean)];
+    const writes: KVWrite[] = [];
+    for (const d of doomed) writes.push({ key: this.metaKey(d.name), value: undefined }, ...this.clearRows(d));
+    this.kv.write(writes);
+    for (const d of doomed) this.tables.delete(d.name);
   }
-  if (idx.definedColumns.length > 32) throw OtsError.param('The number of attribute columns must be in range: [0, 32] in index.');
-  if (new Set(idx.primaryKey).size !== idx.primaryKey.length) throw OtsError.param(`Duplicated primary key name in index: '${idx.name}'.`);
-  for (const c of idx.definedColumns) {
-    if (!base.definedColumns.some((d) => d.name === c)) throw OtsError.param(`Column does not exist:\`${c}\`.`);
-    if (idx.primaryKey.includes(c)) throw OtsError.param(`Duplicated column in index primary key and attribute columns: '${c}'.`);
+
+  /** Adds an index table; `backfill` gives the index rows of the data already stored (or none). */
+  addIndex(base: TableMeta, idx: IndexDef, backfill: (base: TableMeta, indexTable: TableMeta) => KVWrite[]): void {
+    checkIndexDef(base, idx, (n) => this.tables.has(n));
+    this.checkQuota(1);
+    const it = this.indexTableMeta(base, idx);
+    const updated: TableMeta = { ...base, indexes: [...base.indexes, idx] };
+    const writes: KVWrite[] = [this.metaWrite(updated), this.metaWrite(it), this.counterWrite(), ...backfill(updated, it)];
+    this.kv.write(writes);
+    this.tables.set(base.name, updated);
+    this.tables.set(it.name, it);
   }
-  const first = base.pk.find((c) => c.name === idx.primaryKey[0]);
-  if (first?.autoIncrement) throw OtsError.param('The first primary key of an index cannot be an auto-increment column.');
-  if (idx.indexType === 1 && idx.primaryKey[0] !== base.pk[0].name) {
-    throw OtsError.param('The first primary key of a local index must be the first primary key of the data table.');
+
+  dropIndex(base: TableMeta, indexName: string): void {
+    if (!base.indexes.some((i) => i.name === indexName)) throw new OtsError('OTSObjectNotExist', `Index does not exist: '${indexName}'.`, 404);
+    const updated: TableMeta = { ...base, indexes: base.indexes.filter((i) => i.name !== indexName) };
+    const it = this.tables.get(indexName);
+    const writes: KVWrite[] = [this.metaWrite(updated)];
+    if (it) writes.push({ key: this.metaKey(it.name), value: undefined }, ...this.clearRows(it));
+    this.kv.write(writes);
+    this.tables.set(base.name, updated);
+    if (it) this.tables.delete(it.name);
   }
-  if (base.options.maxVersions !== 1) throw OtsError.param('The max versions of a table with index must be 1.');
-  if (base.options.timeToLive !== -1 && base.options.allowUpdate) {
-    throw OtsError.param("Don't support allow update operation on table with index and ttl");
+
+  /** Persists and installs changed metadata of existing tables. */
+  update(...metas: TableMeta[]): void {
+    this.kv.write(metas.map((m) => this.metaWrite(m)));
+    for (const m of metas) this.tables.set(m.name, m);
   }
-  indexPrimaryKey(base, idx);
+
+  private indexTableMeta(base: TableMeta, idx: IndexDef): TableMeta {
+    return {
+      name: idx.name,
+      id: this.allocTableId(),
+      pk: indexPrimaryKey(base, idx),
+      definedColumns: base.definedColumns.filter((c) => idx.definedColumns.includes(c.name)),
+      options: { ...base.options },
+      reserved: { read: 0, write: 0, lastIncrease: 0 },
+      indexes: [],
+      indexOf: base.name,
+      createdAt: Date.now(),
+      enableLocalTxn: false,
+    };
+  }
+
+  private checkQuota(adding: number): void {
+    if (this.tables.size + adding > this.maxTables) {
+      throw new OtsError('OTSQuotaExhausted', `Number of tables exceeds the quota:${this.maxTables}.`, 403);
+    }
+  }
+
+  private clearRows(t: TableMeta): KVWrite[] {
+    const writes: KVWrite[] = [];
+    const prefix = tablePrefix(t.id);
+    this.kv.scan(prefix, prefixEnd(prefix), false, (k) => {
+      writes.push({ key: Buffer.from(k), value: undefined });
+      return true;
+    });
+    writes.push({ key: autoIncrementKey(t.id), value: undefined });
+    return writes;
+  }
+
+  private metaKey(name: string): Buffer {
+    return Buffer.concat([Buffer.from([Space.META]), Buffer.from(name, 'utf8')]);
+  }
+
+  private metaWrite(meta: TableMeta): KVWrite {
+    return { key: this.metaKey(meta.name), value: Buffer.from(JSON.stringify(meta)) };
+  }
+
+  private allocTableId(): number {
+    return this.nextTableId++;
+  }
+
+  private counterWrite(): KVWrite {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(this.nextTableId);
+    return { key: Buffer.from([Space.COUNTER]), value: b };
+  }
 }

@@ -7,7 +7,8 @@
  *   a prefix sorting first).
  * The marker makes INF_MIN/INF_MAX range bounds exact without knowing the following columns.
  */
-import { VT, type Cell, type Value } from '../protocol/plainbuffer';
+import { type Value, VT } from '../model/value';
+import { type Cell } from '../model/row';
 
 const MARK_MIN = 0x01;
 const MARK_VALUE = 0x02;
@@ -98,4 +99,9 @@ export function encodeKey(prefix: Buffer, pk: Cell[]): Buffer {
     }
   }
   return out;
+}
+
+/** A table's row key: its row-space prefix, then the encoded primary key. */
+export function rowKey(table: { id: number }, pk: Cell[]): Buffer {
+  return encodeKey(tablePrefix(table.id), pk);
 }

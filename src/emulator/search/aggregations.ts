@@ -5,7 +5,7 @@
  * rule that reproduces every observed value).
  */
 import { OtsError } from '../errors';
-import { encodeRow } from '../protocol/plainbuffer';
+import { encodeRow } from '../model/plainbuffer';
 import { encodeMessage } from '../protocol/proto';
 import type { Doc, FieldValue } from './document';
 import type { SearchContext } from './execute';

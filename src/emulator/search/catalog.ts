@@ -11,10 +11,13 @@
  * reports the commit time the index has reached.
  */
 import { OtsError } from '../errors';
-import type { CommittedChange, Engine } from '../engine/engine';
+import type { CommittedChange } from '../engine/commit-feed';
+import type { Engine } from '../engine/engine';
 import type { TableMeta } from '../engine/catalog';
 import { prefixEnd, tablePrefix } from '../engine/keys';
-import { decodeStoredRow, visibleRow, type RowData } from '../engine/row';
+import { visibleRow } from '../engine/versions';
+import { decodeStoredRow } from '../model/plainbuffer';
+import type { RowData } from '../model/row';
 import { buildDoc } from './document';
 import { ScanSessions } from './parallel-scan';
 import { SearchIndex } from './search-index';

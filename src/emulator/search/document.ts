@@ -3,8 +3,8 @@
  * field type. A value that does not fit its field (wrong type, bad date, bad JSON, too long) is "dirty data":
  * that field is dropped and the rest of the row stays indexed (observed behaviour, §2.2).
  */
-import { VT, type Cell, type Value } from '../protocol/plainbuffer';
-import { rowDataSize, type RowData } from '../engine/row';
+import { rowDataSize, type Cell, type RowData } from '../model/row';
+import { VT, type Value } from '../model/value';
 import { analyzerOf } from './analyzers';
 import { parseDate } from './date-format';
 import { parseGeoPoint, quantize, type GeoPoint } from './geo';

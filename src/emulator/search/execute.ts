@@ -5,7 +5,7 @@
 import { OtsError } from '../errors';
 import type { Engine } from '../engine/engine';
 import type { TableMeta } from '../engine/catalog';
-import { decodeRow, encodeRow } from '../protocol/plainbuffer';
+import { decodeRow, encodeRow } from '../model/plainbuffer';
 import { decodeMessage, encodeMessage } from '../protocol/proto';
 import { runAggregations } from './aggregations';
 import type { Doc } from './document';

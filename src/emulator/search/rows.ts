@@ -6,8 +6,9 @@
 import { OtsError } from '../errors';
 import type { Engine } from '../engine/engine';
 import type { TableMeta } from '../engine/catalog';
-import { compareNames, visibleRow } from '../engine/row';
-import { VT, type Cell, type PBRow } from '../protocol/plainbuffer';
+import { visibleRow } from '../engine/versions';
+import { compareNames, type Cell, type Row } from '../model/row';
+import { VT } from '../model/value';
 import type { Doc } from './document';
 
 export const ReturnType = { ALL: 1, SPECIFIED: 2, NONE: 3, ALL_FROM_INDEX: 4 } as const;
@@ -30,7 +31,7 @@ export function decodeColumns(m: any, allowAll = true): Columns {
   return { type, names };
 }
 
-export function buildRow(engine: Engine, table: TableMeta, doc: Doc, cols: Columns, now: number): PBRow {
+export function buildRow(engine: Engine, table: TableMeta, doc: Doc, cols: Columns, now: number): Row {
   const cells: Cell[] = [];
   if (cols.type === ReturnType.ALL_FROM_INDEX) {
     const stored = [...(doc.stored ?? [])].sort((a, b) => compareNames(a[0], b[0]));

@@ -3,7 +3,8 @@
  * (a STRING `'900'` matches LONG 900, spec §4), comparison, and the INTEGER/DOUBLE variants responses carry.
  */
 import { OtsError } from '../errors';
-import { decodeVariant, VT, type Value } from '../protocol/plainbuffer';
+import { decodeVariant } from '../model/plainbuffer';
+import { VT, type Value } from '../model/value';
 import { parseDate } from './date-format';
 import type { FieldValue, TextValue } from './document';
 import { parseGeoPoint } from './geo';

@@ -1,24 +1,11 @@
 /**
  * PlainBuffer: TableStore's row encoding (spec §11.3). Decodes request rows (verifying every cell and row
- * checksum) and encodes response rows. The emulator also stores rows in this format, so one codec serves
- * the wire and the disk.
- *
- * Values keep STRING payloads as raw UTF-8 bytes: primary-key order is byte-wise on UTF-8 (spec §2.2), and
- * keeping bytes avoids a decode/encode round trip on every read.
+ * checksum) and encodes response rows. The emulator also stores rows in this format (`encodeStoredRow`), so
+ * one codec serves the wire and the disk; that is why it sits in model/, below both protocol/ and engine/.
  */
 import { OtsError } from '../errors';
-
-export const enum VT {
-  INTEGER = 0x00,
-  DOUBLE = 0x01,
-  BOOLEAN = 0x02,
-  STRING = 0x03,
-  NULL = 0x06,
-  BLOB = 0x07,
-  INF_MIN = 0x09,
-  INF_MAX = 0x0a,
-  AUTO_INCREMENT = 0x0b,
-}
+import { type Cell, compareNames, type Row, type RowData, type Version } from './row';
+import { type Value, VT } from './value';
 
 export const enum Tag {
   HEADER = 0x75,
@@ -34,50 +21,6 @@ export const enum Tag {
   CELL_CHECKSUM = 0x0a,
   EXTENSION = 0x0b,
 }
-
-/** Cell operation types carried by UpdateRow cells (TAG_CELL_TYPE). */
-export const enum CellOp {
-  DELETE_ALL = 0x01,
-  DELETE_ONE = 0x03,
-  INCREMENT = 0x04,
-}
-
-export type Value =
-  | { t: VT.INTEGER; v: bigint }
-  | { t: VT.DOUBLE; v: number }
-  | { t: VT.BOOLEAN; v: boolean }
-  | { t: VT.STRING; v: Buffer }
-  | { t: VT.BLOB; v: Buffer }
-  | { t: VT.INF_MIN }
-  | { t: VT.INF_MAX }
-  | { t: VT.AUTO_INCREMENT }
-  | { t: VT.NULL };
-
-export interface Cell {
-  name: string;
-  value?: Value;
-  op?: number;
-  /** Version in ms. */
-  ts?: number;
-}
-
-export interface PBRow {
-  pk: Cell[];
-  cells: Cell[];
-  deleteMarker: boolean;
-}
-
-export const VT_NAMES: Record<number, string> = {
-  0: 'VT_INTEGER',
-  1: 'VT_DOUBLE',
-  2: 'VT_BOOLEAN',
-  3: 'VT_STRING',
-  6: 'VT_NULL',
-  7: 'VT_BLOB',
-  9: 'VT_INF_MIN',
-  10: 'VT_INF_MAX',
-  11: 'VT_AUTO_INCREMENT',
-};
 
 // ---------------------------------------------------------------- CRC-8 (poly 0x07)
 const CRC_TABLE = new Uint8Array(256);
@@ -98,10 +41,6 @@ function broken(message: string): OtsError {
   return OtsError.param(message);
 }
 
-function valueLabel(v: Value): string {
-  return VT_NAMES[v.t] ?? `0x${(v.t as number).toString(16)}`;
-}
-export { valueLabel };
 
 // ---------------------------------------------------------------- decoding
 class Reader {
@@ -237,9 +176,9 @@ function readCell(r: Reader, isPk: boolean): { cell: Cell; crc: number } {
   return { cell, crc };
 }
 
-function readRow(r: Reader): PBRow {
+function readRow(r: Reader): Row {
   r.expect(Tag.PK, 'primary key tag');
-  const row: PBRow = { pk: [], cells: [], deleteMarker: false };
+  const row: Row = { pk: [], cells: [], deleteMarker: false };
   let rowCrc = 0;
   while (r.peek() === Tag.CELL) {
     const { cell, crc } = readCell(r, true);
@@ -282,17 +221,8 @@ function readHeader(buf: Buffer): Reader {
 }
 
 /** Decodes the first row of a PlainBuffer; trailing bytes after its checksum (SDK padding) are ignored. */
-export function decodeRow(buf: Buffer): PBRow {
+export function decodeRow(buf: Buffer): Row {
   return readRow(readHeader(buf));
-}
-
-/** Decodes every row of a PlainBuffer block (GetRange responses, stored data). */
-export function decodeRows(buf: Buffer): PBRow[] {
-  if (buf.length === 0) return [];
-  const r = readHeader(buf);
-  const rows: PBRow[] = [];
-  while (r.pos < buf.length && r.peek() === Tag.PK) rows.push(readRow(r));
-  return rows;
 }
 
 /** Decodes an SQLVariant (type byte + payload, no header, no CRC): filter values, partition keys. */
@@ -349,7 +279,7 @@ function cellBound(c: Cell): number {
   return n;
 }
 
-function rowBound(row: PBRow): number {
+function rowBound(row: Row): number {
   let size = 1 + 2 + (row.cells.length ? 1 : 0) + (row.deleteMarker ? 1 : 0); // PK tag, row checksum tag + byte, attribute tag, delete marker
   for (const c of row.pk) size += cellBound(c);
   for (const c of row.cells) size += cellBound(c);
@@ -442,7 +372,7 @@ function writeCell(w: Writer, c: Cell): number {
   return crc;
 }
 
-function writeRow(w: Writer, row: PBRow): void {
+function writeRow(w: Writer, row: Row): void {
   let rowCrc = 0;
   w.u8(Tag.PK);
   for (const c of row.pk) rowCrc = crcByte(rowCrc, writeCell(w, c));
@@ -457,7 +387,7 @@ function writeRow(w: Writer, row: PBRow): void {
 }
 
 /** Encodes rows as one PlainBuffer block: the header once, then the rows back to back. */
-export function encodeRows(rows: PBRow[]): Buffer {
+export function encodeRows(rows: Row[]): Buffer {
   if (rows.length === 0) return Buffer.alloc(0);
   let bound = 4;
   for (const r of rows) bound += rowBound(r);
@@ -467,37 +397,27 @@ export function encodeRows(rows: PBRow[]): Buffer {
   return w.pos === bound ? w.buf : w.buf.subarray(0, w.pos); // the size is exact: a safety net only
 }
 
-export function encodeRow(row: PBRow): Buffer {
+export function encodeRow(row: Row): Buffer {
   return encodeRows([row]);
 }
 
-/** Bytes a value occupies for size limits and capacity units (spec §12: names and values, no timestamps). */
-export function valueDataSize(v: Value | undefined): number {
-  if (!v) return 0;
-  switch (v.t) {
-    case VT.INTEGER:
-    case VT.DOUBLE:
-      return 8;
-    case VT.BOOLEAN:
-      return 1;
-    case VT.STRING:
-    case VT.BLOB:
-      return v.v.length;
-    default:
-      return 0;
+/** A stored row as one PlainBuffer row: columns ordered by name, versions by timestamp descending. */
+export function encodeStoredRow(row: RowData): Buffer {
+  const cells: Cell[] = [];
+  const names = [...row.cols.keys()].sort(compareNames);
+  for (const name of names) for (const v of row.cols.get(name)!) cells.push({ name, value: v.value, ts: v.ts });
+  return encodeRow({ pk: row.pk, cells, deleteMarker: false });
+}
+
+export function decodeStoredRow(buf: Buffer): RowData {
+  const r = decodeRow(buf);
+  const cols = new Map<string, Version[]>();
+  for (const c of r.cells) {
+    let list = cols.get(c.name);
+    if (!list) cols.set(c.name, (list = []));
+    list.push({ ts: c.ts ?? 0, value: c.value! });
   }
-}
-
-export function cellDataSize(c: Cell): number {
-  return Buffer.byteLength(c.name) + valueDataSize(c.value);
-}
-
-/** The data size of a request or response row: its key and attribute cells (spec §12). */
-export function rowCellsSize(row: PBRow): number {
-  let n = 0;
-  for (const c of row.pk) n += cellDataSize(c);
-  for (const c of row.cells) n += cellDataSize(c);
-  return n;
+  return { pk: r.pk, cols };
 }
 
 /**
