@@ -15,6 +15,7 @@ const AREAS = {
   emulator: () => require('./emulator'),
   orm: () => require('./orm'),
   fc: () => require('./fc'),
+  studio: () => require('./studio'),
 };
 
 function parseArgs(argv) {

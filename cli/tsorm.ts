@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator';
 import { registerMigrateCommands } from './commands/migrate';
 import { registerInvokeCommand } from './commands/invoke';
+import { registerStudioCommand } from './commands/studio';
 import { CliError, packageVersion } from './commands/common';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerEmulatorCommand(program);
   registerMigrateCommands(program);
   registerInvokeCommand(program);
+  registerStudioCommand(program);
   return program;
 }
 

@@ -9,9 +9,11 @@
  * logs (tsorm's one cost line per invocation included) on stderr. `--json`: one JSON object per invocation on
  * stdout. Exit codes: 0 (whatever the HTTP status), 1 when the handler fails or cannot be loaded, 2 usage.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CallScope } from '../../src/client/usage';
+import { formatInvocationCost, invocationCost, type FunctionShape, type InvocationSample } from '../../src/cost/estimate';
 import { displayPath, loadConfig } from '../../src/migrations/config';
 import { loadModule } from '../../src/migrations/loader';
 import { localContext } from '../../src/testing/context';
@@ -32,6 +34,7 @@ interface InvokeFlags {
   requestId?: string;
   config?: string;
   json?: boolean;
+  memory?: number;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -47,6 +50,37 @@ function parseCount(value: string): number {
 function parseSeconds(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError('expected a number of seconds > 0.');
   return Number(value);
+}
+
+function parseMemory(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 64) throw new InvalidArgumentError('expected the function memory in MB (≥ 64), e.g. 512.');
+  return Number(value);
+}
+
+/** FC's memory when neither --memory nor s.yaml says (FC 3.0's console default) [inferred]. */
+const DEFAULT_MEMORY_MB = 512;
+
+/**
+ * The function's memory and vCPU for the cost estimate: `--memory`, else the `s.yaml` (or `s.yml`) in the
+ * module's folder or above, up to the working directory: the function whose `handler` is `<module>.<export>`,
+ * or the file's first `memorySize`. A line scan, not a YAML parser: the two keys are plain scalars.
+ */
+export function functionShape(file: string, exportName: string, memory: number | undefined): FunctionShape & { from: string } {
+  if (memory !== undefined) return { memoryMb: memory, from: '--memory' };
+  const handler = `${basename(file).replace(/\.[cm]?[jt]s$/, '')}.${exportName}`;
+  const stop = resolve(process.cwd(), '..');
+  for (let dir = dirname(file); dir !== stop && dir !== dirname(dir); dir = dirname(dir)) {
+    const yaml = ['s.yaml', 's.yml'].map((n) => join(dir, n)).find((p) => existsSync(p));
+    if (!yaml) continue;
+    const text = readFileSync(yaml, 'utf8');
+    // Split at each `props:` (one per resource) and prefer the resource with our handler.
+    const blocks = text.split(/^\s*props:\s*$/m).slice(1);
+    const block = blocks.find((b) => new RegExp(`^\\s*handler:\\s*['"]?${handler.replace(/[.$]/g, '\\$&')}['"]?\\s*(#.*)?$`, 'm').test(b)) ?? blocks[0] ?? text;
+    const mem = /^\s*memorySize:\s*(\d+)/m.exec(block);
+    const cpu = /^\s*cpu:\s*(\d+(?:\.\d+)?)/m.exec(block);
+    if (mem) return { memoryMb: Number(mem[1]), ...(cpu ? { vcpu: Number(cpu[1]) } : {}), from: displayPath(process.cwd(), yaml) };
+  }
+  return { memoryMb: DEFAULT_MEMORY_MB, from: `assumed (${DEFAULT_MEMORY_MB} MB; set --memory or memorySize in s.yaml)` };
 }
 
 /** `--event` / `--body` value: the text itself, or `@path` for a file's bytes. */
@@ -154,6 +188,7 @@ export function registerInvokeCommand(program: Command): Command {
     .addOption(new Option('--request-id <id>', 'the request id of the (first) invocation'))
     .addOption(new Option('-c, --config <path>', 'config file (default: tsorm.config.ts, .js or .json in the working directory)'))
     .addOption(new Option('--json', 'one JSON object per invocation on stdout'))
+    .addOption(new Option('--memory <MB>', 'the function\'s memory for the cost estimate (default: memorySize in s.yaml)').argParser(parseMemory))
     .action(async (moduleSpec: string, flags: InvokeFlags) => {
       await runInvoke(moduleSpec, flags);
     });
@@ -207,13 +242,17 @@ async function runInvoke(moduleSpec: string, flags: InvokeFlags): Promise<void> 
       throw new CliError(`the initializer failed:\n${formatError(e)}`);
     }
 
+    const samples: InvocationSample[] = [];
     for (let i = 1; i <= flags.repeat; i++) {
       const requestId = flags.requestId && flags.repeat > 1 ? `${flags.requestId}-${i}` : flags.requestId;
       const ctx = context(requestId);
+      // Every tsorm client call the handler makes is counted here (CallScope), for the cost estimate.
+      const scope = new CallScope();
       const started = performance.now();
       try {
-        const r = await callHandler(mod, exportName, ctx, runtime, request);
+        const r = await scope.run(() => callHandler(mod, exportName, ctx, runtime, request));
         const ms = performance.now() - started;
+        samples.push({ durationMs: ms, readCU: scope.usage.readCU, writeCU: scope.usage.writeCU });
         if (flags.json) {
           const out =
             r.kind === 'http'
@@ -229,6 +268,12 @@ async function runInvoke(moduleSpec: string, flags: InvokeFlags): Promise<void> 
         if (flags.json) process.stdout.write(`${JSON.stringify({ requestId: ctx.requestId, error: { errorMessage: (e as Error)?.message ?? String(e), errorType: (e as Error)?.name ?? 'Error' } })}\n`);
         else process.stdout.write(`Invocation ${ctx.requestId} failed (FC: UnhandledInvocationError):\n${formatError(e)}\n`);
       }
+    }
+
+    if (flags.repeat > 1 && samples.length > 0) {
+      const shape = functionShape(file, exportName, flags.memory);
+      write(`tsorm: memory ${shape.memoryMb} MB from ${shape.from}`);
+      for (const line of formatInvocationCost(invocationCost(samples, shape), shape, samples.length)) write(`tsorm: ${line}`);
     }
 
     if (typeof mod.preStop === 'function') {

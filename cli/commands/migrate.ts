@@ -61,6 +61,8 @@ function describeError(e: Error): string {
 export interface Connection {
   client: TableStoreClient;
   where: string;
+  /** True when the target is tsorm's emulator (embedded or a running `tsorm emulator`), not a configured endpoint. */
+  emulator: boolean;
   /** The resolved endpoint, instance and credentials (`tsorm invoke` hands them to the function). */
   settings: { endpoint: string; instance: string; credentials: Credentials };
   close(): Promise<void>;
@@ -80,7 +82,7 @@ export async function connect(config: ResolvedConfig): Promise<Connection> {
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    return { client, where: `${client.endpoint} (instance ${client.instance})`, settings, close: async () => client.close() };
+    return { client, where: `${client.endpoint} (instance ${client.instance})`, emulator: false, settings, close: async () => client.close() };
   }
   const storage = config.emulator.inMemory ? 'in memory' : `with data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`;
   const emu = await startEmbedded(config, storage);
@@ -94,6 +96,7 @@ export async function connect(config: ResolvedConfig): Promise<Connection> {
     return {
       client,
       where: `${emu.endpoint} (the emulator of pid ${emu.pid})`,
+      emulator: true,
       settings: { endpoint: emu.endpoint, instance, credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET } },
       close: async () => client.close(),
     };
@@ -106,6 +109,7 @@ export async function connect(config: ResolvedConfig): Promise<Connection> {
   return {
     client,
     settings: { endpoint: running.endpoint, instance: running.instance, credentials: { accessKeyId: running.accessKeyId, accessKeySecret: running.accessKeySecret } },
+    emulator: true,
     where: `the local emulator (${config.emulator.inMemory ? 'in memory' : `data dir ${displayPath(process.cwd(), config.emulator.dataDir)}`})`,
     close: async () => {
       client.close();
@@ -342,13 +346,14 @@ export function registerMigrateCommands(program: Command): void {
   });
 }
 
-function label(e: StatusEntry): string {
+/** The state column of `migrate:status` (the studio shows the same). */
+export function label(e: StatusEntry): string {
   if (e.missing && e.state === 'applied') return 'missing';
   if (e.changed) return 'changed';
   return e.state;
 }
 
-function detail(e: StatusEntry): string {
+export function detail(e: StatusEntry): string {
   const parts: string[] = [];
   if (e.appliedAt) parts.push(`${e.appliedAt}  ${e.durationMs} ms  ${e.host}`);
   if (e.changed) parts.push('(applied; the file changed since)');

@@ -242,25 +242,29 @@ export function keyText(spec: Pick<NormalizedTableSpec, 'primaryKey'>, options: 
   return spec.primaryKey.map((p) => `${p.name} ${p.type}${p.autoIncrement && options.autoIncrement !== false ? ' auto-increment' : ''}`).join(', ');
 }
 
-/** Differences between a wanted spec and a live one, one readable line each (empty = identical). */
-export function compareSpecs(wanted: NormalizedTableSpec, live: NormalizedTableSpec, what: { throughput?: boolean } = {}): string[] {
+/**
+ * Differences between a wanted spec and a live one, one readable line each (empty = identical). `what.source`
+ * names where the wanted spec comes from in the lines (default `the migration`; the studio says `the entity`).
+ */
+export function compareSpecs(wanted: NormalizedTableSpec, live: NormalizedTableSpec, what: { throughput?: boolean; source?: string } = {}): string[] {
   const out: string[] = [];
-  if (keyText(wanted) !== keyText(live)) out.push(`primary key is (${keyText(live)}) on the service, (${keyText(wanted)}) in the migration`);
+  const src = what.source ?? 'the migration';
+  if (keyText(wanted) !== keyText(live)) out.push(`primary key is (${keyText(live)}) on the service, (${keyText(wanted)}) in ${src}`);
   const liveCols = new Map(live.definedColumns.map((c) => [c.name, c.type]));
   const wantCols = new Map(wanted.definedColumns.map((c) => [c.name, c.type]));
   for (const [name, type] of wantCols) {
     const l = liveCols.get(name);
     if (l === undefined) out.push(`defined column ${name} is missing on the service`);
-    else if (l !== type) out.push(`defined column ${name} is ${l} on the service, ${type} in the migration`);
+    else if (l !== type) out.push(`defined column ${name} is ${l} on the service, ${type} in ${src}`);
   }
-  for (const name of liveCols.keys()) if (!wantCols.has(name)) out.push(`defined column ${name} exists on the service, not in the migration`);
+  for (const name of liveCols.keys()) if (!wantCols.has(name)) out.push(`defined column ${name} exists on the service, not in ${src}`);
   for (const k of Object.keys(wanted.options) as Array<keyof NormalizedTableSpec['options']>) {
-    if (wanted.options[k] !== live.options[k]) out.push(`${k} is ${live.options[k]} on the service, ${wanted.options[k]} in the migration`);
+    if (wanted.options[k] !== live.options[k]) out.push(`${k} is ${live.options[k]} on the service, ${wanted.options[k]} in ${src}`);
   }
   if (what.throughput !== false) {
     for (const k of ['read', 'write'] as const) {
       if (wanted.reservedThroughput[k] !== live.reservedThroughput[k]) {
-        out.push(`reserved ${k} throughput is ${live.reservedThroughput[k]} on the service, ${wanted.reservedThroughput[k]} in the migration`);
+        out.push(`reserved ${k} throughput is ${live.reservedThroughput[k]} on the service, ${wanted.reservedThroughput[k]} in ${src}`);
       }
     }
   }
@@ -271,21 +275,21 @@ export function compareSpecs(wanted: NormalizedTableSpec, live: NormalizedTableS
       out.push(`index ${ix.name} is missing on the service`);
       continue;
     }
-    const d = indexDifference(wanted, ix, l);
+    const d = indexDifference(wanted, ix, l, src);
     if (d) out.push(`index ${ix.name}: ${d}`);
   }
-  for (const name of liveIx.keys()) if (!wanted.indexes.some((i) => i.name === name)) out.push(`index ${name} exists on the service, not in the migration`);
+  for (const name of liveIx.keys()) if (!wanted.indexes.some((i) => i.name === name)) out.push(`index ${name} exists on the service, not in ${src}`);
   return out;
 }
 
 /** How two definitions of one index differ ('' = same). The live key may be the declared or the full key. */
-export function indexDifference(table: NormalizedTableSpec, wanted: NormalizedTableSpec['indexes'][number], live: NormalizedTableSpec['indexes'][number]): string {
+export function indexDifference(table: NormalizedTableSpec, wanted: NormalizedTableSpec['indexes'][number], live: NormalizedTableSpec['indexes'][number], src = 'the migration'): string {
   const parts: string[] = [];
-  if (wanted.type !== live.type) parts.push(`type is ${live.type} on the service, ${wanted.type} in the migration`);
+  if (wanted.type !== live.type) parts.push(`type is ${live.type} on the service, ${wanted.type} in ${src}`);
   const sameKey = live.primaryKey.join(',') === wanted.primaryKey.join(',') || live.primaryKey.join(',') === fullIndexKey(table, wanted).join(',');
-  if (!sameKey) parts.push(`key is (${live.primaryKey.join(', ')}) on the service, (${wanted.primaryKey.join(', ')}) in the migration`);
+  if (!sameKey) parts.push(`key is (${live.primaryKey.join(', ')}) on the service, (${wanted.primaryKey.join(', ')}) in ${src}`);
   if (live.definedColumns.join(',') !== wanted.definedColumns.join(',')) {
-    parts.push(`columns are (${live.definedColumns.join(', ')}) on the service, (${wanted.definedColumns.join(', ')}) in the migration`);
+    parts.push(`columns are (${live.definedColumns.join(', ')}) on the service, (${wanted.definedColumns.join(', ')}) in ${src}`);
   }
   return parts.join(', ');
 }

@@ -67,6 +67,16 @@ describe('tsorm invoke', () => {
     expect(created.stderr).toMatch(/\[INFO\] tsorm invocation requestId=\S+ trigger=http method=POST path=\/boards\/cli\/notes status=201 durationMs=\S+ calls=1 requests=1 failures=0 readCU=0 writeCU=1/);
     const id = /"id": "(\d+)"/.exec(created.stdout)![1];
 
+    // --repeat closes with a cost estimate: the CU the handler's calls took, the memory from the app's s.yaml.
+    const repeated = await p.run(['invoke', app, '--http', 'POST /boards/cost/notes', '--body', '{"author":"ada","title":"costed"}', '--repeat', '2']);
+    expect(repeated.code, repeated.stderr).toBe(0);
+    expect(repeated.stderr).toContain('tsorm: memory 512 MB from ');
+    expect(repeated.stderr).toMatch(/tsorm: Cost estimate over 2 invocations \(512 MB\): [\d.]+ ms, [\d.e-]+ GB-s, 0\.00 read CU, 1\.00 write CU per invocation/);
+    expect(repeated.stderr).toMatch(/FC free tier: 1,000,000 invocations a month/);
+    expect(repeated.stderr).toMatch(/local durations are estimates of the cloud's/);
+    const single = await p.run(['invoke', app, '--http', `GET /boards/cli/notes/${id}`, '--memory', '1024', '--repeat', '2']);
+    expect(single.stderr).toMatch(/memory 1024 MB from --memory[\s\S]*1\.00 read CU, 0\.00 write CU per invocation/);
+
     const got = await p.run(['invoke', `${app}#handler`, '--http', `GET /boards/cli/notes/${id}`, '--fc2']);
     expect(got.code, got.stderr).toBe(0);
     expect(got.stdout).toMatch(/^HTTP 200\n/);
