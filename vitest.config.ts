@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import swc from 'unplugin-swc';
 
+const CONSUMER_MATRIX = 'test/cli/consumer-matrix.test.ts';
+
 // SWC (not esbuild) compiles the tests: the ORM relies on `emitDecoratorMetadata`, which esbuild does not emit.
 // `tsorm` and `tsorm/<entry>` resolve to the sources, so examples import the package as users do.
 export default defineConfig({
@@ -13,10 +15,15 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The consumer matrix (npm pack, installs, tsc, esbuild, tsx) is CPU-heavy: it runs after the rest, alone,
+    // instead of slowing the timing-sensitive CLI tests that would otherwise share the machine with it.
+    projects: [
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: [CONSUMER_MATRIX], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'consumer-matrix', include: [CONSUMER_MATRIX], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -12,11 +12,18 @@
  *   them; median of the rounds' means. `fc.overhead.*`: the adapter alone (a `defineFunction` handler whose
  *   body returns at once, minus calling that body directly), per call shape. Target: ≤ 0.2 ms per invocation.
  *
+ * - deploy: both handlers built with the esbuild command examples/app/DEPLOY.md gives users (read from DEPLOY.md,
+ *   so the figure follows the documentation), the artifact's bytes and their ratio. Target: tsorm ≤ 1.3× raw.
+ *   `*.deploy.zipped`: the same deflated, as the zip FC uploads stores it.
+ *
  * Environment: BENCH_FC_COLD_SAMPLES (default 11 per handler), BENCH_FC_ROUNDS (default 15).
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { deflateRawSync } = require('node:zlib');
 const { performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
 
@@ -66,6 +73,32 @@ function coldSample(kind, env) {
   const wall = performance.now() - started;
   if (r.status !== 0) throw new Error(`fc-cold.js ${kind} failed: ${r.stderr}`);
   return { ...JSON.parse(r.stdout), wall };
+}
+
+/** The esbuild flags of DEPLOY.md's "Build the code package" command. */
+function deployFlags() {
+  const md = readFileSync(join(ROOT, 'examples', 'app', 'DEPLOY.md'), 'utf8');
+  const m = /npx esbuild index\.ts events\.ts (.+?) --outdir=code/.exec(md);
+  if (!m) throw new Error('examples/app/DEPLOY.md names no `npx esbuild index.ts events.ts … --outdir=code` command');
+  return m[1].split(/\s+/);
+}
+
+/**
+ * The deploy artifact of one handler, built as DEPLOY.md says: bytes, and deflated bytes (its size in the zip).
+ * `--tsconfig-raw={}`: the repository's tsconfig maps `tsorm` to src/ (for its own type-check); users' builds
+ * bundle the package's dist/, so this one does too (through the package's self-reference).
+ */
+function deployArtifact(handler, flags) {
+  const dir = mkdtempSync(join(tmpdir(), 'tsorm-bench-deploy-'));
+  try {
+    const out = join(dir, 'index.js');
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [join(__dirname, 'fc-handlers', handler), ...flags, `--outfile=${out}`, '--tsconfig-raw={}'], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`esbuild ${handler} failed: ${r.stderr}`);
+    const bytes = readFileSync(out);
+    return { bytes: bytes.length, zipped: deflateRawSync(bytes, { level: 9 }).length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Mean ms per call of `fn` over `n` sequential calls. */
@@ -180,6 +213,13 @@ exports.run = async ({ log }) => {
     const coldRatio = paired('ms');
     const overheadEvent = w('noopEvent') - w('direct');
     const overheadHttp = w('noopHttp') - w('directHttp');
+
+    // ---------------------------------------------------------------- deploy
+    const flags = deployFlags();
+    const rawDeploy = deployArtifact('raw.js', flags);
+    const tsormDeploy = deployArtifact('tsorm.js', flags);
+    const deployRatio = tsormDeploy.bytes / rawDeploy.bytes;
+    log(`deploy: esbuild ${flags.join(' ')} (DEPLOY.md)`);
     return [
       { name: 'raw-sdk.cold', value: m('raw', 'ms'), unit: 'ms', note: `load ${m('raw', 'loadMs').toFixed(1)} + init ${m('raw', 'initMs').toFixed(1)} + first get ${m('raw', 'firstMs').toFixed(1)}` },
       {
@@ -200,6 +240,18 @@ exports.run = async ({ log }) => {
       { name: 'fc.warm', value: w('tsorm'), unit: 'ms', baseline: 'raw-sdk.warm', ratio: w('tsorm') / w('raw') },
       { name: 'fc.overhead.event', value: overheadEvent, unit: 'ms', target: '≤ 0.2', pass: overheadEvent <= 0.2 },
       { name: 'fc.overhead.http', value: overheadHttp, unit: 'ms', target: '≤ 0.2', pass: overheadHttp <= 0.2 },
+      { name: 'raw-sdk.deploy', value: rawDeploy.bytes, unit: 'bytes' },
+      {
+        name: 'fc.deploy',
+        value: tsormDeploy.bytes,
+        unit: 'bytes',
+        baseline: 'raw-sdk.deploy',
+        ratio: deployRatio,
+        target: '≤ 1.3',
+        pass: deployRatio <= 1.3,
+      },
+      { name: 'raw-sdk.deploy.zipped', value: rawDeploy.zipped, unit: 'bytes' },
+      { name: 'fc.deploy.zipped', value: tsormDeploy.zipped, unit: 'bytes', baseline: 'raw-sdk.deploy.zipped', ratio: tsormDeploy.zipped / rawDeploy.zipped },
     ];
   } finally {
     await emu.stop();

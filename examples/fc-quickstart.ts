@@ -6,9 +6,9 @@ import { defineFunction, HttpError } from 'tsorm/fc';
 export class Visit {
   declare readonly [PrimaryKeys]?: 'page' | 'id';
   declare readonly [Generated]?: 'id';
-  @PrimaryKey() page!: string;
-  @PrimaryKey() @AutoIncrement() id!: Long;
-  @Column() referrer?: string;
+  @PrimaryKey('string') page!: string;
+  @PrimaryKey({ mode: 'long' }) @AutoIncrement() id!: Long;
+  @Column('string') referrer?: string;
 }
 
 // What FC calls: `handler` (HTTP or event, FC 2.0 or 3.0), `initializer` and `preStop` (configured in s.yaml).

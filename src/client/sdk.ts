@@ -265,6 +265,20 @@ export interface CompiledProtos {
   search: { proto: Record<string, ProtoMessageType<any>> };
 }
 
+/**
+ * Globals the SDK assigns without declaring them (found with eslint `no-undef` over tablestore 5.6 lib/):
+ * `for (pro in …)` in lib/filter.js (the Condition and filter constructors: every conditional write),
+ * `for (sub in …)` in lib/protocol/encoder.js (composite filters), `for (key in …)` and `size = …` in
+ * lib/protocol/plian_buffer_builder.js (every write's size check). In the SDK's own sloppy-mode files these
+ * create globals; in a bundle whose output starts with "use strict" (esbuild with a tsconfig `strict` or
+ * `alwaysStrict`, or ESM output) they throw `ReferenceError: pro is not defined` at the first write (issue 8,
+ * item 5). Declaring the globals the SDK would have created itself makes both work, with no edit in
+ * node_modules. [decision] Not enumerable, so they show in no `for … in globalThis`.
+ */
+for (const name of ['pro', 'sub', 'key', 'size']) {
+  if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value: undefined, writable: true, configurable: true, enumerable: false });
+}
+
 // Static specifiers only, so that bundlers (FC deployments often bundle) can follow them.
 const sdk = require('tablestore') as TableStoreModule;
 

@@ -1,17 +1,18 @@
 /**
  * Loads the project's TypeScript (config, entities, migrations) without a build step, with decorator
- * metadata: a CommonJS require hook for `.ts` / `.cts` files on `@swc/core`'s `transformSync` with legacy
- * decorators and `emitDecoratorMetadata`, because the ORM infers column types from `design:type` (esbuild-based
+ * metadata: a CommonJS require hook for `.ts` / `.cts` files on `@swc/core`'s `transformSync` (or, without
+ * it, the project's `typescript`) with legacy decorators and `emitDecoratorMetadata`, because the ORM infers column types from `design:type` (esbuild-based
  * loaders drop that metadata, and entities would then fail or get wrong types).
  *
  * - The hook is installed once per process (`registerTypeScript()` is idempotent).
  * - Modules go through Node's own `require`, so one resolved path is one module: an entity class imported by the
  *   config and by a migration is the same class.
+ * - A relative `./x.js` import in a `.ts` file that finds no `x.js` loads `x.ts` (TypeScript's own rule).
  * - A `tsorm` / `tsorm/…` import that Node cannot resolve from the importing file (say, the CLI is installed
  *   globally) resolves to this copy of tsorm, so the entities register in the schema registry the CLI reads.
  */
 import { readFileSync } from 'node:fs';
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleLoadError } from './errors';
@@ -40,11 +41,60 @@ export const SWC_OPTIONS = Object.freeze({
   configFile: false,
 });
 
+/** TypeScript options of the `typescript` fallback: the same output as SWC_OPTIONS. */
+const TS_OPTIONS = Object.freeze({
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
+  esModuleInterop: true,
+  inlineSourceMap: true,
+  inlineSources: true,
+});
+
+type Compiler = (source: string, filename: string) => string;
+let compiler: Compiler | undefined;
+
+function isMissing(e: unknown, name: string): boolean {
+  return (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (e as Error).message.includes(`'${name}'`);
+}
+
+/**
+ * The compiler, found once: `@swc/core` (an optional dependency of tsorm, installed by default; fast), else the
+ * project's own `typescript` (found from the file being loaded, then from tsorm), which emits the same decorator
+ * metadata. Neither: an error saying which package to install (issue 8: the CLI loads TypeScript with or without
+ * @swc/core).
+ */
+function findCompiler(filename: string): Compiler {
+  let swcProblem = 'neither @swc/core nor typescript is installed';
+  try {
+    // createRequire, not `require`: a bundler would try to pack @swc/core's native binaries (and fail) into any
+    // bundle that imports tsorm/migrations; resolved at run time instead, like typescript below.
+    const swc = createRequire(__filename)('@swc/core') as typeof import('@swc/core');
+    return (source, file) => swc.transformSync(source, { ...SWC_OPTIONS, filename: file }).code;
+  } catch (e) {
+    // Installed but unloadable (say, native binaries of another platform): typescript can still do the job.
+    if (!isMissing(e, '@swc/core')) swcProblem = `@swc/core does not load (${(e as Error).message.split('\n')[0]}) and typescript is not installed`;
+  }
+  for (const from of [filename, __filename]) {
+    try {
+      const ts = createRequire(from)('typescript') as typeof import('typescript');
+      return (source, file) => {
+        const out = ts.transpileModule(source, { compilerOptions: { ...TS_OPTIONS, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 }, fileName: file, reportDiagnostics: true });
+        const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+        if (errors.length) throw new Error(errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n'));
+        return out.outputText;
+      };
+    } catch (e) {
+      if (!isMissing(e, 'typescript')) throw e;
+    }
+  }
+  throw new Error(`loading TypeScript files needs a compiler, and ${swcProblem}: run \`npm install --save-dev @swc/core\` (or \`typescript\`)`);
+}
+
 /** Compiles one TypeScript source (exposed for tests). */
 export function compileTypeScript(source: string, filename: string): string {
-  // Loaded on first use: the runtime never pays for SWC, and JavaScript-only projects never load it.
-  const swc = require('@swc/core') as typeof import('@swc/core');
-  return swc.transformSync(source, { ...SWC_OPTIONS, filename }).code;
+  // Found on first use: the runtime never pays for a compiler, and JavaScript-only projects never load one.
+  compiler ??= findCompiler(filename);
+  return compiler(source, filename);
 }
 
 /** The directory of this copy of tsorm's package (holds package.json), found from this file. */
@@ -72,6 +122,11 @@ export function registerTypeScript(): void {
   const compile: Compile = function (module, filename) {
     let code: string;
     try {
+      compiler ??= findCompiler(filename);
+    } catch (e) {
+      throw new ModuleLoadError(filename, e);
+    }
+    try {
       code = compileTypeScript(readFileSync(filename, 'utf8'), filename);
     } catch (e) {
       // SWC's message is the code frame followed by "Caused by: … Stack backtrace: …" (Rust internals): keep the frame.
@@ -91,7 +146,17 @@ export function registerTypeScript(): void {
     try {
       return original.call(this, request, parent, isMain, options);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || (request !== 'tsorm' && !request.startsWith('tsorm/'))) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+      // TypeScript's convention (required under node16/nodenext): `./entity.js` in a .ts file names ./entity.ts.
+      const filename = (parent as { filename?: string } | undefined)?.filename;
+      if (filename && /\.c?ts$/.test(filename) && /^\.\.?\/.*\.c?js$/.test(request)) {
+        try {
+          return original.call(this, request.replace(/js$/, 'ts'), parent, isMain, options);
+        } catch {
+          throw e;
+        }
+      }
+      if (request !== 'tsorm' && !request.startsWith('tsorm/')) throw e;
       return original.call(this, request, insidePackage, isMain);
     }
   };

@@ -5,3 +5,4 @@ export { Database, connect } from './database';
 export { EntityValidationError, BatchWriteError, InvalidCursorError } from './errors';
 export type { BatchItemResult, FieldViolation } from './errors';
 export type { BatchOptions } from './batch';
+export { useClassValidator, type ClassValidatorModule } from './validate';

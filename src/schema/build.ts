@@ -86,6 +86,28 @@ const COMPATIBLE: Record<Exclude<ColumnType, 'int64' | 'json'>, DesignKind[]> = 
   date: ['Date'],
 };
 
+/**
+ * Why a type could not be inferred when the compiler emitted no `design:type` at all (issue 8, item 3): the
+ * usual causes and the explicit form for this property, so the message says what to write.
+ * [inferred] `undefined` design type means no metadata: with `emitDecoratorMetadata`, tsc and SWC emit a
+ * constructor for every decorated property (`Object` for unions, interfaces and type-only imports).
+ */
+function noMetadata(entity: string, field: PendingField, need: 'type' | 'mode'): SchemaError {
+  const { property } = field;
+  const cause =
+    'the compiler emitted no decorator metadata (design:type) to infer it from: esbuild, tsx, Bun and vitest without SWC emit none' +
+    ' (tsc and SWC do, with emitDecoratorMetadata)';
+  const int64 = "{ mode: 'number' | 'bigint' | 'long' | 'string' }";
+  let form: string;
+  if (field.version) form = `@Version({ mode: 'number' }) ${property} (or mode 'bigint', 'long', 'string')`;
+  else if (field.primaryKey && need === 'mode') form = `@PrimaryKey(${int64}) ${property}`;
+  else if (field.primaryKey) form = `@PrimaryKey('string') ${property}, @PrimaryKey('binary') for a Buffer, or @PrimaryKey(${int64}) for int64`;
+  else if (need === 'mode') form = `@Column({ type: 'int64', mode: 'number' }) ${property} (or mode 'bigint', 'long', 'string')`;
+  else form = `@Column('string') ${property}, or 'boolean', 'double', 'binary' (Buffer), 'date', 'json', or ${int64} for int64`;
+  const what = need === 'mode' ? 'int64 needs a mode, and' : 'no type is stated, and';
+  return new SchemaError('NO_METADATA', entity, property, `${what} ${cause}. State it: ${form}`);
+}
+
 interface ResolvedType {
   type: ColumnType;
   int64Mode?: Int64Mode;
@@ -109,6 +131,7 @@ function resolveType(
       // `{ mode }` alone means int64.
       return resolveType(entity, field, 'int64', mode);
     }
+    if (field.designType === undefined) throw noMetadata(entity, field, 'type');
     switch (design) {
       case 'String':
         return { type: 'string' };
@@ -163,6 +186,7 @@ function resolveType(
       );
     }
     const resolved = mode ?? designMode;
+    if (resolved === undefined && field.designType === undefined) throw noMetadata(entity, field, 'mode');
     if (resolved === undefined) {
       throw new SchemaError(
         'INT64_MODE',

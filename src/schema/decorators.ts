@@ -38,7 +38,7 @@ import {
   type PrimaryKeyOptions,
   type VersionOptions,
 } from './metadata';
-import type { EntityClass, TableOptions, TableSchema } from './types';
+import type { ColumnType, EntityClass, TableOptions, TableSchema } from './types';
 
 export type { ColumnOptions, IndexOptions, PrimaryKeyOptions, VersionOptions } from './metadata';
 
@@ -87,12 +87,13 @@ export function Table(name: string, options?: TableOptions): (target: EntityClas
 
 /**
  * Declares a primary-key column. Keys are ordered by declaration (base classes first) unless every key gives
- * an explicit `order`. Type: string, int64 (with its mode), binary, or date; inferred from the property type.
+ * an explicit `order`. Type: string, int64 (with its mode), binary, or date; inferred from the property type
+ * (decorator metadata) or stated: `@PrimaryKey('string')`, `@PrimaryKey('binary')`, `@PrimaryKey({ mode: 'long' })`.
  */
-export function PrimaryKey(options?: PrimaryKeyOptions): PropertyDecorator {
+export function PrimaryKey(options?: PrimaryKeyOptions | NonNullable<PrimaryKeyOptions['type']>): PropertyDecorator {
   return (target, propertyKey) =>
     record('@PrimaryKey', target, propertyKey, (field) => {
-      field.primaryKey = { ...options };
+      field.primaryKey = typeof options === 'string' ? { type: options } : { ...options };
     });
 }
 
@@ -106,13 +107,15 @@ export function AutoIncrement(): PropertyDecorator {
 
 /**
  * Declares an attribute column. The type is inferred from the property's declared type (`string`, `boolean`,
- * `Buffer`, `Date`, `bigint` → int64/bigint, `Long` → int64/long) or given: `{ type: 'int64' | 'double' | 'json' | … }`.
- * A `number` property must say `{ type: 'int64' }` or `{ type: 'double' }`.
+ * `Buffer`, `Date`, `bigint` → int64/bigint, `Long` → int64/long) or given: `@Column('double')`,
+ * `@Column({ type: 'int64', mode: 'number' })` (or just `{ mode: 'number' }`), `@Column({ type: 'json', name })`.
+ * A `number` property must say `{ type: 'int64' }` or `'double'`. Where no decorator metadata is emitted
+ * (esbuild, tsx, Bun, vitest without SWC), state every type: `@Column('string')`, and int64 with its mode.
  */
-export function Column(options?: ColumnOptions): PropertyDecorator {
+export function Column(options?: ColumnOptions | ColumnType): PropertyDecorator {
   return (target, propertyKey) =>
     record('@Column', target, propertyKey, (field) => {
-      field.column = { ...options };
+      field.column = typeof options === 'string' ? { type: options } : { ...options };
     });
 }
 

@@ -15,7 +15,9 @@
  * `declare` members emit no JavaScript. Without the `[PrimaryKeys]` declaration, `KeyOf<T>` falls back to a
  * partial of every data property (the runtime still checks the key against the schema).
  */
-import type Long from 'long';
+// `import = require`, not a default import: the emitted .d.ts then compiles in projects without esModuleInterop
+// (long's CommonJS types are `export = Long`; TS1259 otherwise). Type-only, so elided from the JavaScript.
+import Long = require('long');
 
 /** Phantom key naming the primary-key properties of an entity (see module doc). */
 export const PrimaryKeys: unique symbol = Symbol('tsorm.PrimaryKeys');

@@ -16,6 +16,8 @@ export type SchemaRule =
   | 'AUTO_INCREMENT'
   | 'UNSUPPORTED_TYPE'
   | 'AMBIGUOUS_NUMBER'
+  /** No type stated and no decorator metadata to infer it from (esbuild, tsx, Bun, vitest without SWC). */
+  | 'NO_METADATA'
   | 'TYPE_MISMATCH'
   | 'INT64_MODE'
   | 'DUPLICATE_NAME'

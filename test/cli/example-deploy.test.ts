@@ -1,15 +1,18 @@
 /**
- * The example app's deployment, as far as it runs without the cloud: DEPLOY.md compiles it with its own
- * tsconfig (tsc: CommonJS + decorator metadata) and s.yaml points FC at `index.*` and `events.*` exports. Here
- * the compiled files are loaded by plain `node` (no loader) and called in the FC 3.0 shapes against an
- * emulator, and every handler s.yaml names is checked to be an exported function. Needs `npm run build`.
+ * The example app's deployment, as far as it runs without the cloud: bundled with DEPLOY.md's esbuild command
+ * (no decorator metadata, strict mode from the tsconfig), the bundles copied into a directory with no
+ * node_modules (as FC unpacks the code package) and s.yaml's `index.*` and `events.*` exports called there in
+ * the FC 3.0 shapes against an emulator. Needs `npm run build` (`tsorm` resolves to dist/ by self-reference).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type TestEmulator } from '../../src/testing';
+import { createTables, startEmulator, type TestEmulator } from '../../src/testing';
+import { DEPLOY_ESBUILD } from '../support/consumer-install';
 import { requireBuild, ROOT } from '../support/emulator-process';
+
 
 let emu: TestEmulator;
 let outDir: string;
@@ -17,15 +20,32 @@ let outDir: string;
 beforeAll(async () => {
   requireBuild();
   emu = await startEmulator();
-  mkdirSync(join(ROOT, '.tsorm'), { recursive: true });
-  outDir = mkdtempSync(join(ROOT, '.tsorm', 'example-code-')); // inside the package: `tsorm` resolves to dist/
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'examples/app/tsconfig.json'), '--outDir', outDir], { encoding: 'utf8' });
-  expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  outDir = mkdtempSync(join(tmpdir(), 'tsorm-example-code-')); // outside the repository: no node_modules above it
+  const esbuild = (cwd: string, ...args: string[]) => spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), [...args, ...DEPLOY_ESBUILD], { cwd, encoding: 'utf8' });
+  const app = esbuild(join(ROOT, 'examples/app'), 'index.ts', 'events.ts', `--outdir=${outDir}`);
+  expect(app.status, app.stderr).toBe(0);
+  // The README's quickstarts, bundled the same way.
+  const quickstart = esbuild(join(ROOT, 'examples'), 'fc-quickstart.ts', `--outfile=${join(outDir, 'quickstart.js')}`);
+  expect(quickstart.status, quickstart.stderr).toBe(0);
+  const ormQuickstart = esbuild(join(ROOT, 'examples'), 'orm-quickstart.ts', `--outfile=${join(outDir, 'orm-quickstart.js')}`);
+  expect(ormQuickstart.status, ormQuickstart.stderr).toBe(0);
 }, 120_000);
 afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
   await emu?.close();
 });
+
+/** Runs `script` with node in the bundles' directory, asynchronously (the emulator answers from this process). */
+function runScript(script: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', script], { cwd: outDir, env: { ...process.env, TABLESTORE_ENDPOINT: emu.endpoint, TABLESTORE_INSTANCE: emu.instance } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 describe('examples/app as deployed', () => {
   it('s.yaml names handlers the compiled code exports', () => {
@@ -48,9 +68,8 @@ describe('examples/app as deployed', () => {
     expect(Object.values(JSON.parse(r.stdout))).toEqual(Array(6).fill('function'));
   });
 
-  it('the tsc output runs under plain node in the FC 3.0 shapes (initializer, HTTP create + read, event)', async () => {
+  it('the bundles run under plain node in the FC 3.0 shapes (initializer, HTTP create + read, validation, event)', async () => {
     const db = emu.connect();
-    const { createTables } = await import('../../src/testing');
     const script = `
       const api = require('./index.js'), events = require('./events.js');
       const ctx = (id) => ({ requestId: id, credentials: { accessKeyId: '${emu.accessKeyId}', accessKeySecret: '${emu.accessKeySecret}' }, function: { timeout: 10 }, logger: { info: (l) => lines.push(l), warn() {}, error() {} } });
@@ -58,27 +77,51 @@ describe('examples/app as deployed', () => {
       const http = (method, path, body) => Buffer.from(JSON.stringify({ version: 'v1', rawPath: path, body: body ? JSON.stringify(body) : '', isBase64Encoded: false, headers: {}, queryParameters: {}, requestContext: { http: { method, path } } }));
       (async () => {
         await api.initializer(ctx('init'));
-        const created = await api.handler(http('POST', '/boards/deployed/notes', { author: 'ada', title: 'compiled by tsc' }), ctx('r1'));
+        const created = await api.handler(http('POST', '/boards/deployed/notes', { author: 'ada', title: 'bundled by esbuild' }), ctx('r1'));
         const id = JSON.parse(created.body).id;
         const got = await api.handler(http('GET', '/boards/deployed/notes/' + id), ctx('r2'));
+        const invalid = await api.handler(http('POST', '/boards/deployed/notes', { author: 'ada', title: '' }), ctx('r4'));
         const counted = await events.handler(Buffer.from(JSON.stringify({ views: [{ board: 'deployed', id }] })), ctx('r3'));
-        console.log(JSON.stringify({ created: created.statusCode, got: got.statusCode, note: JSON.parse(got.body), counted, lines }));
+        console.log(JSON.stringify({ created: created.statusCode, got: got.statusCode, invalid: invalid.statusCode, note: JSON.parse(got.body), counted, lines }));
         process.exit(0);
       })().catch((e) => { console.error(e); process.exit(1); });`;
     await createTables(db, (await import('../../examples/app/entities')).Note);
     db.close();
-    // asynchronously: the emulator answers from this process
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['-e', script], { cwd: outDir, env: { ...process.env, TABLESTORE_ENDPOINT: emu.endpoint, TABLESTORE_INSTANCE: emu.instance } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+    const r = await runScript(script);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ created: 201, got: 200, note: { title: 'compiled by tsc', views: 0, likes: '0' }, counted: { counted: 1, missing: 0 } });
-    expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(3);
+    expect(out).toMatchObject({ created: 201, got: 200, invalid: 422, note: { title: 'bundled by esbuild', views: 0, likes: '0' }, counted: { counted: 1, missing: 0 } });
+    expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(4);
+    // The code package is the two bundles: no node_modules (issue 8: a small deploy).
+    expect(statSync(join(outDir, 'index.js')).size).toBeLessThan(2_000_000);
+  });
+
+  it("the README's FC quickstart, bundled with DEPLOY.md's command, answers a POST and a GET", async () => {
+    const db = emu.connect();
+    await createTables(db, (await import('../../examples/fc-quickstart')).Visit);
+    db.close();
+    const r = await runScript(`
+      const fn = require('./quickstart.js');
+      const ctx = { requestId: 'q', credentials: { accessKeyId: '${emu.accessKeyId}', accessKeySecret: '${emu.accessKeySecret}' }, function: { timeout: 10 }, logger: { info() {}, warn() {}, error() {} } };
+      const http = (method, path) => Buffer.from(JSON.stringify({ version: 'v1', rawPath: path, body: '', isBase64Encoded: false, headers: { referer: 'https://example.com' }, queryParameters: {}, requestContext: { http: { method, path } } }));
+      (async () => {
+        await fn.initializer(ctx);
+        const created = await fn.handler(http('POST', '/bundled'), ctx);
+        const list = await fn.handler(http('GET', '/bundled'), ctx);
+        console.log(JSON.stringify({ created: created.statusCode, visit: JSON.parse(created.body), items: JSON.parse(list.body).items.length }));
+      })().catch((e) => { console.error(e); process.exit(1); });`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: 201, visit: { page: 'bundled', referrer: 'https://example.com', id: expect.stringMatching(/^\d+$/) }, items: 1 });
+  });
+
+  it("the README's ORM quickstart (class-validator, tsorm/migrations), bundled with DEPLOY.md's command, runs", async () => {
+    const r = await runScript(`
+      Object.assign(process.env, { ALIBABA_CLOUD_ACCESS_KEY_ID: '${emu.accessKeyId}', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '${emu.accessKeySecret}' });
+      const { quickstart } = require('./orm-quickstart.js');
+      quickstart().then((log) => console.log(JSON.stringify(log)), (e) => { console.error(e); process.exit(1); });`);
+    expect(r.status, r.stderr).toBe(0);
+    const log = JSON.parse(r.stdout) as string[];
+    expect(log[0]).toMatch(/^inserted id \d+ version 1$/);
+    expect(log.slice(1)).toEqual(['qty is now 3', 'total 15 tags paid version 3', expect.stringMatching(/^found \d+ with qty 3$/), 'page of 1', 'deleted: true']);
   });
 });

@@ -8,6 +8,8 @@
  * The service's dictionary is not published: segmentation of rare words, names and new words will differ, and
  * jieba's search mode also keeps the long word itself [inferred difference].
  */
+import { createRequire } from 'node:module';
+import { OtsError } from '../errors';
 import type { AnalyzerParam, FieldDef } from './schema';
 
 export interface Token {
@@ -110,9 +112,19 @@ function fuzzy(p: AnalyzerParam): Analyzer {
 
 type Jieba = { tokenize(text: string, mode: string, hmm?: boolean): Array<{ word: string; start: number; end: number }> };
 let jieba: Jieba | undefined;
-/** Loaded on first use: instantiating the WASM module and its dictionary takes most of a second [performance]. */
+/**
+ * Loaded on first use: instantiating the WASM module and its dictionary takes most of a second [performance].
+ * jieba-wasm is an optional dependency like lmdb (only the emulator needs it), loaded through createRequire so
+ * bundles of tsorm/testing leave it out.
+ */
 function loadJieba(): Jieba {
-  return (jieba ??= require('jieba-wasm') as Jieba);
+  if (jieba) return jieba;
+  try {
+    return (jieba = createRequire(__filename)('jieba-wasm') as Jieba);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new OtsError('OTSInternalServerError', "the min_word / max_word analyzers need the optional package jieba-wasm, which is not installed: run `npm install jieba-wasm`", 500);
+  }
 }
 
 function chinese(mode: 'default' | 'search'): Analyzer {
