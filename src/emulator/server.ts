@@ -13,6 +13,7 @@ import type { Action } from './actions/common';
 import { Engine, type EngineOptions } from './engine/engine';
 import { OtsError } from './errors';
 import { Faults, type FaultOptions } from './faults';
+import { checkSyncDelay, SearchIndexes, type SearchOptions } from './search/catalog';
 import { authenticate, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, responseHeaders, type AuthConfig } from './protocol/auth';
 import { decodeMessage, encodeMessage } from './protocol/proto';
 import { lockDataDir } from './storage/dir-lock';
@@ -49,6 +50,10 @@ export interface EmulatorOptions {
   clock?: () => number;
   /** Who holds the data dir, as written in its lock file (default `tsorm emulator`); see storage/dir-lock.ts. */
   dataDirOwner?: string;
+  /** Delay (ms) before a write becomes searchable (default 0: searchable when the write call returns). */
+  searchSyncDelayMs?: number;
+  /** Further search options (quota, an injected clock for tests); `searchSyncDelayMs` wins over `search.syncDelayMs`. */
+  search?: Partial<SearchOptions>;
 }
 
 export interface RunningEmulator {
@@ -64,6 +69,7 @@ export interface RunningEmulator {
   engine: Engine;
   faults: Faults;
   streams: StreamLog;
+  search: SearchIndexes;
   close(): Promise<void>;
 }
 
@@ -79,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const keys = new Map<string, string>([[accessKeyId, accessKeySecret], ...Object.entries(options.keys ?? {})]);
   const auth: AuthConfig = { instance, keys, lenient: !!options.lenientAuth, maxSkewMs: 15 * 60 * 1000 };
   const faults = new Faults(options.faults); // validates the spec before anything is opened
+  const syncDelayMs = checkSyncDelay(options.searchSyncDelayMs ?? options.search?.syncDelayMs ?? 0);
   // One emulator per data dir (the engine caches the catalog): a second one gets DataDirInUseError.
   const dirLock = options.inMemory ? undefined : lockDataDir(options.dataDir ?? '.tsorm/data', options.dataDirOwner ?? 'tsorm emulator');
   let store: KVStore;
@@ -90,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const engine = new Engine(store, options.engine);
   const streams = new StreamLog(engine, options.clock);
+  const search = new SearchIndexes(engine, { ...options.search, syncDelayMs });
   const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -162,7 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     } catch {
       throw OtsError.param('Parse PBMessage from RawString failed.');
     }
-    const response = def.handle(request, { engine, faults, streams });
+    const response = def.handle(request, { engine, faults, streams, search });
     return encodeMessage(def.responseType ?? `${def.name}Response`, response);
   }
 
@@ -193,6 +201,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     engine,
     faults,
     streams,
+    search,
     close() {
       closed ??= closeServer(server)
         .then(() => store.close())

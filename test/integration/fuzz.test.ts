@@ -102,6 +102,33 @@ function corpus(table: string, auto: string, stream: { id: string; iterator: str
     ['DescribeStream', pb('DescribeStreamRequest', { streamId: stream.id, shardLimit: 10 })],
     ['GetShardIterator', pb('GetShardIteratorRequest', { streamId: stream.id, shardId: 'shard-0', timestamp: 0 })],
     ['GetStreamRecord', pb('GetStreamRecordRequest', { shardIterator: stream.iterator, limit: 5 })],
+    ...searchCorpus(table),
+  ];
+}
+
+/** Valid Search / DescribeSearchIndex / ComputeSplits / ParallelScan requests on `table`'s index `fuzz` (str KEYWORD, num LONG). */
+function searchCorpus(table: string): Array<[string, Buffer]> {
+  const q = (type: number, message: string, body: object) => ({ type, query: pb(`search.proto.${message}`, body) });
+  const lv = (n: number) => Buffer.concat([Buffer.from([VT.INTEGER]), Buffer.from(new BigInt64Array([BigInt(n)]).buffer)]);
+  const bool = q(6, 'BoolQuery', {
+    mustQueries: [q(3, 'TermQuery', { fieldName: 'str', term: variant('hello') })],
+    filterQueries: [q(4, 'RangeQuery', { fieldName: 'num', rangeFrom: lv(0), includeLower: true })],
+    shouldQueries: [q(5, 'PrefixQuery', { fieldName: 'str', prefix: 'h' }), q(10, 'WildcardQuery', { fieldName: 'str', value: 'h*o' })],
+    minimumShouldMatch: 1,
+  });
+  const searchQuery = pb('search.proto.SearchQuery', {
+    offset: 0, limit: 10, getTotalCount: true, query: bool,
+    sort: { sorter: [{ fieldSort: { fieldName: 'num', order: 1 } }, { pkSort: { order: 0 } }] },
+    aggs: { aggs: [{ name: 'm', type: 2, body: pb('search.proto.MaxAggregation', { fieldName: 'num' }) }] },
+    groupBys: { groupBys: [{ name: 'g', type: 1, body: pb('search.proto.GroupByField', { fieldName: 'str', size: 5 }) }] },
+  });
+  const all = pb('search.proto.SearchQuery', { limit: 5, query: q(11, 'MatchAllQuery', {}), collapse: { fieldName: 'str' } });
+  return [
+    ['DescribeSearchIndex', pb(requestType('DescribeSearchIndex'), { tableName: table, indexName: 'fuzz' })],
+    ['Search', pb(requestType('Search'), { tableName: table, indexName: 'fuzz', searchQuery, columnsToGet: { returnType: 2, columnNames: ['str'] }, timeoutMs: 10000 })],
+    ['Search', pb(requestType('Search'), { tableName: table, indexName: 'fuzz', searchQuery: all, columnsToGet: { returnType: 1 } })],
+    ['ComputeSplits', pb(requestType('ComputeSplits'), { tableName: table, searchIndexSplitsOptions: { indexName: 'fuzz' } })],
+    ['ParallelScan', pb(requestType('ParallelScan'), { tableName: table, indexName: 'fuzz', scanQuery: { query: q(11, 'MatchAllQuery', {}), limit: 10, aliveTime: 60, maxParallel: 1, currentParallelId: 0 }, columnsToGet: { returnType: 3 } })],
   ];
 }
 
@@ -140,11 +167,13 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
     await createTable(sdk, table, [{ name: 's', type: 'STRING' }, { name: 'i', type: 'INTEGER' }], { streamSpecification: { enableStream: true, expirationTime: 1 } });
     await createTable(sdk, auto, [{ name: 'p', type: 'STRING' }, { name: 'n', type: 'INTEGER', option: 'AUTO_INCREMENT' }]);
     await sdk.putRow({ tableName: table, condition: IGNORE(), primaryKey: [{ s: 'k1' }, { i: Long(1) }], attributeColumns: [{ str: 'hello' }] });
+    await sdk.createSearchIndex({ tableName: table, indexName: 'fuzz', schema: { fieldSchemas: [{ fieldName: 'str', fieldType: 4 }, { fieldName: 'num', fieldType: 1 }] } });
     const streamId = pbDecode('ListStreamResponse', (await rawRequest('ListStream', pb('ListStreamRequest', { tableName: table }))).body).streams[0].streamId;
     const iterator = pbDecode('GetShardIteratorResponse', (await rawRequest('GetShardIterator', pb('GetShardIteratorRequest', { streamId, shardId: 'shard-0' }))).body).shardIterator;
     valid = corpus(table, auto, { id: streamId, iterator });
   });
   afterAll(async () => {
+    await sdk.deleteSearchIndex({ tableName: table, indexName: 'fuzz' }).catch(() => undefined);
     for (const t of [table, auto]) await sdk.deleteTable({ tableName: t }).catch(() => undefined);
   });
 
@@ -318,7 +347,7 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
 
   it('answers unknown and unsupported actions and odd paths', async () => {
     expectOtsError(await rawRequest('NoSuchAction', Buffer.alloc(0)), 'NoSuchAction', 400, 'OTSParameterInvalid', 'Unsupported operation: `NoSuchAction`.');
-    expectOtsError(await rawRequest('Search', Buffer.alloc(0)), 'Search', 400, 'OTSUnsupportOperation');
+    expectOtsError(await rawRequest('CreateTimeseriesTable', Buffer.alloc(0)), 'CreateTimeseriesTable', 400, 'OTSUnsupportOperation');
     expectOtsError(await rawRequest('SQLQuery', Buffer.from([1, 2, 3])), 'SQLQuery', 400, 'OTSUnsupportOperation');
     for (const action of ['', 'putrow', 'PutRow%00', 'a'.repeat(2000), '%ZZ', 'constructor', '__proto__', 'hasOwnProperty', 'toString']) {
       expectOtsError(await rawRequest(action, Buffer.alloc(0)), action, 400);

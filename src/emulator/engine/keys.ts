@@ -21,6 +21,7 @@ export const enum Space {
   AUTO = 0x41, // 'A' + u32 table id → last auto-increment value (int64)
   COUNTER = 0x43, // 'C' → next table id
   STREAM = 0x53, // 'S' + u32 table id → next sequence number; + u64 seq → a stream record (stream/log.ts)
+  SEARCH_INDEX = 0x58, // 'X' + table name + 0x00 + index name → a search index definition (search/catalog.ts)
 }
 
 /** The stream log's keys of one table: `S<u32 table id>`, the counter, then `S<u32 table id><u64 seq>`. */

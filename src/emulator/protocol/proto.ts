@@ -34,6 +34,9 @@ function load(): protobuf.Root {
     ['main.proto.GetStreamRecordResponse', 'consumed', 3, 'ConsumedCapacity'],
     ['main.proto.GetStreamRecordResponse', 'may_more_record', 4, 'bool'],
     ['main.proto.GetStreamRecordResponse.StreamRecord', 'origin_record', 3, 'bytes'],
+    // Search fields the Java and Go SDKs send (search-index spec §1.2, §5).
+    ['search.proto.SearchQuery', 'track_total_count', 13, 'int32'],
+    ['search.proto.Sort', 'disable_default_pk_sorter', 2, 'bool'],
   ];
   for (const [typeName, field, id, type, rule = 'optional'] of extra) {
     const t = root.lookupType(typeName);
