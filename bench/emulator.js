@@ -8,6 +8,8 @@
  * The SDK (client) and each server are separate processes, so they do not share an event loop; on a 2-core
  * machine they do share the CPU, as a developer's test run and its emulator would.
  *
+ * Search (bench/search.js) runs after these: indexing cost, query throughput beside GetRow, index memory.
+ *
  * Workloads: single-row PutRow and GetRow (ops/s), BatchWriteRow of 200 rows (rows/s), GetRange of 5000-row
  * pages (rows/s). Rows are a small entity: an INTEGER key and four attributes (a short string, an integer, a
  * double, a 64-byte string); `getRangeNarrow` reads rows of one 8-byte attribute, to show where the SDK's own
@@ -186,7 +188,15 @@ const TARGETS = {
   getRangeNarrow: { min: 150_000, text: '≥ 150,000 rows/s' },
 };
 
-exports.run = async function run({ seconds, log }) {
+exports.run = async function run(opts) {
+  // BENCH_EMULATOR_ONLY=search runs only the search part (bench/search.js); =core only the part above.
+  const only = process.env.BENCH_EMULATOR_ONLY;
+  const rows = only === 'search' ? [] : await runCore(opts);
+  if (only !== 'core') rows.push(...(await require('./search').run(opts)));
+  return rows;
+};
+
+async function runCore({ seconds, log }) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm run bench does).`);
   const secs = seconds || Number(process.env.BENCH_SECONDS) || 1.5;
   const rounds = Number(process.env.BENCH_ROUNDS) || 2;
@@ -250,4 +260,4 @@ exports.run = async function run({ seconds, log }) {
     for (const c of children) await c.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-};
+}

@@ -29,7 +29,15 @@ function workloads(root) {
   const { MemoryStore } = require(join(d, 'storage/memory'));
   const { Faults } = require(join(d, 'faults'));
   const { decodeMessage, encodeMessage } = require(join(d, 'protocol/proto'));
-  const ctx = { engine: new Engine(new MemoryStore()), faults: new Faults(undefined) };
+  const engine = new Engine(new MemoryStore());
+  const ctx = { engine, faults: new Faults(undefined) };
+  // Builds with streams (stream/log.ts) need the stream log in the context; older ones have none.
+  try {
+    const { StreamLog } = require(join(d, 'stream/log'));
+    ctx.streams = new StreamLog(engine);
+  } catch (e) {
+    if (e.code !== 'MODULE_NOT_FOUND') throw e;
+  }
   const request = (name, req) => decodeMessage(`${name}Request`, encodeMessage(`${name}Request`, req));
   const handle = (name, req) => ACTIONS.get(name).handle(req, ctx);
   handle('CreateTable', request('CreateTable', {

@@ -2,10 +2,10 @@
  * `tsorm emulator`: runs the local TableStore emulator until SIGINT / SIGTERM.
  *
  * When it is ready it prints exactly one line to stdout:
- *   TableStore emulator listening on http://HOST:PORT (instance NAME, <storage>, access key <ID>[, lenient auth][, faults SPEC])
+ *   TableStore emulator listening on http://HOST:PORT (instance NAME, <storage>, access key <ID>[, lenient auth][, faults SPEC][, search sync delay MS ms])
  * Tools (and the tests) wait for that line's prefix and read the endpoint from it.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseFaults, startEmulator, type RunningEmulator } from '../../src/emulator';
 import { DEFAULT_DATA_DIR } from '../../src/project/defaults';
 import { CliError, parsePort } from './common';
@@ -23,6 +23,7 @@ interface EmulatorFlags {
   lenientAuth?: boolean;
   sync?: boolean;
   faults?: string;
+  searchSyncDelay?: number;
 }
 
 export function registerEmulatorCommand(program: Command): Command {
@@ -39,9 +40,15 @@ export function registerEmulatorCommand(program: Command): Command {
     .addOption(new Option('--lenient-auth', 'accept any access key and signature'))
     .addOption(new Option('--sync', 'fsync every commit (survives an OS crash, slower)'))
     .addOption(new Option('--faults <spec>', 'inject faults, e.g. busy=0.1,quota=0.05,conflict=0.05,rowError=0.1,latency=2-10,seed=1'))
+    .addOption(new Option('--search-sync-delay <ms>', 'delay before a write becomes searchable (default 0: at once)').argParser(parseSyncDelay))
     .action(async (flags: EmulatorFlags) => {
       await runEmulator(flags);
     });
+}
+
+function parseSyncDelay(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 3_600_000) throw new InvalidArgumentError('expected a whole number of milliseconds between 0 and 3600000.');
+  return Number(v);
 }
 
 function validate(flags: EmulatorFlags): void {
@@ -75,6 +82,7 @@ async function runEmulator(flags: EmulatorFlags): Promise<void> {
       accessKeySecret: flags.accessKeySecret,
       lenientAuth: !!flags.lenientAuth,
       faults: flags.faults,
+      searchSyncDelayMs: flags.searchSyncDelay,
     });
   } catch (e) {
     throw new CliError(describeStartError(e, flags));
@@ -83,6 +91,7 @@ async function runEmulator(flags: EmulatorFlags): Promise<void> {
   const tail = [`instance ${emu.instance}`, emu.storage + (flags.sync ? ', fsync on commit' : ''), `access key ${emu.accessKeyId}`];
   if (flags.lenientAuth) tail.push('lenient auth');
   if (flags.faults) tail.push(`faults ${flags.faults}`);
+  if (flags.searchSyncDelay) tail.push(`search sync delay ${flags.searchSyncDelay} ms`);
   process.stdout.write(`${READY_PREFIX}${emu.endpoint} (${tail.join(', ')})\n`);
 
   await new Promise<void>((resolve) => {

@@ -10,6 +10,9 @@
  *    read, update, list (two pages, with the cursor) and delete, printing each response and the function's
  *    per-invocation cost line (duration, TableStore calls, read/write capacity units).
  *
+ * 4. creates a search index on the notes table and searches it (full text, a term, a group-by) with the
+ *    official SDK's search calls through tsorm's client: the emulator indexes the rows already there.
+ *
  * Plain CommonJS on the built package (`npm run build` first; the npm scripts do it).
  */
 'use strict';
@@ -80,6 +83,9 @@ async function main() {
     await call('read it again', { path: `/boards/${board}/notes/${id}` });
 
     out();
+    await searchNotes(client);
+
+    out();
     out(`Done: ${n} invocations on one function instance (the first ran the initializer, the rest were warm),`);
     out(`${totals.calls} TableStore calls, ${totals.readCU} read CU and ${totals.writeCU} write CU in all.`);
     out('Next: `node dist/cli/tsorm.js migrate`, then `node dist/cli/tsorm.js invoke examples/app/index.ts --http "GET /boards/demo/notes"`');
@@ -88,6 +94,39 @@ async function main() {
     client.close();
     await emu.close();
   }
+}
+
+/** Step 4: a search index on tsorm_notes, then a full-text match and a group-by, as the SDK's calls send them. */
+async function searchNotes(client) {
+  const { FieldType, QueryType, GroupByType, ColumnReturnType } = require('tablestore');
+  out('4. Search (a search index on tsorm_notes; the official SDK\'s createSearchIndex and search calls):');
+  await client.call('createSearchIndex', {
+    tableName: 'tsorm_notes',
+    indexName: 'tsorm_notes_search',
+    schema: {
+      fieldSchemas: [
+        { fieldName: 'author', fieldType: FieldType.KEYWORD, enableSortAndAgg: true },
+        { fieldName: 'title', fieldType: FieldType.TEXT, analyzer: 'single_word', analyzerParameter: { caseSensitive: false, delimitWord: false } },
+        { fieldName: 'likes', fieldType: FieldType.LONG, enableSortAndAgg: true },
+      ],
+    },
+  });
+  out('    created tsorm_notes_search (author KEYWORD, title TEXT, likes LONG): the notes already there are indexed at once');
+  const found = await client.call('search', {
+    tableName: 'tsorm_notes',
+    indexName: 'tsorm_notes_search',
+    searchQuery: {
+      limit: 10,
+      getTotalCount: true,
+      query: { queryType: QueryType.MATCH_QUERY, query: { fieldName: 'title', text: 'NOTE' } },
+      groupBys: { groupBys: [{ name: 'by_author', type: GroupByType.GROUP_BY_FIELD, body: { fieldName: 'author', size: 10 } }] },
+    },
+    columnToGet: { returnType: ColumnReturnType.RETURN_SPECIFIED, returnNames: ['author', 'title'] },
+  });
+  out(`    match title "NOTE": ${found.totalCounts} hit(s)`);
+  for (const row of found.rows) out(`      ${row.attributes.map((a) => `${a.columnName}=${JSON.stringify(a.columnValue)}`).join(' ')}`);
+  const groups = found.groupBys.groupByResults[0].groupByResult.items;
+  out(`    group by author: ${groups.map((g) => `${g.key} ${g.rowCount}`).join(', ')}`);
 }
 
 main().then(

@@ -8,3 +8,4 @@ export { parseFaults, type FaultOptions } from './faults';
 export { OtsError } from './errors';
 export { DataDirInUseError, readDataDirLock, LOCK_FILE, type DataDirHolder } from './storage/dir-lock';
 export type { EngineOptions } from './engine/engine';
+export type { SearchOptions } from './search/catalog';

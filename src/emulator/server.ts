@@ -13,12 +13,14 @@ import type { Action } from './actions/common';
 import { Engine, type EngineOptions } from './engine/engine';
 import { OtsError } from './errors';
 import { Faults, type FaultOptions } from './faults';
+import { checkSyncDelay, SearchIndexes, type SearchOptions } from './search/catalog';
 import { authenticate, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, responseHeaders, type AuthConfig } from './protocol/auth';
 import { decodeMessage, encodeMessage } from './protocol/proto';
 import { lockDataDir } from './storage/dir-lock';
 import { LmdbStore } from './storage/lmdb';
 import { MemoryStore } from './storage/memory';
 import type { KVStore } from './storage/kv';
+import { StreamLog } from './stream/log';
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -44,8 +46,14 @@ export interface EmulatorOptions {
   engine?: Partial<EngineOptions>;
   /** Called for unexpected internal errors (default: console.error). */
   onInternalError?: (err: unknown) => void;
+  /** The time in ms for stream records' log times and their expiry (default Date.now); tests inject one. */
+  clock?: () => number;
   /** Who holds the data dir, as written in its lock file (default `tsorm emulator`); see storage/dir-lock.ts. */
   dataDirOwner?: string;
+  /** Delay (ms) before a write becomes searchable (default 0: searchable when the write call returns). */
+  searchSyncDelayMs?: number;
+  /** Further search options (quota, an injected clock for tests); `searchSyncDelayMs` wins over `search.syncDelayMs`. */
+  search?: Partial<SearchOptions>;
 }
 
 export interface RunningEmulator {
@@ -60,6 +68,8 @@ export interface RunningEmulator {
   storage: string;
   engine: Engine;
   faults: Faults;
+  streams: StreamLog;
+  search: SearchIndexes;
   close(): Promise<void>;
 }
 
@@ -75,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const keys = new Map<string, string>([[accessKeyId, accessKeySecret], ...Object.entries(options.keys ?? {})]);
   const auth: AuthConfig = { instance, keys, lenient: !!options.lenientAuth, maxSkewMs: 15 * 60 * 1000 };
   const faults = new Faults(options.faults); // validates the spec before anything is opened
+  const syncDelayMs = checkSyncDelay(options.searchSyncDelayMs ?? options.search?.syncDelayMs ?? 0);
   // One emulator per data dir (the engine caches the catalog): a second one gets DataDirInUseError.
   const dirLock = options.inMemory ? undefined : lockDataDir(options.dataDir ?? '.tsorm/data', options.dataDirOwner ?? 'tsorm emulator');
   let store: KVStore;
@@ -85,6 +96,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw e;
   }
   const engine = new Engine(store, options.engine);
+  const streams = new StreamLog(engine, options.clock);
+  const search = new SearchIndexes(engine, { ...options.search, syncDelayMs });
   const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -157,7 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     } catch {
       throw OtsError.param('Parse PBMessage from RawString failed.');
     }
-    const response = def.handle(request, { engine, faults });
+    const response = def.handle(request, { engine, faults, streams, search });
     return encodeMessage(def.responseType ?? `${def.name}Response`, response);
   }
 
@@ -187,6 +200,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     storage: store.description,
     engine,
     faults,
+    streams,
+    search,
     close() {
       closed ??= closeServer(server)
         .then(() => store.close())

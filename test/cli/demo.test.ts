@@ -41,6 +41,10 @@ describe('npm run demo', () => {
     expect(steps[4]).toMatch(/"cursor": "[\w-]+"/);
     expect(steps[5]).toContain('"title": "Second note"');
     expect(steps[5]).not.toContain('"cursor"');
+    // step 4: a search index made after the rows were written finds them, full text and group-by
+    expect(out).toMatch(/^4\. Search /m);
+    expect(out).toMatch(/^ {4}match title "NOTE": 1 hit\(s\)\n {6}author="grace" title="Second note"$/m);
+    expect(out).toMatch(/^ {4}group by author: grace 1$/m);
     expect(out).toMatch(/^Done: 8 invocations on one function instance/m);
     expect(out).toMatch(/^9 TableStore calls, 7 read CU and 4 write CU in all\.$/m);
 

@@ -63,10 +63,17 @@ describe('tsorm emulator (built binary)', () => {
     expect((await emu.stop()).code).toBe(0);
   });
 
+  it('reports a search sync delay in the ready line', async () => {
+    const emu = await startEmulatorProcess(['--port', '0', '--in-memory', '--search-sync-delay', '250']);
+    expect(emu.readyLine).toContain('search sync delay 250 ms');
+    expect((await sdkFor(emu.endpoint).listSearchIndex({})).indices).toEqual([]);
+    expect((await emu.stop()).code).toBe(0);
+  });
+
   it('--help and --version exit 0', async () => {
     const help = await runCli(['emulator', '--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--host', '--port', '--instance', '--data-dir', '--in-memory', '--access-key-id', '--access-key-secret', '--lenient-auth', '--sync', '--faults']) {
+    for (const flag of ['--host', '--port', '--instance', '--data-dir', '--in-memory', '--access-key-id', '--access-key-secret', '--lenient-auth', '--sync', '--faults', '--search-sync-delay']) {
       expect(help.stdout).toContain(flag);
     }
     const top = await runCli(['--help']);
@@ -76,7 +83,10 @@ describe('tsorm emulator (built binary)', () => {
   });
 
   it('usage errors exit 2 with a message on stderr', async () => {
-    for (const args of [['emulator', '--bogus'], ['emulator', '--port', 'abc'], ['emulator', '--port', '70000'], ['emulator', '--port'], ['no-such-command'], []]) {
+    for (const args of [
+      ['emulator', '--bogus'], ['emulator', '--port', 'abc'], ['emulator', '--port', '70000'], ['emulator', '--port'], ['no-such-command'], [],
+      ['emulator', '--search-sync-delay', '-5'], ['emulator', '--search-sync-delay', '1.5'], ['emulator', '--search-sync-delay', '3600001'],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.length, args.join(' ')).toBeGreaterThan(0);

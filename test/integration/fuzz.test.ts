@@ -28,6 +28,7 @@ const row = (pk: Array<[string, Value]>, cells: Cell[] = [], deleteMarker = fals
   encodeRow({ pk: pk.map(([name, value]) => ({ name, value })), cells, deleteMarker } as Row);
 /** Plain `encode`, not `fromObject`: out-of-range enum values must reach the wire as they are. */
 const pb = (type: string, msg: object): Buffer => Buffer.from(messageType(type).encode(msg as never).finish());
+const pbDecode = (type: string, body: Buffer): any => messageType(type).decode(body);
 const requestType = (action: string) => ACTIONS.get(action)?.requestType ?? `${action}Request`;
 const responseType = (action: string) => ACTIONS.get(action)?.responseType ?? `${action}Response`;
 const variant = (v: string) => Buffer.concat([Buffer.from([VT.STRING]), int32(Buffer.byteLength(v)), Buffer.from(v)]);
@@ -42,8 +43,11 @@ function filter(column: string, value: string): Buffer {
   return pb('Filter', { type: 1, filter: single });
 }
 
-/** A corpus of valid requests against `table` (pk s STRING, i INTEGER) and `auto` (pk p STRING, n AUTO_INCREMENT). */
-function corpus(table: string, auto: string): Array<[string, Buffer]> {
+/**
+ * A corpus of valid requests against `table` (pk s STRING, i INTEGER, a stream: `stream` is its id and an
+ * iterator) and `auto` (pk p STRING, n AUTO_INCREMENT).
+ */
+function corpus(table: string, auto: string, stream: { id: string; iterator: string }): Array<[string, Buffer]> {
   const ts = Date.now() - 60_000; // explicit versions must lie within the table's max time deviation
   const key = row([['s', S('k1')], ['i', I(1)]]);
   const putRow = row([['s', S('k1')], ['i', I(1)]], [
@@ -94,6 +98,37 @@ function corpus(table: string, auto: string): Array<[string, Buffer]> {
     ['CommitTransaction', pb('CommitTransactionRequest', { transactionId: 'no-such-transaction' })],
     ['AbortTransaction', pb('AbortTransactionRequest', { transactionId: 'no-such-transaction' })],
     ['ListSearchIndex', pb(requestType('ListSearchIndex'), { tableName: table })],
+    ['ListStream', pb('ListStreamRequest', { tableName: table })],
+    ['DescribeStream', pb('DescribeStreamRequest', { streamId: stream.id, shardLimit: 10 })],
+    ['GetShardIterator', pb('GetShardIteratorRequest', { streamId: stream.id, shardId: 'shard-0', timestamp: 0 })],
+    ['GetStreamRecord', pb('GetStreamRecordRequest', { shardIterator: stream.iterator, limit: 5 })],
+    ...searchCorpus(table),
+  ];
+}
+
+/** Valid Search / DescribeSearchIndex / ComputeSplits / ParallelScan requests on `table`'s index `fuzz` (str KEYWORD, num LONG). */
+function searchCorpus(table: string): Array<[string, Buffer]> {
+  const q = (type: number, message: string, body: object) => ({ type, query: pb(`search.proto.${message}`, body) });
+  const lv = (n: number) => Buffer.concat([Buffer.from([VT.INTEGER]), Buffer.from(new BigInt64Array([BigInt(n)]).buffer)]);
+  const bool = q(6, 'BoolQuery', {
+    mustQueries: [q(3, 'TermQuery', { fieldName: 'str', term: variant('hello') })],
+    filterQueries: [q(4, 'RangeQuery', { fieldName: 'num', rangeFrom: lv(0), includeLower: true })],
+    shouldQueries: [q(5, 'PrefixQuery', { fieldName: 'str', prefix: 'h' }), q(10, 'WildcardQuery', { fieldName: 'str', value: 'h*o' })],
+    minimumShouldMatch: 1,
+  });
+  const searchQuery = pb('search.proto.SearchQuery', {
+    offset: 0, limit: 10, getTotalCount: true, query: bool,
+    sort: { sorter: [{ fieldSort: { fieldName: 'num', order: 1 } }, { pkSort: { order: 0 } }] },
+    aggs: { aggs: [{ name: 'm', type: 2, body: pb('search.proto.MaxAggregation', { fieldName: 'num' }) }] },
+    groupBys: { groupBys: [{ name: 'g', type: 1, body: pb('search.proto.GroupByField', { fieldName: 'str', size: 5 }) }] },
+  });
+  const all = pb('search.proto.SearchQuery', { limit: 5, query: q(11, 'MatchAllQuery', {}), collapse: { fieldName: 'str' } });
+  return [
+    ['DescribeSearchIndex', pb(requestType('DescribeSearchIndex'), { tableName: table, indexName: 'fuzz' })],
+    ['Search', pb(requestType('Search'), { tableName: table, indexName: 'fuzz', searchQuery, columnsToGet: { returnType: 2, columnNames: ['str'] }, timeoutMs: 10000 })],
+    ['Search', pb(requestType('Search'), { tableName: table, indexName: 'fuzz', searchQuery: all, columnsToGet: { returnType: 1 } })],
+    ['ComputeSplits', pb(requestType('ComputeSplits'), { tableName: table, searchIndexSplitsOptions: { indexName: 'fuzz' } })],
+    ['ParallelScan', pb(requestType('ParallelScan'), { tableName: table, indexName: 'fuzz', scanQuery: { query: q(11, 'MatchAllQuery', {}), limit: 10, aliveTime: 60, maxParallel: 1, currentParallelId: 0 }, columnsToGet: { returnType: 3 } })],
   ];
 }
 
@@ -129,12 +164,16 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
   let valid: Array<[string, Buffer]>;
 
   beforeAll(async () => {
-    await createTable(sdk, table, [{ name: 's', type: 'STRING' }, { name: 'i', type: 'INTEGER' }]);
+    await createTable(sdk, table, [{ name: 's', type: 'STRING' }, { name: 'i', type: 'INTEGER' }], { streamSpecification: { enableStream: true, expirationTime: 1 } });
     await createTable(sdk, auto, [{ name: 'p', type: 'STRING' }, { name: 'n', type: 'INTEGER', option: 'AUTO_INCREMENT' }]);
     await sdk.putRow({ tableName: table, condition: IGNORE(), primaryKey: [{ s: 'k1' }, { i: Long(1) }], attributeColumns: [{ str: 'hello' }] });
-    valid = corpus(table, auto);
+    await sdk.createSearchIndex({ tableName: table, indexName: 'fuzz', schema: { fieldSchemas: [{ fieldName: 'str', fieldType: 4 }, { fieldName: 'num', fieldType: 1 }] } });
+    const streamId = pbDecode('ListStreamResponse', (await rawRequest('ListStream', pb('ListStreamRequest', { tableName: table }))).body).streams[0].streamId;
+    const iterator = pbDecode('GetShardIteratorResponse', (await rawRequest('GetShardIterator', pb('GetShardIteratorRequest', { streamId, shardId: 'shard-0' }))).body).shardIterator;
+    valid = corpus(table, auto, { id: streamId, iterator });
   });
   afterAll(async () => {
+    await sdk.deleteSearchIndex({ tableName: table, indexName: 'fuzz' }).catch(() => undefined);
     for (const t of [table, auto]) await sdk.deleteTable({ tableName: t }).catch(() => undefined);
   });
 
@@ -176,8 +215,8 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
       }
       // the empty body lacks every required field
       const empty = await rawRequest(action, Buffer.alloc(0));
-      // (ListTable and ListSearchIndex have no required field: an empty body is a valid request)
-      if (action !== 'ListTable' && action !== 'ListSearchIndex') expectOtsError(empty, action, 400, 'OTSParameterInvalid');
+      // (ListTable, ListSearchIndex and ListStream have no required field: an empty body is a valid request)
+      if (action !== 'ListTable' && action !== 'ListSearchIndex' && action !== 'ListStream') expectOtsError(empty, action, 400, 'OTSParameterInvalid');
     }
     await stillServing();
   });
@@ -279,9 +318,36 @@ describe.skipIf(!backend.emulator)('fuzz: malformed requests get OTS errors and 
     await stillServing();
   });
 
+  it('answers malformed stream requests: damaged iterators and ids, absurd limits and timestamps (streams spec §2.7)', async () => {
+    const [, good] = valid.find(([a]) => a === 'GetStreamRecord')!;
+    const iterator: string = pbDecode('GetStreamRecordRequest', good).shardIterator;
+    const streamId: string = pbDecode('DescribeStreamRequest', valid.find(([a]) => a === 'DescribeStream')![1]).streamId;
+    const read = (msg: object) => rawRequest('GetStreamRecord', pb('GetStreamRecordRequest', msg));
+    // Every single-character change of the iterator: a valid position of this stream, or a clean 4xx.
+    const alphabet = 'AZaz09-_=+/.';
+    for (let i = 0; i < iterator.length; i++) {
+      const bad = iterator.slice(0, i) + alphabet[i % alphabet.length] + iterator.slice(i + 1);
+      const res = await read({ shardIterator: bad });
+      checkResponseHeaders(res, 'GetStreamRecord');
+      if (res.status !== 200) expectOtsError(res, 'GetStreamRecord');
+    }
+    for (const bad of [iterator.slice(0, 5), `${iterator}AAAA`, 'x'.repeat(100_000), '\u0000', Buffer.from('v1\t\t\t').toString('base64url'), Buffer.from(`v1\t${streamId}\tshard-0\t-1`).toString('base64url'), Buffer.from(`v1\t${streamId}\tshard-0\t1e400`).toString('base64url')]) {
+      expectOtsError(await read({ shardIterator: bad }), 'GetStreamRecord', 400, 'OTSParameterInvalid');
+    }
+    for (const limit of [0, -1, -2147483648]) expectOtsError(await read({ shardIterator: iterator, limit }), 'GetStreamRecord', 400, 'OTSParameterInvalid', /limit must be positive/);
+    expect((await read({ shardIterator: iterator, limit: 2147483647 })).status).toBe(200);
+    const shardIter = (msg: object) => rawRequest('GetShardIterator', pb('GetShardIteratorRequest', msg));
+    expectOtsError(await shardIter({ streamId, shardId: 'shard-0', timestamp: '-9223372036854775808' }), 'GetShardIterator', 400, 'OTSParameterInvalid', /timestamp must not be negative/);
+    expect((await shardIter({ streamId, shardId: 'shard-0', timestamp: '9223372036854775807' })).status).toBe(200);
+    for (const id of ['', '_', '_1', 'a'.repeat(300), '1abc_5', 'a b_1', '表_1']) {
+      expectOtsError(await rawRequest('DescribeStream', pb('DescribeStreamRequest', { streamId: id })), 'DescribeStream', 400, 'OTSParameterInvalid', /^Invalid stream id/);
+    }
+    await stillServing();
+  });
+
   it('answers unknown and unsupported actions and odd paths', async () => {
     expectOtsError(await rawRequest('NoSuchAction', Buffer.alloc(0)), 'NoSuchAction', 400, 'OTSParameterInvalid', 'Unsupported operation: `NoSuchAction`.');
-    expectOtsError(await rawRequest('Search', Buffer.alloc(0)), 'Search', 400, 'OTSUnsupportOperation');
+    expectOtsError(await rawRequest('CreateTimeseriesTable', Buffer.alloc(0)), 'CreateTimeseriesTable', 400, 'OTSUnsupportOperation');
     expectOtsError(await rawRequest('SQLQuery', Buffer.from([1, 2, 3])), 'SQLQuery', 400, 'OTSUnsupportOperation');
     for (const action of ['', 'putrow', 'PutRow%00', 'a'.repeat(2000), '%ZZ', 'constructor', '__proto__', 'hasOwnProperty', 'toString']) {
       expectOtsError(await rawRequest(action, Buffer.alloc(0)), action, 400);

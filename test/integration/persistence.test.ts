@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IGNORE, Long, TableStore, EXPECT_NOT_EXIST } from '../support/sdk';
 import { requireBuild, sdkFor, startEmulatorProcess, type Client, type EmulatorProcess } from '../support/emulator-process';
+import { call } from '../support/raw';
+import { readRecord, showRecord } from '../support/stream-records';
 
 const tableArgs = (tableName: string, primaryKey: object[], extra: Record<string, unknown> = {}) => ({
   tableMeta: { tableName, primaryKey },
@@ -37,6 +39,25 @@ async function scanAll(sdk: Client, tableName: string, pkNames: string[]): Promi
     rows.push(...page.rows);
     if (!page.nextStartPrimaryKey) return rows;
     start = page.nextStartPrimaryKey.map((c: any) => ({ [c.name]: c.value }));
+  }
+}
+
+/** Every record of a table's stream, read from the start with raw stream calls (the SDK has none). */
+async function streamRecords(endpoint: string, tableName: string): Promise<any[]> {
+  const target = { endpoint, instance: 'tsorm', accessKeyId: 'tsorm-emulator', accessKeySecret: 'tsorm-emulator-secret' };
+  const rpc = async (action: string, msg: object) => {
+    const r = await call(action, msg, undefined, target);
+    if (r.error) throw new Error(`${action}: ${r.error.code} ${r.error.message}`);
+    return r.body;
+  };
+  const streamId = (await rpc('ListStream', { tableName })).streams[0].streamId;
+  let iterator = (await rpc('GetShardIterator', { streamId, shardId: (await rpc('DescribeStream', { streamId })).shards[0].shardId })).shardIterator;
+  const records: any[] = [];
+  for (;;) {
+    const r = await rpc('GetStreamRecord', { shardIterator: iterator });
+    records.push(...r.streamRecords);
+    if (r.nextShardIterator === iterator) return records;
+    iterator = r.nextShardIterator;
   }
 }
 
@@ -70,7 +91,8 @@ describe('persistence of the on-disk store (child process, kill -9 and clean res
   it('keeps every acknowledged write after kill -9, with writes in flight when it dies', async () => {
     const dataDir = join(dir, 'crash');
     const first = await start(dataDir);
-    await first.sdk.createTable(tableArgs('kv', [{ name: 'id', type: 'INTEGER' }]));
+    // kv has a stream: each row and its record are written in one store transaction, so the crash keeps both or neither.
+    await first.sdk.createTable(tableArgs('kv', [{ name: 'id', type: 'INTEGER' }], { streamSpecification: { enableStream: true, expirationTime: 24 } }));
     await first.sdk.createTable(tableArgs('seq', [{ name: 'part', type: 'STRING' }, { name: 'n', type: 'INTEGER', option: 'AUTO_INCREMENT' }]));
 
     const acked = new Map<number, string>();
@@ -125,6 +147,20 @@ describe('persistence of the on-disk store (child process, kill -9 and clean res
     const found = new Map<number, string>(rows.map((r) => [Number(r.primaryKey[0].value.toString()), attr(r, 'v')]));
     for (const [id, value] of acked) expect(found.get(id), `acknowledged row ${id}`).toBe(value);
     for (const id of found.keys()) expect(attempted.has(id)).toBe(true);
+
+    // The stream holds exactly one PUT record per stored row (acknowledged or not), in increasing sequence.
+    const records = await streamRecords(second.emu.endpoint, 'kv');
+    const logged = records.map((x) => showRecord(x));
+    expect(logged.length).toBe(found.size);
+    expect(new Set(logged)).toEqual(new Set([...found].map(([id, v]) => `PUT id=${id} | v=${v}`)));
+    const seqs = records.map((x) => readRecord(x.record).seq);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i].ts > seqs[i - 1].ts || (seqs[i].ts === seqs[i - 1].ts && seqs[i].rowIndex > seqs[i - 1].rowIndex), `record ${i}`).toBe(true);
+    // With the clock 10 minutes back, a new record still sorts after every record from before the crash.
+    await second.sdk.putRow({ tableName: 'kv', condition: IGNORE(), primaryKey: [{ id: Long(-1) }], attributeColumns: [{ v: 'after' }] });
+    const after = await streamRecords(second.emu.endpoint, 'kv');
+    expect(after).toHaveLength(records.length + 1);
+    expect(showRecord(after[after.length - 1])).toBe('PUT id=-1 | v=after');
+    expect(readRecord(after[after.length - 1].record).seq.ts > seqs[seqs.length - 1].ts).toBe(true);
 
     const seqRows = await scanAll(second.sdk, 'seq', ['part', 'n']);
     expect(seqRows.length).toBeGreaterThan(0);

@@ -392,7 +392,7 @@ describe('other actions', () => {
     expect(res.indices).toEqual([]);
   });
 
-  it.runIf(onEmulator)('answers Search and SQLQuery with OTSUnsupportOperation (emulator)', async () => {
+  it('answers Search on a table without that index with OTSMetaNotMatch (spec search-index §9)', async () => {
     const t = uniqueTable('si');
     await make(t, [{ name: 'pk', type: 'STRING' }]);
     const e = await otsError(sdk.search({
@@ -401,7 +401,12 @@ describe('other actions', () => {
       searchQuery: { offset: 0, limit: 10, query: { queryType: TableStore.QueryType.MATCH_ALL_QUERY } },
       columnToGet: { returnType: TableStore.ColumnReturnType.RETURN_ALL },
     }));
-    expectErr(e, 400, 'OTSUnsupportOperation', 'Operation not supported by the tsorm TableStore emulator: Search.');
+    expectErr(e, 400, 'OTSMetaNotMatch', 'search index [idx] does not exist');
+  });
+
+  it.runIf(onEmulator)('answers SQLQuery with OTSUnsupportOperation (emulator)', async () => {
+    const t = uniqueTable('si');
+    await make(t, [{ name: 'pk', type: 'STRING' }]);
     const res = await call('SQLQuery', { query: `select * from ${t}` });
     expect([res.status, res.error?.code, res.error?.message]).toEqual([400, 'OTSUnsupportOperation', 'Operation not supported by the tsorm TableStore emulator: SQLQuery.']);
   });

@@ -17,7 +17,13 @@ export function tableJanitor(sdk: Sdk): Janitor {
   const perFile: string[] = [];
   let inTest = false;
   const drop = async (list: string[]) => {
-    while (list.length) await sdk.deleteTable({ tableName: list.pop()! }).catch(() => undefined);
+    while (list.length) {
+      const tableName = list.pop()!;
+      // A table with search indexes can't be deleted (semantics spec §7.4): drop them first, as the SDKs' harnesses do.
+      const indexes = await sdk.listSearchIndex({ tableName }).then((r) => r.indices ?? [], () => []);
+      for (const i of indexes) await sdk.deleteSearchIndex({ tableName, indexName: i.indexName }).catch(() => undefined);
+      await sdk.deleteTable({ tableName }).catch(() => undefined);
+    }
   };
   beforeEach(() => {
     inTest = true;

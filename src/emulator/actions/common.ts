@@ -12,10 +12,14 @@ import { OtsError } from '../errors';
 import type { Faults } from '../faults';
 import { encodeRow } from '../model/plainbuffer';
 import type { Row } from '../model/row';
+import type { StreamLog } from '../stream/log';
+import type { SearchIndexes } from '../search/catalog';
 
 export interface ActionContext {
   engine: Engine;
   faults: Faults;
+  streams: StreamLog;
+  search: SearchIndexes;
 }
 
 export interface Action {

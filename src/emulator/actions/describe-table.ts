@@ -1,6 +1,6 @@
 import { PK_OPTION_AUTO_INCREMENT, TABLE_STATUS_ACTIVE } from '../engine/catalog';
 import { tableName, type Action } from './common';
-import { indexMetaProto, reservedProto, tableOptionsProto } from './table-meta';
+import { indexMetaProto, reservedProto, streamDetailsProto, tableOptionsProto } from './table-meta';
 
 export const describeTable: Action = {
   name: 'DescribeTable',
@@ -15,6 +15,7 @@ export const describeTable: Action = {
       },
       reservedThroughputDetails: reservedProto(t),
       tableOptions: tableOptionsProto(t),
+      streamDetails: streamDetailsProto(t),
       tableStatus: TABLE_STATUS_ACTIVE,
       shardSplits: [],
       indexMetas: t.indexes.map(indexMetaProto),

@@ -11,6 +11,16 @@ export function tableOptionsProto(t: TableMeta): object {
   };
 }
 
+/**
+ * DescribeTable's and UpdateTable's `stream_details`, always present (streams spec §1.2: the Java test and Go
+ * dereference it); id, hours, last enable time and origin columns only while enabled.
+ */
+export function streamDetailsProto(t: TableMeta): object {
+  const s = t.stream;
+  if (!s) return { enableStream: false };
+  return { enableStream: true, streamId: s.id, expirationTime: s.expirationHours, lastEnableTime: s.enabledMicros, columnsToGet: s.originColumns };
+}
+
 export function reservedProto(t: TableMeta): object {
   const out: Record<string, unknown> = {
     capacityUnit: { read: t.reserved.read, write: t.reserved.write },

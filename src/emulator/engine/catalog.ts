@@ -8,7 +8,7 @@ import { OtsError } from '../errors';
 import { VT } from '../model/value';
 import type { KVStore, KVWrite } from '../storage/kv';
 import { autoIncrementKey } from './auto-increment';
-import { prefixEnd, Space, tablePrefix } from './keys';
+import { prefixEnd, Space, streamPrefix, tablePrefix } from './keys';
 import { checkIndexDef, indexPrimaryKey } from './table-rules';
 
 /** The protocol's enums, as table metadata stores them (table_store.proto). */
@@ -57,6 +57,17 @@ export interface IndexDef {
   updateMode: number;
 }
 
+/** A table's stream while enabled (streams spec §1, §7): the log itself is stream/log.ts's. */
+export interface StreamMeta {
+  /** `<table>_<enabledMicros>` [inferred, spec §2.6]: a new id on each enabling, so old iterators go stale. */
+  id: string;
+  /** When it was enabled (μs): DescribeStream's creation_time, DescribeTable's last_enable_time. */
+  enabledMicros: number;
+  expirationHours: number;
+  /** Origin columns (columns_to_get), in the order sent. */
+  originColumns: string[];
+}
+
 export interface TableMeta {
   name: string;
   id: number;
@@ -69,6 +80,8 @@ export interface TableMeta {
   indexOf?: string;
   createdAt: number;
   enableLocalTxn: boolean;
+  /** Set while the table's stream is enabled. */
+  stream?: StreamMeta;
 }
 
 
@@ -154,7 +167,12 @@ export class Catalog {
 
   /** Persists and installs changed metadata of existing tables. */
   update(...metas: TableMeta[]): void {
-    this.kv.write(metas.map((m) => this.metaWrite(m)));
+    this.updateWith([], ...metas);
+  }
+
+  /** Like update, with further store writes in the same transaction (a stream log dropped with its stream). */
+  updateWith(extra: KVWrite[], ...metas: TableMeta[]): void {
+    this.kv.write([...metas.map((m) => this.metaWrite(m)), ...extra]);
     for (const m of metas) this.tables.set(m.name, m);
   }
 
@@ -179,14 +197,18 @@ export class Catalog {
     }
   }
 
+  /** Deletes of a table's rows, its auto-increment counter and its stream log. */
   private clearRows(t: TableMeta): KVWrite[] {
+    return [...this.clearPrefix(tablePrefix(t.id)), { key: autoIncrementKey(t.id), value: undefined }, ...this.clearPrefix(streamPrefix(t.id))];
+  }
+
+  /** Deletes of every key that starts with `prefix`. */
+  clearPrefix(prefix: Buffer): KVWrite[] {
     const writes: KVWrite[] = [];
-    const prefix = tablePrefix(t.id);
     this.kv.scan(prefix, prefixEnd(prefix), false, (k) => {
       writes.push({ key: Buffer.from(k), value: undefined });
       return true;
     });
-    writes.push({ key: autoIncrementKey(t.id), value: undefined });
     return writes;
   }
 

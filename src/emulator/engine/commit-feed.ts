@@ -12,8 +12,35 @@
  * for that), secondary-index rows (they follow their data row), and versions that TTL hides (nothing is
  * written when they expire).
  */
-import type { RowData } from '../model/row';
+import type { Cell, RowData } from '../model/row';
+import type { KVWrite } from '../storage/kv';
 import type { TableMeta } from './catalog';
+
+/**
+ * What one PutRow / UpdateRow / DeleteRow did to a row, as a stream record needs it (streams spec §2.5): the
+ * write's own cells, not a row image. Put and UpdateRow cells carry the version actually written (the server's
+ * when the request gave none); an increment appears as a Put of its result; DeleteOneVersion keeps its
+ * timestamp, DeleteAllVersions has neither value nor timestamp; a DeleteRow has no cells.
+ */
+export interface RowWrite {
+  action: 'put' | 'update' | 'delete';
+  /** The full primary key (an auto-increment column holds the generated value). */
+  pk: Cell[];
+  /** In request order. */
+  cells: Cell[];
+  /**
+   * With origin columns configured on the stream (columns_to_get): the newest stored version of each, as the
+   * row was just before this write (earlier writes of the same batch or transaction included), as Put cells.
+   */
+  origin?: Cell[];
+}
+
+/** A RowWrite with where it went, in the order the writes happened within their write set. */
+export interface RecordedWrite {
+  table: TableMeta;
+  key: Buffer;
+  write: RowWrite;
+}
 
 /** One row a commit changed. */
 export interface CommittedChange {
@@ -25,13 +52,42 @@ export interface CommittedChange {
   before: RowData | undefined;
   /** The stored row after the commit, or undefined when the commit deleted it. */
   after: RowData | undefined;
+  /**
+   * The writes that made this change, in order (a batch or transaction may write one row several times).
+   * Recorded only for tables with a stream (`TableMeta.stream`): elsewhere nobody pays for them [performance].
+   */
+  writes?: RowWrite[];
 }
 
 /** Receives each commit's changes, in request order within the commit. */
 export type CommitListener = (changes: readonly CommittedChange[]) => void;
 
+/**
+ * Contributes store writes to a commit, in the same store transaction as the rows (the stream log: a process
+ * killed mid-commit must not keep a row without its record, or the reverse). Called only for commits that
+ * recorded writes; it must not throw for data reasons, since the rows' checks have already passed.
+ */
+export type CommitContributor = (writes: readonly RecordedWrite[]) => KVWrite[];
+
 export class CommitFeed {
   private readonly listeners: CommitListener[] = [];
+  private readonly contributors: CommitContributor[] = [];
+
+  /** Adds a contributor; the returned function removes it. */
+  contribute(contributor: CommitContributor): () => void {
+    this.contributors.push(contributor);
+    return () => {
+      const i = this.contributors.indexOf(contributor);
+      if (i >= 0) this.contributors.splice(i, 1);
+    };
+  }
+
+  /** The store writes every contributor adds to a commit that recorded `writes`. */
+  contributions(writes: readonly RecordedWrite[]): KVWrite[] {
+    const out: KVWrite[] = [];
+    for (const c of this.contributors) out.push(...c(writes));
+    return out;
+  }
 
   /** Whether a commit must collect its changes. */
   get active(): boolean {

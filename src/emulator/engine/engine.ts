@@ -19,7 +19,7 @@ import type { Cell, RowData } from '../model/row';
 import type { KVStore, KVWrite } from '../storage/kv';
 import { AutoIncrements } from './auto-increment';
 import { Catalog, type IndexDef, type TableMeta } from './catalog';
-import { CommitFeed, type CommitListener, type CommittedChange } from './commit-feed';
+import { CommitFeed, type CommitContributor, type CommitListener, type CommittedChange, type RowWrite } from './commit-feed';
 import { backfillIndex, indexWrites } from './index-upkeep';
 import { rowKey } from './keys';
 import { Transactions, type Transaction } from './transactions';
@@ -128,6 +128,10 @@ export class Engine {
       committed?.push({ table: ch.table, key: ch.key, before, after: ch.row ?? undefined });
     }
     writes.push(...this.autoIncrement.writes(ws));
+    if (ws.recorded.length) {
+      writes.push(...this.feed.contributions(ws.recorded));
+      if (committed) attachWrites(committed, ws);
+    }
     this.kv.write(writes);
     this.autoIncrement.committed(ws);
     if (committed?.length) this.feed.emit(committed);
@@ -141,7 +145,16 @@ export class Engine {
     return this.feed.subscribe(listener);
   }
 
+  /**
+   * Calls `contributor` inside each commit that wrote to a table with a stream, before the store write; the
+   * store writes it returns join the commit's transaction (commit-feed.ts). Returns a function that removes it.
+   */
+  beforeCommit(contributor: CommitContributor): () => void {
+    return this.feed.contribute(contributor);
+  }
+
   // ------------------------------------------------------------------ local transactions
+
 
   /** Opens a transaction on one partition-key value of one table (spec §9). */
   startTransaction(table: TableMeta, pk: Cell[]): Transaction {
@@ -155,5 +168,20 @@ export class Engine {
     if (!current) return;
     for (const ch of tx.writes.changes.values()) ch.table = current;
     this.commit(tx.writes);
+  }
+}
+
+/** Gives each committed change the writes that made it (CommittedChange.writes). */
+function attachWrites(committed: CommittedChange[], ws: WriteSet): void {
+  const byKey = new Map<string, RowWrite[]>();
+  for (const r of ws.recorded) {
+    const k = r.key.toString('latin1');
+    const list = byKey.get(k);
+    if (list) list.push(r.write);
+    else byKey.set(k, [r.write]);
+  }
+  for (const c of committed) {
+    const list = byKey.get(c.key.toString('latin1'));
+    if (list) c.writes = list;
   }
 }

@@ -20,6 +20,16 @@ export const enum Space {
   ROW = 0x52, // 'R' + u32 table id + encoded PK → stored row (PlainBuffer)
   AUTO = 0x41, // 'A' + u32 table id → last auto-increment value (int64)
   COUNTER = 0x43, // 'C' → next table id
+  STREAM = 0x53, // 'S' + u32 table id → next sequence number; + u64 seq → a stream record (stream/log.ts)
+  SEARCH_INDEX = 0x58, // 'X' + table name + 0x00 + index name → a search index definition (search/catalog.ts)
+}
+
+/** The stream log's keys of one table: `S<u32 table id>`, the counter, then `S<u32 table id><u64 seq>`. */
+export function streamPrefix(tableId: number): Buffer {
+  const b = Buffer.allocUnsafe(5);
+  b[0] = Space.STREAM;
+  b.writeUInt32BE(tableId, 1);
+  return b;
 }
 
 export function tablePrefix(tableId: number): Buffer {

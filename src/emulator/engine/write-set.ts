@@ -3,8 +3,9 @@
  * single-row write commits its own; a batch shares one (rows applied in request order); a local transaction
  * keeps one open until CommitTransaction.
  */
-import type { RowData } from '../model/row';
+import type { Cell, RowData } from '../model/row';
 import type { TableMeta } from './catalog';
+import type { RecordedWrite, RowWrite } from './commit-feed';
 
 /** One row's pending change: its new content, or `null` for a delete. */
 export interface Change {
@@ -21,6 +22,8 @@ export class WriteSet {
   readonly changes = new Map<string, Change>();
   /** Auto-increment counters advanced by this set: table id → last value. */
   readonly autoIncrements = new Map<number, bigint>();
+  /** The writes to tables with a stream, in the order they happened (commit-feed.ts RowWrite). */
+  readonly recorded: RecordedWrite[] = [];
   constructor(readonly store: StoredRowReader) {}
 
   /** The row as this set sees it: its own pending change, else the stored row. */
@@ -30,7 +33,20 @@ export class WriteSet {
     return this.store.readStored(key);
   }
 
-  set(table: TableMeta, key: Buffer, row: RowData | null): void {
+  /** Sets the row's new content; `write` says what the request did, for the table's stream if it has one. */
+  set(table: TableMeta, key: Buffer, row: RowData | null, write?: () => RowWrite): void {
+    const origin = table.stream?.originColumns.length && write ? originCells(this.read(key), table.stream.originColumns) : undefined;
     this.changes.set(key.toString('latin1'), { table, key, row });
+    if (table.stream && write) this.recorded.push({ table, key, write: origin ? { ...write(), origin } : write() });
   }
+}
+
+/** The newest stored version of each origin column the row has, in the configured order (RowWrite.origin). */
+function originCells(row: RowData | undefined, columns: readonly string[]): Cell[] {
+  const out: Cell[] = [];
+  for (const name of columns) {
+    const v = row?.cols.get(name)?.[0];
+    if (v) out.push({ name, value: v.value, ts: v.ts });
+  }
+  return out;
 }

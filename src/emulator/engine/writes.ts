@@ -85,6 +85,7 @@ export function putRow(engine: Engine, ws: WriteSet, table: TableMeta, change: R
   const { pk, key, existing } = targetRow(engine, ws, table, row.pk, cond, 'put', now, txn);
   const ts = engine.clock.stamp(key, now);
   const cols = new Map<string, Version[]>();
+  const written: Cell[] | undefined = table.stream ? [] : undefined;
   for (const c of row.cells) {
     let list = cols.get(c.name);
     if (!list) cols.set(c.name, (list = []));
@@ -92,10 +93,11 @@ export function putRow(engine: Engine, ws: WriteSet, table: TableMeta, change: R
     const same = list.findIndex((v) => v.ts === vts);
     if (same >= 0) list[same] = { ts: vts, value: c.value! };
     else list.push({ ts: vts, value: c.value! });
+    written?.push({ name: c.name, value: c.value!, ts: vts });
   }
   const newRow: RowData = { pk, cols };
   compact(table, newRow, now);
-  ws.set(table, key, newRow);
+  ws.set(table, key, newRow, written && (() => ({ action: 'put', pk, cells: written })));
   return { consumed: { read: readCost(cond, existing), write: capacityUnits(change.size) }, row: pkResult(ret, pk) };
 }
 
@@ -110,11 +112,14 @@ export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change
   const next: RowData = live ? cloneRow(live) : { pk, cols: new Map() };
   const ts = engine.clock.stamp(key, now);
   const returned: Cell[] = [];
+  // The stream record's cells (streams spec §2.5): each operation as done, an increment as a Put of its result.
+  const written: Cell[] | undefined = table.stream ? [] : undefined;
   for (const c of row.cells) {
     const list = next.cols.get(c.name) ?? [];
     switch (c.op) {
       case undefined: {
         const vts = c.ts ?? ts;
+        written?.push({ name: c.name, value: c.value!, ts: vts });
         const same = list.findIndex((v) => v.ts === vts);
         if (same >= 0) list[same] = { ts: vts, value: c.value! };
         else list.push({ ts: vts, value: c.value! });
@@ -123,12 +128,14 @@ export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change
         break;
       }
       case CellOp.DELETE_ONE: {
+        written?.push({ name: c.name, op: CellOp.DELETE_ONE, ts: c.ts });
         const kept = list.filter((v) => v.ts !== c.ts);
         if (kept.length) next.cols.set(c.name, kept);
         else next.cols.delete(c.name);
         break;
       }
       case CellOp.DELETE_ALL:
+        written?.push({ name: c.name, op: CellOp.DELETE_ALL });
         next.cols.delete(c.name);
         break;
       case CellOp.INCREMENT: {
@@ -143,13 +150,14 @@ export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change
         }
         const nv: Version = { ts, value: { t: VT.INTEGER, v: sum } };
         next.cols.set(c.name, [nv, ...list.filter((v) => v.ts !== ts)]);
+        written?.push({ name: c.name, value: nv.value, ts });
         if (ret.type === ReturnType.AFTER_MODIFY && ret.columns.includes(c.name)) returned.push({ name: c.name, value: nv.value, ts });
         break;
       }
     }
   }
   compact(table, next, now);
-  ws.set(table, key, next);
+  ws.set(table, key, next, written && (() => ({ action: 'update', pk, cells: written })));
   let out: Row | undefined;
   if (ret.type === ReturnType.PK) out = { pk, cells: [], deleteMarker: false };
   else if (ret.type === ReturnType.AFTER_MODIFY) out = { pk, cells: returned.sort((a, b) => compareNames(a.name, b.name)), deleteMarker: false };
@@ -163,6 +171,8 @@ export function deleteRow(engine: Engine, ws: WriteSet, table: TableMeta, change
   const key = engine.rowKey(table, row.pk);
   const existing = ws.read(key);
   checkCondition(table, existing, cond, now, row.pk);
-  if (existing) ws.set(table, key, null);
+  // Deleting a missing row changes nothing: no commit-feed change and no stream record [decision; streams spec
+  // §7 leaves it open]. The same holds for a delete-only UpdateRow of a missing row (updateRow above).
+  if (existing) ws.set(table, key, null, table.stream && (() => ({ action: 'delete', pk: row.pk, cells: [] })));
   return { consumed: { read: readCost(cond, existing), write: capacityUnits(change.size) }, row: pkResult(ret, row.pk) };
 }

@@ -20,7 +20,21 @@ export const enum Tag {
   ROW_CHECKSUM = 0x09,
   CELL_CHECKSUM = 0x0a,
   EXTENSION = 0x0b,
+  SEQ_INFO = 0x0c,
+  SEQ_INFO_EPOCH = 0x0d,
+  SEQ_INFO_TS = 0x0e,
+  SEQ_INFO_ROW_INDEX = 0x0f,
 }
+
+/** A stream record's sequence info (streams spec §2.5): epoch, log timestamp (μs), row index. */
+export interface SeqInfo {
+  epoch: number;
+  tsMicros: bigint;
+  rowIndex: number;
+}
+
+/** 0B len 0C len 0D u32 0E i64 0F u32: 29 bytes, lengths 24 and 19 as the Java builder writes them. */
+const SEQ_EXTENSION_BYTES = 29;
 
 // ---------------------------------------------------------------- CRC-8 (poly 0x07)
 const CRC_TABLE = new Uint8Array(256);
@@ -372,7 +386,7 @@ function writeCell(w: Writer, c: Cell): number {
   return crc;
 }
 
-function writeRow(w: Writer, row: Row): void {
+function writeRow(w: Writer, row: Row, seq?: SeqInfo): void {
   let rowCrc = 0;
   w.u8(Tag.PK);
   for (const c of row.pk) rowCrc = crcByte(rowCrc, writeCell(w, c));
@@ -382,6 +396,7 @@ function writeRow(w: Writer, row: Row): void {
   }
   if (row.deleteMarker) w.u8(Tag.DELETE_MARKER);
   rowCrc = crcByte(rowCrc, row.deleteMarker ? 1 : 0);
+  if (seq) writeSeqExtension(w, seq); // outside the row checksum (streams spec §2.5)
   w.u8(Tag.ROW_CHECKSUM);
   w.u8(rowCrc);
 }
@@ -395,6 +410,30 @@ export function encodeRows(rows: Row[]): Buffer {
   w.i32(Tag.HEADER);
   for (const r of rows) writeRow(w, r);
   return w.pos === bound ? w.buf : w.buf.subarray(0, w.pos); // the size is exact: a safety net only
+}
+
+function writeSeqExtension(w: Writer, seq: SeqInfo): void {
+  w.u8(Tag.EXTENSION);
+  w.i32(SEQ_EXTENSION_BYTES - 5);
+  w.u8(Tag.SEQ_INFO);
+  w.i32(SEQ_EXTENSION_BYTES - 10);
+  w.u8(Tag.SEQ_INFO_EPOCH);
+  w.buf.writeUInt32LE(seq.epoch, w.pos);
+  w.pos += 4;
+  w.u8(Tag.SEQ_INFO_TS);
+  w.buf.writeBigInt64LE(seq.tsMicros, w.pos);
+  w.pos += 8;
+  w.u8(Tag.SEQ_INFO_ROW_INDEX);
+  w.buf.writeUInt32LE(seq.rowIndex, w.pos);
+  w.pos += 4;
+}
+
+/** One row with its sequence-info extension: a stream record's `record` bytes (streams spec §2.5). */
+export function encodeStreamRecord(row: Row, seq: SeqInfo): Buffer {
+  const w = new Writer(Buffer.allocUnsafe(4 + rowBound(row) + SEQ_EXTENSION_BYTES));
+  w.i32(Tag.HEADER);
+  writeRow(w, row, seq);
+  return w.pos === w.buf.length ? w.buf : w.buf.subarray(0, w.pos);
 }
 
 export function encodeRow(row: Row): Buffer {

@@ -17,17 +17,32 @@ function load(): protobuf.Root {
     join(dir, 'tablestore_filter.proto'),
     join(dir, 'tablestore_search.proto'),
   ]);
-  const extra: Array<[string, string, number, string]> = [
+  const extra: Array<[string, string, number, string, ('optional' | 'repeated')?]> = [
     ['main.proto.BatchWriteRowRequest', 'is_atomic', 3, 'bool'],
     ['main.proto.CreateTableRequest', 'enable_local_txn', 8, 'bool'],
     ['main.proto.TableOptions', 'update_full_row', 7, 'bool'],
     ['main.proto.DescribeTableResponse', 'creation_time', 9, 'int64'],
+    // Streams (streams spec §1.1, §2.2): the Java/Go superset of the Node SDK's messages.
+    ['main.proto.StreamSpecification', 'columns_to_get', 3, 'string', 'repeated'],
+    ['main.proto.StreamDetails', 'columns_to_get', 5, 'string', 'repeated'],
+    ['main.proto.DescribeStreamRequest', 'support_timeseries_data_table', 4, 'bool'],
+    ['main.proto.DescribeStreamResponse', 'is_timeseries_data_table', 8, 'bool'],
+    ['main.proto.GetShardIteratorRequest', 'timestamp', 3, 'int64'],
+    ['main.proto.GetShardIteratorRequest', 'token', 4, 'string'],
+    ['main.proto.GetShardIteratorResponse', 'next_token', 2, 'string'],
+    ['main.proto.GetStreamRecordRequest', 'table_name', 3, 'string'],
+    ['main.proto.GetStreamRecordResponse', 'consumed', 3, 'ConsumedCapacity'],
+    ['main.proto.GetStreamRecordResponse', 'may_more_record', 4, 'bool'],
+    ['main.proto.GetStreamRecordResponse.StreamRecord', 'origin_record', 3, 'bytes'],
+    // Search fields the Java and Go SDKs send (search-index spec §1.2, §5).
+    ['search.proto.SearchQuery', 'track_total_count', 13, 'int32'],
+    ['search.proto.Sort', 'disable_default_pk_sorter', 2, 'bool'],
   ];
-  for (const [typeName, field, id, type] of extra) {
+  for (const [typeName, field, id, type, rule = 'optional'] of extra) {
     const t = root.lookupType(typeName);
     // Named in camelCase like the fields loadSync parsed (keepCase off), so requests read `isAtomic` etc.
     const name = protobuf.util.camelCase(field);
-    if (!t.fields[name] && !t.fieldsById[id]) t.add(new protobuf.Field(name, id, type, 'optional'));
+    if (!t.fields[name] && !t.fieldsById[id]) t.add(new protobuf.Field(name, id, type, rule));
   }
   root.resolveAll();
   return root;

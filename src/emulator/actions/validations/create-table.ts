@@ -6,11 +6,12 @@ import { OtsError } from '../../errors';
 import { toNumber } from '../../protocol/proto';
 import { own, tableName } from '../common';
 import { indexDef } from './create-index';
+import { streamFromSpec } from './stream-spec';
 
 const PK_TYPES: readonly number[] = Object.values(PK_TYPE);
 const DEFINED_TYPES: readonly number[] = Object.values(DEFINED_COLUMN_TYPE);
 
-export function validateCreateTable(req: any, engine: Engine): { meta: Omit<TableMeta, 'id' | 'indexes' | 'createdAt'>; indexes: IndexDef[] } {
+export function validateCreateTable(req: any, engine: Engine, nowMicros: bigint): { meta: Omit<TableMeta, 'id' | 'indexes' | 'createdAt'>; indexes: IndexDef[] } {
   const meta = req.tableMeta;
   const name = tableName(meta?.tableName);
   const pkSchema: any[] = meta.primaryKey ?? [];
@@ -59,7 +60,8 @@ export function validateCreateTable(req: any, engine: Engine): { meta: Omit<Tabl
   if (enableLocalTxn && pk.some((p) => p.autoIncrement)) {
     throw OtsError.param('You cannot use the auto-increment primary key column feature and the local transaction feature at the same time.');
   }
-  if (own(req, 'streamSpec')?.enableStream) throw OtsError.unsupported('Stream');
+  const ss = own(req, 'streamSpec');
+  const stream = ss ? streamFromSpec(ss, name, undefined, nowMicros) : undefined;
   const indexes = (req.indexMetas ?? []).map(indexDef);
-  return { meta: { name, pk, definedColumns, options, reserved: { read, write, lastIncrease: Date.now() }, enableLocalTxn }, indexes };
+  return { meta: { name, pk, definedColumns, options, reserved: { read, write, lastIncrease: Date.now() }, enableLocalTxn, ...(stream ? { stream } : {}) }, indexes };
 }

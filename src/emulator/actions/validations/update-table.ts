@@ -9,15 +9,24 @@ import { checkCapacity, checkIndexedTableOptions, checkOptions } from '../../eng
 import { OtsError } from '../../errors';
 import { toNumber } from '../../protocol/proto';
 import { own, tableName } from '../common';
+import { streamFromSpec } from './stream-spec';
 
 /** The table's metadata as the request would leave it. */
-export function validateUpdateTable(req: any, engine: Engine, now: number): TableMeta {
+export function validateUpdateTable(req: any, engine: Engine, now: number, nowMicros: bigint): TableMeta {
   const t = engine.writableTable(tableName(req.tableName));
   const rt = own(req, 'reservedThroughput');
-  const to = own(req, 'tableOptions');
-  if (own(req, 'streamSpec')) throw OtsError.unsupported('Stream');
-  if (!rt && !to) throw OtsError.param('No parameter is specified in the request of UpdateTable.');
+  let to = own(req, 'tableOptions');
+  const ss = own(req, 'streamSpec');
+  // The Node SDK must send table_options and sends an empty one with a stream change: it changes nothing
+  // (streams spec §1.2).
+  if (ss && to && Object.keys(to).length === 0) to = undefined;
+  if (!rt && !to && !ss) throw OtsError.param('No parameter is specified in the request of UpdateTable.');
   const next: TableMeta = { ...t, options: { ...t.options }, reserved: { ...t.reserved } };
+  if (ss) {
+    const stream = streamFromSpec(ss, t.name, t.stream, nowMicros);
+    if (stream) next.stream = stream;
+    else delete next.stream;
+  }
   if (rt) {
     const read = own<number>(rt.capacityUnit, 'read');
     const write = own<number>(rt.capacityUnit, 'write');

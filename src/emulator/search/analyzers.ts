@@ -1,0 +1,163 @@
+/**
+ * Analyzers of TEXT fields (spec §3): a value becomes tokens with positions (for phrases) and offsets (for
+ * highlighting). Match/MatchPhrase text is analyzed with the field's analyzer too.
+ *
+ * `min_word` / `max_word` use jieba-wasm (jieba-rs compiled to WASM, with its bundled dictionary; no native
+ * build, no download at install): `min_word` = jieba's precise mode (no overlapping words), `max_word` = its
+ * search mode (long words also split into the dictionary words inside them, e.g. 菊花茶 → 菊花, 花茶, 菊花茶).
+ * The service's dictionary is not published: segmentation of rare words, names and new words will differ, and
+ * jieba's search mode also keeps the long word itself [inferred difference].
+ */
+import { createRequire } from 'node:module';
+import { OtsError } from '../errors';
+import type { AnalyzerParam, FieldDef } from './schema';
+
+export interface Token {
+  term: string;
+  pos: number;
+  start: number;
+  end: number;
+}
+
+export interface Analyzer {
+  tokens(text: string): Token[];
+  /** The fuzzy analyzer matches phrases as substrings of the case-folded value (spec §3). */
+  substring?: boolean;
+}
+
+/** CJK ideographs, kana and hangul: one token per character for single_word (spec §3). */
+function isCjk(cp: number): boolean {
+  return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x2ceaf)
+    || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0xac00 && cp <= 0xd7af);
+}
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+
+function singleWord(p: AnalyzerParam): Analyzer {
+  const fold = !p.caseSensitive;
+  return {
+    tokens(text) {
+      const out: Token[] = [];
+      let runStart = -1;
+      let runKind = '';
+      const flush = (end: number) => {
+        if (runStart >= 0) {
+          const t = text.slice(runStart, end);
+          out.push({ term: fold ? t.toLowerCase() : t, pos: out.length, start: runStart, end });
+        }
+        runStart = -1;
+      };
+      for (let i = 0; i < text.length; ) {
+        const cp = text.codePointAt(i)!;
+        const w = cp > 0xffff ? 2 : 1;
+        const ch = text.slice(i, i + w);
+        if (isCjk(cp)) {
+          flush(i);
+          out.push({ term: ch, pos: out.length, start: i, end: i + w });
+        } else if (LETTER.test(ch) || DIGIT.test(ch)) {
+          // "IPhone6" stays one token unless delimit_word, which splits letters from digits (spec §3).
+          const kind = p.delimitWord ? (DIGIT.test(ch) ? 'd' : 'l') : 'w';
+          if (runStart >= 0 && kind !== runKind) flush(i);
+          if (runStart < 0) {
+            runStart = i;
+            runKind = kind;
+          }
+        } else flush(i);
+        i += w;
+      }
+      flush(text.length);
+      return out;
+    },
+  };
+}
+
+function split(p: AnalyzerParam): Analyzer {
+  const delimiter = p.delimiter ?? ' ';
+  const fold = !p.caseSensitive;
+  return {
+    tokens(text) {
+      const out: Token[] = [];
+      let start = 0;
+      for (const piece of text.split(delimiter)) {
+        if (piece) out.push({ term: fold ? piece.toLowerCase() : piece, pos: out.length, start, end: start + piece.length });
+        start += piece.length + delimiter.length;
+      }
+      return out;
+    },
+  };
+}
+
+/** Only the first 1,024 characters are tokenized (spec §3). */
+export const FUZZY_MAX_CHARS = 1024;
+
+function fuzzy(p: AnalyzerParam): Analyzer {
+  const min = p.minChars ?? 1;
+  const max = p.maxChars ?? 7;
+  return {
+    substring: true,
+    tokens(text) {
+      const chars = Array.from(text.slice(0, FUZZY_MAX_CHARS).toLowerCase());
+      const out: Token[] = [];
+      let offset = 0;
+      const offsets = chars.map((c) => ((offset += c.length), offset - c.length));
+      for (let i = 0; i < chars.length; i++) {
+        for (let n = min; n <= max && i + n <= chars.length; n++) {
+          out.push({ term: chars.slice(i, i + n).join(''), pos: i, start: offsets[i], end: offsets[i + n - 1] + chars[i + n - 1].length });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+type Jieba = { tokenize(text: string, mode: string, hmm?: boolean): Array<{ word: string; start: number; end: number }> };
+let jieba: Jieba | undefined;
+/**
+ * Loaded on first use: instantiating the WASM module and its dictionary takes most of a second [performance].
+ * jieba-wasm is an optional dependency like lmdb (only the emulator needs it), loaded through createRequire so
+ * bundles of tsorm/testing leave it out.
+ */
+function loadJieba(): Jieba {
+  if (jieba) return jieba;
+  try {
+    return (jieba = createRequire(__filename)('jieba-wasm') as Jieba);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new OtsError('OTSInternalServerError', "the min_word / max_word analyzers need the optional package jieba-wasm, which is not installed: run `npm install jieba-wasm`", 500);
+  }
+}
+
+function chinese(mode: 'default' | 'search'): Analyzer {
+  return {
+    tokens(text) {
+      const out: Token[] = [];
+      // jieba's offsets count characters (code points); highlight needs UTF-16 offsets.
+      const cps = Array.from(text);
+      const utf16: number[] = [0];
+      for (const c of cps) utf16.push(utf16[utf16.length - 1] + c.length);
+      for (const t of loadJieba().tokenize(text, mode, true)) {
+        if (!/[\p{L}\p{N}]/u.test(t.word)) continue;
+        out.push({ term: t.word.toLowerCase(), pos: out.length, start: utf16[t.start], end: utf16[t.end] });
+      }
+      return out;
+    },
+  };
+}
+
+const cacheKey = new WeakMap<FieldDef, Analyzer>();
+
+/** The analyzer of a TEXT field (default `single_word`). */
+export function analyzerOf(f: FieldDef): Analyzer {
+  let a = cacheKey.get(f);
+  if (a) return a;
+  const p = f.analyzerParam ?? {};
+  switch (f.analyzer ?? 'single_word') {
+    case 'split': a = split(p); break;
+    case 'fuzzy': a = fuzzy(p); break;
+    case 'min_word': a = chinese('default'); break;
+    case 'max_word': a = chinese('search'); break;
+    default: a = singleWord(p);
+  }
+  cacheKey.set(f, a);
+  return a;
+}

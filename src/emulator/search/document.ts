@@ -1,0 +1,203 @@
+/**
+ * A search document built from a table row (spec §2.2, §2.4): each index field's values, converted to the
+ * field type. A value that does not fit its field (wrong type, bad date, bad JSON, too long) is "dirty data":
+ * that field is dropped and the rest of the row stays indexed (observed behaviour, §2.2).
+ */
+import { rowDataSize, type Cell, type RowData } from '../model/row';
+import { VT, type Value } from '../model/value';
+import { analyzerOf } from './analyzers';
+import { parseDate } from './date-format';
+import { parseGeoPoint, quantize, type GeoPoint } from './geo';
+import { FieldType, type FieldDef } from './schema';
+
+/** A TEXT value: the text and its terms in order (positions are indexes); offsets are recomputed when needed. */
+export interface TextValue {
+  text: string;
+  terms: string[];
+}
+
+/** number for LONG/DOUBLE/DATE (DATE in ms), string for KEYWORD, boolean, GeoPoint, TextValue, number[] for VECTOR. */
+export type FieldValue = number | string | boolean | GeoPoint | TextValue | number[];
+
+export interface Doc {
+  /** The row's store key (latin1), which sorts like the primary key. */
+  key: string;
+  pk: Cell[];
+  /** Newest cell timestamp (ms): index TTL counts from it. */
+  ts: number;
+  /** Data size of the row (bytes), summed into DescribeSearchIndex's storage_size. */
+  size?: number;
+  /** Field path → values; NESTED sub-fields appear here too as `path.sub` (all children's values) for aggs/sorts. */
+  values: Map<string, FieldValue[]>;
+  /** NESTED path → child documents (their values keyed by full dotted path); NO_CHILDREN when none. */
+  nested: ReadonlyMap<string, Doc[]>;
+  /** Original column values of `store` fields (ALL_FROM_INDEX), in field order; STRING values as JS strings. */
+  stored?: Array<[string, Value | string]>;
+  /** Position among its parent's children (nested_doc_offset). */
+  offset?: number;
+}
+
+/** Shared by every document without nested fields [performance: one Map less per document]. */
+export const NO_CHILDREN: ReadonlyMap<string, Doc[]> = new Map();
+
+function children(doc: Doc): Map<string, Doc[]> {
+  if (doc.nested === NO_CHILDREN) doc.nested = new Map();
+  return doc.nested as Map<string, Doc[]>;
+}
+
+/** Limits (spec §2.6). */
+const MAX_ARRAY = 256;
+const MAX_CHILDREN = 256;
+const MAX_KEYWORD_BYTES = 4096;
+const MAX_TEXT_BYTES = 2 * 1024 * 1024;
+
+type Raw = bigint | number | string | boolean | object | null;
+
+function rawOf(v: Value): Raw | undefined {
+  switch (v.t) {
+    case VT.INTEGER: return v.v;
+    case VT.DOUBLE: return v.v;
+    case VT.BOOLEAN: return v.v;
+    case VT.STRING: return v.v.toString('utf8');
+    default: return undefined;
+  }
+}
+
+/** Converts one raw value (a cell's or a JSON element's) to the field's type; undefined = dirty. */
+function convert(f: FieldDef, raw: Raw, lenient: boolean): FieldValue | undefined {
+  switch (f.type) {
+    case FieldType.LONG: {
+      if (typeof raw === 'bigint') return Number(raw);
+      if (typeof raw === 'number') return Number.isInteger(raw) ? raw : undefined;
+      if (lenient && typeof raw === 'string' && /^-?\d+$/.test(raw.trim())) return Number(raw.trim());
+      return undefined;
+    }
+    case FieldType.DOUBLE: {
+      if (typeof raw === 'number') return raw;
+      if (lenient && typeof raw === 'bigint') return Number(raw);
+      if (lenient && typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+      return undefined;
+    }
+    case FieldType.BOOLEAN:
+      if (typeof raw === 'boolean') return raw;
+      if (lenient && (raw === 'true' || raw === 'false')) return raw === 'true';
+      return undefined;
+    case FieldType.KEYWORD: {
+      const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
+      return s !== undefined && Buffer.byteLength(s) <= MAX_KEYWORD_BYTES ? s : undefined;
+    }
+    case FieldType.TEXT: {
+      const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
+      if (s === undefined || Buffer.byteLength(s) > MAX_TEXT_BYTES) return undefined;
+      return { text: s, terms: analyzerOf(f).tokens(s).map((t) => t.term) };
+    }
+    case FieldType.DATE:
+      if (typeof raw === 'string' || typeof raw === 'bigint' || (typeof raw === 'number' && Number.isInteger(raw))) return parseDate(raw, f.dateFormats ?? []);
+      return undefined;
+    case FieldType.GEO_POINT: {
+      const p = typeof raw === 'string' ? parseGeoPoint(raw) : undefined;
+      return p && quantize(p);
+    }
+    case FieldType.VECTOR: {
+      const arr = typeof raw === 'string' ? parseJson(raw) : raw;
+      if (!Array.isArray(arr) || arr.length !== f.vector!.dimension || !arr.every((x) => typeof x === 'number' && Number.isFinite(x))) return undefined;
+      return arr.map((x) => Math.fround(x));
+    }
+    default:
+      return undefined;
+  }
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A field's values from one raw value: arrays are JSON array strings (cells) or JSON arrays (inside nested). */
+function fieldValues(f: FieldDef, raw: Raw, fromCell: boolean): FieldValue[] | undefined {
+  // A virtual field converts across types (STRING → LONG…, spec §2.4); so do values inside nested JSON.
+  const lenient = !!f.virtual || !fromCell;
+  if (f.isArray) {
+    const arr = typeof raw === 'string' ? parseJson(raw) : raw;
+    if (!Array.isArray(arr) || arr.length > MAX_ARRAY) return undefined;
+    const out: FieldValue[] = [];
+    for (const el of arr) {
+      const v = el === null ? undefined : convert(f, el as Raw, true);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out;
+  }
+  const v = convert(f, raw, lenient);
+  return v === undefined ? undefined : [v];
+}
+
+function childDocs(f: FieldDef, raw: Raw, path: string, parent: Doc): Doc[] | undefined {
+  const json = typeof raw === 'string' ? parseJson(raw) : raw;
+  const list = Array.isArray(json) ? json : json && typeof json === 'object' ? [json] : undefined;
+  if (!list || list.length > MAX_CHILDREN || !list.every((o) => o && typeof o === 'object' && !Array.isArray(o))) return undefined;
+  return list.map((obj, i) => {
+    const child: Doc = { key: parent.key, pk: parent.pk, ts: parent.ts, values: new Map(), nested: NO_CHILDREN, offset: i };
+    for (const sub of f.fields!) {
+      const v = (obj as Record<string, unknown>)[sub.name];
+      if (v === undefined || v === null) continue;
+      addField(child, sub, `${path}.${sub.name}`, v as Raw, false);
+    }
+    return child;
+  });
+}
+
+function push(doc: Doc, path: string, vals: FieldValue[]): void {
+  const list = doc.values.get(path);
+  if (list) list.push(...vals);
+  else doc.values.set(path, vals);
+}
+
+function addField(doc: Doc, f: FieldDef, path: string, raw: Raw, fromCell: boolean): void {
+  if (f.type === FieldType.NESTED) {
+    const kids = childDocs(f, raw, path, doc);
+    if (!kids) return;
+    const map = children(doc);
+    map.set(path, kids);
+    // Sub-field values roll up to the parent for aggregations and sorts without a wrapper (spec §2.4).
+    for (const c of kids) {
+      for (const [p, vals] of c.values) push(doc, p, vals);
+      for (const [p, grandKids] of c.nested) map.set(p, [...(map.get(p) ?? []), ...grandKids]);
+    }
+    return;
+  }
+  const vals = fieldValues(f, raw, fromCell);
+  if (vals && vals.length) doc.values.set(path, vals);
+  // An empty array indexes nothing: Exists is false for `[]` (spec §4).
+}
+
+/** The column value a field reads: a PK column or the newest visible version of an attribute. */
+function columnValue(row: RowData, name: string): Value | undefined {
+  const pk = row.pk.find((c) => c.name === name);
+  if (pk) return pk.value;
+  return row.cols.get(name)?.[0]?.value;
+}
+
+/** Builds the document of a (visible) row. */
+export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[]): Doc {
+  let ts = 0;
+  for (const list of row.cols.values()) for (const v of list) if (v.ts > ts) ts = v.ts;
+  const doc: Doc = { key, pk: row.pk, ts, size: rowDataSize(row), values: new Map(), nested: NO_CHILDREN };
+  for (const f of fields) {
+    const source = f.virtual ? f.sources![0] : f.name;
+    const cell = columnValue(row, source);
+    if (!cell) continue;
+    const raw = rawOf(cell);
+    if (raw === undefined) continue;
+    addField(doc, f, f.name, raw, true);
+    // Stored copies (store absent counts as stored [decision]) of fields that indexed cleanly; never virtual ones.
+    const indexed = doc.values.has(f.name) || doc.nested.has(f.name);
+    if (f.store !== false && !f.virtual && indexed && !row.pk.some((c) => c.name === source)) {
+      (doc.stored ??= []).push([f.name, typeof raw === 'string' ? raw : cell]); // the string the field already holds
+    }
+  }
+  return doc;
+}

@@ -1,0 +1,251 @@
+/**
+ * Runs a Search (spec §1, §6): matching (with the index's TTL), total count, aggregations and group-bys over all
+ * matches, collapse, sort, offset/limit or token paging, and the rows, scores, highlights and inner hits.
+ */
+import { OtsError } from '../errors';
+import type { Engine } from '../engine/engine';
+import type { TableMeta } from '../engine/catalog';
+import { decodeRow, encodeRow } from '../model/plainbuffer';
+import { decodeMessage, encodeMessage } from '../protocol/proto';
+import { runAggregations } from './aggregations';
+import type { Doc } from './document';
+import { runGroupBys } from './group-by';
+import { compileHighlight, highlightDoc, type HighlightSpec } from './highlight';
+import { compileQuery } from './query';
+import { opt, type QueryNode, type Scope } from './query-node';
+import { allFromIndex, buildRow, decodeColumns, type Columns } from './rows';
+import type { SearchIndex } from './search-index';
+import { FieldType } from './schema';
+import { compareKey, compareKeys, compileSort, sortableField, type SortKey, type Sorter } from './sort';
+import { decodeToken, encodeToken, queryHash } from './token';
+
+export const SEARCH_LIMITS = { defaultLimit: 10, maxLimit: 100, maxLimitFromIndex: 1000, maxOffsetPlusLimit: 100_000 };
+
+export interface Hit {
+  doc: Doc;
+  score: number;
+}
+
+/** The documents an index serves now: not expired by the index TTL or the table TTL (spec §2.5, §8). */
+export function liveDocs(index: SearchIndex, table: TableMeta, now: number): (d: Doc) => boolean {
+  const ttls = [index.def.ttl, table.options.timeToLive].filter((t) => t > 0);
+  if (!ttls.length) return () => true;
+  const cutoff = now - Math.min(...ttls) * 1000;
+  return (d) => d.ts >= cutoff;
+}
+
+/** Every live document the query matches and its score, in parallel arrays [performance: no object per hit]. */
+export interface Matches {
+  docs: Doc[];
+  scores: number[];
+}
+
+export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => boolean): Matches {
+  const docs: Doc[] = [];
+  const scores: number[] = [];
+  const constant = node.candidates && node.constantScore?.();
+  if (constant !== undefined) {
+    for (const doc of node.candidates!()) {
+      if (!live(doc)) continue;
+      docs.push(doc);
+      scores.push(constant);
+    }
+    return { docs, scores };
+  }
+  for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
+    if (!live(doc)) continue;
+    const score = node.score(doc);
+    if (score === undefined) continue;
+    docs.push(doc);
+    scores.push(score);
+  }
+  return { docs, scores };
+}
+
+function int(m: any, field: string): number | undefined {
+  return m && Object.prototype.hasOwnProperty.call(m, field) && m[field] !== null ? Number(m[field]) : undefined;
+}
+
+export interface SearchContext {
+  engine: Engine;
+  table: TableMeta;
+  index: SearchIndex;
+  now: number;
+}
+
+export function runSearch(ctx: SearchContext, req: any): object {
+  const { index, table, now } = ctx;
+  let sq: any;
+  try {
+    sq = decodeMessage('search.proto.SearchQuery', req.searchQuery ?? new Uint8Array(0));
+  } catch {
+    throw OtsError.param('failed to parse search_query, please check the request parameter');
+  }
+  const cols: Columns = decodeColumns(req.columnsToGet);
+  const stored = new Set(index.def.fields.filter((f) => f.store !== false && !f.virtual).map((f) => f.name));
+  const maxLimit = allFromIndex(cols, stored) ? SEARCH_LIMITS.maxLimitFromIndex : SEARCH_LIMITS.maxLimit;
+  const limit = int(sq, 'limit') ?? Math.min(SEARCH_LIMITS.defaultLimit, maxLimit);
+  const offset = int(sq, 'offset') ?? 0;
+  if (limit < 0) throw OtsError.param(`limit must be non-negative, got ${limit}`);
+  if (offset < 0) throw OtsError.param(`offset must be non-negative, got ${offset}`);
+  if (limit > maxLimit) throw OtsError.param(`limit is too large: ${limit}, the maximum is ${maxLimit}`);
+  const token: Uint8Array | undefined = sq.token && sq.token.length ? sq.token : undefined;
+  if (!token && offset + limit > SEARCH_LIMITS.maxOffsetPlusLimit) {
+    throw OtsError.param(`offset + limit is too large: ${offset + limit}, the maximum is ${SEARCH_LIMITS.maxOffsetPlusLimit}; page with next_token instead`);
+  }
+  for (const rv of req.routingValues ?? []) checkRoutingValue(rv, index.def.routing);
+
+  const scope: Scope = { index, limit, highlights: new Map(), innerHits: [] };
+  const node = sq.query ? compileQuery(scope, sq.query) : { score: () => 1 };
+  const highlight = compileHighlight(index.def.fields, sq.highlight);
+  const collapse = sq.collapse?.fieldName ? String(sq.collapse.fieldName) : undefined;
+  if (collapse) {
+    const f = sortableField(index.def.fields, collapse, 'collapse');
+    if (f.isArray || ![FieldType.LONG, FieldType.DOUBLE, FieldType.KEYWORD, FieldType.DATE].includes(f.type as never) || collapse.includes('.')) {
+      throw OtsError.param(`collapse field [${collapse}] must be a non-array long, double or keyword field`);
+    }
+    if (token) throw OtsError.param('collapse can not be used with a token');
+  }
+  const qh = queryHash(sq.query ? encodeMessage('search.proto.Query', sq.query) : undefined, collapse);
+  let sortMsg = sq.sort;
+  let after: SortKey[] | undefined;
+  if (token) {
+    const t = decodeToken(token, `${table.name}/${index.def.name}`, qh);
+    // The token carries the sort; a request sort beside it is ignored (spec §6.1).
+    sortMsg = t.sort ? decodeMessage('search.proto.Sort', Buffer.from(t.sort, 'base64')) : undefined;
+    after = t.after;
+  }
+  const sorters: Sorter[] = compileSort(scope, sortMsg);
+
+  const hits = matchAll(index, node, liveDocs(index, table, now));
+  const total = hits.docs.length;
+  // Java sends track_total_count (MAX_INT = count, -1 = don't) instead of get_total_count (spec §1.2).
+  const track = opt<number>(sq, 'trackTotalCount');
+  const wantCount = !!sq.getTotalCount || (track !== undefined && track > 0);
+  const aggCtx = { ...ctx, scope, columns: cols };
+  const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, hits.docs, sq.aggs)) : undefined;
+  const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx, hits.docs, sq.groupBys)) : undefined;
+
+  // Sort keys in one flat array, hits as indexes into it [performance: no object per hit].
+  const ns = sorters.length;
+  const keys = new Array<SortKey>(total * ns);
+  for (let i = 0; i < total; i++) for (let j = 0; j < ns; j++) keys[i * ns + j] = sorters[j].key(hits.docs[i], hits.scores[i]);
+  const keysOf = (i: number) => keys.slice(i * ns, i * ns + ns);
+  const byKeys = (a: number, b: number) => {
+    for (let j = 0; j < ns; j++) {
+      const c = compareKey(sorters[j], keys[a * ns + j], keys[b * ns + j]);
+      if (c) return c;
+    }
+    return 0;
+  };
+  let order: number[] = [];
+  for (let i = 0; i < total; i++) if (!after || compareKeys(sorters, keysOf(i), after) > 0) order.push(i);
+  // Collapse needs the whole order (groups are found in sort order); a page needs only its first rows.
+  order = collapse ? order.sort(byKeys) : smallest(order, (token ? 0 : offset) + limit, byKeys);
+  if (collapse) {
+    const seen = new Set<string>();
+    order = order.filter((i) => {
+      // Rows missing the field form one group of their own (spec §6.4).
+      const v = hits.docs[i].values.get(collapse)?.[0];
+      const g = v === undefined ? '\u0000missing' : `v${String(v)}`;
+      if (seen.has(g)) return false;
+      seen.add(g);
+      return true;
+    });
+  }
+  const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.scores[i], k: keysOf(i) }));
+
+  const rows = page.map((h) => encodeRow(buildRow(ctx.engine, table, h.doc, cols, now)));
+  const searchHits = page.map((h) => searchHit(h, scope, highlight));
+  // A token iff the page is full; none for an index without index_sort queried without a sort, none with collapse (§6.1, §6.4).
+  const unsorted = !sq.sort && !token && !index.def.indexSort.length;
+  const full = limit > 0 && page.length === limit;
+  const nextToken = full && !collapse && !unsorted
+    ? encodeToken({ v: 1, index: `${table.name}/${index.def.name}`, query: qh, sort: sortMsg ? encodeMessage('search.proto.Sort', sortMsg).toString('base64') : '', after: page[page.length - 1].k })
+    : undefined;
+  return {
+    totalHits: !wantCount ? -1 : track !== undefined && track > 0 && !sq.getTotalCount ? Math.min(total, track) : total,
+    rows,
+    isAllSucceeded: true,
+    searchHits,
+    ...(nextToken ? { nextToken } : {}),
+    ...(aggs ? { aggs } : {}),
+    ...(groupBys ? { groupBys } : {}),
+    consumed: { capacityUnit: { read: Math.max(1, rows.length), write: 0 } },
+  };
+}
+
+/**
+ * The k smallest items in order: a full sort when k is a good part of n, else one pass keeping a sorted window
+ * [performance: a page of 100 out of 100,000 hits costs n·log k comparisons instead of n·log n].
+ */
+export function smallest<T>(items: T[], k: number, cmp: (a: T, b: T) => number): T[] {
+  if (k <= 0) return [];
+  if (k * 8 >= items.length) return items.sort(cmp).slice(0, k);
+  const out: T[] = [];
+  for (const it of items) {
+    if (out.length === k && cmp(it, out[k - 1]) >= 0) continue;
+    if (out.length && cmp(it, out[0]) < 0) {
+      // Input in reverse order (a DESC sort over an ascending range) lands here: no search needed.
+      out.unshift(it);
+      if (out.length > k) out.pop();
+      continue;
+    }
+    let lo = 0, hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(out[mid], it) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, it);
+    if (out.length > k) out.pop();
+  }
+  return out;
+}
+
+function searchHit(h: Hit, scope: Scope, highlight: HighlightSpec | undefined): object {
+  const hit: Record<string, unknown> = { score: h.score, highlightResult: highlightDoc(h.doc, highlight, scope.highlights) };
+  if (scope.innerHits.length) hit.searchInnerHits = scope.innerHits.map((ih) => innerHits(h.doc, ih, scope, highlight));
+  return hit;
+}
+
+function innerHits(doc: Doc, ih: Scope['innerHits'][number], scope: Scope, parentHighlight: HighlightSpec | undefined): object {
+  const kids = doc.nested.get(ih.path) ?? [];
+  const matched: Hit[] = [];
+  for (const k of kids) {
+    const s = ih.node.score(k);
+    if (s !== undefined) matched.push({ doc: k, score: s });
+  }
+  const sorters = ih.spec.sort ? compileSort({ ...scope, nestedPath: ih.path }, ih.spec.sort) : undefined;
+  if (sorters) {
+    const keyed = matched.map((h) => ({ h, k: sorters.map((s) => s.key(h.doc, h.score)) }));
+    keyed.sort((a, b) => compareKeys(sorters, a.k, b.k));
+    matched.splice(0, matched.length, ...keyed.map((x) => x.h));
+  } else matched.sort((a, b) => (a.doc.offset ?? 0) - (b.doc.offset ?? 0));
+  const offset = int(ih.spec, 'offset') ?? 0;
+  const limit = int(ih.spec, 'limit') ?? 3;
+  const hl = ih.spec.highlight ? compileHighlight(scope.index.def.fields, ih.spec.highlight) : parentHighlight;
+  return {
+    path: ih.path,
+    searchHits: matched.slice(offset, offset + limit).map((h) => ({
+      score: h.score,
+      highlightResult: highlightDoc(h.doc, hl, scope.highlights),
+      nestedDocOffset: h.doc.offset ?? 0,
+    })),
+  };
+}
+
+/** Routing values are PlainBuffer rows of the routing PK columns; with one shard they don't filter (spec §2.5). */
+function checkRoutingValue(rv: Uint8Array, routing: string[]): void {
+  let row;
+  try {
+    row = decodeRow(Buffer.from(rv));
+  } catch {
+    throw OtsError.param('invalid routing value: not a PlainBuffer row');
+  }
+  const names = row.pk.map((c) => c.name);
+  const want = routing.length ? routing : undefined;
+  if (want && (names.length !== want.length || names.some((n, i) => n !== want[i]))) {
+    throw OtsError.param(`routing value columns [${names.join(', ')}] do not match the routing fields [${want.join(', ')}]`);
+  }
+}

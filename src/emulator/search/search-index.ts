@@ -1,0 +1,149 @@
+/**
+ * One search index in memory: its documents by row key, and postings (term → documents) with length
+ * statistics for every top-level scalar field, so term-like queries start from a posting list instead of a scan,
+ * and Match queries get BM25 statistics (spec §4).
+ */
+import type { Doc, FieldValue, TextValue } from './document';
+import { FieldType, type FieldDef, type SearchIndexDef } from './schema';
+
+export interface FieldStats {
+  /** Documents holding the field. */
+  docs: number;
+  /** Sum of token counts (TEXT) — BM25's average field length. */
+  length: number;
+}
+
+/** The posting key of a scalar value (TEXT contributes its tokens instead). */
+export function termKey(v: FieldValue): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return `#${v}`;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return undefined;
+}
+
+/** A field's values in ascending order with their documents (one entry per value; array elements each). */
+export interface SortedColumn {
+  values: Array<number | string | boolean>;
+  docs: Doc[];
+  /** Some document holds several values (an array field): a document may appear more than once. */
+  multi: boolean;
+}
+
+export class SearchIndex {
+  readonly docs = new Map<string, Doc>();
+  /** Bumped on every change: sorted columns built at an older version are stale. */
+  private version = 0;
+  private readonly sorted = new Map<string, { version: number; column: SortedColumn }>();
+  private readonly postings = new Map<string, Map<string, Set<Doc>>>();
+  private readonly stats = new Map<string, FieldStats>();
+  /**
+   * Top-level fields with postings: KEYWORD, TEXT, BOOLEAN. Numbers and dates are found through the sorted
+   * column instead [performance: a posting set per distinct number cost more memory than the documents].
+   */
+  private readonly indexed: FieldDef[];
+  /** Top-level scalar fields (sorted columns). */
+  private readonly scalar: FieldDef[];
+
+  constructor(readonly def: SearchIndexDef) {
+    this.scalar = def.fields.filter((f) => [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE, FieldType.KEYWORD, FieldType.BOOLEAN].includes(f.type as never));
+    this.indexed = def.fields.filter((f) => [FieldType.KEYWORD, FieldType.TEXT, FieldType.BOOLEAN].includes(f.type as never));
+  }
+
+  /** Sum of the indexed rows' data sizes (bytes). */
+  bytes = 0;
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  put(doc: Doc): void {
+    this.remove(doc.key);
+    this.version++;
+    this.docs.set(doc.key, doc);
+    this.bytes += doc.size ?? 0;
+    this.walk(doc, 1);
+  }
+
+  remove(key: string): void {
+    const old = this.docs.get(key);
+    if (!old) return;
+    this.version++;
+    this.docs.delete(key);
+    this.bytes -= old.size ?? 0;
+    this.walk(old, -1);
+  }
+
+  private walk(doc: Doc, delta: 1 | -1): void {
+    for (const f of this.indexed) {
+      const vals = doc.values.get(f.name);
+      if (!vals) continue;
+      let st = this.stats.get(f.name);
+      if (!st) this.stats.set(f.name, (st = { docs: 0, length: 0 }));
+      st.docs += delta;
+      let byTerm = this.postings.get(f.name);
+      if (!byTerm) this.postings.set(f.name, (byTerm = new Map()));
+      const terms = new Set<string>();
+      for (const v of vals) {
+        if (f.type === FieldType.TEXT) {
+          const tv = v as TextValue;
+          st.length += delta * tv.terms.length;
+          for (const t of tv.terms) terms.add(t);
+        } else {
+          const k = termKey(v);
+          if (k !== undefined) terms.add(k);
+        }
+      }
+      for (const t of terms) {
+        let set = byTerm.get(t);
+        if (delta > 0) {
+          if (!set) byTerm.set(t, (set = new Set()));
+          set.add(doc);
+        } else if (set) {
+          set.delete(doc);
+          if (!set.size) byTerm.delete(t);
+        }
+      }
+    }
+  }
+
+  /** Documents holding `term` in a top-level field; undefined when the field has no postings. */
+  posting(field: string, term: string): ReadonlySet<Doc> | undefined {
+    const byTerm = this.postings.get(field);
+    if (!byTerm) return this.indexed.some((f) => f.name === field) ? new Set() : undefined;
+    return byTerm.get(term) ?? new Set();
+  }
+
+  /**
+   * The values of a top-level scalar field sorted ascending, for range candidates. Built on first use after a
+   * change [performance: O(n log n) per rebuild; queries between writes reuse it].
+   */
+  sortedColumn(field: string): SortedColumn | undefined {
+    if (!this.scalar.some((x) => x.name === field)) return undefined;
+    const cached = this.sorted.get(field);
+    if (cached && cached.version === this.version) return cached.column;
+    const pairs: Array<[number | string | boolean, Doc]> = [];
+    let multi = false;
+    for (const d of this.docs.values()) {
+      const vals = d.values.get(field) ?? [];
+      if (vals.length > 1) multi = true;
+      for (const v of vals) pairs.push([v as number | string | boolean, d]);
+    }
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const column = { values: pairs.map((p) => p[0]), docs: pairs.map((p) => p[1]), multi };
+    this.sorted.set(field, { version: this.version, column });
+    return column;
+  }
+
+  /** Whether the field has a sorted column (without building it). */
+  hasSortedColumn(field: string): boolean {
+    return this.scalar.some((x) => x.name === field);
+  }
+
+  hasPostings(field: string): boolean {
+    return this.indexed.some((f) => f.name === field);
+  }
+
+  fieldStats(field: string): FieldStats {
+    return this.stats.get(field) ?? { docs: 0, length: 0 };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Pure parts of the emulator's search: strict date parsing, analyzers, geo encoding and geohash cells, the
+ * percentile rule, wildcard patterns (spec §2.2, §3, §4, §7).
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzerOf } from '../../src/emulator/search/analyzers';
+import { parseDate } from '../../src/emulator/search/date-format';
+import { geohash, haversine, parseGeoPoint } from '../../src/emulator/search/geo';
+import { percentile } from '../../src/emulator/search/aggregations';
+import { wildcardRegExp } from '../../src/emulator/search/query-leaf';
+import { smallest } from '../../src/emulator/search/execute';
+import { FieldType, type FieldDef } from '../../src/emulator/search/schema';
+
+const text = (analyzer: string, analyzerParam: FieldDef['analyzerParam'] = {}) => analyzerOf({ name: 't', type: FieldType.TEXT, analyzer, analyzerParam });
+const terms = (a: ReturnType<typeof text>, s: string) => a.tokens(s).map((t) => t.term);
+
+describe('search: date formats', () => {
+  it('parses strictly: doubled letters have a fixed width', () => {
+    expect(parseDate('2022-05-10', ['yyyy-MM-dd'])).toBe(Date.UTC(2022, 4, 10));
+    expect(parseDate('2022-05-1', ['yyyy-MM-dd'])).toBeUndefined();
+    expect(parseDate('2022-05-1', ['yyyy-MM-d'])).toBe(Date.UTC(2022, 4, 1));
+    expect(parseDate('2022-02-30', ['yyyy-MM-dd'])).toBeUndefined();
+  });
+  it('takes literals, fractions, offsets, 12-hour clocks and several formats', () => {
+    expect(parseDate("2022-05-10T08:30:00.250+08:00", ["yyyy-MM-dd'T'HH:mm:ss.SSSXXX"])).toBe(Date.UTC(2022, 4, 10, 0, 30, 0, 250));
+    expect(parseDate('05/10/2022 02:00 PM', ['MM/dd/yyyy hh:mm a'])).toBe(Date.UTC(2022, 4, 10, 14));
+    expect(parseDate('2022-05-10', ['yyyy/MM/dd', 'yyyy-MM-dd'])).toBe(Date.UTC(2022, 4, 10));
+  });
+  it('reads integers with epoch formats and refuses dates outside [1970, 2262]', () => {
+    expect(parseDate(1652140800n, ['epoch_second'])).toBe(1652140800000);
+    expect(parseDate(1652140800123n, ['epoch_millis'])).toBe(1652140800123);
+    expect(parseDate(1652140800123456n, ['epoch_micros'])).toBeCloseTo(1652140800123.456, 3);
+    expect(parseDate(-1n, ['epoch_millis'])).toBeUndefined();
+    expect(parseDate('1969-12-31', ['yyyy-MM-dd'])).toBeUndefined();
+  });
+});
+
+describe('search: analyzers', () => {
+  it('single_word: one token per CJK character, letter+digit runs kept unless delimit_word, lower-cased', () => {
+    expect(terms(text('single_word'), 'Hang Zhou 杭州 IPhone6, this is 100')).toEqual(['hang', 'zhou', '杭', '州', 'iphone6', 'this', 'is', '100']);
+    expect(terms(text('single_word', { delimitWord: true, caseSensitive: true }), 'IPhone6')).toEqual(['IPhone', '6']);
+  });
+  it('split on the delimiter; fuzzy n-grams', () => {
+    expect(terms(text('split', { delimiter: ',' }), 'a,B,,c')).toEqual(['a', 'b', 'c']);
+    expect(terms(text('fuzzy', { minChars: 1, maxChars: 2 }), 'AbC')).toEqual(['a', 'ab', 'b', 'bc', 'c']);
+  });
+  it('min_word / max_word with jieba: max_word adds the words inside long words', () => {
+    expect(terms(text('min_word'), '菊花茶')).toEqual(['菊花茶']);
+    expect(terms(text('max_word'), '菊花茶')).toEqual(['菊花', '花茶', '菊花茶']);
+  });
+});
+
+describe('search: geo', () => {
+  it('parses "lat,lon" with spaces and refuses out-of-range points', () => {
+    expect(parseGeoPoint('30.3, 117.0')).toEqual({ lat: 30.3, lon: 117 });
+    expect(parseGeoPoint('91,0')).toBeUndefined();
+    expect(parseGeoPoint('abc')).toBeUndefined();
+  });
+  it('geohash cells: precision 3 around Hangzhou is wtm with the observed box (spec §7.2)', () => {
+    const g = geohash({ lat: 30.2, lon: 120.2 }, 3);
+    expect(g).toEqual({ hash: 'wtm', topLeft: { lat: 30.9375, lon: 119.53125 }, bottomRight: { lat: 29.53125, lon: 120.9375 } });
+  });
+  it('haversine uses the mean earth radius 6371008.7714 m', () => {
+    expect(haversine({ lat: 0, lon: 0 }, { lat: 0, lon: 1 })).toBeCloseTo((6371008.7714 * Math.PI) / 180, 3);
+  });
+});
+
+describe('search: percentiles and wildcards', () => {
+  it('interpolates, truncating toward zero for integral fields', () => {
+    const la = [...Array(100).fill(-1), ...Array.from({ length: 100 }, (_, i) => i)];
+    expect(percentile(la, 50, true)).toBe(0);
+    expect(percentile(la, 50, false)).toBe(-0.5);
+    expect(percentile([1, 2, 3, 4], 100, true)).toBe(4);
+  });
+  it('* is any sequence, ? exactly one character, everything else literal', () => {
+    expect(wildcardRegExp('key0?*').test('key01')).toBe(true);
+    expect(wildcardRegExp('key0?*').test('key0')).toBe(false);
+    expect(wildcardRegExp('a.b').test('axb')).toBe(false);
+  });
+});
+
+describe('search: page selection', () => {
+  it('selects the k smallest in order, like a full sort, ties kept in input order', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 1000);
+    const items = Array.from({ length: 5000 }, (_, i) => ({ v: rnd(), i }));
+    const cmp = (a: { v: number }, b: { v: number }) => a.v - b.v;
+    for (const k of [0, 1, 10, 100, 700, 5000]) expect(smallest([...items], k, cmp)).toEqual([...items].sort(cmp).slice(0, k));
+  });
+});
