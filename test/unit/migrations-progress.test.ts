@@ -11,14 +11,21 @@ function sink(isTTY: boolean) {
 describe('Progress', () => {
   it('on a terminal: a bar with percentage redrawn with \\r, then a final line', async () => {
     const { stream, writes } = sink(true);
-    const p = new Progress('backfill t', 200, { stream });
+    let t = 1_000_000;
+    const p = new Progress('backfill t', 200, { stream, now: () => t });
     expect(writes).toEqual([]); // nothing until there is progress
+    t += 1000;
     p.update(50);
-    expect(writes[0]).toMatch(/^\r{1}backfill t: \[█{6}░{18}\] 25% 50\/200 rows · [\d,]+ rows\/s\x1b\[K$/);
+    expect(writes[0]).toBe('\rbackfill t: [██████░░░░░░░░░░░░░░░░░░] 25% 50/200 rows · 50 rows/s\x1b[K');
+    t += 99;
     p.update(60); // within 100 ms: not redrawn
     expect(writes).toHaveLength(1);
+    t += 1;
+    p.update(100); // 100 ms later: redrawn
+    expect(writes[1]).toBe('\rbackfill t: [████████████░░░░░░░░░░░░] 50% 100/200 rows · 91 rows/s\x1b[K');
+    t += 400;
     p.finish('200 rows, 200 changed');
-    expect(writes[writes.length - 1]).toMatch(/^\rbackfill t: 200 rows, 200 changed in \d+\.\d s\x1b\[K\n$/);
+    expect(writes[writes.length - 1]).toBe('\rbackfill t: 200 rows, 200 changed in 1.5 s\x1b[K\n');
   });
 
   it('elsewhere: a start line, a line per interval, a final line; no control characters', async () => {

@@ -9,6 +9,8 @@ export interface ProgressOptions {
   lineIntervalMs?: number;
   /** Write nothing at all. */
   silent?: boolean;
+  /** The clock in ms (default `Date.now`); tests inject one instead of racing the redraw interval. */
+  now?: () => number;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -16,9 +18,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export class Progress {
   private readonly stream: NonNullable<ProgressOptions['stream']>;
   private readonly tty: boolean;
-  private readonly started = Date.now();
-  private lastDraw = 0;
-  private lastLine = Date.now();
+  private readonly now: () => number;
+  private readonly started: number;
+  private lastDraw = -Infinity;
+  private lastLine: number;
   private done = 0;
 
   constructor(
@@ -29,6 +32,8 @@ export class Progress {
     private readonly resumedFrom = 0,
   ) {
     this.stream = options.stream ?? process.stderr;
+    this.now = options.now ?? Date.now;
+    this.started = this.lastLine = this.now();
     this.tty = !!this.stream.isTTY;
     this.done = resumedFrom;
     if (!options.silent && !this.tty) {
@@ -40,7 +45,7 @@ export class Progress {
   update(done: number): void {
     this.done = done;
     if (this.options.silent) return;
-    const now = Date.now();
+    const now = this.now();
     if (this.tty) {
       if (now - this.lastDraw < 100) return;
       this.lastDraw = now;
@@ -53,13 +58,13 @@ export class Progress {
 
   finish(summary?: string): void {
     if (this.options.silent) return;
-    const secs = ((Date.now() - this.started) / 1000).toFixed(1);
+    const secs = ((this.now() - this.started) / 1000).toFixed(1);
     const line = `${this.label}: ${summary ?? `${fmt(this.done)} rows`} in ${secs} s`;
     this.stream.write(this.tty ? `\r${line}\x1b[K\n` : `${line}\n`);
   }
 
   private text(): string {
-    const elapsed = Math.max(1, Date.now() - this.started) / 1000;
+    const elapsed = Math.max(1, this.now() - this.started) / 1000;
     const rate = Math.round((this.done - this.resumedFrom) / elapsed);
     if (this.total === undefined || this.total <= 0) return `${this.label}: ${fmt(this.done)} rows · ${fmt(rate)} rows/s`;
     const ratio = Math.min(1, this.done / this.total);
