@@ -35,6 +35,8 @@ export interface Doc {
   stored?: Array<[string, Value | string]>;
   /** Position among its parent's children (nested_doc_offset). */
   offset?: number;
+  /** Slot in its SearchIndex's value columns while indexed; -1 otherwise (nested children, removed documents). */
+  ord?: number;
 }
 
 /** Shared by every document without nested fields [performance: one Map less per document]. */
@@ -185,7 +187,7 @@ function columnValue(row: RowData, name: string): Value | undefined {
 export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[]): Doc {
   let ts = 0;
   for (const list of row.cols.values()) for (const v of list) if (v.ts > ts) ts = v.ts;
-  const doc: Doc = { key, pk: row.pk, ts, size: rowDataSize(row), values: new Map(), nested: NO_CHILDREN };
+  const doc: Doc = { key, pk: row.pk, ts, size: rowDataSize(row), values: new Map(), nested: NO_CHILDREN, ord: -1 };
   for (const f of fields) {
     const source = f.virtual ? f.sources![0] : f.name;
     const cell = columnValue(row, source);

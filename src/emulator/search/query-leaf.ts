@@ -78,9 +78,10 @@ function termNode(scope: Scope, f: Field, terms: Scalar[], weight: number): Quer
     };
   }
   const keySet = new Set(terms.map((t) => termKey(t)!));
+  const valuesOf = scope.index.valuesOf(f.path);
   return {
     score(doc) {
-      const vals = doc.values.get(f.path);
+      const vals = valuesOf(doc);
       if (!vals) return undefined;
       for (const v of vals) {
         const k = termKey(v);
@@ -226,9 +227,10 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
     return true;
   };
   const text = f.def.type === FieldType.TEXT;
+  const valuesOf = scope.index.valuesOf(f.path);
   return {
     score(doc) {
-      const vals = doc.values.get(f.path);
+      const vals = valuesOf(doc);
       if (!vals) return undefined;
       for (const v of vals) {
         if (text ? (v as TextValue).terms.some((t) => inRange(t)) : inRange(v as Scalar)) return 1;

@@ -50,8 +50,8 @@ function pick(xs: number[] | Scalar[], mode: number): Scalar {
 }
 
 /** The values of `path` a sort sees, restricted to the children matching `nested_filter`. */
-function valuesFor(path: string, filter: { path: string; node: ReturnType<typeof compileQuery> } | undefined): (d: Doc) => FieldValue[] | undefined {
-  if (!filter) return (d) => d.values.get(path);
+function valuesFor(scope: Scope, path: string, filter: { path: string; node: ReturnType<typeof compileQuery> } | undefined): (d: Doc) => FieldValue[] | undefined {
+  if (!filter) return scope.index.valuesOf(path);
   return (d) => {
     const out: FieldValue[] = [];
     for (const k of d.nested.get(filter.path) ?? []) if (filter.node.score(k) !== undefined) out.push(...(k.values.get(path) ?? []));
@@ -75,7 +75,7 @@ function fieldSorter(scope: Scope, m: any): Sorter {
   if (mode === MODE_AVG && f.type !== FieldType.LONG && f.type !== FieldType.DOUBLE && f.type !== FieldType.DATE) {
     throw OtsError.param(`[field sort] mode AVG needs a numeric field, field ${m.fieldName} is ${FIELD_TYPE_NAMES[f.type]}`);
   }
-  const values = valuesFor(m.fieldName, nestedFilter(scope, m.nestedFilter));
+  const values = valuesFor(scope, m.fieldName, nestedFilter(scope, m.nestedFilter));
   const mv = variant(m.missingValue, 'missing_value');
   const missingValue = mv ? coerce(f, mv, m.fieldName) : undefined;
   const missingField = m.missingField ? sortableField(fields, m.missingField, 'field sort missing_field') && String(m.missingField) : undefined;
@@ -112,7 +112,7 @@ function geoSorter(scope: Scope, m: any): Sorter {
   const desc = m.order === DESC;
   const mode = own(m, 'mode') ? Number(m.mode) : desc ? MODE_MAX : MODE_MIN;
   const dist = m.distanceType === 1 ? planeDistance : haversine;
-  const values = valuesFor(m.fieldName, nestedFilter(scope, m.nestedFilter));
+  const values = valuesFor(scope, m.fieldName, nestedFilter(scope, m.nestedFilter));
   return {
     desc,
     key(d) {
