@@ -55,6 +55,15 @@ async function startStudio(args: string[]): Promise<{ run: Running; url: string 
   }
 }
 
+/** A table keyed by one STRING column `id`. */
+async function createIdTable(name: string, maxVersions = 1): Promise<void> {
+  await client.call('createTable', {
+    tableMeta: { tableName: name, primaryKey: [{ name: 'id', type: 'STRING' }] },
+    reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+    tableOptions: { timeToLive: -1, maxVersions },
+  });
+}
+
 async function seed(): Promise<void> {
   const pk = (n: number) => [{ p: 'a' }, { n: toSdkInt64(BigInt(n)) }];
   await client.call('createTable', {
@@ -75,20 +84,12 @@ async function seed(): Promise<void> {
     primaryKey: pk(0) as never,
     attributeColumns: [{ label: 'row 0' }, { v: toSdkInt64(0n) }, { huge: toSdkInt64(BigInt(HUGE)) }, { bytes: BYTES }] as never,
   });
-  await client.call('createTable', {
-    tableMeta: { tableName: VERSIONS, primaryKey: [{ name: 'id', type: 'STRING' }] },
-    reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
-    tableOptions: { timeToLive: -1, maxVersions: 3 },
-  });
+  await createIdTable(VERSIONS, 3);
   const t0 = Date.now() - 60_000;
   for (const [i, text] of ['first draft', 'second draft'].entries()) {
     await client.call('updateRow', { tableName: VERSIONS, condition: new Condition(RowExistenceExpectation.IGNORE, null), primaryKey: [{ id: 'doc' }], updateOfAttributeColumns: [{ PUT: [{ body: text, timestamp: t0 + i * 1000 }] }] } as never);
   }
-  await client.call('createTable', {
-    tableMeta: { tableName: NOTES, primaryKey: [{ name: 'id', type: 'STRING' }] },
-    reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
-    tableOptions: { timeToLive: -1, maxVersions: 1 },
-  });
+  await createIdTable(NOTES);
   await client.call('putRow', {
     tableName: NOTES,
     condition: new Condition(RowExistenceExpectation.IGNORE, null),
@@ -315,11 +316,7 @@ describe('tsorm studio in Chromium', () => {
 
   it('searches a table\'s search index: match + range sorted by a field, with total, highlights and group-by bars', async () => {
     const table = 'studio_search';
-    await client.call('createTable', {
-      tableMeta: { tableName: table, primaryKey: [{ name: 'id', type: 'STRING' }] },
-      reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
-      tableOptions: { timeToLive: -1, maxVersions: 1 },
-    });
+    await createIdTable(table);
     await client.call('createSearchIndex', {
       tableName: table,
       indexName: 'by_text',
