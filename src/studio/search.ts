@@ -127,6 +127,8 @@ export function searchQueryOf(req: SearchRequest, index: SearchIndexView): Recor
   const limit = req.limit ?? DEFAULT_SEARCH_ROWS;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_ROWS) throw new StudioInputError(`limit: a whole number from 1 to ${MAX_SEARCH_ROWS} (the service's most per Search)`, 'limit');
 
+  // The Node SDK's encoder refuses should clauses without an integer minimumShouldMatch (spec search-index.md,
+  // Bool): send the service's own default, 1 when only should clauses are given, else 0.
   const bool: Record<string, Array<{ queryType: number; query: Record<string, unknown> }>> = {};
   clauses.forEach((c, i) => {
     const occur = c?.occur ?? 'must';

@@ -53,6 +53,12 @@ describe('studio search form', () => {
     expect(q.groupBys.groupBys[0].body).toEqual({ fieldName: 'city', size: 10 });
   });
 
+  it('gives should clauses the minimumShouldMatch the SDK requires (1 alone, 0 beside must)', () => {
+    const should = { kind: 'term' as const, field: 'city', value: 'hz', occur: 'should' as const };
+    expect((searchQueryOf(req({ clauses: [should] }), index) as any).query.query.minimumShouldMatch).toBe(1);
+    expect((searchQueryOf(req({ clauses: [should, { kind: 'match', field: 'title', value: 'a' }] }), index) as any).query.query.minimumShouldMatch).toBe(0);
+  });
+
   it('is match-all without clauses', () => {
     expect((searchQueryOf(req({}), index) as any).query).toEqual({ queryType: 11, query: {} });
   });
