@@ -22,6 +22,11 @@ export interface FaultOptions {
   seed?: number;
 }
 
+/** Waits `ms` milliseconds; injectable so tests assert the delays asked for instead of timing them. */
+export type Delay = (ms: number) => Promise<void>;
+
+export const realDelay: Delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const KEYS = new Set(['busy', 'conflict', 'quota', 'rowError', 'latency', 'seed']);
 
 export function parseFaults(spec: string | FaultOptions | undefined): FaultOptions {
@@ -56,7 +61,10 @@ export class Faults {
   private state: number;
   readonly enabled: boolean;
 
-  constructor(spec?: string | FaultOptions) {
+  constructor(
+    spec?: string | FaultOptions,
+    private readonly delay: Delay = realDelay,
+  ) {
     this.options = parseFaults(spec);
     this.state = (this.options.seed ?? Date.now()) >>> 0 || 1;
     const o = this.options;
@@ -82,6 +90,12 @@ export class Faults {
     if (!l) return 0;
     if (typeof l === 'number') return l;
     return l[0] + Math.floor(this.random() * (l[1] - l[0] + 1));
+  }
+
+  /** Waits the configured latency (none when latency is off). */
+  async addLatency(): Promise<void> {
+    const ms = this.latencyMs();
+    if (ms) await this.delay(ms);
   }
 
   /** The whole-request fault for this call, if one fires. */

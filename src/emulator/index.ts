@@ -4,7 +4,7 @@
  */
 export { startEmulator, MAX_BODY_BYTES, type EmulatorOptions, type RunningEmulator } from './server';
 export { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from './protocol/auth';
-export { parseFaults, type FaultOptions } from './faults';
+export { parseFaults, type Delay, type FaultOptions } from './faults';
 export { OtsError } from './errors';
 export { DataDirInUseError, readDataDirLock, LOCK_FILE, type DataDirHolder } from './storage/dir-lock';
 export type { EngineOptions } from './engine/engine';

@@ -9,10 +9,11 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ACTIONS, UNSUPPORTED_ACTIONS } from './actions';
+import { DEFAULT_DATA_DIR } from './defaults';
 import type { Action } from './actions/common';
 import { Engine, type EngineOptions } from './engine/engine';
 import { OtsError } from './errors';
-import { Faults, type FaultOptions } from './faults';
+import { Faults, type Delay, type FaultOptions } from './faults';
 import { checkSyncDelay, SearchIndexes, type SearchOptions } from './search/catalog';
 import { authenticate, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, responseHeaders, type AuthConfig } from './protocol/auth';
 import { decodeMessage, encodeMessage } from './protocol/proto';
@@ -43,10 +44,16 @@ export interface EmulatorOptions {
   /** Accept any access key and signature. */
   lenientAuth?: boolean;
   faults?: string | FaultOptions;
+  /** How fault latency waits (default setTimeout); tests inject one that records the delays asked for. */
+  faultDelay?: Delay;
   engine?: Partial<EngineOptions>;
   /** Called for unexpected internal errors (default: console.error). */
   onInternalError?: (err: unknown) => void;
-  /** The time in ms for stream records' log times and their expiry (default Date.now); tests inject one. */
+  /**
+   * The emulator's time in ms, fractions allowed (default Date.now): versions and TTL, server timestamps,
+   * auto-increment values, transaction expiry, stream log times, search sync delay. Tests inject one and
+   * advance it instead of sleeping. Request signatures' clock-skew check stays on real time (protocol/auth.ts).
+   */
   clock?: () => number;
   /** Who holds the data dir, as written in its lock file (default `tsorm emulator`); see storage/dir-lock.ts. */
   dataDirOwner?: string;
@@ -84,19 +91,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const accessKeySecret = options.accessKeySecret ?? DEFAULT_ACCESS_KEY_SECRET;
   const keys = new Map<string, string>([[accessKeyId, accessKeySecret], ...Object.entries(options.keys ?? {})]);
   const auth: AuthConfig = { instance, keys, lenient: !!options.lenientAuth, maxSkewMs: 15 * 60 * 1000 };
-  const faults = new Faults(options.faults); // validates the spec before anything is opened
+  const faults = new Faults(options.faults, options.faultDelay); // validates the spec before anything is opened
   const syncDelayMs = checkSyncDelay(options.searchSyncDelayMs ?? options.search?.syncDelayMs ?? 0);
   // One emulator per data dir (the engine caches the catalog): a second one gets DataDirInUseError.
-  const dirLock = options.inMemory ? undefined : lockDataDir(options.dataDir ?? '.tsorm/data', options.dataDirOwner ?? 'tsorm emulator');
+  const dirLock = options.inMemory ? undefined : lockDataDir(options.dataDir ?? DEFAULT_DATA_DIR, options.dataDirOwner ?? 'tsorm emulator');
   let store: KVStore;
   try {
-    store = options.inMemory ? new MemoryStore() : new LmdbStore(options.dataDir ?? '.tsorm/data', { sync: options.sync });
+    store = options.inMemory ? new MemoryStore() : new LmdbStore(options.dataDir ?? DEFAULT_DATA_DIR, { sync: options.sync });
   } catch (e) {
     dirLock?.release();
     throw e;
   }
-  const engine = new Engine(store, options.engine);
-  const streams = new StreamLog(engine, options.clock);
+  const engine = new Engine(store, options.engine, options.clock);
+  const streams = new StreamLog(engine);
   const search = new SearchIndexes(engine, { ...options.search, syncDelayMs });
   const onInternalError = options.onInternalError ?? ((e: unknown) => console.error('[tsorm emulator] internal error:', e));
 
@@ -150,8 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const def = ACTIONS.get(action);
       if (!def) throw UNSUPPORTED_ACTIONS.has(action) ? OtsError.unsupported(action) : OtsError.param(`Unsupported operation: \`${action}\`.`);
       if (faults.enabled) {
-        const delay = faults.latencyMs();
-        if (delay) await new Promise((r) => setTimeout(r, delay));
+        await faults.addLatency();
         const fault = faults.requestFault(!!def.tableLevel);
         if (fault) throw fault;
       }

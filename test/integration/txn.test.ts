@@ -327,8 +327,9 @@ describe.skipIf(!emulator)('emulator options for transactions', () => {
   });
   const connect = (e: NonNullable<typeof emu>): Sdk => connectSdk({ endpoint: e.endpoint, instancename: e.instance, accessKeyId: e.accessKeyId, secretAccessKey: e.accessKeySecret });
 
-  it('expires a transaction after its lifetime, releasing the lock', async () => {
-    emu = await startEmulator({ port: 0, inMemory: true, engine: { transactionTimeoutMs: 300, enforceLocalTxnFlag: true } });
+  it('expires a transaction after its lifetime, releasing the lock (injected clock)', async () => {
+    let now = Date.now();
+    emu = await startEmulator({ port: 0, inMemory: true, clock: () => now, engine: { transactionTimeoutMs: 300, enforceLocalTxnFlag: true } });
     const own = connect(emu);
     // enforceLocalTxnFlag: a table without enable_local_txn refuses transactions.
     await createTable(own, 'plain', [{ name: 'p', type: 'STRING' }]);
@@ -343,7 +344,12 @@ describe.skipIf(!emulator)('emulator options for transactions', () => {
     expect(res.status).toBe(200);
     const id = (await own.startLocalTransaction({ tableName: 'flagged', primaryKey: [{ p: 'a' }] })).transactionId;
     await own.putRow({ tableName: 'flagged', condition: IGNORE(), primaryKey: [{ p: 'a' }], attributeColumns: [{ v: 'x' }], transactionId: id });
-    await new Promise((r) => setTimeout(r, 400));
+    now += 299; // 1 ms before its lifetime ends the transaction still holds the lock
+    expectErr(
+      await otsError(own.putRow({ tableName: 'flagged', condition: IGNORE(), primaryKey: [{ p: 'a' }], attributeColumns: [{ v: 'early' }] })),
+      409, 'OTSRowOperationConflict', 'Data is being modified by the other request.',
+    );
+    now += 1;
     // A plain write is the first request after the timeout: the expired transaction no longer locks the row.
     await own.putRow({ tableName: 'flagged', condition: IGNORE(), primaryKey: [{ p: 'a' }], attributeColumns: [{ v: 'after' }] });
     expectErr(await otsError(own.commitTransaction({ transactionId: id })), 404, 'OTSSessionNotExist', 'Session not exist or may be timeout.');

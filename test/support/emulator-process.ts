@@ -5,7 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify, TableStore } from './sdk';
+import { promisify, TableStore, type Sdk } from './sdk';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'cli', 'tsorm.js');
@@ -100,8 +100,8 @@ export async function startEmulatorProcess(
 
 export type Client = Record<string, (params?: any) => Promise<any>>;
 
-/** The official SDK pointed at an explicit endpoint (not the suite's shared backend), promisified. */
-export function sdkFor(endpoint: string, opts: { instance?: string; accessKeyId?: string; accessKeySecret?: string } = {}): Client {
+/** The official SDK pointed at an explicit endpoint (not the suite's shared backend), promisified (a `Client`, and `raw`). */
+export function sdkFor(endpoint: string, opts: { instance?: string; accessKeyId?: string; accessKeySecret?: string } = {}): Sdk {
   const raw = new TableStore.Client({
     endpoint,
     instancename: opts.instance ?? 'tsorm',

@@ -11,7 +11,7 @@ export const batchGetRow: Action = {
   name: 'BatchGetRow',
   handle(req, { engine }) {
     const plans = validateBatchGetRow(req);
-    const now = Date.now();
+    const now = engine.now();
     return {
       tables: plans.map(({ name, keys, opts }) => {
         const table = engine.tables.get(name);

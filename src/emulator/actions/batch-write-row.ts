@@ -48,7 +48,7 @@ function applyRow({ engine, faults }: ActionContext, table: TableMeta, it: Batch
   try {
     const fault = faults.rowFault();
     if (fault) throw fault;
-    const change = ROW_RULES[it.type](table, it.row, condition(it.req.condition), returnSpec(own(it.req, 'returnContent')), !!tx, Date.now());
+    const change = ROW_RULES[it.type](table, it.row, condition(it.req.condition), returnSpec(own(it.req, 'returnContent')), !!tx, engine.now());
     const r = WRITERS[it.type](engine, ws, table, change, tx);
     return { isOk: true, consumed: consumed(r.consumed), row: encodeOptionalRow(r.row) };
   } catch (e) {

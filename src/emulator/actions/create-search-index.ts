@@ -26,7 +26,7 @@ export const createSearchIndex: Action = {
     }
     const schema = decodeIndexSchema(own(req, 'schema'), table);
     const ttl = checkIndexTtl(own<number>(req, 'timeToLive'), table, search.engine.options.minTimeToLive);
-    const def: SearchIndexDef = { table: table.name, tableId: table.id, name, ...schema, ttl, createdAt: Date.now() };
+    const def: SearchIndexDef = { table: table.name, tableId: table.id, name, ...schema, ttl, createdAt: search.engine.now() };
     search.create(def, table);
     return {};
   },

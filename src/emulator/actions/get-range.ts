@@ -19,7 +19,7 @@ export const getRange: Action = {
   handle(req, { engine }) {
     const { table, start, end, backward, limit, opts, tx } = validateGetRange(req, engine);
     const maxRows = Math.min(limit ?? RANGE_MAX_ROWS, RANGE_MAX_ROWS);
-    const now = Date.now();
+    const now = engine.now();
     if (!tx && !opts.filter && !opts.timeRange && !opts.columns.length && opts.startColumn === undefined && opts.endColumn === undefined) {
       return verbatimRange(engine, table, start, end, backward, maxRows, opts, now);
     }

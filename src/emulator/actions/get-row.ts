@@ -9,7 +9,7 @@ export const getRow: Action = {
   name: 'GetRow',
   handle(req, { engine }) {
     const { table, pk, opts, tx } = validateGetRow(req, engine);
-    const row = project(table, readRow(engine, table, pk, tx), opts, Date.now());
+    const row = project(table, readRow(engine, table, pk, tx), opts, engine.now());
     return {
       consumed: consumed({ read: capacityUnits(row ? rowCellsSize(row) : 0), write: 0 }),
       row: row ? encodeRow(row) : Buffer.alloc(0),

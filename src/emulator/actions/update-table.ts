@@ -11,7 +11,7 @@ export const updateTable: Action = {
   name: 'UpdateTable',
   tableLevel: true,
   handle(req, { engine, streams }) {
-    const next = validateUpdateTable(req, engine, Date.now(), streams.nowMicros());
+    const next = validateUpdateTable(req, engine, engine.now(), streams.nowMicros());
     const before = engine.table(next.name);
     // Index tables share their data table's options.
     const indexTables = next.indexes.map((i) => engine.tables.get(i.name)).filter((x): x is TableMeta => !!x)

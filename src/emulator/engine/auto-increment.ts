@@ -18,7 +18,11 @@ export function autoIncrementKey(tableId: number): Buffer {
 export class AutoIncrements {
   /** Last committed value per table id (a cache of the stored counters). */
   private readonly last = new Map<number, bigint>();
-  constructor(private readonly kv: KVStore) {}
+  constructor(
+    private readonly kv: KVStore,
+    /** The engine's clock (ms). */
+    private readonly now: () => number,
+  ) {}
 
   /** The next value for a table, recorded in the write set (it becomes final when the set commits). */
   next(ws: WriteSet, table: TableMeta): bigint {
@@ -27,7 +31,7 @@ export class AutoIncrements {
       const stored = this.kv.get(autoIncrementKey(table.id));
       last = stored ? stored.readBigInt64BE(0) : 0n;
     }
-    const now = BigInt(Date.now()) * 1000n;
+    const now = BigInt(this.now()) * 1000n;
     const next = last >= now ? last + 1n : now;
     ws.autoIncrements.set(table.id, next);
     return next;

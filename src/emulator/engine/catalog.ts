@@ -93,6 +93,8 @@ export class Catalog {
   constructor(
     private readonly kv: KVStore,
     private readonly maxTables: number,
+    /** The engine's clock (ms), for createdAt. */
+    private readonly now: () => number,
   ) {
     kv.scan(Buffer.from([Space.META]), Buffer.from([Space.META + 1]), false, (_k, v) => {
       const meta = JSON.parse(v.toString('utf8')) as TableMeta;
@@ -120,7 +122,7 @@ export class Catalog {
   create(meta: Omit<TableMeta, 'id' | 'indexes' | 'createdAt'>, indexes: IndexDef[]): void {
     if (this.tables.has(meta.name)) throw OtsError.tableExists();
     this.checkQuota(1 + indexes.length);
-    const table: TableMeta = { ...meta, id: this.allocTableId(), indexes: [], createdAt: Date.now() };
+    const table: TableMeta = { ...meta, id: this.allocTableId(), indexes: [], createdAt: this.now() };
     const indexTables: TableMeta[] = [];
     for (const idx of indexes) {
       checkIndexDef(table, idx, (n) => this.tables.has(n) || n === table.name || indexTables.some((t) => t.name === n));
@@ -186,7 +188,7 @@ export class Catalog {
       reserved: { read: 0, write: 0, lastIncrease: 0 },
       indexes: [],
       indexOf: base.name,
-      createdAt: Date.now(),
+      createdAt: this.now(),
       enableLocalTxn: false,
     };
   }

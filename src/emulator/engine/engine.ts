@@ -55,14 +55,27 @@ export class Engine {
   readonly clock = new VersionClock();
   private readonly feed = new CommitFeed();
 
+  /**
+   * `time` is the emulator's one time source (ms, fractions allowed; default Date.now): version visibility
+   * and TTL, server timestamps, auto-increment values, transaction expiry, createdAt, stream log times and
+   * search's sync delay all read it, so a test can inject a clock and advance it instead of sleeping
+   * [decision]. Request signatures are the exception: see protocol/auth.ts.
+   */
   constructor(
     readonly kv: KVStore,
     options: Partial<EngineOptions> = {},
+    readonly time: () => number = Date.now,
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
-    this.catalog = new Catalog(kv, this.options.maxTables);
-    this.transactions = new Transactions(this.options);
-    this.autoIncrement = new AutoIncrements(kv);
+    const now = () => this.now();
+    this.catalog = new Catalog(kv, this.options.maxTables, now);
+    this.transactions = new Transactions(this.options, now);
+    this.autoIncrement = new AutoIncrements(kv, now);
+  }
+
+  /** The emulator's time in whole ms (cell versions and TTL are whole ms, spec §1.22). */
+  now(): number {
+    return Math.floor(this.time());
   }
 
   // ------------------------------------------------------------------ tables

@@ -35,7 +35,11 @@ export class Transactions {
   private readonly open = new Map<string, Transaction>();
   /** Lock key (table id + partition key) → transaction id. */
   private readonly locks = new Map<string, string>();
-  constructor(private readonly options: TransactionOptions) {}
+  constructor(
+    private readonly options: TransactionOptions,
+    /** The engine's clock (ms), for expiry. */
+    private readonly now: () => number,
+  ) {}
 
   start(table: TableMeta, pk: Cell[], writes: WriteSet): Transaction {
     this.expire();
@@ -49,7 +53,7 @@ export class Transactions {
     const lockKey = lockKeyOf(table, partition);
     if (this.locks.has(lockKey)) throw OtsError.conflict(`Failed to lock txn key: ${describeKey(table, partition)}`);
     const id = `${randomBytes(16).toString('hex').toUpperCase()}`;
-    const tx: Transaction = { id, table, partitionKey: partition, lockKey, writes, expiresAt: Date.now() + this.options.transactionTimeoutMs };
+    const tx: Transaction = { id, table, partitionKey: partition, lockKey, writes, expiresAt: this.now() + this.options.transactionTimeoutMs };
     this.open.set(id, tx);
     this.locks.set(lockKey, id);
     return tx;
@@ -98,7 +102,7 @@ export class Transactions {
   }
 
   private expire(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const tx of this.open.values()) if (tx.expiresAt <= now) this.finish(tx);
   }
 }

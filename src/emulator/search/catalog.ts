@@ -29,7 +29,7 @@ export interface SearchOptions {
   syncDelayMs: number;
   /** Indexes per table (spec: unspecified; the console's default quota) [inferred]. */
   maxIndexesPerTable: number;
-  /** Clock (ms), injectable for tests. */
+  /** Clock (ms); by default the engine's (EmulatorOptions.clock), injectable for tests. */
   now: () => number;
 }
 
@@ -64,7 +64,7 @@ export class SearchIndexes {
     readonly engine: Engine,
     options: Partial<SearchOptions> = {},
   ) {
-    this.options = { ...DEFAULT_SEARCH_OPTIONS, ...options };
+    this.options = { ...DEFAULT_SEARCH_OPTIONS, now: () => engine.now(), ...options };
     this.sessions = new ScanSessions(() => this.options.now());
     const start = Buffer.from([Space.SEARCH_INDEX]);
     const defs: SearchIndexDef[] = [];

@@ -92,12 +92,12 @@ export class StreamLog {
   private readonly cursors = new Map<number, Cursor>();
 
   /**
-   * `clock` gives the time in ms, fractions allowed (log times are μs); by default Date.now, the clock the rest
-   * of the emulator reads (log times within one ms then step by 1 μs). Tests inject one instead of sleeping.
+   * `clock` gives the time in ms, fractions allowed (log times are μs); by default the engine's, the clock the
+   * rest of the emulator reads (log times within one ms then step by 1 μs). Tests inject one instead of sleeping.
    */
   constructor(
     private readonly engine: Engine,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number = engine.time,
   ) {
     engine.beforeCommit((writes) => this.append(writes));
   }

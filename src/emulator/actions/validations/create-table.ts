@@ -63,5 +63,5 @@ export function validateCreateTable(req: any, engine: Engine, nowMicros: bigint)
   const ss = own(req, 'streamSpec');
   const stream = ss ? streamFromSpec(ss, name, undefined, nowMicros) : undefined;
   const indexes = (req.indexMetas ?? []).map(indexDef);
-  return { meta: { name, pk, definedColumns, options, reserved: { read, write, lastIncrease: Date.now() }, enableLocalTxn, ...(stream ? { stream } : {}) }, indexes };
+  return { meta: { name, pk, definedColumns, options, reserved: { read, write, lastIncrease: engine.now() }, enableLocalTxn, ...(stream ? { stream } : {}) }, indexes };
 }

@@ -124,7 +124,7 @@ export function singleRowWrite(req: any, engine: Engine, rowBytes: Uint8Array, w
   const cond = condition(req.condition);
   const returns = returnSpec(own(req, 'returnContent'));
   const tx = transactionOf(engine, own(req, 'transactionId'), name);
-  return { table, change: rules(table, row, cond, returns, !!tx, Date.now()), tx };
+  return { table, change: rules(table, row, cond, returns, !!tx, engine.now()), tx };
 }
 
 /**
