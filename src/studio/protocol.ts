@@ -147,3 +147,61 @@ export interface MigrationsView {
   migrations: Array<{ name: string; state: string; detail: string }>;
   lock?: string;
 }
+
+/** A search index field type as DescribeSearchIndex reports it (spec §7; the SDK's `FieldType`). */
+export type SearchFieldType = 'LONG' | 'DOUBLE' | 'BOOLEAN' | 'KEYWORD' | 'TEXT' | 'NESTED' | 'GEO_POINT' | 'DATE' | 'VECTOR' | 'UNKNOWN';
+
+export interface SearchFieldView {
+  name: string;
+  type: SearchFieldType;
+  array: boolean;
+  /** `enable_sort_and_agg` was set (sort and group-by read doc values). */
+  sortable: boolean;
+  /** `enable_highlighting` was set (TEXT only). */
+  highlight: boolean;
+}
+
+/** One search index of a table, for the Search form (top-level fields; nested ones are not offered). */
+export interface SearchIndexView {
+  table: string;
+  index: string;
+  fields: SearchFieldView[];
+}
+
+/** A clause of the form's bool query; values are text, parsed by the field's type on the server. */
+export interface SearchClause {
+  kind: 'match' | 'term' | 'range';
+  field: string;
+  occur?: 'must' | 'must_not' | 'should';
+  /** match: the text; term: the value. */
+  value?: string;
+  /** range bounds (inclusive); either may be empty. */
+  from?: string;
+  to?: string;
+}
+
+export interface SearchRequest {
+  table: string;
+  index: string;
+  clauses: SearchClause[];
+  sort?: { field: string; order: 'asc' | 'desc' };
+  limit?: number;
+  /** A KEYWORD / LONG field to count hits per value of. */
+  groupBy?: string;
+}
+
+export interface SearchResultView {
+  rows: RowView[];
+  /** The total hit count, as a decimal string (int64). */
+  total: string;
+  /** Per row (same order): highlight fragments per field, matched text between HIGHLIGHT_PRE and HIGHLIGHT_POST. */
+  highlights: Array<Record<string, string[]>>;
+  groupBy?: { field: string; buckets: Array<{ key: string; count: string }> };
+}
+
+/**
+ * The highlight tags the studio asks for: private-use characters, so the page can mark the matched text
+ * without parsing HTML, and text that itself contains `<em>` is shown as text [decision].
+ */
+export const HIGHLIGHT_PRE = '\uE000';
+export const HIGHLIGHT_POST = '\uE001';

@@ -27,8 +27,9 @@ import { TARIFFS } from '../cost/tariffs';
 import type { LoadedEntity } from '../project/config';
 import { EntityValidationError, RepositoryUsageError } from '../repository/errors';
 import { createRow, deleteRow, updateRow, type WriteTarget } from './edit';
-import type { ApiError, ApiResponse, Cost, InfoView, MigrationsView, RowsQuery, RowWrite, TableListItem, TableView } from './protocol';
+import type { ApiError, ApiResponse, Cost, InfoView, MigrationsView, RowsQuery, RowWrite, SearchRequest, TableListItem, TableView } from './protocol';
 import { readRows } from './rows';
+import { describeSearchIndex, runSearch } from './search';
 import { describeTableView } from './tables';
 import { StudioInputError } from './values';
 
@@ -165,6 +166,8 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
       const view = await tableView(b.table);
       return readRows(client, view.primaryKey, view.options.maxVersions, b as unknown as RowsQuery);
     },
+    searchindex: async (b) => describeSearchIndex(client, b.table, b.index),
+    search: async (b) => runSearch(client, b as unknown as SearchRequest),
     create: async (b) => ({ key: await createRow(client, writeTarget(await tableView(b.table)), rowWrite(b)) }),
     update: async (b) => {
       await updateRow(client, writeTarget(await tableView(b.table)), rowWrite(b));

@@ -14,6 +14,7 @@ import { Condition, RowExistenceExpectation } from '../../src/client/sdk';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { ROOT } from '../support/emulator-process';
 import { configFile, Project, type Running } from '../support/migrate-project';
+import { FT } from '../support/search';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BIG = 'studio_big';
@@ -54,6 +55,15 @@ async function startStudio(args: string[]): Promise<{ run: Running; url: string 
   }
 }
 
+/** A table keyed by one STRING column `id`. */
+async function createIdTable(name: string, maxVersions = 1): Promise<void> {
+  await client.call('createTable', {
+    tableMeta: { tableName: name, primaryKey: [{ name: 'id', type: 'STRING' }] },
+    reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+    tableOptions: { timeToLive: -1, maxVersions },
+  });
+}
+
 async function seed(): Promise<void> {
   const pk = (n: number) => [{ p: 'a' }, { n: toSdkInt64(BigInt(n)) }];
   await client.call('createTable', {
@@ -74,20 +84,12 @@ async function seed(): Promise<void> {
     primaryKey: pk(0) as never,
     attributeColumns: [{ label: 'row 0' }, { v: toSdkInt64(0n) }, { huge: toSdkInt64(BigInt(HUGE)) }, { bytes: BYTES }] as never,
   });
-  await client.call('createTable', {
-    tableMeta: { tableName: VERSIONS, primaryKey: [{ name: 'id', type: 'STRING' }] },
-    reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
-    tableOptions: { timeToLive: -1, maxVersions: 3 },
-  });
+  await createIdTable(VERSIONS, 3);
   const t0 = Date.now() - 60_000;
   for (const [i, text] of ['first draft', 'second draft'].entries()) {
     await client.call('updateRow', { tableName: VERSIONS, condition: new Condition(RowExistenceExpectation.IGNORE, null), primaryKey: [{ id: 'doc' }], updateOfAttributeColumns: [{ PUT: [{ body: text, timestamp: t0 + i * 1000 }] }] } as never);
   }
-  await client.call('createTable', {
-    tableMeta: { tableName: NOTES, primaryKey: [{ name: 'id', type: 'STRING' }] },
-    reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
-    tableOptions: { timeToLive: -1, maxVersions: 1 },
-  });
+  await createIdTable(NOTES);
   await client.call('putRow', {
     tableName: NOTES,
     condition: new Condition(RowExistenceExpectation.IGNORE, null),
@@ -309,6 +311,68 @@ describe('tsorm studio in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${origin}/`);
     await expect(page.textContent('body')).resolves.toMatch(/needs the token/);
+    await page.close();
+  });
+
+  it('searches a table\'s search index: match + range sorted by a field, with total, highlights and group-by bars', async () => {
+    const table = 'studio_search';
+    await createIdTable(table);
+    await client.call('createSearchIndex', {
+      tableName: table,
+      indexName: 'by_text',
+      schema: {
+        fieldSchemas: [
+          { fieldName: 'title', fieldType: FT.TEXT, enableHighlighting: true },
+          { fieldName: 'city', fieldType: FT.KEYWORD, enableSortAndAgg: true },
+          { fieldName: 'price', fieldType: FT.LONG, enableSortAndAgg: true },
+        ],
+      },
+    });
+    const rows: Array<[string, string, string, number]> = [
+      ['a', 'red apple pie', 'hz', 30],
+      ['b', 'green apple', 'sh', 10],
+      ['c', 'apple juice', 'hz', 50],
+      ['d', 'apple tart', 'bj', 200],
+      ['e', 'banana bread', 'hz', 20],
+    ];
+    for (const [id, title, city, price] of rows) {
+      await client.call('putRow', {
+        tableName: table,
+        condition: new Condition(RowExistenceExpectation.IGNORE, null),
+        primaryKey: [{ id }] as never,
+        attributeColumns: [{ title }, { city }, { price: toSdkInt64(BigInt(price)) }, { huge: toSdkInt64(BigInt(HUGE)) }] as never,
+      });
+    }
+    const page = await open(ro.url);
+    await page.getByTestId('table-' + table).click();
+    await page.getByTestId('subtab-search').click();
+    await page.getByTestId('search-form').waitFor();
+    await page.getByTestId('add-clause').click();
+    await page.getByTestId('clause-field-0').selectOption('title');
+    await page.getByTestId('clause-value-0').fill('apple');
+    await page.getByTestId('add-clause').click();
+    await page.getByTestId('clause-kind-1').selectOption('range');
+    await page.getByTestId('clause-field-1').selectOption('price');
+    // Malformed bound: a message naming the clause's field, and the page keeps working.
+    await page.getByTestId('clause-from-1').fill('ten');
+    await page.getByTestId('run-search').click();
+    await expect(page.getByTestId('message-error').textContent()).resolves.toBe('Error: clause 2 (price) lower bound: "ten" is not an integer');
+    await page.getByTestId('clause-from-1').fill('10');
+    await page.getByTestId('clause-to-1').fill('100');
+    await page.getByTestId('search-sort').selectOption('price');
+    await page.getByTestId('search-order').selectOption('desc');
+    await page.getByTestId('search-group-by').selectOption('city');
+    await page.getByTestId('run-search').click();
+    await page.getByTestId('hits').waitFor();
+    await expect(page.getByTestId('search-total').textContent()).resolves.toBe('Total: 3');
+    const hits = page.getByTestId('hit');
+    await expect(hits.locator('td.pk').allTextContents()).resolves.toEqual(['c', 'a', 'b']);
+    await expect(hits.first().textContent()).resolves.toContain(HUGE);
+    await expect(page.getByTestId('highlight').allTextContents()).resolves.toEqual(['apple juice', 'red apple pie', 'green apple']);
+    await expect(page.locator('[data-testid="highlight"] mark').allTextContents()).resolves.toEqual(['apple', 'apple', 'apple']);
+    await expect(page.getByTestId('bar-label').allTextContents()).resolves.toEqual(['hz', 'sh']);
+    await expect(page.getByTestId('bar-count').allTextContents()).resolves.toEqual(['2', '1']);
+    await expect(page.getByTestId('cost').textContent()).resolves.toMatch(/calls 2 · read CU \d+/);
     await page.close();
   });
 

@@ -8,6 +8,7 @@ import type { Cell, CellType, Comparator, Cost, FieldView, InfoView, MigrationsV
 import { base64ToBytes, hex, prettyJson, showCell, showVersions } from './cells';
 import { ApiFailure, callApi, h, type Child } from './dom';
 import { initialLang, WORDS, type Lang, type Words } from './i18n';
+import { openSearch, searchPanel, type SearchHost } from './search';
 import { tableDetails } from './table-details';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
@@ -20,6 +21,8 @@ let page: RowsPage | undefined;
 let query: RowsQuery | undefined;
 let binaryAs: 'hex' | 'base64' = 'hex';
 let view: 'tables' | 'migrations' | 'cost' = 'tables';
+/** Within a table: its rows, or the Search panel (tables with search indexes). */
+let tableTab: 'rows' | 'search' = 'rows';
 const session = { calls: 0, readCU: 0, writeCU: 0, usd: 0 };
 let lastCost: Cost | undefined;
 let message: { kind: 'ok' | 'error'; text: string } | undefined;
@@ -52,6 +55,7 @@ async function loadTable(name: string): Promise<void> {
   current = await api<TableView>('table', { table: name });
   page = undefined;
   editing = undefined;
+  tableTab = 'rows';
   query = { table: name, order: 'asc', limit: 50, keyMode: 'prefix', key: {}, filter: { combinator: 'and', conditions: [] } };
   await loadRows();
 }
@@ -337,6 +341,19 @@ function costView(): HTMLElement {
 
 let migrations: MigrationsView | undefined;
 
+function searchHost(): SearchHost {
+  return { w, api, render, fail, costLine, fieldOf, binaryAs };
+}
+
+/** The table's Rows view, or with search indexes a Rows / Search switch and the chosen one. */
+function tableBody(t: TableView): Child[] {
+  const rows = [h('h2', {}, w.rows), rowsControls(t), editForm(), rowsTable(t)];
+  if (t.searchIndexes.length === 0) return rows;
+  const tab = (id: typeof tableTab, label: string) =>
+    h('button', { type: 'button', role: 'tab', 'aria-selected': String(tableTab === id), 'data-testid': `subtab-${id}`, onclick: () => { tableTab = id; message = undefined; if (id === 'search') void openSearch(searchHost(), t).catch(fail); render(); } }, label);
+  return [h('nav', { role: 'tablist', class: 'nav' }, tab('rows', w.rows), tab('search', w.search)), ...(tableTab === 'search' ? [searchPanel(searchHost(), t)] : rows)];
+}
+
 function render(): void {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   document.title = current ? `${current.name} — ${w.title}` : w.title;
@@ -358,7 +375,7 @@ function render(): void {
     const list = h('ul', { class: 'tables', 'data-testid': 'table-list' }, ...tables.map((t) => h('li', {}, h('button', { type: 'button', class: current?.name === t.name ? 'active' : '', 'data-testid': `table-${t.name}`, onclick: () => void loadTable(t.name).catch(fail) }, t.name, t.entity ? h('small', {}, ` ${t.entity}`) : null))));
     main = h('div', { class: 'layout' },
       h('aside', {}, h('h2', {}, w.tables), tables.length ? list : h('p', {}, w.noTables)),
-      h('section', { class: 'main' }, ...(current ? [tableDetails(current, w), h('h2', {}, w.rows), rowsControls(current), editForm(), rowsTable(current)] : [])));
+      h('section', { class: 'main' }, ...(current ? [tableDetails(current, w), ...tableBody(current)] : [])));
   }
   const focused = document.activeElement as HTMLElement | null;
   const focusId = focused?.getAttribute('data-testid');
