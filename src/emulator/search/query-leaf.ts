@@ -51,32 +51,7 @@ function highlight(scope: Scope, f: Field, test: (term: string) => boolean): voi
 
 /** Exact-value match of a coerced scalar (TEXT compares single tokens, un-analyzed). */
 function termNode(scope: Scope, f: Field, terms: Scalar[], weight: number): QueryNode {
-  if (f.def.type === FieldType.TEXT) {
-    const set = new Set(terms.map(String));
-    highlight(scope, f, (t) => set.has(t));
-    return {
-      score(doc) {
-        const vals = doc.values.get(f.path) as TextValue[] | undefined;
-        if (!vals) return undefined;
-        let s = 0;
-        let hit = false;
-        for (const t of set) {
-          let tf = 0;
-          let dl = 0;
-          for (const v of vals) {
-            dl += v.terms.length;
-            for (const term of v.terms) if (term === t) tf++;
-          }
-          if (tf) {
-            hit = true;
-            s += bm25(scope.index, f.path, t, tf, dl);
-          }
-        }
-        return hit ? s * weight : undefined;
-      },
-      ...termCandidates(scope, f, [...set], set),
-    };
-  }
+  if (f.def.type === FieldType.TEXT) return textTermsNode(scope, f, [...new Set(terms.map(String))], 1, weight);
   const keySet = new Set(terms.map((t) => termKey(t)!));
   const valuesOf = scope.index.valuesOf(f.path);
   return {
@@ -107,21 +82,34 @@ function matchQuery(scope: Scope, m: any): QueryNode {
   const and = m.operator === 2;
   const msm = Object.prototype.hasOwnProperty.call(m, 'minimumShouldMatch') ? Number(m.minimumShouldMatch) : 0;
   const need = and ? terms.length : Math.max(1, msm);
-  const set = new Set(terms);
-  highlight(scope, f, (t) => set.has(t));
+  return textTermsNode(scope, f, terms, need, weight);
+}
+
+/**
+ * A TEXT field holding at least `need` of the distinct `terms`, scored by the BM25 sum over the terms it holds
+ * (in query-term order). A Term/Terms query on TEXT is the `need` = 1 case of Match.
+ */
+function textTermsNode(scope: Scope, f: Field, terms: string[], need: number, weight: number): QueryNode {
+  const slot = new Map(terms.map((t, i) => [t, i]));
+  const tf = new Array<number>(terms.length);
+  highlight(scope, f, (t) => slot.has(t));
   return {
     score(doc) {
       const vals = doc.values.get(f.path) as TextValue[] | undefined;
       if (!vals || !terms.length) return undefined;
+      tf.fill(0);
       let dl = 0;
-      const tf = new Map<string, number>();
+      let held = 0;
       for (const v of vals) {
         dl += v.terms.length;
-        for (const term of v.terms) if (set.has(term)) tf.set(term, (tf.get(term) ?? 0) + 1);
+        for (const term of v.terms) {
+          const i = slot.get(term);
+          if (i !== undefined && tf[i]++ === 0) held++;
+        }
       }
-      if (tf.size < need) return undefined;
+      if (held < need) return undefined;
       let s = 0;
-      for (const [t, n] of tf) s += bm25(scope.index, f.path, t, n, dl);
+      for (let i = 0; i < terms.length; i++) if (tf[i]) s += bm25(scope.index, f.path, terms[i], tf[i], dl);
       return s * weight;
     },
     ...termCandidates(scope, f, terms, terms),
