@@ -1,6 +1,7 @@
 /**
  * Pure parts of the emulator's search: strict date parsing, analyzers, geo encoding and geohash cells, the
- * percentile rule, wildcard patterns (spec §2.2, §3, §4, §7).
+ * percentile rule, wildcard patterns (spec §2.2, §3, §4, §7), and the per-index value columns kept in step with
+ * puts and removes.
  */
 import { describe, expect, it } from 'vitest';
 import { analyzerOf } from '../../src/emulator/search/analyzers';
@@ -9,6 +10,9 @@ import { geohash, haversine, parseGeoPoint } from '../../src/emulator/search/geo
 import { percentile } from '../../src/emulator/search/aggregations';
 import { wildcardRegExp } from '../../src/emulator/search/query-leaf';
 import { smallest } from '../../src/emulator/search/execute';
+import { buildDoc } from '../../src/emulator/search/document';
+import { SearchIndex } from '../../src/emulator/search/search-index';
+import { VT } from '../../src/emulator/model/value';
 import { FieldType, type FieldDef } from '../../src/emulator/search/schema';
 
 const text = (analyzer: string, analyzerParam: FieldDef['analyzerParam'] = {}) => analyzerOf({ name: 't', type: FieldType.TEXT, analyzer, analyzerParam });
@@ -86,5 +90,29 @@ describe('search: page selection', () => {
     const items = Array.from({ length: 5000 }, (_, i) => ({ v: rnd(), i }));
     const cmp = (a: { v: number }, b: { v: number }) => a.v - b.v;
     for (const k of [0, 1, 10, 100, 700, 5000]) expect(smallest([...items], k, cmp)).toEqual([...items].sort(cmp).slice(0, k));
+  });
+});
+
+describe('search: value columns (SearchIndex.valuesOf)', () => {
+  const def = { table: 't', tableId: 1, name: 'i', fields: [{ name: 'n', type: FieldType.LONG }], routing: [], indexSort: [], ttl: -1, createdAt: 0 };
+  const doc = (id: number, n: number) =>
+    buildDoc(`k${id}`, { pk: [{ name: 'id', value: { t: VT.INTEGER, v: BigInt(id) } }], cols: new Map([['n', [{ ts: 1, value: { t: VT.INTEGER, v: BigInt(n) } }]]]) }, def.fields);
+
+  it('reads what each document holds across updates, removes and reused slots', () => {
+    const index = new SearchIndex(def);
+    const n = index.valuesOf('n');
+    const a = doc(1, 10);
+    const b = doc(2, 20);
+    index.put(a);
+    index.put(b);
+    const b2 = doc(2, 21); // an update replaces the document of the same key
+    index.put(b2);
+    index.remove('k1');
+    const c = doc(3, 30); // takes a freed slot
+    index.put(c);
+    expect([n(b2), n(c)]).toEqual([[21], [30]]);
+    // Documents no longer indexed (a ParallelScan snapshot may still hold them) read their own values.
+    expect([n(a), n(b)]).toEqual([[10], [20]]);
+    expect([...index.docs.values()].map((d) => n(d)?.[0]).sort()).toEqual([21, 30]);
   });
 });
