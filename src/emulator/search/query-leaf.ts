@@ -4,7 +4,7 @@
  */
 import { OtsError } from '../errors';
 import { analyzerOf } from './analyzers';
-import type { Doc, TextValue } from './document';
+import type { Doc, FieldValue, TextValue } from './document';
 import { haversine, inBox, inPolygon, parseGeoPoint, type GeoPoint } from './geo';
 import { body, queryField, SCALAR_TYPES, weightOf, type Field, type QueryNode, type Scope } from './query-node';
 import { bm25 } from './scoring';
@@ -49,21 +49,28 @@ function highlight(scope: Scope, f: Field, test: (term: string) => boolean): voi
   list.push(test);
 }
 
+/**
+ * The score function of a leaf that matches when any of the document's values of `path` passes `test` (an array
+ * when any element does), read through the index's value columns.
+ */
+function anyValue<T>(scope: Scope, path: string, score: number, test: (v: T) => boolean): (doc: Doc) => number | undefined {
+  const valuesOf = scope.index.valuesOf(path);
+  return (doc) => {
+    const vals = valuesOf(doc) as T[] | undefined;
+    if (vals) for (const v of vals) if (test(v)) return score;
+    return undefined;
+  };
+}
+
 /** Exact-value match of a coerced scalar (TEXT compares single tokens, un-analyzed). */
 function termNode(scope: Scope, f: Field, terms: Scalar[], weight: number): QueryNode {
   if (f.def.type === FieldType.TEXT) return textTermsNode(scope, f, [...new Set(terms.map(String))], 1, weight);
   const keySet = new Set(terms.map((t) => termKey(t)!));
-  const valuesOf = scope.index.valuesOf(f.path);
   return {
-    score(doc) {
-      const vals = valuesOf(doc);
-      if (!vals) return undefined;
-      for (const v of vals) {
-        const k = termKey(v);
-        if (k !== undefined && keySet.has(k)) return weight;
-      }
-      return undefined;
-    },
+    score: anyValue<FieldValue>(scope, f.path, weight, (v) => {
+      const k = termKey(v);
+      return k !== undefined && keySet.has(k);
+    }),
     ...termCandidates(scope, f, terms, keySet),
     // A posting holds exactly the documents with the term: each matches with the query's weight.
     ...(scope.nestedPath || !scope.index.hasPostings(f.path) ? {} : { constantScore: () => weight }),
@@ -215,16 +222,8 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
     return true;
   };
   const text = f.def.type === FieldType.TEXT;
-  const valuesOf = scope.index.valuesOf(f.path);
   return {
-    score(doc) {
-      const vals = valuesOf(doc);
-      if (!vals) return undefined;
-      for (const v of vals) {
-        if (text ? (v as TextValue).terms.some((t) => inRange(t)) : inRange(v as Scalar)) return 1;
-      }
-      return undefined;
-    },
+    score: text ? anyValue<TextValue>(scope, f.path, 1, (v) => v.terms.some(inRange)) : anyValue(scope, f.path, 1, inRange),
     ...(scope.nestedPath || !scope.index.hasSortedColumn(f.path)
       ? {}
       : {
@@ -274,23 +273,12 @@ function stringTest(scope: Scope, m: any, query: string, test: (s: string) => bo
   const weight = weightOf(m);
   const text = f.def.type === FieldType.TEXT;
   highlight(scope, f, test);
-  return {
-    score(doc) {
-      const vals = doc.values.get(f.path);
-      if (!vals) return undefined;
-      for (const v of vals) if (text ? (v as TextValue).terms.some(test) : test(v as string)) return weight;
-      return undefined;
-    },
-  };
+  return { score: text ? anyValue<TextValue>(scope, f.path, weight, (v) => v.terms.some(test)) : anyValue(scope, f.path, weight, test) };
 }
 
 export function wildcardRegExp(pattern: string): RegExp {
   const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
   return new RegExp(`^${src}$`, 'u');
-}
-
-function geoValues(doc: Doc, path: string): GeoPoint[] | undefined {
-  return doc.values.get(path) as GeoPoint[] | undefined;
 }
 
 function point(s: unknown, what: string): GeoPoint {
@@ -301,7 +289,7 @@ function point(s: unknown, what: string): GeoPoint {
 
 function geoNode(scope: Scope, m: any, query: string, test: (p: GeoPoint) => boolean): QueryNode {
   const f = queryField(scope, m.fieldName, query, [FieldType.GEO_POINT]);
-  return { score: (doc) => (geoValues(doc, f.path)?.some(test) ? 1 : undefined) };
+  return { score: anyValue(scope, f.path, 1, test) };
 }
 
 export function compileLeaf(scope: Scope, type: number, bytes: Uint8Array | undefined): QueryNode | undefined {
