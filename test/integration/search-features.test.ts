@@ -234,22 +234,35 @@ describe('search: geo-distance and nested-filter sorts, FUZZY_KEYWORD, and the J
     expect(await count(sdk, u, 'i', q(QT.WILDCARD_QUERY, { fieldName: 'name', value: '*store' }))).toBe(1);
   });
 
+  /** A Search sent as raw protobuf, for the Java/Go-only fields the Node SDK cannot send; its total and rows. */
+  async function rawSearch(searchQuery: object): Promise<{ total: number; rows: number }> {
+    const sq = Buffer.from(messageType('search.proto.SearchQuery').encode(searchQuery as never).finish());
+    const body = Buffer.from(messageType('search.proto.SearchRequest').encode({ tableName: t, indexName: 'idx', searchQuery: sq, columnsToGet: { returnType: 3 } } as never).finish());
+    const res = await rawRequest('Search', body);
+    expect(res.status).toBe(200);
+    const r = messageType('search.proto.SearchResponse').decode(res.body) as any;
+    return { total: Number(r.totalHits), rows: r.rows.length };
+  }
+
   it('counts with track_total_count (capped by a finite one) and accepts disable_default_pk_sorter (Java/Go fields)', async () => {
-    const searchQuery = (extra: object) => Buffer.from(messageType('search.proto.SearchQuery').encode({
+    const send = (extra: object) => rawSearch({
       limit: 5,
       query: { type: QT.MATCH_ALL_QUERY, query: Buffer.alloc(0) },
       sort: { sorter: [{ fieldSort: { fieldName: 'd', order: DESC } }], disableDefaultPkSorter: true },
       ...extra,
-    } as never).finish());
-    const send = async (extra: object) => {
-      const body = Buffer.from(messageType('search.proto.SearchRequest').encode({ tableName: t, indexName: 'idx', searchQuery: searchQuery(extra), columnsToGet: { returnType: 3 } } as never).finish());
-      const res = await rawRequest('Search', body);
-      expect(res.status).toBe(200);
-      const r = messageType('search.proto.SearchResponse').decode(res.body) as any;
-      return { total: Number(r.totalHits), rows: r.rows.length };
-    };
+    });
     expect(await send({ trackTotalCount: 2147483647 })).toEqual({ total: 30, rows: 5 });
     expect(await send({ trackTotalCount: 7 })).toEqual({ total: 7, rows: 5 });
     expect(await send({ trackTotalCount: -1 })).toEqual({ total: -1, rows: 5 });
+  });
+
+  it('matches a SuffixQuery (Java, type 19) on KEYWORD values and TEXT tokens', async () => {
+    // The Node SDK has no SuffixQuery; its body has the PrefixQuery layout (1 field_name, 2 suffix).
+    const suffix = (fieldName: string, prefix: string) =>
+      rawSearch({ limit: 0, getTotalCount: true, query: { type: 19, query: Buffer.from(messageType('search.proto.PrefixQuery').encode({ fieldName, prefix } as never).finish()) } });
+    expect(await suffix('k', '9')).toEqual({ total: 3, rows: 0 }); // key009, key019, key029
+    expect(await suffix('t', '29')).toEqual({ total: 1, rows: 0 }); // the token "29" of "this is 29"
+    expect(await suffix('t', 'is')).toEqual({ total: 30, rows: 0 }); // "this" and "is" in every row
+    expect(await suffix('k', 'key')).toEqual({ total: 0, rows: 0 });
   });
 });
