@@ -86,24 +86,6 @@ describe.skipIf(!!process.env.TSORM_TEST_ENDPOINT)('commit feed', () => {
     expect(seen[0].key.equals(emu.engine.rowKey(emu.engine.table('b'), seen[0].after!.pk))).toBe(true);
   });
 
-  it('gives the writes that made each change for tables with a stream, and none elsewhere', async () => {
-    await sdk.createTable({ ...tableArgs('streamed'), streamSpecification: { enableStream: true, expirationTime: 1 } });
-    let seen: CommittedChange[] = [];
-    const off = emu.engine.onCommit((changes) => (seen = [...changes]));
-    try {
-      await sdk.batchWriteRow({ tables: [
-        { tableName: 'streamed', rows: [{ type: 'UPDATE', condition: IGNORE(), primaryKey: [{ id: 'x' }], attributeColumns: [{ PUT: [{ s: 'v' }] }, { INCREMENT: [{ n: Long(2) }] }] }] },
-        { tableName: 'a', rows: [{ type: 'PUT', condition: IGNORE(), primaryKey: [{ id: 'y' }], attributeColumns: [{ s: 'w' }] }] },
-      ] });
-      const byTable = new Map(seen.map((c) => [c.table.name, c]));
-      const w = byTable.get('streamed')!.writes!;
-      expect(w.map((x) => [x.action, x.pk.map((p) => show(p.value!)), x.cells.map((c) => `${c.name}=${show(c.value!)}`)])).toEqual([['update', ['x'], ['s=v', 'n=2']]]);
-      expect(byTable.get('a')!.writes).toBeUndefined();
-    } finally {
-      off();
-    }
-  });
-
   it('announces nothing for reads, failed conditions, deletes of missing rows and refused requests', async () => {
     expect(await during(async () => {
       await sdk.getRow({ tableName: 'a', primaryKey: [{ id: 'r' }], maxVersions: 1 });

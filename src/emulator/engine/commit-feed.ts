@@ -51,11 +51,6 @@ export interface CommittedChange {
   key: Buffer;
   /** The stored row after the commit, or undefined when the commit deleted it. */
   after: RowData | undefined;
-  /**
-   * The writes that made this change, in order (a batch or transaction may write one row several times).
-   * Recorded only for tables with a stream (`TableMeta.stream`): elsewhere nobody pays for them [performance].
-   */
-  writes?: RowWrite[];
 }
 
 /** Receives each commit's changes, in request order within the commit. */

@@ -19,7 +19,7 @@ import type { Cell, RowData } from '../model/row';
 import type { KVStore, KVWrite } from '../storage/kv';
 import { AutoIncrements } from './auto-increment';
 import { Catalog, type IndexDef, type TableMeta } from './catalog';
-import { CommitFeed, type CommitContributor, type CommitListener, type CommittedChange, type RowWrite } from './commit-feed';
+import { CommitFeed, type CommitContributor, type CommitListener, type CommittedChange } from './commit-feed';
 import { backfillIndex, indexWrites } from './index-upkeep';
 import { rowKey } from './keys';
 import { Transactions, type Transaction } from './transactions';
@@ -141,10 +141,7 @@ export class Engine {
       committed?.push({ table: ch.table, key: ch.key, after: ch.row ?? undefined });
     }
     writes.push(...this.autoIncrement.writes(ws));
-    if (ws.recorded.length) {
-      writes.push(...this.feed.contributions(ws.recorded));
-      if (committed) attachWrites(committed, ws);
-    }
+    if (ws.recorded.length) writes.push(...this.feed.contributions(ws.recorded));
     this.kv.write(writes);
     this.autoIncrement.committed(ws);
     if (committed?.length) this.feed.emit(committed);
@@ -181,20 +178,5 @@ export class Engine {
     if (!current) return;
     for (const ch of tx.writes.changes.values()) ch.table = current;
     this.commit(tx.writes);
-  }
-}
-
-/** Gives each committed change the writes that made it (CommittedChange.writes). */
-function attachWrites(committed: CommittedChange[], ws: WriteSet): void {
-  const byKey = new Map<string, RowWrite[]>();
-  for (const r of ws.recorded) {
-    const k = r.key.toString('latin1');
-    const list = byKey.get(k);
-    if (list) list.push(r.write);
-    else byKey.set(k, [r.write]);
-  }
-  for (const c of committed) {
-    const list = byKey.get(c.key.toString('latin1'));
-    if (list) c.writes = list;
   }
 }
