@@ -288,6 +288,22 @@ describe.skipIf(!!process.env.TSORM_TEST_ENDPOINT)('streams in the emulator', ()
     expect((await exhaust(await iteratorOf('auto'))).records.map((r) => showRecord(r))).toEqual([`PUT p=x,n=${generated} | v=auto`]);
   });
 
+  it('logs an atomic BatchWriteRow (raw request: the Node SDK cannot set is_atomic), and nothing when it fails', async () => {
+    await sdk.createTable(tableArgs('atomic', STREAM_24H, [{ name: 'p', type: 'STRING' }, { name: 's', type: 'INTEGER' }]));
+    const put = (s: number, v: string, rowExistence = 0) => ({
+      type: 1,
+      rowChange: Buffer.from(TableStore.PlainBufferBuilder.serializeForPutRow([{ p: 'a' }, { s: Long(s) }], [{ v }])),
+      condition: { rowExistence },
+    });
+    const ok1 = await ok('BatchWriteRow', { isAtomic: true, tables: [{ tableName: 'atomic', rows: [put(1, 'one'), put(2, 'two')] }] });
+    expect(ok1.tables[0].rows.map((r: any) => r.isOk)).toEqual([true, true]);
+    // EXPECT_EXIST on a missing row fails the whole atomic group: no rows, no records.
+    const failed = await ok('BatchWriteRow', { isAtomic: true, tables: [{ tableName: 'atomic', rows: [put(3, 'three'), put(4, 'four', 1)] }] });
+    expect(failed.tables[0].rows.map((r: any) => r.isOk)).toEqual([false, false]);
+    const { records } = await exhaust(await iteratorOf('atomic'));
+    expect(records.map((r) => showRecord(r))).toEqual(['PUT p=a,s=1 | v=one', 'PUT p=a,s=2 | v=two']);
+  });
+
   it('reads with limit, by default at least 10 at once, and from a timestamp (spec §2.3, §2.4, Java APITest)', async () => {
     await sdk.createTable(tableArgs('lim', STREAM_24H, [{ name: 'id', type: 'INTEGER' }]));
     for (let i = 0; i < 10; i++) {

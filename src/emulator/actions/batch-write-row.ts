@@ -70,11 +70,11 @@ function atomicRows(ctx: ActionContext, table: TableMeta, items: BatchItem[], sh
     return items.map(() => rowFailure(e));
   }
   const local = ctx.engine.writeSet();
-  // See the shared set's earlier writes (other tables of this request cannot touch this table's keys).
+  // A set of its own, so that a failed row leaves nothing behind. It need not see the shared set's earlier writes:
+  // a table appears once per request, so other tables' rows cannot touch this table's keys.
   const results = items.map((it) => applyRow(ctx, table, it, local, undefined) as { isOk: boolean; error?: object });
   const failed = results.find((r) => !r.isOk);
   if (failed) return results.map((r) => (r.isOk ? { ...failed } : r));
-  for (const [k, ch] of local.changes) shared.changes.set(k, ch);
-  for (const [id, v] of local.autoIncrements) shared.autoIncrements.set(id, v);
+  shared.absorb(local);
   return results;
 }

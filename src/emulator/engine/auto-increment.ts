@@ -5,14 +5,11 @@
  */
 import type { KVStore, KVWrite } from '../storage/kv';
 import type { TableMeta } from './catalog';
-import { Space } from './keys';
+import { Space, tableSpaceKey } from './keys';
 import type { WriteSet } from './write-set';
 
 export function autoIncrementKey(tableId: number): Buffer {
-  const b = Buffer.allocUnsafe(5);
-  b[0] = Space.AUTO;
-  b.writeUInt32BE(tableId, 1);
-  return b;
+  return tableSpaceKey(Space.AUTO, tableId);
 }
 
 export class AutoIncrements {

@@ -5,8 +5,9 @@
  * and each commit that changed rows is announced once, synchronously right after the store applied it, so
  * listeners see commits in commit order and before the request that made them is answered.
  *
- * `before` is read only when a listener (or a secondary index) needs it: without listeners the feed costs a
- * size check per commit [performance].
+ * A change carries the row after the commit, not before: reading the replaced row costs a store read and a
+ * decode per written row, and the search catalog listens on every server, so every write would pay it for a
+ * field no listener reads [performance]. Without listeners the feed costs a size check per commit.
  *
  * Not announced: rows that leave with their table (DeleteTable drops them without a commit; watch the catalog
  * for that), secondary-index rows (they follow their data row), and versions that TTL hides (nothing is
@@ -48,15 +49,8 @@ export interface CommittedChange {
   table: TableMeta;
   /** The row's key in the store (keys.ts `rowKey`): table prefix, then the order-preserving primary key. */
   key: Buffer;
-  /** The stored row before the commit (every stored version; TTL not applied), or undefined if there was none. */
-  before: RowData | undefined;
   /** The stored row after the commit, or undefined when the commit deleted it. */
   after: RowData | undefined;
-  /**
-   * The writes that made this change, in order (a batch or transaction may write one row several times).
-   * Recorded only for tables with a stream (`TableMeta.stream`): elsewhere nobody pays for them [performance].
-   */
-  writes?: RowWrite[];
 }
 
 /** Receives each commit's changes, in request order within the commit. */

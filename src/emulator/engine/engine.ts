@@ -19,7 +19,7 @@ import type { Cell, RowData } from '../model/row';
 import type { KVStore, KVWrite } from '../storage/kv';
 import { AutoIncrements } from './auto-increment';
 import { Catalog, type IndexDef, type TableMeta } from './catalog';
-import { CommitFeed, type CommitContributor, type CommitListener, type CommittedChange, type RowWrite } from './commit-feed';
+import { CommitFeed, type CommitContributor, type CommitListener, type CommittedChange } from './commit-feed';
 import { backfillIndex, indexWrites } from './index-upkeep';
 import { rowKey } from './keys';
 import { Transactions, type Transaction } from './transactions';
@@ -135,16 +135,13 @@ export class Engine {
     const writes: KVWrite[] = [];
     const committed: CommittedChange[] | undefined = this.feed.active ? [] : undefined;
     for (const ch of ws.changes.values()) {
-      const before = committed || ch.table.indexes.length ? this.readStored(ch.key) : undefined;
-      if (ch.table.indexes.length) writes.push(...indexWrites(this.catalog.tables, ch.table, before, ch.row));
+      // Only secondary indexes need the stored row this change replaces [performance: a read and a decode].
+      if (ch.table.indexes.length) writes.push(...indexWrites(this.catalog.tables, ch.table, this.readStored(ch.key), ch.row));
       writes.push({ key: ch.key, value: ch.row ? encodeStoredRow(ch.row) : undefined });
-      committed?.push({ table: ch.table, key: ch.key, before, after: ch.row ?? undefined });
+      committed?.push({ table: ch.table, key: ch.key, after: ch.row ?? undefined });
     }
     writes.push(...this.autoIncrement.writes(ws));
-    if (ws.recorded.length) {
-      writes.push(...this.feed.contributions(ws.recorded));
-      if (committed) attachWrites(committed, ws);
-    }
+    if (ws.recorded.length) writes.push(...this.feed.contributions(ws.recorded));
     this.kv.write(writes);
     this.autoIncrement.committed(ws);
     if (committed?.length) this.feed.emit(committed);
@@ -181,20 +178,5 @@ export class Engine {
     if (!current) return;
     for (const ch of tx.writes.changes.values()) ch.table = current;
     this.commit(tx.writes);
-  }
-}
-
-/** Gives each committed change the writes that made it (CommittedChange.writes). */
-function attachWrites(committed: CommittedChange[], ws: WriteSet): void {
-  const byKey = new Map<string, RowWrite[]>();
-  for (const r of ws.recorded) {
-    const k = r.key.toString('latin1');
-    const list = byKey.get(k);
-    if (list) list.push(r.write);
-    else byKey.set(k, [r.write]);
-  }
-  for (const c of committed) {
-    const list = byKey.get(c.key.toString('latin1'));
-    if (list) c.writes = list;
   }
 }

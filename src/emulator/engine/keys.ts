@@ -24,19 +24,21 @@ export const enum Space {
   SEARCH_INDEX = 0x58, // 'X' + table name + 0x00 + index name → a search index definition (search/catalog.ts)
 }
 
-/** The stream log's keys of one table: `S<u32 table id>`, the counter, then `S<u32 table id><u64 seq>`. */
-export function streamPrefix(tableId: number): Buffer {
+/** A table's key in one key space: the space byte, then the u32 table id. */
+export function tableSpaceKey(space: Space, tableId: number): Buffer {
   const b = Buffer.allocUnsafe(5);
-  b[0] = Space.STREAM;
+  b[0] = space;
   b.writeUInt32BE(tableId, 1);
   return b;
 }
 
+/** The stream log's keys of one table: `S<u32 table id>`, the counter, then `S<u32 table id><u64 seq>`. */
+export function streamPrefix(tableId: number): Buffer {
+  return tableSpaceKey(Space.STREAM, tableId);
+}
+
 export function tablePrefix(tableId: number): Buffer {
-  const b = Buffer.allocUnsafe(5);
-  b[0] = Space.ROW;
-  b.writeUInt32BE(tableId, 1);
-  return b;
+  return tableSpaceKey(Space.ROW, tableId);
 }
 
 /** The first key after every key that starts with `prefix`. */

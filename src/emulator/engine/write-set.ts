@@ -39,6 +39,13 @@ export class WriteSet {
     this.changes.set(key.toString('latin1'), { table, key, row });
     if (table.stream && write) this.recorded.push({ table, key, write: origin ? { ...write(), origin } : write() });
   }
+
+  /** Takes over everything `other` holds (an atomic batch's rows, once they all succeeded), as if written here. */
+  absorb(other: WriteSet): void {
+    for (const [k, ch] of other.changes) this.changes.set(k, ch);
+    for (const [id, v] of other.autoIncrements) this.autoIncrements.set(id, v);
+    this.recorded.push(...other.recorded);
+  }
 }
 
 /** The newest stored version of each origin column the row has, in the configured order (RowWrite.origin). */

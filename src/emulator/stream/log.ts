@@ -91,19 +91,13 @@ export class StreamLog {
   /** Per table id: where its log stands, loaded from the store on first use. */
   private readonly cursors = new Map<number, Cursor>();
 
-  /**
-   * `clock` gives the time in ms, fractions allowed (log times are μs); by default the engine's, the clock the
-   * rest of the emulator reads (log times within one ms then step by 1 μs). Tests inject one instead of sleeping.
-   */
-  constructor(
-    private readonly engine: Engine,
-    private readonly clock: () => number = engine.time,
-  ) {
+  constructor(private readonly engine: Engine) {
     engine.beforeCommit((writes) => this.append(writes));
   }
 
+  /** The engine's time in μs: its clock may give fractions of a ms (log times within one ms then step by 1 μs). */
   nowMicros(): bigint {
-    return BigInt(Math.round(this.clock() * 1000));
+    return BigInt(Math.round(this.engine.time() * 1000));
   }
 
   // ------------------------------------------------------------------ writing
