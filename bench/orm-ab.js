@@ -15,12 +15,13 @@ const [distA, distB] = args.length === 1 ? [join(__dirname, '..', 'dist', 'src')
 if (!distB) throw new Error('usage: node bench/orm-ab.js [A_DIST] B_DIST');
 function setup(dist) {
   const t = require(dist);
-  const { Table, PrimaryKey, Column, Version, Repository, getTableSchema } = t;
+  const { Table, PrimaryKey, Column, Version, Index, Repository, getTableSchema } = t;
   class Item {}
   PrimaryKey({ type: 'string' })(Item.prototype, 'id');
   Column({ type: 'string' })(Item.prototype, 'name');
   Column({ type: 'int64', mode: 'number' })(Item.prototype, 'qty');
   Version({ type: 'int64', mode: 'number' })(Item.prototype, 'version');
+  Index('ab_items_by_name', { primaryKey: ['name'] })(Item);
   Table('ab_items')(Item);
   const rowResult = { consumed: { capacityUnit: { read: 1, write: 0 } }, row: { primaryKey: [{ name: 'id', value: 'a' }], attributes: [{ columnName: 'name', columnValue: 'x', timestamp: 1 }] } };
   const Int64 = require('tablestore').Long;
@@ -40,6 +41,7 @@ function setup(dist) {
     update: () => repo.update({ id: 'a' }, { set: { name: 'y' }, increment: { qty: 1 } }),
     save: () => repo.save(Object.assign(new Item(), { id: 'a', name: 'n', qty: 1, version: 3 })),
     find100: async () => { for await (const _ of repo.find({}, { where: (c) => c.qty.gt(1) })) void _; },
+    index: async () => repo.index('ab_items_by_name'),
   };
 }
 const A = setup(distA);

@@ -159,7 +159,7 @@ export class TableStoreClient {
         callDeadline,
         previousError,
         attempt,
-        now: () => clock.now(),
+        clock,
       });
 
       if (outcome.ok) {

@@ -26,6 +26,7 @@ import {
   InvalidRequestError,
 } from './errors';
 import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkResponse } from './sdk';
+import type { Clock } from './clock';
 
 export type AttemptOutcome =
   | { ok: true; data: unknown; requestId: string | undefined; status: number | undefined }
@@ -45,7 +46,7 @@ export interface AttemptContext {
   previousError: TableStoreError | undefined;
   attempt: number;
   /** The clock the deadlines are in (the retry policy's). */
-  now: () => number;
+  clock: Clock;
 }
 
 /** The longest delay `setTimeout` honours (about 24.8 days). */
@@ -86,7 +87,7 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
 
     const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
     // Node fires a timer longer than 2^31-1 ms after 1 ms: a deadline that far away needs no timer at all.
-    if (end !== undefined && end - ctx.now() <= MAX_TIMER_MS) {
+    if (end !== undefined && end - ctx.clock.now() <= MAX_TIMER_MS) {
       timer = setTimeout(
         () => {
           aborted = true;
@@ -94,7 +95,7 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
           finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
           req.httpRequest.stream?.destroy();
         },
-        Math.max(0, end - ctx.now()),
+        Math.max(0, end - ctx.clock.now()),
       );
     }
 

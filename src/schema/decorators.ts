@@ -87,11 +87,6 @@ export function Table(name: string, options?: TableOptions): (target: EntityClas
 }
 
 /**
- * Declares a primary-key column. Keys are ordered by declaration (base classes first) unless every key gives
- * an explicit `order`. Type: string, int64 (with its mode), binary, or date; inferred from the property type
- * (decorator metadata) or stated: `@PrimaryKey('string')`, `@PrimaryKey('binary')`, `@PrimaryKey({ mode: 'long' })`.
- */
-/**
  * A property decorator typed against the entity: `T` is the class's instance type and `K` the property name,
  * as the compiler passes them to a legacy property decorator, so `Check` can refuse a property at compile time.
  */
@@ -100,6 +95,11 @@ export type CheckedPropertyDecorator<Check extends 'key' | 'nonKey'> = <T extend
   propertyKey: K & (Check extends 'key' ? KeyPropertyCheck<T, K> : NonKeyPropertyCheck<T, K>),
 ) => void;
 
+/**
+ * Declares a primary-key column. Keys are ordered by declaration (base classes first) unless every key gives
+ * an explicit `order`. Type: string, int64 (with its mode), binary, or date; inferred from the property type
+ * (decorator metadata) or stated: `@PrimaryKey('string')`, `@PrimaryKey('binary')`, `@PrimaryKey({ mode: 'long' })`.
+ */
 export function PrimaryKey(options?: PrimaryKeyOptions | NonNullable<PrimaryKeyOptions['type']>): CheckedPropertyDecorator<'key'> {
   return (target, propertyKey) =>
     record('@PrimaryKey', target, propertyKey, (field) => {

@@ -51,6 +51,14 @@ describe('scanPlan / getRangeParams', () => {
     expect(plan.table).toBe('orders_by_email');
     expect(plainKey(plan.range.inclusiveStartPrimaryKey)).toEqual([['email', 'a@b.example'], ['shop', 'INF_MIN'], ['id', 'INF_MIN']]);
   });
+
+  it("an index's schema is built once per entity and index (repo.index() runs per request), frozen like the entity's", () => {
+    const idx = indexSchema(orders, orders.indexes[0]);
+    expect(indexSchema(orders, orders.indexes[0])).toBe(idx);
+    expect(Object.isFrozen(idx)).toBe(true);
+    expect(idx.primaryKeys.map((k) => k.name)).toEqual(['email', 'shop', 'id']);
+    expect(orders.primaryKeys.map((k) => k.name)).toEqual(['shop', 'id']);
+  });
 });
 
 describe('batchGetPlan / batchGetParams', () => {

@@ -9,7 +9,18 @@ import { insertParams } from '../../../src/repository/actions/insert/insert-para
 import { saveParams } from '../../../src/repository/actions/save/save-params';
 import { updateParams } from '../../../src/repository/actions/update/update-params';
 import type { SingleColumnCondition } from '../../../src/client/sdk';
+import { AutoIncrement, Column, getTableSchema, PrimaryKey, PrimaryKeys, Table } from '../../../src/schema';
 import { EXPECT_EXIST, EXPECT_NOT_EXIST, IGNORE, Long, Note, notes, order, orders, plainCells, plainKey } from './fixtures';
+
+/** An auto-increment key and no `@Version`. */
+@Table('counters')
+class Counter {
+  declare readonly [PrimaryKeys]?: 'shop' | 'id';
+  @PrimaryKey() shop!: string;
+  @PrimaryKey() @AutoIncrement() id!: Long;
+  @Column() label?: string;
+}
+const counters = getTableSchema(Counter);
 
 const versionCondition = (c: unknown) => {
   const s = c as SingleColumnCondition;
@@ -77,6 +88,10 @@ describe('saveParams', () => {
 
   it('an explicit expect wins; an auto-increment table without version requires the row to exist', () => {
     expect(saveParams(orders, order({ id: Long.fromNumber(9), version: 4 }), { expect: 'any' }).params.condition.rowExistenceExpectation).toBe(IGNORE);
+    // save never generates a key: it overwrites a row that insert() created
+    const counter = Object.assign(new Counter(), { shop: 's1', id: Long.fromNumber(3), label: 'x' });
+    expect(saveParams(counters, counter).params.condition.rowExistenceExpectation).toBe(EXPECT_EXIST);
+    expect(saveParams(counters, counter, { expect: 'any' }).params.condition.rowExistenceExpectation).toBe(IGNORE);
   });
 });
 

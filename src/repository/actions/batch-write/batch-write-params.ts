@@ -5,26 +5,13 @@ import type { TableSchema } from '../../../schema/types';
 import { DuplicateKeyError, type BatchItemResult } from '../../errors';
 import { validateEntity } from '../../validate';
 import { rowCondition } from '../conditions';
-import { generatesKey } from '../entity';
-import { prepareNewRow } from '../insert/insert-params';
+import { newRow } from '../insert/insert-params';
 import { keyId } from '../key-id';
 import { estimateSize, type WriteItem } from './engine';
 
-/**
- * `batchInsert()`'s row for `entity` (an entity instance): a new row (version started, validated), which must
- * not exist; with an auto-increment key the condition is IGNORE and a generated key is asked back.
- */
+/** `batchInsert()`'s row for `entity` (an entity instance): a new row (see `newRow`). */
 export function batchInsertRow<T extends object>(schema: TableSchema<T>, entity: T): BatchWriteRowItem {
-  prepareNewRow(schema, entity);
-  const generated = generatesKey(schema, entity);
-  const { primaryKey, attributeColumns } = encodeRow(schema, entity, { autoIncrement: true });
-  return {
-    type: 'PUT',
-    condition: rowCondition(schema, schema.autoIncrement ? 'any' : 'notExist'),
-    primaryKey,
-    attributeColumns,
-    ...(generated ? { returnContent: { returnType: 1 as const } } : {}),
-  };
+  return { type: 'PUT', ...newRow(schema, entity) };
 }
 
 /** `batchSave()`'s row: the whole row, replacing what is stored (like `save`, without version checks). */
