@@ -16,8 +16,6 @@ export { Migrator } from './run/runner';
 export type { MigratorOptions, MigrateReport, RevertReport, StatusReport, StatusEntry, MigrationState, AppliedReport, MigrationModule } from './run/runner';
 export {
   MigrationError,
-  ConfigError,
-  ModuleLoadError,
   TableSpecError,
   SnapshotError,
   UnsupportedChangeError,
@@ -32,3 +30,5 @@ export {
   BackfillError,
 } from './errors';
 export type { MigrationErrorCode, RefusedChange, LockHolder } from './errors';
+// The config and module-loading errors belong to the project layer (src/project/), which every CLI command uses.
+export { ConfigError, ModuleLoadError } from '../project/errors';
