@@ -1,5 +1,6 @@
 /**
- * `tsorm/migrations`: what a user calls — the config (`defineConfig`), the types a migration is written
+ * `tsorm/migrations`: what a user calls — the config (`defineConfig`, `loadConfig`), `loadModule` (the
+ * TypeScript loader the CLI uses: config, entities, handlers), the types a migration is written
  * against (`MigrationContext`, table specs, backfill), `Migrator` for running migrations from code,
  * `createEntityTable` for tests and quick starts, and the errors to branch on. The pieces the `tsorm migrate*`
  * commands are built from (snapshot, diff, code generation, history, lock, progress) stay internal, so they
@@ -7,8 +8,8 @@
  */
 export { defineConfig, loadConfig } from '../project/config';
 export type { TsormConfig, ResolvedConfig } from '../project/config';
-export { registerTypeScript, loadModule } from '../project/loader';
-export { createTableRequest, createEntityTable } from './spec/entity-table';
+export { loadModule } from '../project/loader';
+export { createEntityTable } from './spec/entity-table';
 export type { TableSpec, IndexSpec, PrimaryKeySpec, DefinedColumnSpec, TableOptionsSpec, ReservedThroughputSpec, KeyType } from './spec/table-spec';
 export type { MigrationContext, StepReport, UpdateTableChanges } from './run/context';
 export type { BackfillOptions, BackfillResult, BackfillChange, RawRow, RawChange } from './run/backfill';
