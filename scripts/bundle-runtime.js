@@ -5,7 +5,7 @@
  * left at each of those modules' paths that hands out the bundle's copy.
  *
  * Why: a Function Compute cold start pays for every file Node loads, about 0.2 ms of CPU per CommonJS file
- * whatever its size (resolution, read, compile), and the runtime is some forty small files: one file instead
+ * whatever its size (resolution, read, compile), and the runtime is some seventy small files: one file instead
  * saves most of that (`npm run bench:fc`). Why stubs: `tsorm/migrations`, `tsorm/testing`, the emulator and
  * the CLI import runtime modules by relative path; through the stubs they get the very same module objects
  * (one entity registry, one `TableStoreError` class), never a second copy.

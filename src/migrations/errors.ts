@@ -8,7 +8,6 @@
 import { TsormError } from '../errors';
 
 export type MigrationErrorCode =
-  | 'TsormConfigError'
   | 'TsormSpecError'
   | 'TsormSnapshotError'
   | 'TsormUnsupportedChange'
@@ -30,9 +29,6 @@ export class MigrationError extends TsormError {
     this.name = 'MigrationError';
   }
 }
-
-// The config and module-loading errors belong to the project layer (src/project/), which the whole CLI uses.
-export { ConfigError, ModuleLoadError } from '../project/errors';
 
 /** A table spec (in a migration or the snapshot) breaks a rule: `table` and `field` name where. */
 export class TableSpecError extends MigrationError {

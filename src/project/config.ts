@@ -63,9 +63,8 @@ export interface ResolvedConfig {
   throughputWaitMs: number;
 }
 
-export const CONFIG_FILES = ['tsorm.config.ts', 'tsorm.config.js', 'tsorm.config.cjs', 'tsorm.config.mjs', 'tsorm.config.json'];
-export const DEFAULT_HISTORY_TABLE = 'tsorm_migrations';
-export { DEFAULT_DATA_DIR };
+const CONFIG_FILES = ['tsorm.config.ts', 'tsorm.config.js', 'tsorm.config.cjs', 'tsorm.config.mjs', 'tsorm.config.json'];
+const DEFAULT_HISTORY_TABLE = 'tsorm_migrations';
 
 function positive(file: string | undefined, name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
@@ -145,7 +144,7 @@ function walk(dir: string, out: string[]): void {
 }
 
 /** Expands one path or glob (relative to `root`) to files, sorted. */
-export function expandGlob(root: string, pattern: string): string[] {
+function expandGlob(root: string, pattern: string): string[] {
   const abs = resolve(root, pattern).split(sep).join('/');
   if (!/[*?]/.test(abs)) return existsSync(abs) && statSync(abs).isFile() ? [resolve(abs)] : [];
   const parts = abs.split('/');

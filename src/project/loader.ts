@@ -29,7 +29,7 @@ const EXTENSIONS = ['.ts', '.cts'];
 let registered = false;
 
 /** SWC options: TypeScript with legacy decorators and decorator metadata, CommonJS, ES2022, inline source maps. */
-export const SWC_OPTIONS = Object.freeze({
+const SWC_OPTIONS = Object.freeze({
   jsc: {
     parser: { syntax: 'typescript' as const, decorators: true },
     transform: { legacyDecorator: true, decoratorMetadata: true },
@@ -90,11 +90,14 @@ function findCompiler(filename: string): Compiler {
   throw new Error(`loading TypeScript files needs a compiler, and ${swcProblem}: run \`npm install --save-dev @swc/core\` (or \`typescript\`)`);
 }
 
+/** The compiler, found on first use: the runtime never pays for one, and JavaScript-only projects never load one. */
+function getCompiler(filename: string): Compiler {
+  return (compiler ??= findCompiler(filename));
+}
+
 /** Compiles one TypeScript source (exposed for tests). */
 export function compileTypeScript(source: string, filename: string): string {
-  // Found on first use: the runtime never pays for a compiler, and JavaScript-only projects never load one.
-  compiler ??= findCompiler(filename);
-  return compiler(source, filename);
+  return getCompiler(filename)(source, filename);
 }
 
 /** The directory of this copy of tsorm's package (holds package.json), found from this file. */
@@ -114,20 +117,21 @@ function ownPackageRoot(): string {
 }
 
 /** Installs the `.ts` require hook and the `tsorm` fallback resolution. Safe to call many times. */
-export function registerTypeScript(): void {
+function registerTypeScript(): void {
   if (registered) return;
   registered = true;
   if (typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
 
   const compile: Compile = function (module, filename) {
+    let compileSource: Compiler;
     let code: string;
     try {
-      compiler ??= findCompiler(filename);
+      compileSource = getCompiler(filename);
     } catch (e) {
       throw new ModuleLoadError(filename, e);
     }
     try {
-      code = compileTypeScript(readFileSync(filename, 'utf8'), filename);
+      code = compileSource(readFileSync(filename, 'utf8'), filename);
     } catch (e) {
       // SWC's message is the code frame followed by "Caused by: … Stack backtrace: …" (Rust internals): keep the frame.
       const text = (e instanceof Error ? e.message : String(e)).split(/\n\s*Caused by:/)[0].replace(/\s+$/, '');

@@ -2,7 +2,8 @@
  * How validation finds class-validator (src/repository/validate.ts): never before class-validator's global
  * store exists, and through `useClassValidator` when given (a bundle's own copy).
  */
-import { describe, expect, it } from 'vitest';
+import * as classValidator from 'class-validator';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Column, ConfigurationError, EntityValidationError, getTableSchema, PrimaryKey, Table, useClassValidator } from '../../src';
 import { validateEntity } from '../../src/repository/validate';
 
@@ -13,6 +14,10 @@ class Thing {
 }
 
 describe('validation and class-validator', () => {
+  // The validator is module state, and `npm run test:unit` shares modules between files (isolate: false): hand
+  // back the real class-validator, or the stub below fails every entity written by the files that run later.
+  afterAll(() => useClassValidator(classValidator));
+
   it('refuses something that is not the class-validator module, naming what it needs', () => {
     expect(() => useClassValidator({} as never)).toThrow(ConfigurationError);
     expect(() => useClassValidator(undefined as never)).toThrow(/useClassValidator: pass the class-validator module \(an object with validateSync\)/);

@@ -3,20 +3,15 @@
  * auto-increment), defined columns, options, reserved throughput and secondary indexes. Tests and quick starts
  * use `createEntityTable`; migrations go through `m.createTable`, which also compares an existing table.
  */
-import type { CreateTableParams } from '../../client/actions';
 import type { TableStoreClient } from '../../client/client';
 import { TableAlreadyExistsError } from '../../client/errors';
 import type { TableSchema } from '../../schema/types';
 import { createTableParams, specFromSchema } from './table-spec';
 
-export function createTableRequest(schema: TableSchema): CreateTableParams {
-  return createTableParams(specFromSchema(schema));
-}
-
 /** Creates the entity's table; `ifNotExists` makes an existing table a no-op. */
 export async function createEntityTable(client: TableStoreClient, schema: TableSchema, options: { ifNotExists?: boolean } = {}): Promise<boolean> {
   try {
-    await client.call('createTable', createTableRequest(schema));
+    await client.call('createTable', createTableParams(specFromSchema(schema)));
     return true;
   } catch (e) {
     if (options.ifNotExists && e instanceof TableAlreadyExistsError) return false;
