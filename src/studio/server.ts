@@ -216,7 +216,10 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
       try {
         // On loopback, a Host other than our own is a rebound DNS name; bound wider (--host), the token alone guards.
         if (loopback && !allowedHosts.includes(req.headers.host ?? '')) throw new HttpProblem(421, 'WrongHost', 'this studio answers only on its own address');
-        const url = new URL(req.url ?? '/', 'http://studio.invalid');
+        // Only a path is served. Appended to an origin, not resolved against a base URL: resolved, `//` is a
+        // host (and an Invalid URL thrown, answered as an internal error).
+        if (!req.url?.startsWith('/')) throw new HttpProblem(404, 'NotFound', 'not found');
+        const url = new URL(`http://studio.invalid${req.url}`);
         if (url.pathname === '/') {
           if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'MethodNotAllowed', 'GET only');
           if (!sameSecret(url.searchParams.get('token') ?? undefined, token)) {
