@@ -73,7 +73,7 @@ exports.run = async ({ log }) => {
       back: await time({ ...middle, cursor: (await api({ ...middle, cursor: deep.next })).prev }),
     };
   };
-  // Interleave: small, big, small, big — the shared machine's noise falls on both sides.
+  // Interleave: small, big, small (the faster small run is the baseline): the shared machine's noise falls on both sides.
   const small = await cases('bench_small', 1000);
   const big = await cases('bench_big', bigRows);
   const small2 = await cases('bench_small', 1000);

@@ -22,7 +22,7 @@ import { validateEntity } from '../repository/validate';
 import type { FieldSchema, TableSchema } from '../schema/types';
 import type { Cell, RowWrite, TableView } from './protocol';
 import { MAX_FILTER_CONDITIONS } from './rows';
-import { fromCell, StudioInputError, toCell } from './values';
+import { fromCell, keyValue, StudioInputError, toCell } from './values';
 
 export interface WriteTarget {
   view: TableView;
@@ -57,9 +57,7 @@ function rawKey(view: TableView, key: Record<string, Cell>, create: boolean): { 
       return { [col.name]: PK_AUTO_INCR };
     }
     if (cell === undefined) throw new StudioInputError(`${col.name}: the primary key needs a value`, col.name);
-    const value = fromCell(cell, col.name);
-    if (toCell(value).t !== col.type) throw new StudioInputError(`${col.name}: the key column is ${col.type}, got ${cell.t}`, col.name);
-    return { [col.name]: value };
+    return { [col.name]: keyValue(cell, col) };
   });
   return { key: out as PrimaryKeyInput, auto };
 }

@@ -1,5 +1,6 @@
 /**
- * The JSON the studio's page and server exchange (types only: the page's bundle imports them too).
+ * The JSON the studio's page and server exchange (types, and the constants both sides use: the page's bundle
+ * imports them too).
  *
  * Every cell value travels as a string with its TableStore type, so an int64 never passes through a JS number
  * (on either side) and bytes arrive exactly (base64).
@@ -17,6 +18,9 @@ export interface Cell {
   v: string;
   enc?: 'base64' | 'hex';
 }
+
+/** The request header that carries the run's token on every API call. */
+export const TOKEN_HEADER = 'x-tsorm-studio-token';
 
 /** One version of an attribute cell; `ts` is the version (ms since the epoch) as a decimal string. */
 export interface CellVersion {

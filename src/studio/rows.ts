@@ -8,7 +8,7 @@ import type { TableStoreClient } from '../client/client';
 import { ComparatorType, CompositeCondition, INF_MAX, INF_MIN, LogicalOperator, SingleColumnCondition, type CellValue, type ColumnFilter } from '../client/sdk';
 import { decodeCursor, encodeCursor } from '../repository/actions/find/cursor';
 import type { Comparator, RowsPage, RowsQuery, TableView } from './protocol';
-import { compareKeyValue, fromCell, rowView, StudioInputError } from './values';
+import { compareKeyValue, fromCell, keyValue, rowView, StudioInputError } from './values';
 
 export const DEFAULT_PAGE_ROWS = 50;
 export const MAX_PAGE_ROWS = 500;
@@ -50,10 +50,7 @@ function bounds(pk: KeySchema, query: RowsQuery): Bounds {
   for (const col of pk) {
     const cell = query.key?.[col.name];
     if (cell === undefined || (cell && typeof cell === 'object' && cell.v === '')) break;
-    const value = fromCell(cell, col.name);
-    const kind = typeof value === 'string' ? 'STRING' : Buffer.isBuffer(value) ? 'BINARY' : typeof value === 'object' ? 'INTEGER' : 'other';
-    if (kind !== col.type) throw new StudioInputError(`${col.name}: the key column is ${col.type}, got ${cell.t}`, col.name);
-    given.push(value);
+    given.push(keyValue(cell, col));
   }
   for (const name of Object.keys(query.key ?? {})) {
     if (!pk.some((c) => c.name === name)) throw new StudioInputError(`${name}: not a primary-key column of ${query.table}`, name);

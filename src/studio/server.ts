@@ -27,13 +27,12 @@ import { TARIFFS } from '../cost/tariffs';
 import type { LoadedEntity } from '../project/config';
 import { EntityValidationError, RepositoryUsageError } from '../repository/errors';
 import { createRow, deleteRow, updateRow, type WriteTarget } from './edit';
-import type { ApiError, ApiResponse, Cost, InfoView, MigrationsView, RowsQuery, RowWrite, SearchRequest, TableListItem, TableView } from './protocol';
+import { TOKEN_HEADER, type ApiError, type ApiResponse, type Cost, type InfoView, type MigrationsView, type RowsQuery, type RowWrite, type SearchRequest, type TableListItem, type TableView } from './protocol';
 import { readRows } from './rows';
 import { describeSearchIndex, runSearch } from './search';
 import { describeTableView } from './tables';
 import { StudioInputError } from './values';
 
-export const TOKEN_HEADER = 'x-tsorm-studio-token';
 /** Largest API request body: a row edit carries at most a few cells of up to 2 MB (spec §1.9), as base64. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -67,7 +66,7 @@ export interface RunningStudio {
   close(): Promise<void>;
 }
 
-export const PAGE_FILE = join(__dirname, 'page.html');
+const PAGE_FILE = join(__dirname, 'page.html');
 
 class HttpProblem extends Error {
   constructor(
@@ -87,7 +86,7 @@ function sameSecret(given: string | undefined, token: string): boolean {
 }
 
 /** A thrown error as the page shows it, with its HTTP status. */
-export function apiError(e: unknown): { status: number; error: ApiError } {
+function apiError(e: unknown): { status: number; error: ApiError } {
   if (e instanceof HttpProblem) return { status: e.status, error: { code: e.code, message: e.message } };
   if (e instanceof StudioInputError) return { status: 400, error: { code: 'InvalidInput', message: e.message, ...(e.field ? { fields: { [e.field]: [e.message] } } : {}) } };
   if (e instanceof EntityValidationError) {
@@ -216,7 +215,10 @@ export async function startStudio(options: StudioOptions): Promise<RunningStudio
       try {
         // On loopback, a Host other than our own is a rebound DNS name; bound wider (--host), the token alone guards.
         if (loopback && !allowedHosts.includes(req.headers.host ?? '')) throw new HttpProblem(421, 'WrongHost', 'this studio answers only on its own address');
-        const url = new URL(req.url ?? '/', 'http://studio.invalid');
+        // Only a path is served. Appended to an origin, not resolved against a base URL: resolved, `//` is a
+        // host (and an Invalid URL thrown, answered as an internal error).
+        if (!req.url?.startsWith('/')) throw new HttpProblem(404, 'NotFound', 'not found');
+        const url = new URL(`http://studio.invalid${req.url}`);
         if (url.pathname === '/') {
           if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'MethodNotAllowed', 'GET only');
           if (!sameSecret(url.searchParams.get('token') ?? undefined, token)) {

@@ -16,7 +16,7 @@ function num(v: unknown): number {
   return Number(v ?? 0);
 }
 
-export function fieldViews(entity: LoadedEntity): FieldView[] {
+function fieldViews(entity: LoadedEntity): FieldView[] {
   return entity.schema.fields.map((f) => ({ property: f.property, name: f.name, kind: f.kind, type: f.type, storage: f.storage, autoIncrement: f.autoIncrement }));
 }
 

@@ -2,7 +2,7 @@
  * SDK cell values ⇄ the page's typed strings (protocol.ts `Cell`). An INTEGER is read with `fromSdkInt64`
  * and written with `toSdkInt64`, so int64 values stay exact end to end; BINARY travels as base64.
  */
-import type { PrimaryKeyCell, SdkRow } from '../client/actions';
+import type { SdkRow } from '../client/actions';
 import type { CellValue } from '../client/sdk';
 import { fromSdkInt64, isSdkInt64, toSdkInt64 } from '../codec/sdk-values';
 import { INT64_MAX, INT64_MIN } from '../codec/value';
@@ -83,9 +83,12 @@ export function rowView(row: SdkRow): RowView {
   return { key: row.primaryKey.map((c) => ({ name: c.name, value: toCell(c.value) })), columns };
 }
 
-/** The SDK's primary key for a row's key cells, in the table's key order. */
-export function sdkKey(cells: ReadonlyArray<PrimaryKeyCell>): Array<Record<string, CellValue>> {
-  return cells.map((c) => ({ [c.name]: c.value as CellValue }));
+/** The SDK value of a primary-key cell, which must have the key column's type. */
+export function keyValue(cell: unknown, column: { name: string; type: CellType }): CellValue {
+  const value = fromCell(cell, column.name);
+  // fromCell accepted the cell's type, so `t` is the value's type.
+  if ((cell as Cell).t !== column.type) throw new StudioInputError(`${column.name}: the key column is ${column.type}, got ${(cell as Cell).t}`, column.name);
+  return value;
 }
 
 /**

@@ -288,7 +288,10 @@ describe('tsorm studio in Chromium', () => {
     expect((await post('/api/tables', {})).status).toBe(401);
     expect((await post('/api/tables', { 'x-tsorm-studio-token': token, origin: 'https://evil.example' })).status).toBe(403);
     expect((await post('/api/tables', { 'x-tsorm-studio-token': token })).status).toBe(200);
-    for (const path of ['/page.html', '/../package.json', '/api/../../etc/passwd', '/%2e%2e/package.json']) expect((await fetch(`${origin}${path}`)).status).toBe(404);
+    for (const path of ['/page.html', '/../package.json', '/api/../../etc/passwd', '/%2e%2e/package.json', '//', `//?token=${token}`]) expect((await fetch(`${origin}${path}`)).status, path).toBe(404);
+    // The API takes POST of JSON only (a cross-site form can send neither).
+    expect((await fetch(`${origin}/api/tables`, { headers: { 'x-tsorm-studio-token': token } })).status).toBe(405);
+    expect((await post('/api/tables', { 'x-tsorm-studio-token': token, 'content-type': 'text/plain' })).status).toBe(415);
     const bad = await post('/api/rows', { 'x-tsorm-studio-token': token }, '{not json');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/not a JSON object/);
@@ -305,8 +308,20 @@ describe('tsorm studio in Chromium', () => {
       req.end();
     });
     expect(rebound).toBe(421);
-    // The server still serves.
+    // The server still serves, and took none of it for an internal error.
     expect((await post('/api/tables', { 'x-tsorm-studio-token': token })).status).toBe(200);
+    expect(rw.run.stderr()).not.toMatch(/internal error/);
+    // The page's CSP runs its own script only: a script injected into it does not run.
+    const shown = await open(rw.url);
+    const ran = await shown.evaluate(() => {
+      const g = globalThis as any;
+      const s = g.document.createElement('script');
+      s.textContent = 'globalThis.injected = true';
+      g.document.body.append(s);
+      return g.injected === true;
+    });
+    expect(ran).toBe(false);
+    await shown.close();
     // In the browser, the page without the token shows the refusal, not data.
     const page = await browser.newPage();
     await page.goto(`${origin}/`);

@@ -1,7 +1,7 @@
 /** The studio's cells (src/studio/values.ts): exact int64 both ways, bytes in hex and base64, refusals naming the field. */
 import { describe, expect, it } from 'vitest';
 import { fromSdkInt64, isSdkInt64, toSdkInt64 } from '../../src/codec/sdk-values';
-import { compareKeyValue, fromCell, StudioInputError, toCell } from '../../src/studio/values';
+import { compareKeyValue, fromCell, keyValue, StudioInputError, toCell } from '../../src/studio/values';
 
 describe('studio cells', () => {
   it('keeps int64 exact beyond 2^53 in both directions', () => {
@@ -49,6 +49,14 @@ describe('studio cells', () => {
       expect(error, JSON.stringify(cell)).toBeInstanceOf(StudioInputError);
       expect((error as StudioInputError).field).toBe('col');
       expect((error as Error).message).toMatch(message);
+    }
+  });
+
+  it('takes a primary-key cell only of the key column\'s type', () => {
+    expect(fromSdkInt64(keyValue({ t: 'INTEGER', v: '9007199254740993' }, { name: 'n', type: 'INTEGER' }) as never).toString()).toBe('9007199254740993');
+    expect(keyValue({ t: 'BINARY', v: '00ff', enc: 'hex' }, { name: 'b', type: 'BINARY' })).toEqual(Buffer.from([0, 255]));
+    for (const [cell, type] of [[{ t: 'STRING', v: '1' }, 'INTEGER'], [{ t: 'DOUBLE', v: '1' }, 'INTEGER'], [{ t: 'INTEGER', v: '1' }, 'STRING'], [{ t: 'STRING', v: 'AA==' }, 'BINARY']] as const) {
+      expect(() => keyValue(cell, { name: 'k', type }), `${cell.t} for ${type}`).toThrow(new StudioInputError(`k: the key column is ${type}, got ${cell.t}`, 'k'));
     }
   });
 

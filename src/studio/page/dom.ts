@@ -1,5 +1,5 @@
 /** The page's two tools: `h` builds DOM elements, `api` calls the studio's API with the run's token. */
-import type { ApiResponse, Cost } from '../protocol';
+import { TOKEN_HEADER, type ApiResponse, type Cost } from '../protocol';
 
 export type Child = Node | string | null | undefined | false;
 export function h(tag: string, attrs: Record<string, unknown> = {}, ...children: Child[]): HTMLElement {
@@ -27,7 +27,7 @@ export class ApiFailure extends Error {
 
 /** POSTs to `/api/<name>`; `onCost` receives what the request cost, whether it succeeded or not. */
 export async function callApi<T>(token: string, name: string, body: unknown, onCost: (cost: Cost) => void): Promise<T> {
-  const res = await fetch(`/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tsorm-studio-token': token }, body: JSON.stringify(body) });
+  const res = await fetch(`/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token }, body: JSON.stringify(body) });
   let json: ApiResponse<T>;
   try {
     json = (await res.json()) as ApiResponse<T>;
