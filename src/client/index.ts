@@ -29,6 +29,7 @@ export { systemClock, type Clock } from './clock';
 export { CallScope, consumedCapacity, type CallScopeOptions, type Usage } from './usage';
 export { decodeErrorBody } from './transport';
 export * from './actions';
+export type { RawChange, RawChangeColumn, RawChangeEvent, RawChangeType, RawChangeValue } from './changes';
 export {
   BatchWriteType,
   ColumnPaginationFilter,
