@@ -9,30 +9,15 @@ import { Column, getTableSchema, PrimaryKey, PrimaryKeys, SchemaError, Table } f
 import { diffSchemas } from '../../src/migrations/generate/diff';
 import { renderOperation } from '../../src/migrations/generate/migration-source';
 import { emptySnapshot, snapshotOf } from '../../src/migrations/generate/snapshot';
-import { createContext } from '../../src/migrations/run/context';
 import { describeSpec } from '../../src/migrations/spec/live-table';
 import { compareSpecs, specFromSchema, type NormalizedTableSpec } from '../../src/migrations/spec/table-spec';
 import type { Database } from '../../src/repository/database';
+import { testContext } from '../support/migration-context';
 import { connectDb } from '../support/orm';
 import { uniqueTable } from '../support/sdk';
 
 function context(db: Database, lines: string[]) {
-  return createContext({
-    migration: 'test',
-    direction: 'up',
-    dryRun: false,
-    client: db.client,
-    db,
-    history: undefined as never,
-    token: 't',
-    resumeSteps: 0,
-    onStep: async () => undefined,
-    assertHeld: () => undefined,
-    log: (line) => lines.push(line),
-    resolveSchema: (e) => getTableSchema(e),
-    progress: {} as never,
-    throughputWaitMs: 0,
-  });
+  return testContext(db, { dryRun: false, log: (line) => lines.push(line) });
 }
 
 function entity(table: string, stream?: { expirationHours: number; columns?: string[] }) {
