@@ -9,6 +9,7 @@ import { DeadlineExceededError, TableStoreError } from './errors';
 import { RetryPolicy, type RetryOptions } from './retry';
 import { assertSdkInternals, TableStoreSdk, type SdkClient, type SdkHttpOptions } from './sdk';
 import { deadlineError, earliest, sendOnce } from './transport';
+import { isRowOperation, sendWireOnce, type WireEndpoint } from './wire/transport';
 import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
 
 export interface CallOptions {
@@ -44,6 +45,8 @@ export class TableStoreClient {
   readonly agent: http.Agent;
 
   private readonly sdk: SdkClient;
+  /** Set with `transport: 'wire'`: where the row APIs are sent by tsorm's own transport. */
+  private readonly wire: WireEndpoint | undefined;
   private readonly ownsAgent: boolean;
   private readonly meter = new UsageMeter();
   private closed = false;
@@ -79,6 +82,19 @@ export class TableStoreClient {
       httpOptions: sdkHttpOptions(this.agent, secure),
     });
     this.applyCredentials(cfg.credentials);
+    if (options.transport !== undefined && options.transport !== 'sdk' && options.transport !== 'wire') {
+      throw new TypeError(`connect: transport must be 'sdk' or 'wire', got ${String(options.transport)}`);
+    }
+    this.wire =
+      options.transport === 'wire'
+        ? { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.credentials() }
+        : undefined;
+  }
+
+  /** The credentials requests are signed with now (kept in the SDK's config, the one place they live). */
+  private credentials(): Credentials {
+    const c = this.sdk.config;
+    return { accessKeyId: c.accessKeyId ?? '', accessKeySecret: c.accessKeySecret ?? '', securityToken: c.securityToken ?? undefined };
   }
 
   /** The access key id requests are currently signed with. */
@@ -151,7 +167,8 @@ export class TableStoreClient {
       }
       this.record({ requests: 1 });
       const attemptTimeout = policy.options.attemptTimeoutMs;
-      const outcome = await sendOnce(this.sdk, params, {
+      const send = this.wire && isRowOperation(operation) ? sendWireOnce.bind(undefined, this.wire) : sendOnce.bind(undefined, this.sdk);
+      const outcome = await send(params, {
         action,
         operation,
         idempotent,

@@ -38,6 +38,12 @@ export interface ConnectOptions {
   retry?: Partial<RetryOptions> | RetryPolicy | false;
   /** Where to read missing settings from. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * How requests are sent. `'sdk'` (the default for now): through the official SDK's client. `'wire'`: tsorm's
+   * own transport (`client/wire/`, issue 15) for the row APIs (GetRow, PutRow, UpdateRow, DeleteRow,
+   * BatchGetRow, BatchWriteRow, GetRange); every other action still goes through the SDK.
+   */
+  transport?: 'sdk' | 'wire';
 }
 
 export const ENV = {

@@ -179,7 +179,7 @@ function outcomeOf(resp: SdkResponse, err: SdkError | null, data: unknown, ctx: 
 }
 
 /** Decodes `main.proto.Error` from a non-2xx body into the right error class. */
-function serviceError(
+export function serviceError(
   status: number,
   body: Buffer | string | undefined,
   requestId: string | undefined,
@@ -220,7 +220,7 @@ export function decodeErrorBody(body: Buffer | string | undefined): { code: stri
   }
 }
 
-function requestIdOf(headers: IncomingHttpHeaders | undefined): string | undefined {
+export function requestIdOf(headers: IncomingHttpHeaders | undefined): string | undefined {
   if (!headers) return undefined;
   for (const name of ['x-ots-requestid', 'x-ots-request-id']) {
     const v = headers[name];
@@ -230,8 +230,8 @@ function requestIdOf(headers: IncomingHttpHeaders | undefined): string | undefin
   return undefined;
 }
 
-function networkError(ctx: AttemptContext, err: SdkError): NetworkError {
-  const name = systemErrorName(err);
+/** `name`: the system error (ECONNRESET…); the SDK's errors carry it as `errno` only. */
+export function networkError(ctx: AttemptContext, err: Error, name = systemErrorName(err as SdkError)): NetworkError {
   const requestSent = !(name !== undefined && NOT_SENT_ERRNOS.has(name));
   return new NetworkError({
     code: name ?? ClientErrorCode.Network,
@@ -255,7 +255,7 @@ function systemErrorName(err: SdkError): string | undefined {
   return undefined;
 }
 
-function attemptTimeout(ctx: AttemptContext): NetworkError {
+export function attemptTimeout(ctx: AttemptContext): NetworkError {
   return new NetworkError({
     code: ClientErrorCode.AttemptTimeout,
     message: `tsorm: ${ctx.action} attempt ${ctx.attempt} got no complete response in time; it was aborted`,
@@ -276,7 +276,7 @@ export function deadlineError(ctx: Pick<AttemptContext, 'action' | 'attempt' | '
   });
 }
 
-function invalidRequest(ctx: AttemptContext, err: unknown): InvalidRequestError {
+export function invalidRequest(ctx: AttemptContext, err: unknown): InvalidRequestError {
   const message = err instanceof Error ? err.message : String(err);
   return new InvalidRequestError({
     code: ClientErrorCode.InvalidRequest,

@@ -14,6 +14,8 @@ export interface Received {
   /** `GetRow`, `PutRow`… (the path without the slash). */
   action: string;
   headers: http.IncomingHttpHeaders;
+  /** Header names as sent, in order and spelling (`req.rawHeaders`' names). */
+  headerNames: string[];
   body: Buffer;
   /** Arrival time, ms since epoch. */
   at: number;
@@ -61,6 +63,7 @@ export async function startFakeServer(handler: Handler = () => ({ status: 200 })
       const received: Received = {
         action: (req.url ?? '/').slice(1),
         headers: req.headers,
+        headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0),
         body: Buffer.concat(chunks),
         at: Date.now(),
         connection: connectionIds.get(req.socket) ?? 0,

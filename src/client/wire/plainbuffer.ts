@@ -10,7 +10,7 @@
  */
 import type { RawChangeValue } from '../changes';
 
-const enum Tag {
+export const enum Tag {
   HEADER = 0x75,
   PK = 0x01,
   ATTR = 0x02,
@@ -30,7 +30,7 @@ const enum Tag {
 }
 
 /** Value type bytes (semantics spec §11.3). */
-const enum VT {
+export const enum VT {
   INTEGER = 0x00,
   DOUBLE = 0x01,
   BOOLEAN = 0x02,
@@ -77,11 +77,11 @@ for (let i = 0; i < 256; i++) {
   for (let j = 0; j < 8; j++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
   CRC_TABLE[i] = c;
 }
-function crcBytes(crc: number, buf: Uint8Array, start: number, end: number): number {
+export function crcBytes(crc: number, buf: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) crc = CRC_TABLE[(crc ^ buf[i]) & 0xff];
   return crc;
 }
-function crcByte(crc: number, b: number): number {
+export function crcByte(crc: number, b: number): number {
   return CRC_TABLE[(crc ^ b) & 0xff];
 }
 
@@ -221,10 +221,33 @@ function readExtension(r: Reader): SequenceInfo | undefined {
  * marker, extension, checksum. Throws a {@link PlainBufferError} naming what is wrong.
  */
 export function readPlainBufferRow(bytes: Uint8Array): PlainBufferRow {
+  const r = headerReader(bytes);
+  const row = readRow(r);
+  if (r.pos !== r.buf.length) throw new PlainBufferError(`PlainBuffer: ${r.buf.length - r.pos} bytes after the row: a record holds exactly one row`);
+  return row;
+}
+
+/**
+ * Reads a PlainBuffer holding any number of rows after one header (GetRange's `rows`, semantics spec §11.3);
+ * an empty buffer holds none.
+ */
+export function readPlainBufferRows(bytes: Uint8Array): PlainBufferRow[] {
+  if (bytes.length === 0) return [];
+  const r = headerReader(bytes);
+  const rows: PlainBufferRow[] = [];
+  while (r.pos < r.buf.length) rows.push(readRow(r));
+  return rows;
+}
+
+function headerReader(bytes: Uint8Array): Reader {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 4 || buf.readUInt32LE(0) !== Tag.HEADER) throw new PlainBufferError('PlainBuffer: no 0x75 header');
   const r = new Reader(buf);
   r.pos = 4;
+  return r;
+}
+
+function readRow(r: Reader): PlainBufferRow {
   r.expect(Tag.PK, 'the primary-key tag');
   const row: PlainBufferRow = { primaryKey: [], cells: [], deleteMarker: false, sequence: undefined };
   let rowCrc = 0;
@@ -255,6 +278,136 @@ export function readPlainBufferRow(bytes: Uint8Array): PlainBufferRow {
   const got = r.u8('the row checksum');
   rowCrc = crcByte(rowCrc, row.deleteMarker ? 1 : 0);
   if (got !== rowCrc) throw new PlainBufferError(`PlainBuffer: row checksum mismatch (expected ${rowCrc}, found ${got})`);
-  if (r.pos !== buf.length) throw new PlainBufferError(`PlainBuffer: ${buf.length - r.pos} bytes after the row: a record holds exactly one row`);
   return row;
+}
+
+/**
+ * A PlainBuffer writer (semantics spec §11.3): the wire layout and checksums only. What to write (keys,
+ * columns, update ops, sentinels) is decided by `wire/row-codec.ts`, which mirrors the SDK's
+ * `plian_buffer_builder.js` call for call so that the bytes are the SDK's.
+ */
+export class PlainBufferWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(size = 128) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = b;
+  }
+
+  u32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  header(): void {
+    this.u32(Tag.HEADER);
+  }
+
+  /** `TAG_CELL_NAME`, length, UTF-8 bytes; returns the cell checksum over the name. */
+  cellName(name: string): number {
+    const n = Buffer.byteLength(name);
+    this.byte(Tag.CELL_NAME);
+    this.u32(n);
+    this.ensure(n);
+    this.buf.write(name, this.pos, n, 'utf8');
+    const crc = crcBytes(0, this.buf, this.pos, this.pos + n);
+    this.pos += n;
+    return crc;
+  }
+
+  /** A value cell holding only its type byte: INF_MIN (0x09), INF_MAX (0x0a), the auto-increment placeholder (0x0b). */
+  sentinel(type: number, crc: number): number {
+    this.byte(Tag.CELL_VALUE);
+    this.u32(1);
+    this.byte(type);
+    return crcByte(crc, type);
+  }
+
+  /** An INTEGER from its 8 little-endian bytes. */
+  int64(bytes: Uint8Array, crc: number): number {
+    this.byte(Tag.CELL_VALUE);
+    this.u32(9);
+    this.byte(VT.INTEGER);
+    return this.raw8(bytes, crcByte(crc, VT.INTEGER));
+  }
+
+  double(value: number, crc: number): number {
+    this.byte(Tag.CELL_VALUE);
+    this.u32(9);
+    this.byte(VT.DOUBLE);
+    this.ensure(8);
+    this.buf.writeDoubleLE(value, this.pos);
+    const at = this.pos;
+    this.pos += 8;
+    return crcBytes(crcByte(crc, VT.DOUBLE), this.buf, at, at + 8);
+  }
+
+  bool(value: boolean, crc: number): number {
+    this.byte(Tag.CELL_VALUE);
+    this.u32(2);
+    this.byte(VT.BOOLEAN);
+    this.byte(value ? 1 : 0);
+    return crcByte(crcByte(crc, VT.BOOLEAN), value ? 1 : 0);
+  }
+
+  /** A STRING (UTF-8) or a BLOB. */
+  bytesValue(type: VT.STRING | VT.BLOB, value: string | Uint8Array, crc: number): number {
+    const n = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+    this.byte(Tag.CELL_VALUE);
+    this.u32(n + 5);
+    this.byte(type);
+    this.u32(n);
+    crc = crcByte(crc, type);
+    for (let i = 0; i < 4; i++) crc = crcByte(crc, (n >>> (i * 8)) & 0xff);
+    this.ensure(n);
+    if (typeof value === 'string') this.buf.write(value, this.pos, n, 'utf8');
+    else this.buf.set(value, this.pos);
+    crc = crcBytes(crc, this.buf, this.pos, this.pos + n);
+    this.pos += n;
+    return crc;
+  }
+
+  /** `TAG_CELL_TIMESTAMP` and the ms as int64; returns the checksum with them. */
+  timestamp(bytes: Uint8Array, crc: number): number {
+    this.byte(Tag.CELL_TIMESTAMP);
+    return this.raw8(bytes, crc);
+  }
+
+  /** `TAG_CELL_TYPE` and the op byte (not in the checksum here: the op follows the timestamp in it, §11.3). */
+  cellType(op: number): void {
+    this.byte(Tag.CELL_TYPE);
+    this.byte(op);
+  }
+
+  /** `TAG_CELL_CHECKSUM` and the cell checksum; returns the row checksum folded with it. */
+  endCell(cellCrc: number, rowCrc: number): number {
+    this.byte(Tag.CELL_CHECKSUM);
+    this.byte(cellCrc);
+    return crcByte(rowCrc, cellCrc);
+  }
+
+  private raw8(bytes: Uint8Array, crc: number): number {
+    if (bytes.length !== 8) throw new PlainBufferError(`PlainBuffer: an int64 needs 8 bytes, got ${bytes.length}`);
+    this.ensure(8);
+    this.buf.set(bytes, this.pos);
+    this.pos += 8;
+    return crcBytes(crc, bytes, 0, 8);
+  }
+
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
 }

@@ -1,0 +1,227 @@
+/**
+ * The protobuf wire format (proto2), as small as the generated messages of `proto.gen.ts` need: varints,
+ * 64-bit integers, doubles, strings, bytes and nested messages. No protobufjs at run time.
+ *
+ * Byte-identity with the SDK's protobufjs 6 encoder: a negative int32 (or enum) is a 10-byte varint, as
+ * protobufjs writes it; int64 values are two's-complement varints.
+ */
+
+/** An int64 the encoder accepts: a JS number, a bigint, or anything whose `toString()` is the decimal value (Long, Int64LE). */
+export type Int64Input = number | bigint | string | { toString(): string };
+
+export class PbWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(size = 256) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  tag(t: number): void {
+    this.uint32(t);
+  }
+
+  uint32(v: number): void {
+    this.ensure(5);
+    v >>>= 0;
+    while (v > 0x7f) {
+      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.pos++] = v;
+  }
+
+  int32(v: number): void {
+    if (v < 0) this.int64(v);
+    else this.uint32(v);
+  }
+
+  int64(v: Int64Input): void {
+    let n = BigInt.asUintN(64, toBigInt(v));
+    this.ensure(10);
+    while (n > 0x7fn) {
+      this.buf[this.pos++] = Number(n & 0x7fn) | 0x80;
+      n >>= 7n;
+    }
+    this.buf[this.pos++] = Number(n);
+  }
+
+  bool(v: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  double(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(v, this.pos);
+    this.pos += 8;
+  }
+
+  float(v: number): void {
+    this.ensure(4);
+    this.buf.writeFloatLE(v, this.pos);
+    this.pos += 4;
+  }
+
+  string(v: string): void {
+    const n = Buffer.byteLength(v);
+    this.uint32(n);
+    this.ensure(n);
+    this.buf.write(v, this.pos, n, 'utf8');
+    this.pos += n;
+  }
+
+  bytes(v: Uint8Array): void {
+    this.uint32(v.length);
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+  }
+
+  message<T>(v: T, encode: (m: T, w: PbWriter) => PbWriter): void {
+    const sub = encode(v, new PbWriter(64));
+    this.bytes(sub.finish());
+  }
+
+  /** The bytes written (a view on the writer's buffer). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+function toBigInt(v: Int64Input): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new RangeError(`protobuf: int64 value ${v} is not a finite number`);
+    return BigInt(Math.trunc(v));
+  }
+  return BigInt(String(v));
+}
+
+/** A malformed protobuf message. */
+export class PbError extends Error {
+  override name = 'PbError';
+}
+
+export class PbReader {
+  pos = 0;
+  readonly end: number;
+
+  constructor(readonly buf: Buffer) {
+    this.end = buf.length;
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.end) throw new PbError(`protobuf: message ends inside a field (at byte ${this.pos})`);
+  }
+
+  uint32(): number {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      this.need(1);
+      const b = this.buf[this.pos++];
+      if (shift < 32) v |= (b & 0x7f) << shift;
+      if (b < 0x80) return v >>> 0;
+      shift += 7;
+      if (shift > 63) throw new PbError('protobuf: varint longer than 10 bytes');
+    }
+  }
+
+  int32(): number {
+    return this.uint32() | 0;
+  }
+
+  int64(): bigint {
+    let v = 0n;
+    let shift = 0n;
+    for (;;) {
+      this.need(1);
+      const b = this.buf[this.pos++];
+      v |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return BigInt.asIntN(64, v);
+      shift += 7n;
+      if (shift > 63n) throw new PbError('protobuf: varint longer than 10 bytes');
+    }
+  }
+
+  bool(): boolean {
+    return this.uint32() !== 0;
+  }
+
+  double(): number {
+    this.need(8);
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  float(): number {
+    this.need(4);
+    const v = this.buf.readFloatLE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  bytes(): Buffer {
+    const n = this.uint32();
+    this.need(n);
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  string(): string {
+    const n = this.uint32();
+    this.need(n);
+    const v = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  message<T>(decode: (r: PbReader, end: number) => T): T {
+    const n = this.uint32();
+    this.need(n);
+    const end = this.pos + n;
+    const m = decode(this, end);
+    if (this.pos !== end) throw new PbError(`protobuf: nested message overruns its length (at byte ${this.pos})`);
+    return m;
+  }
+
+  skip(wireType: number): void {
+    switch (wireType) {
+      case 0:
+        this.int64();
+        return;
+      case 1:
+        this.need(8);
+        this.pos += 8;
+        return;
+      case 2: {
+        const n = this.uint32();
+        this.need(n);
+        this.pos += n;
+        return;
+      }
+      case 5:
+        this.need(4);
+        this.pos += 4;
+        return;
+      default:
+        throw new PbError(`protobuf: unsupported wire type ${wireType} (at byte ${this.pos})`);
+    }
+  }
+
+  required(m: object, names: string[], message: string): void {
+    for (const n of names) {
+      if ((m as Record<string, unknown>)[n] === undefined) throw new PbError(`protobuf: ${message} lacks the required field ${n}`);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * tsorm's own wire transport for the row APIs (issue 15, first slice; opt-in with
+ * `connect({ transport: 'wire' })`): one HTTP attempt, encoded by `row-codec.ts`, signed as the SDK signs
+ * (lib/signer.js), sent on the client's keep-alive agent, decoded without the SDK's request machinery.
+ * `client.ts` keeps the deadlines, retries and CU accounting around it; errors are decoded by the same
+ * functions as `../transport.ts`'s, so an attempt's outcome means the same on either transport.
+ *
+ * Headers (lib/client.js populateHeader/computeContentMd5, lib/event_listeners.js SET_CONTENT_LENGTH /
+ * SET_HTTP_HOST, lib/signer.js), in the SDK's order: x-ots-apiversion, x-ots-instancename, x-ots-contentmd5,
+ * Content-Length, Host (the host name without the port, as the SDK sends it), x-ots-date,
+ * x-ots-accesskeyid, x-ots-ststoken (STS only), x-ots-signature.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import * as http from 'node:http';
+import type * as https from 'node:https';
+import type { Credentials } from '../config';
+import { ClientErrorCode, TableStoreError } from '../errors';
+import {
+  attemptTimeout,
+  deadlineError,
+  earliest,
+  invalidRequest,
+  networkError,
+  requestIdOf,
+  serviceError,
+  type AttemptContext,
+  type AttemptOutcome,
+} from '../transport';
+import { decodeRowResponse, encodeRowRequest } from './row-codec';
+
+export { isRowOperation } from './row-codec';
+
+export interface WireEndpoint {
+  url: URL;
+  instance: string;
+  agent: http.Agent;
+  credentials: () => Credentials;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The string the SDK signs (lib/signer.js `stringToSign`): path, method, an empty line, then the x-ots-*
+ * headers sorted by name, lower-cased, `name:value`, each line ending in a newline.
+ */
+export function stringToSign(path: string, headers: Record<string, string>): string {
+  const names = Object.keys(headers)
+    .filter((n) => /^x-ots-/i.test(n) && n.toLowerCase() !== 'x-ots-signature')
+    .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+  return `${path}\nPOST\n\n${names.map((n) => `${n.toLowerCase()}:${headers[n]}`).join('\n')}\n`;
+}
+
+/** The request headers, signed, in the SDK's order. */
+export function signedHeaders(endpoint: Pick<WireEndpoint, 'url' | 'instance'>, credentials: Credentials, path: string, body: Buffer, date: Date): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-ots-apiversion': '2015-12-31',
+    'x-ots-instancename': endpoint.instance,
+    'x-ots-contentmd5': createHash('md5').update(body).digest('base64'),
+    'Content-Length': String(body.length),
+    Host: endpoint.url.hostname,
+    'x-ots-date': date.toISOString(),
+    'x-ots-accesskeyid': credentials.accessKeyId,
+  };
+  if (credentials.securityToken) headers['x-ots-ststoken'] = credentials.securityToken;
+  headers['x-ots-signature'] = createHmac('sha1', credentials.accessKeySecret).update(stringToSign(path, headers)).digest('base64');
+  return headers;
+}
+
+export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: AttemptContext): Promise<AttemptOutcome> {
+  let body: Buffer;
+  try {
+    body = encodeRowRequest(ctx.operation, params) as Buffer;
+  } catch (err) {
+    return Promise.resolve({ ok: false, error: invalidRequest(ctx, err) });
+  }
+  return new Promise<AttemptOutcome>((resolve) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (outcome: AttemptOutcome) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve(outcome);
+    };
+
+    // The URI is `/<Operation>` (lib/client.js populateURI: the SDK's operation name, first letter upper-cased).
+    const path = `/${ctx.operation[0].toUpperCase()}${ctx.operation.slice(1)}`;
+    const url = endpoint.url;
+    const secure = url.protocol === 'https:';
+    const transport: typeof http = secure ? (require('node:https') as typeof https as unknown as typeof http) : http;
+    const req = transport.request({
+      host: url.hostname,
+      port: url.port || (secure ? 443 : 80),
+      method: 'POST',
+      path,
+      headers: signedHeaders(endpoint, endpoint.credentials(), path, body, new Date()),
+      agent: endpoint.agent,
+    });
+
+    const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
+    if (end !== undefined && end - ctx.clock.now() <= MAX_TIMER_MS) {
+      timer = setTimeout(
+        () => {
+          const isCallDeadline = ctx.callDeadline !== undefined && end >= ctx.callDeadline;
+          finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
+          req.destroy();
+        },
+        Math.max(0, end - ctx.clock.now()),
+      );
+    }
+
+    req.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, error: networkError(ctx, err, err.code) }));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, error: networkError(ctx, err, err.code) }));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const requestId = requestIdOf(res.headers);
+        const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+        if (status >= 300) {
+          finish({ ok: false, error: serviceError(status, data, requestId, ctx) });
+          return;
+        }
+        try {
+          const decoded = decodeRowResponse(ctx.operation, data) as { RequestId?: string };
+          // As lib/client.js extractData does: batch callers read per-row errors' request id from here.
+          decoded.RequestId = requestId;
+          finish({ ok: true, data: decoded, requestId, status });
+        } catch (err) {
+          finish({
+            ok: false,
+            error: new TableStoreError({
+              code: ClientErrorCode.InvalidResponse,
+              message: `tsorm: could not decode the ${ctx.action} response: ${(err as Error).message}`,
+              status,
+              requestId,
+              action: ctx.action,
+              retryable: false,
+              cause: err,
+            }),
+          });
+        }
+      });
+    });
+    req.end(body);
+  });
+}
