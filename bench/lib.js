@@ -96,9 +96,23 @@ async function measure(op, seconds, concurrency, perOp = () => 1, pid = undefine
   return { rate: units / elapsed, callRate: calls / elapsed, cpuPerCall };
 }
 
+/** The raw official SDK's client for the emulator at `endpoint`, on its own keep-alive agent. */
+function rawSdkClient(endpoint, keys, maxSockets) {
+  const TableStore = require('tablestore');
+  const http = require('node:http');
+  return new TableStore.Client({
+    endpoint,
+    instancename: 'tsorm',
+    accessKeyId: keys.accessKeyId,
+    secretAccessKey: keys.accessKeySecret,
+    maxRetries: 0,
+    httpOptions: { agent: new http.Agent({ keepAlive: true, maxSockets }) },
+  });
+}
+
 /** The raw SDK's callback API as a promise. */
 function sdkCall(client, method, params) {
   return new Promise((resolve, reject) => client[method](params, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
-module.exports = { startChild, measure, median, cpuMicros, sdkCall, ROOT };
+module.exports = { startChild, measure, median, cpuMicros, sdkCall, rawSdkClient, ROOT };

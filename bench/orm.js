@@ -10,13 +10,12 @@
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
-const http = require('node:http');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const TableStore = require('tablestore');
-const { startChild, measure, sdkCall } = require('./lib');
+const { startChild, measure, sdkCall, rawSdkClient } = require('./lib');
 
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'dist', 'src');
@@ -75,14 +74,7 @@ exports.run = async function run({ seconds, log }) {
   try {
     const keys = { accessKeyId: 'tsorm-emulator', accessKeySecret: 'tsorm-emulator-secret' };
     const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY });
-    const raw = new TableStore.Client({
-      endpoint: emu.endpoint,
-      instancename: 'tsorm',
-      accessKeyId: keys.accessKeyId,
-      secretAccessKey: keys.accessKeySecret,
-      maxRetries: 0,
-      httpOptions: { agent: new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY }) },
-    });
+    const raw = rawSdkClient(emu.endpoint, keys, CONCURRENCY);
     const items = db.repository(Item);
     const schema = tsorm.getTableSchema(Item);
     await createEntityTable(db.client, schema);

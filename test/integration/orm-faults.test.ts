@@ -8,6 +8,7 @@ import { Column, connect, PrimaryKey, PrimaryKeys, Table, type Database } from '
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { createEntityTable } from '../../src/migrations/spec/entity-table';
 import { getTableSchema } from '../../src/schema';
+import { testTransport } from '../support/orm';
 
 @Table(`fault_rows_${randomBytes(3).toString('hex')}`)
 class Item {
@@ -24,7 +25,7 @@ describe.skipIf(!!process.env.TSORM_TEST_ENDPOINT)('batchSave with 10% throttlin
 
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, inMemory: true, faults: 'busy=0.1,rowError=0.1,seed=7' });
-    db = connect({ endpoint: emu.endpoint, instance: emu.instance, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret, retry: { baseDelayMs: 1, maxDelayMs: 20 } });
+    db = connect({ endpoint: emu.endpoint, instance: emu.instance, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret, transport: testTransport(), retry: { baseDelayMs: 1, maxDelayMs: 20 } });
     emu.faults.options.busy = 0; // create the table without faults
     await createEntityTable(db.client, getTableSchema(Item));
     emu.faults.options.busy = 0.1;

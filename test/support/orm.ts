@@ -5,12 +5,16 @@ import { createEntityTable } from '../../src/migrations/spec/entity-table';
 import { getTableSchema, type EntityClass } from '../../src/schema';
 
 /**
- * `TSORM_TEST_TRANSPORT=wire` runs the ORM tests on tsorm's own wire transport (issue 15) instead of the SDK's.
+ * The transport the ORM tests run on: `TSORM_TEST_TRANSPORT=wire` selects tsorm's own wire transport (issue 15)
+ * instead of the SDK's.
  */
+export function testTransport(): 'wire' | undefined {
+  return process.env.TSORM_TEST_TRANSPORT === 'wire' ? 'wire' : undefined;
+}
+
 export function connectDb(options: Record<string, unknown> = {}): Database {
   const b = inject('backend');
-  const transport = process.env.TSORM_TEST_TRANSPORT === 'wire' ? 'wire' : undefined;
-  return connect({ endpoint: b.endpoint, instance: b.instance, accessKeyId: b.accessKeyId, accessKeySecret: b.accessKeySecret, transport, ...options });
+  return connect({ endpoint: b.endpoint, instance: b.instance, accessKeyId: b.accessKeyId, accessKeySecret: b.accessKeySecret, transport: testTransport(), ...options });
 }
 
 /** Creates the tables of these entities (each test file uses its own table names). */

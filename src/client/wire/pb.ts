@@ -9,19 +9,31 @@
 /** An int64 the encoder accepts: a JS number, a bigint, or anything whose `toString()` is the decimal value (Long, Int64LE). */
 export type Int64Input = number | bigint | string | { toString(): string };
 
-export class PbWriter {
+/** A byte buffer that grows as it is written: the base of the protobuf and PlainBuffer writers. */
+export class GrowableBuffer {
   buf: Buffer;
   pos = 0;
 
-  constructor(size = 256) {
+  constructor(size: number) {
     this.buf = Buffer.allocUnsafe(size);
   }
 
-  private ensure(n: number): void {
+  protected ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+  }
+
+  /** The bytes written (a view on the buffer). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+export class PbWriter extends GrowableBuffer {
+  constructor(size = 256) {
+    super(size);
   }
 
   tag(t: number): void {
@@ -88,11 +100,6 @@ export class PbWriter {
   message<T>(v: T, encode: (m: T, w: PbWriter) => PbWriter): void {
     const sub = encode(v, new PbWriter(64));
     this.bytes(sub.finish());
-  }
-
-  /** The bytes written (a view on the writer's buffer). */
-  finish(): Buffer {
-    return this.buf.subarray(0, this.pos);
   }
 }
 

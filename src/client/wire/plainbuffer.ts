@@ -9,6 +9,7 @@
  * own transport will grow from for GetRow/GetRange rows.
  */
 import type { RawChangeValue } from '../changes';
+import { GrowableBuffer } from './pb';
 
 export const enum Tag {
   HEADER = 0x75,
@@ -286,19 +287,9 @@ function readRow(r: Reader): PlainBufferRow {
  * columns, update ops, sentinels) is decided by `wire/row-codec.ts`, which mirrors the SDK's
  * `plian_buffer_builder.js` call for call so that the bytes are the SDK's.
  */
-export class PlainBufferWriter {
-  buf: Buffer;
-  pos = 0;
-
+export class PlainBufferWriter extends GrowableBuffer {
   constructor(size = 128) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
+    super(size);
   }
 
   byte(b: number): void {
@@ -405,9 +396,5 @@ export class PlainBufferWriter {
     this.buf.set(bytes, this.pos);
     this.pos += 8;
     return crcBytes(crc, bytes, 0, 8);
-  }
-
-  finish(): Buffer {
-    return this.buf.subarray(0, this.pos);
   }
 }

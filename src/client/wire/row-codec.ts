@@ -519,18 +519,7 @@ const decoders: Record<string, (r: PbReader) => unknown> = {
     const m = pb.decodeMainBatchGetRowResponse(r);
     return {
       tables: (m.tables ?? []).map((t) =>
-        (t.rows ?? []).map((row) => {
-          const parsed = row.isOk && row.row && row.row.length > 0 ? sdkRow(readPlainBufferRow(row.row)) : undefined;
-          return {
-            isOk: row.isOk,
-            errorCode: row.isOk ? null : (row.error?.code ?? null),
-            errorMessage: row.isOk ? null : (row.error?.message ?? null),
-            tableName: t.tableName,
-            capacityUnit: row.consumed == null ? '' : capacityUnitOf(row.consumed.capacityUnit),
-            primaryKey: parsed ? parsed.primaryKey : null,
-            attributes: parsed ? parsed.attributes : null,
-          };
-        }),
+        (t.rows ?? []).map((row) => batchRowResult(row, t.tableName)),
       ),
     };
   },
@@ -538,22 +527,28 @@ const decoders: Record<string, (r: PbReader) => unknown> = {
     const m = pb.decodeMainBatchWriteRowResponse(r);
     return {
       tables: (m.tables ?? []).flatMap((t) =>
-        (t.rows ?? []).map((row) => {
-          const parsed = row.isOk && row.row && row.row.length > 0 ? sdkRow(readPlainBufferRow(row.row)) : undefined;
-          return {
-            isOk: row.isOk,
-            errorCode: row.isOk ? null : (row.error?.code ?? null),
-            errorMessage: row.isOk ? null : (row.error?.message ?? null),
-            tableName: t.tableName,
-            capacityUnit: row.consumed == null ? '' : capacityUnitOf(row.consumed.capacityUnit),
-            primaryKey: parsed ? parsed.primaryKey : null,
-            attributes: parsed ? parsed.attributes : null,
-          };
-        }),
+        (t.rows ?? []).map((row) => batchRowResult(row, t.tableName)),
       ),
     };
   },
 };
+
+/** One row of a BatchGetRow or BatchWriteRow result (decoder.js `_parseBatchGetRowItem`, `_parseWriteRowItem`). */
+function batchRowResult(
+  row: { isOk: boolean; error?: pb.MainError | null; consumed?: pb.MainConsumedCapacity | null; row?: Uint8Array | null },
+  tableName: string,
+): unknown {
+  const parsed = row.isOk && row.row && row.row.length > 0 ? sdkRow(readPlainBufferRow(row.row)) : undefined;
+  return {
+    isOk: row.isOk,
+    errorCode: row.isOk ? null : (row.error?.code ?? null),
+    errorMessage: row.isOk ? null : (row.error?.message ?? null),
+    tableName,
+    capacityUnit: row.consumed == null ? '' : capacityUnitOf(row.consumed.capacityUnit),
+    primaryKey: parsed ? parsed.primaryKey : null,
+    attributes: parsed ? parsed.attributes : null,
+  };
+}
 
 function single(m: { consumed: pb.MainConsumedCapacity; row?: Uint8Array | null }): unknown {
   return { consumed: consumedOf(m.consumed), row: rowOrEmpty(m.row ?? undefined) };
