@@ -276,11 +276,12 @@ export function deadlineError(ctx: Pick<AttemptContext, 'action' | 'attempt' | '
   });
 }
 
-export function invalidRequest(ctx: AttemptContext, err: unknown): InvalidRequestError {
+/** `encoder`: who refused to encode it (the SDK, or tsorm's wire encoder). */
+export function invalidRequest(ctx: AttemptContext, err: unknown, encoder = 'the tablestore SDK'): InvalidRequestError {
   const message = err instanceof Error ? err.message : String(err);
   return new InvalidRequestError({
     code: ClientErrorCode.InvalidRequest,
-    message: `tsorm: the tablestore SDK refused the ${ctx.action} request: ${message}`,
+    message: `tsorm: ${encoder} refused the ${ctx.action} request: ${message}`,
     action: ctx.action,
     retryable: false,
     cause: err,

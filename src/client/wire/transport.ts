@@ -71,7 +71,7 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
   try {
     body = encodeRowRequest(ctx.operation, params) as Buffer;
   } catch (err) {
-    return Promise.resolve({ ok: false, error: invalidRequest(ctx, err) });
+    return Promise.resolve({ ok: false, error: invalidRequest(ctx, err, "tsorm's wire encoder") });
   }
   return new Promise<AttemptOutcome>((resolve) => {
     let settled = false;
@@ -114,6 +114,10 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, error: networkError(ctx, err, err.code) }));
+      // A connection that closes before the body is complete: not every Node version emits 'error' on the response.
+      res.on('close', () => {
+        if (!res.complete) finish({ ok: false, error: networkError(ctx, new Error('the connection closed before the response was complete'), 'ECONNRESET') });
+      });
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         const requestId = requestIdOf(res.headers);
