@@ -10,6 +10,7 @@ import { registerMigrateCommands } from './commands/migrate';
 import { registerInvokeCommand } from './commands/invoke';
 import { registerStudioCommand } from './commands/studio';
 import { registerInitCommand } from './commands/init';
+import { registerDevCommand } from './commands/dev';
 import { CliError, packageVersion } from './commands/common';
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerInvokeCommand(program);
   registerStudioCommand(program);
   registerInitCommand(program);
+  registerDevCommand(program);
   return program;
 }
 
