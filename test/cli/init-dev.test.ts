@@ -314,3 +314,51 @@ describe('tsorm dev on the generated project', { timeout: 180_000 }, () => {
     }
   });
 });
+
+describe('README: "Start a new project"', { timeout: 120_000 }, () => {
+  /** The commands of the section's first sh block (comments stripped), per language. */
+  const commandsOf = (file: string, heading: RegExp): string[] => {
+    const text = readFileSync(join(__dirname, '../..', file), 'utf8');
+    const start = text.search(heading);
+    expect(start, `${file}: ${heading}`).toBeGreaterThan(0);
+    const block = /```sh\n([\s\S]*?)```/.exec(text.slice(start))![1];
+    return block.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  };
+
+  it('both languages give the same two commands, and they run: init, then the project\'s own dev script (Ctrl-C exits 0)', async () => {
+    const en = commandsOf('README.md', /^## Start a new project$/m);
+    expect(commandsOf('README.zh-CN.md', /^## 新建项目$/m)).toEqual(en);
+    expect(en).toEqual(['npx tsorm init my-app', 'cd my-app && npm install && npm run dev']);
+    // `npx tsorm` is the installed CLI; --tsorm points the project at the packed tarball (this test is offline).
+    const r = tsorm([...en[0].split(' ').slice(2), '--tsorm', tarball], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const p = join(dir, 'my-app');
+    expect(JSON.parse(readFileSync(join(p, 'package.json'), 'utf8')).scripts.dev).toBe('tsorm dev');
+    linkModules(p); // `npm install`, from the shared offline install
+    // `npm run dev` in its own process group, stopped the way a terminal's Ctrl-C does: SIGINT to the whole group.
+    const proc = spawn('npm', ['run', 'dev', '--', '--port', '0', '--in-memory'], { cwd: p, env: cleanEnv(), detached: true });
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<string>((res) => proc.on('exit', (code, signal) => res(signal ?? `exit ${code}`)));
+    try {
+      for (let i = 0; i < 600 && !/^tsorm dev: ready; Ctrl-C stops$/m.test(out) && proc.exitCode === null; i++) await new Promise((res) => setTimeout(res, 100));
+      const web = out.match(/^ {2}my-service-hello +HTTP +(http:\/\/127\.0\.0\.1:\d+)\/ /m)?.[1];
+      expect(web, out).toBeDefined();
+      expect((await call(`${web}/items/x`)).status).toBe(404);
+      process.kill(-proc.pid!, 'SIGINT');
+      // npm ends on the signal itself (as in a terminal); tsorm dev under it stops cleanly: preStop, then its last line.
+      expect(['SIGINT', 'exit 0']).toContain(await exited);
+      for (let i = 0; i < 150 && !/^tsorm dev: stopped$/m.test(out); i++) await new Promise((res) => setTimeout(res, 100));
+      expect(out).toMatch(/^\[my-service-hello\] \S+ prestop-\d+ \[INFO\] tsorm preStop /m);
+      expect(out).toMatch(/^tsorm dev: stopped$/m);
+      expect(out).not.toMatch(/npm (error|ERR!)/);
+    } finally {
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        // the group has ended
+      }
+    }
+  });
+});
