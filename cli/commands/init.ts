@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { displayPath } from '../../src/project/config';
 import {
@@ -63,9 +63,20 @@ type Ask = (question: string, fallback: string, check: (answer: string) => strin
 
 function terminalAsk(): { ask: Ask; close(): void } {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Lines typed ahead of a question wait in the iterator's buffer instead of being dropped.
+  const lines = rl[Symbol.asyncIterator]();
+  let cancelled = false;
+  rl.on('SIGINT', () => {
+    cancelled = true;
+    rl.close();
+  });
   const ask: Ask = async (question, fallback, check) => {
     for (;;) {
-      const answer = (await rl.question(`${question} (${fallback}): `)).trim() || fallback;
+      rl.setPrompt(`${question} (${fallback}): `);
+      rl.prompt();
+      const next = await lines.next();
+      if (next.done) throw new CliError(`${cancelled ? 'cancelled' : 'the input ended'} before the answers were complete: nothing written`);
+      const answer = String(next.value).trim() || fallback;
       const problem = check(answer);
       if (!problem) return answer;
       process.stderr.write(`  ${problem}\n`);

@@ -96,6 +96,23 @@ describe('tsorm init', { timeout: 120_000 }, () => {
     expect(readFileSync(join(p, 'README.md'), 'utf8')).toMatch(/^# shop/);
   });
 
+  // The dialog needs a terminal: util-linux's `script` gives the CLI a pseudo-terminal, fed the typed answers.
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('asks in order on a terminal: service, function, runtime, trigger; re-asks a bad choice', () => {
+    const r = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} init p-tty`, '/dev/null'], {
+      cwd: dir,
+      env: cleanEnv(),
+      input: 'shop\norders\n2\nbogus\n3\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, r.stdout).toBe(0);
+    const asked = [...r.stdout.matchAll(/(Service name|Function name|Runtime|Trigger)\b/g)].map((m) => m[1]);
+    expect(asked, JSON.stringify(r.stdout)).toEqual(['Service name', 'Function name', 'Runtime', 'Trigger', 'Trigger']);
+    expect(r.stdout).toContain('expected one of the listed choices, got "bogus"');
+    const [fn] = readSYaml(join(dir, 'p-tty', 's.yaml'));
+    expect(fn).toMatchObject({ functionName: 'shop-orders', runtime: 'nodejs18', triggers: [{ kind: 'timer' }] });
+  });
+
   it('rejects a bad answer, naming the field and the rule', () => {
     const r = tsorm(['init', 'p-bad', '--service', 'Shop!'], dir);
     expect(r.status).toBe(2);
