@@ -207,7 +207,8 @@ async function serve(
 
   /** The end-of-invocation line: FC's summary and the cost of the call. */
   const report = (fn: DevFunction, o: InvocationOutcome, trigger: string) => {
-    if (o.initialized) out(`${prefix(fn)} initializer ran on a new instance`);
+    if (o.error?.type === 'InitializationError') out(`${prefix(fn)} the instance did not initialize; the next call gets a new one`);
+    else if (o.initialized) out(`${prefix(fn)} initializer ran on a new instance`);
     if (o.error) out(`${prefix(fn)} Invocation ${o.requestId} failed: ${o.error.type}: ${o.error.body.errorType}: ${o.error.body.errorMessage}`);
     const cost = invocationCost([{ durationMs: o.durationMs, readCU: o.readCU, writeCU: o.writeCU }], { memoryMb: fn.memorySize });
     out(
