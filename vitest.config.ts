@@ -25,7 +25,9 @@ export default defineConfig({
     // after the rest instead of slowing the timing-sensitive CLI tests that would otherwise share the machine.
     projects: [
       { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: [CONSUMER_MATRIX, INIT_DEV], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'consumer-matrix', include: [CONSUMER_MATRIX, INIT_DEV], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'consumer-matrix', include: [CONSUMER_MATRIX], sequence: { groupOrder: 1 } } },
+      // After the matrix, alone: both pack and install the package with blocking npm calls.
+      { extends: true, test: { name: 'init-dev', include: [INIT_DEV], sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -33,11 +33,33 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TABLESTORE_') && !k.startsWith('TSORM_') && !k.startsWith('ALIBABA_CLOUD_') && k !== 'NODE_OPTIONS'));
 }
 
-function tsorm(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  // stdin stays an open pipe (no terminal, no end of input): init must not wait for it.
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, env: cleanEnv(), encoding: 'utf8', input: undefined, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
 }
+
+/**
+ * Runs a command to its end without blocking this worker (a long spawnSync would starve vitest's RPC). stdin
+ * gets `input` then ends, or stays open (`input` undefined): no terminal, and no end of input either.
+ */
+function run(cmd: string, args: string[], cwd: string, input?: string, timeoutMs = 150_000): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env: cleanEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
+const tsorm = (args: string[], cwd: string): Promise<Ran> => run(process.execPath, [cli, ...args], cwd);
 
 /** node_modules of the shared install, linked into a generated project (one install for every project). */
 function linkModules(project: string): void {
@@ -58,8 +80,8 @@ afterAll(() => {
 });
 
 describe('tsorm init', { timeout: 120_000 }, () => {
-  it.each(KINDS)('writes a project for a %s trigger, without a terminal, that tsorm dev reads', (kind) => {
-    const r = tsorm(['init', `p-${kind}`, '--service', 'shop', '--function', 'fn', '--trigger', kind, '--tsorm', tarball], dir);
+  it.each(KINDS)('writes a project for a %s trigger, without a terminal, that tsorm dev reads', async (kind) => {
+    const r = await tsorm(['init', `p-${kind}`, '--service', 'shop', '--function', 'fn', '--trigger', kind, '--tsorm', tarball], dir);
     expect(r.status, r.stderr).toBe(0);
     const p = join(dir, `p-${kind}`);
     const pkg = JSON.parse(readFileSync(join(p, 'package.json'), 'utf8'));
@@ -86,25 +108,19 @@ describe('tsorm init', { timeout: 120_000 }, () => {
     if (kind === 'tablestore') expect(fn.triggers[0]).toMatchObject({ table: 'shop_items' });
   });
 
-  it('refuses a non-empty directory, naming what it would overwrite; --force writes', () => {
+  it('refuses a non-empty directory, naming what it would overwrite; --force writes', async () => {
     const p = join(dir, 'p-http');
-    const r = tsorm(['init', 'p-http', '--service', 'shop', '--function', 'fn'], dir);
+    const r = await tsorm(['init', 'p-http', '--service', 'shop', '--function', 'fn'], dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/p-http is not empty .*; it would overwrite package\.json, tsconfig\.json, .*s\.yaml\. Use --force/);
     writeFileSync(join(p, 'README.md'), 'mine');
-    expect(tsorm(['init', 'p-http', '--service', 'shop', '--function', 'fn', '--force'], dir).status).toBe(0);
+    expect((await tsorm(['init', 'p-http', '--service', 'shop', '--function', 'fn', '--force'], dir)).status).toBe(0);
     expect(readFileSync(join(p, 'README.md'), 'utf8')).toMatch(/^# shop/);
   });
 
   // The dialog needs a terminal: util-linux's `script` gives the CLI a pseudo-terminal, fed the typed answers.
-  it.skipIf(spawnSync('script', ['--version']).status !== 0)('asks in order on a terminal: service, function, runtime, trigger; re-asks a bad choice', () => {
-    const r = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} init p-tty`, '/dev/null'], {
-      cwd: dir,
-      env: cleanEnv(),
-      input: 'shop\norders\n2\nbogus\n3\n',
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('asks in order on a terminal: service, function, runtime, trigger; re-asks a bad choice', async () => {
+    const r = await run('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} init p-tty`, '/dev/null'], dir, 'shop\norders\n2\nbogus\n3\n');
     expect(r.status, r.stdout).toBe(0);
     const asked = [...r.stdout.matchAll(/(Service name|Function name|Runtime|Trigger)\b/g)].map((m) => m[1]);
     expect(asked, JSON.stringify(r.stdout)).toEqual(['Service name', 'Function name', 'Runtime', 'Trigger', 'Trigger']);
@@ -113,8 +129,8 @@ describe('tsorm init', { timeout: 120_000 }, () => {
     expect(fn).toMatchObject({ functionName: 'shop-orders', runtime: 'nodejs18', triggers: [{ kind: 'timer' }] });
   });
 
-  it('rejects a bad answer, naming the field and the rule', () => {
-    const r = tsorm(['init', 'p-bad', '--service', 'Shop!'], dir);
+  it('rejects a bad answer, naming the field and the rule', async () => {
+    const r = await tsorm(['init', 'p-bad', '--service', 'Shop!'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/service name: lower-case letters, digits, "-" and "_".*got "Shop!"/);
     expect(existsSync(join(dir, 'p-bad'))).toBe(false);
@@ -125,8 +141,8 @@ describe('tsorm init', { timeout: 120_000 }, () => {
 let app: string;
 
 describe('a project with every trigger kind: its own two commands', { timeout: 180_000 }, () => {
-  beforeAll(() => {
-    const init = tsorm(['init', 'app', '--service', 'app', '--function', 'web', '--trigger', 'http', '--tsorm', tarball], dir);
+  beforeAll(async () => {
+    const init = await tsorm(['init', 'app', '--service', 'app', '--function', 'web', '--trigger', 'http', '--tsorm', tarball], dir);
     expect(init.status, init.stderr).toBe(0);
     app = join(dir, 'app');
     for (const [name, kind, extra] of [
@@ -134,13 +150,13 @@ describe('a project with every trigger kind: its own two commands', { timeout: 1
       ['tick', 'timer', []],
       ['cdc', 'tablestore', []],
     ] as const) {
-      const r = tsorm(['init', '--add-function', 'app', '--function', name, '--trigger', kind, ...extra], dir);
+      const r = await tsorm(['init', '--add-function', 'app', '--function', name, '--trigger', kind, ...extra], dir);
       expect(r.status, r.stderr).toBe(0);
     }
     linkModules(app);
-  });
+  }, 120_000);
 
-  it('--add-function adds handler, test and s.yaml resource with its own memory, timeout and environment', () => {
+  it('--add-function adds handler, test and s.yaml resource with its own memory, timeout and environment', async () => {
     const fns = readSYaml(join(app, 's.yaml'));
     expect(fns.map((f) => [f.functionName, f.triggers[0]?.kind ?? 'event'])).toEqual([
       ['app-web', 'http'],
@@ -156,17 +172,17 @@ describe('a project with every trigger kind: its own two commands', { timeout: 1
       const alone = readFileSync(join(dir, `p-${kind}`, 'src/functions/fn.ts'), 'utf8').replace(/\bfn\b/g, name).replace(/shop_items/g, 'app_items');
       expect(readFileSync(join(app, `src/functions/${name}.ts`), 'utf8')).toBe(alone);
     }
-    const again = tsorm(['init', '--add-function', 'app', '--function', 'ev'], dir);
+    const again = await tsorm(['init', '--add-function', 'app', '--function', 'ev'], dir);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/src\/functions\/ev\.ts, test\/ev\.test\.ts already exist/);
   });
 
-  it('npm test passes (type-check + every generated handler test), and the migration matches the entity', () => {
-    const r = spawnSync('npm', ['test'], { cwd: app, env: cleanEnv(), encoding: 'utf8', timeout: 150_000 });
+  it('npm test passes (type-check + every generated handler test), and the migration matches the entity', async () => {
+    const r = await run('npm', ['test'], app, '');
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# pass 4$/m);
     expect(r.stdout).toMatch(/^# fail 0$/m);
-    const check = tsorm(['migrate:check'], app);
+    const check = await tsorm(['migrate:check'], app);
     expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 });
@@ -316,7 +332,7 @@ describe('tsorm dev on the generated project', { timeout: 180_000 }, () => {
           } else if (msg.id === 2) { console.log(JSON.stringify({ breakpoint: msg.result })); process.exit(0); }
         };
         setTimeout(() => { console.error('no script'); process.exit(1); }, 20000);`;
-      const r = spawnSync(process.execPath, ['--experimental-websocket', '--no-warnings', '-e', client], { encoding: 'utf8', timeout: 30_000 });
+      const r = await run(process.execPath, ['--experimental-websocket', '--no-warnings', '-e', client], app, '', 30_000);
       expect(r.status, r.stderr).toBe(0);
       const [script, breakpoint] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
       expect(script.url).toMatch(/web\.ts$/);
@@ -342,12 +358,12 @@ describe('README: "Start a new project"', { timeout: 120_000 }, () => {
     return block.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
   };
 
-  it('both languages give the same two commands, and they run: init, then the project\'s own dev script (Ctrl-C exits 0)', async () => {
+  it('both languages give the same two commands, and they run: init, then the project\'s own dev script (Ctrl-C stops it cleanly)', async () => {
     const en = commandsOf('README.md', /^## Start a new project$/m);
     expect(commandsOf('README.zh-CN.md', /^## 新建项目$/m)).toEqual(en);
     expect(en).toEqual(['npx tsorm init my-app', 'cd my-app && npm install && npm run dev']);
     // `npx tsorm` is the installed CLI; --tsorm points the project at the packed tarball (this test is offline).
-    const r = tsorm([...en[0].split(' ').slice(2), '--tsorm', tarball], dir);
+    const r = await tsorm([...en[0].split(' ').slice(2), '--tsorm', tarball], dir);
     expect(r.status, r.stderr).toBe(0);
     const p = join(dir, 'my-app');
     expect(JSON.parse(readFileSync(join(p, 'package.json'), 'utf8')).scripts.dev).toBe('tsorm dev');
