@@ -236,5 +236,10 @@ async function addFunction(dir: string, shown: string, flags: InitFlags, ask: As
   }
   writeFiles(dir, files);
   writeFileSync(sYamlPath, updated);
-  process.stdout.write(`Added function ${f.functionName} (${f.runtime}, ${TRIGGER_LABELS[f.trigger]} trigger, ${f.memory} MB) to ${shown}:\n${[...files.keys(), 's.yaml (resource ' + f.functionName + ')'].map((p) => `  ${p}\n`).join('')}`);
+  const entity = join(dir, 'src/entities/item.ts');
+  const streamNote =
+    f.trigger === 'tablestore' && existsSync(entity) && !/stream:/.test(readFileSync(entity, 'utf8'))
+      ? `Note: the trigger's table needs its stream: add { stream: { expirationHours: 24 } } to @Table in src/entities/item.ts, then \`npx tsorm migrate:generate stream\`.\n`
+      : '';
+  process.stdout.write(`Added function ${f.functionName} (${f.runtime}, ${TRIGGER_LABELS[f.trigger]} trigger, ${f.memory} MB) to ${shown}:\n${[...files.keys(), 's.yaml (resource ' + f.functionName + ')'].map((p) => `  ${p}\n`).join('')}${streamNote}`);
 }

@@ -37,7 +37,7 @@ function every(expr: string, text: string): Schedule {
   if (consumed !== text || ms <= 0) throw new ScheduleError(`cronExpression ${JSON.stringify(expr)}: @every takes a duration like 30s, 5m or 1h30m`);
   const start = Date.now();
   return {
-    next: (after) => start + Math.max(0, Math.floor((after - start) / ms) + 1) * ms,
+    next: (after) => start + Math.max(1, Math.floor((after - start) / ms) + 1) * ms, // the first run one interval after start
     warning: ms < 60_000 ? `cronExpression ${JSON.stringify(expr)}: FC requires at least one minute between runs; tsorm dev runs it every ${ms / 1000} s` : undefined,
   };
 }

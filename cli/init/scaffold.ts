@@ -140,7 +140,16 @@ function migrationStamp(now: Date): string {
 /** Every file of a new project, by relative path. */
 export function projectFiles(a: ProjectAnswers, now: Date): Map<string, string> {
   const table = tableOf(a.service);
-  const values = { ...functionValues(a.service, table, a), migrationId: `${migrationStamp(now)}_init` };
+  // A TableStore trigger needs the table's stream (streams spec §1): enabled with the table when the project
+  // starts with one (24 hours of changes, the quickstart's retention).
+  const stream = a.trigger === 'tablestore';
+  const values = {
+    ...functionValues(a.service, table, a),
+    migrationId: `${migrationStamp(now)}_init`,
+    tableOptions: stream ? ', { stream: { expirationHours: 24 } }' : '',
+    migrationStream: stream ? '    stream: { expirationHours: 24, columns: [] },\n' : '',
+    snapshotStream: stream ? ',\n      "stream": {\n        "expirationHours": 24,\n        "columns": []\n      }' : '',
+  };
   const files = new Map<string, string>();
   const target = a.runtime.replace('nodejs', 'node');
   const pkg = {

@@ -105,7 +105,14 @@ describe('tsorm init', { timeout: 120_000 }, () => {
     expect(fn.preStop?.exportName).toBe('preStop');
     if (kind === 'event') expect(fn.triggers).toEqual([]);
     else expect(fn.triggers[0].kind).toBe(kind);
-    if (kind === 'tablestore') expect(fn.triggers[0]).toMatchObject({ table: 'shop_items' });
+    if (kind === 'tablestore') {
+      expect(fn.triggers[0]).toMatchObject({ table: 'shop_items' });
+      // The triggering table gets its stream, in the entity and in the first migration alike.
+      expect(readFileSync(join(p, 'src/entities/item.ts'), 'utf8')).toContain("@Table('shop_items', { stream: { expirationHours: 24 } })");
+      linkModules(p);
+      const check = await tsorm(['migrate:check'], p);
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+    }
   });
 
   it('refuses a non-empty directory, naming what it would overwrite; --force writes', async () => {
@@ -152,6 +159,8 @@ describe('a project with every trigger kind: its own two commands', { timeout: 1
     ] as const) {
       const r = await tsorm(['init', '--add-function', 'app', '--function', name, '--trigger', kind, ...extra], dir);
       expect(r.status, r.stderr).toBe(0);
+      // The project's entity has no stream (it began with an HTTP function): init says how to add one.
+      if (kind === 'tablestore') expect(r.stdout).toMatch(/the trigger's table needs its stream: add \{ stream: \{ expirationHours: 24 \} \} to @Table/);
     }
     linkModules(app);
   }, 120_000);

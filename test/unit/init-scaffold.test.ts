@@ -25,6 +25,12 @@ describe('tsorm init scaffold', () => {
     for (const [path, text] of files) expect(text, path).not.toMatch(/\{\{\w+\}\}/);
     expect(JSON.parse(files.get('package.json')!).scripts.build).toContain('--target=node18');
     expect(() => render('{{nope}}', {})).toThrow(/placeholder \{\{nope\}\} has no value/);
+    // A TableStore trigger: the table's stream in the entity, the migration and the snapshot.
+    const stream = projectFiles({ ...answers, trigger: 'tablestore' }, new Date('2026-03-04T05:06:07Z'));
+    expect(stream.get('src/entities/item.ts')).toContain("@Table('shop_items', { stream: { expirationHours: 24 } })");
+    expect(stream.get('migrations/20260304050607_init.ts')).toContain('    stream: { expirationHours: 24, columns: [] },\n  });');
+    expect(JSON.parse(stream.get('migrations/tsorm-snapshot.json')!).tables.shop_items.stream).toEqual({ expirationHours: 24, columns: [] });
+    expect(files.get('src/entities/item.ts')).toContain("@Table('shop_items')\n");
   });
 
   it('adds a resource at the end of the resources block, refusing a duplicate', () => {
