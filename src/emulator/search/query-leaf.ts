@@ -23,8 +23,9 @@ function termCandidates(scope: Scope, f: Field, terms: Scalar[], keys: Iterable<
     const list = [...keys];
     return {
       cost: () => list.reduce((n, k) => n + (index.posting(f.path, k)?.size ?? 0), 0),
+      ...(list.length === 1 ? { candidateOrder: () => '' } : {}),
       candidates: () => {
-        if (list.length === 1) return index.posting(f.path, list[0]) ?? [];
+        if (list.length === 1) return index.postingInKeyOrder(index.posting(f.path, list[0]) ?? new Set());
         const out = new Set<Doc>();
         for (const k of list) for (const d of index.posting(f.path, k) ?? []) out.add(d);
         return out;
@@ -231,6 +232,7 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
           cost: () => rangeCost(scope, f.path, from, to, incLower, incUpper),
           // Bounds found by binary search are exact, so on a one-value-per-document column they are the matches.
           constantScore: () => (scope.index.sortedColumn(f.path)!.multi ? undefined : 1),
+          candidateOrder: () => (scope.index.sortedColumn(f.path)!.multi ? undefined : f.path),
         }),
   };
 }

@@ -25,7 +25,7 @@ export function compileQuery(scope: Scope, q: any): QueryNode {
     case 7: {
       const m = body('ConstScoreQuery', q.query);
       const inner = compileQuery(scope, m.filter);
-      return { score: (d) => (inner.score(d) === undefined ? undefined : 1), candidates: inner.candidates, cost: inner.cost };
+      return { score: (d) => (inner.score(d) === undefined ? undefined : 1), candidates: inner.candidates, cost: inner.cost, candidateOrder: inner.candidateOrder };
     }
     case 8: {
       const m = body('FunctionScoreQuery', q.query);
@@ -99,11 +99,15 @@ function boolQuery(scope: Scope, m: any): QueryNode {
  * Candidates of a Bool: those of its cheapest required clause; with no required clause, the union of the should
  * clauses when at least one must match. Otherwise none (every document is scored).
  */
-function boolCandidates(required: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost'> {
+function boolCandidates(required: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost' | 'candidateOrder'> {
   const costed = required.filter((q) => q.cost && q.candidates);
   if (costed.length) {
     const cheapest = () => costed.reduce((a, b) => (b.cost!() < a.cost!() ? b : a));
-    return { cost: () => Math.min(...costed.map((q) => q.cost!())), candidates: () => cheapest().candidates!() };
+    return {
+      cost: () => Math.min(...costed.map((q) => q.cost!())),
+      candidates: () => cheapest().candidates!(),
+      candidateOrder: () => cheapest().candidateOrder?.(),
+    };
   }
   if (!should.length || !should.every((q) => q.cost && q.candidates)) return {};
   return {

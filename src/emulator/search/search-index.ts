@@ -35,6 +35,11 @@ export class SearchIndex {
   private version = 0;
   private readonly sorted = new Map<string, { version: number; column: SortedColumn }>();
   private readonly postings = new Map<string, Map<string, Set<Doc>>>();
+  /**
+   * Postings in row key order (the PK order, the default sort), built on first use and dropped when the posting
+   * changes [performance: a term query's page is then its posting's first rows, not a top-k over every match].
+   */
+  private readonly keyOrdered = new WeakMap<ReadonlySet<Doc>, Doc[]>();
   private readonly stats = new Map<string, FieldStats>();
   /**
    * Top-level fields with postings: KEYWORD, TEXT, BOOLEAN. Numbers and dates are found through the sorted
@@ -129,8 +134,10 @@ export class SearchIndex {
         if (delta > 0) {
           if (!set) byTerm.set(t, (set = new Set()));
           set.add(doc);
+          this.keyOrdered.delete(set);
         } else if (set) {
           set.delete(doc);
+          this.keyOrdered.delete(set);
           if (!set.size) byTerm.delete(t);
         }
       }
@@ -142,6 +149,20 @@ export class SearchIndex {
     const byTerm = this.postings.get(field);
     if (!byTerm) return this.indexed.some((f) => f.name === field) ? new Set() : undefined;
     return byTerm.get(term) ?? new Set();
+  }
+
+  /** A posting's documents in row key order (see `keyOrdered`). */
+  postingInKeyOrder(posting: ReadonlySet<Doc>): readonly Doc[] {
+    let docs = this.keyOrdered.get(posting);
+    if (!docs) {
+      docs = [...posting];
+      // Rows indexed in key order (a table scan, appends) need no sort: check before sorting.
+      let sorted = true;
+      for (let i = 1; i < docs.length && sorted; i++) sorted = docs[i - 1].key < docs[i].key;
+      if (!sorted) docs.sort((a, b) => (a.key < b.key ? -1 : 1));
+      this.keyOrdered.set(posting, docs);
+    }
+    return docs;
   }
 
   /**
