@@ -56,9 +56,10 @@ export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => 
     }
     return { docs, scores, order };
   }
+  const scoreOf = node.candidates && node.scoreCandidate ? (d: Doc) => node.scoreCandidate!(d) : (d: Doc) => node.score(d);
   for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
     if (!live(doc)) continue;
-    const score = node.score(doc);
+    const score = scoreOf(doc);
     if (score === undefined) continue;
     docs.push(doc);
     scores.push(score);

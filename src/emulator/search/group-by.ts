@@ -74,9 +74,10 @@ export function sortGroups<T extends { key: string | number; count: number; docs
 
 /**
  * Documents per distinct value (a document counts once per value it holds). Keyed by the value itself, the
- * key string made once per group [performance: no number-to-string per document].
+ * key string made once per group [performance: no number-to-string per document]. `keepDocs` false: counts
+ * only, `docs` stays empty (nothing below the groups reads them).
  */
-export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldValue, valuesOf: (d: Doc) => FieldValue[] | undefined = (d) => d.values.get(path)): Map<unknown, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }> {
+export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldValue, valuesOf: (d: Doc) => FieldValue[] | undefined = (d) => d.values.get(path), keepDocs = true): Map<unknown, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }> {
   const groups = new Map<unknown, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }>();
   for (const d of docs) {
     const vals = valuesOf(d) ?? (missing !== undefined ? [missing] : []);
@@ -86,7 +87,7 @@ export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldV
       seen?.add(v);
       let g = groups.get(v);
       if (!g) groups.set(v, (g = { key: typeof v === 'number' ? v : keyString(f, v), raw: v, docs: [], count: 0 }));
-      g.docs.push(d);
+      if (keepDocs) g.docs.push(d);
       g.count++;
     }
   }
@@ -98,7 +99,9 @@ function fieldGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   const size = Number(opt(m, 'size') ?? 10);
   if (!(size >= 1 && size <= MAX_FIELD_SIZE)) throw OtsError.param(`[group by field] size must be in [1, ${MAX_FIELD_SIZE}], got ${size}`);
   const minDocs = Number(opt(m, 'minDocCount') ?? 0);
-  const groups = [...byValue(docs, m.fieldName, f, undefined, ctx.index.valuesOf(m.fieldName)).values()].filter((g) => g.count >= minDocs);
+  // [performance] group documents are read only by sub-aggregations, sub-group-bys and sub-aggregation sorts.
+  const keepDocs = !!(m.subAggs || m.subGroupBys || (m.sort?.sorters ?? []).some((s: any) => s.subAggSort));
+  const groups = [...byValue(docs, m.fieldName, f, undefined, ctx.index.valuesOf(m.fieldName), keepDocs).values()].filter((g) => g.count >= minDocs);
   const sorted = sortGroups(ctx, groups, m.sort, m.subAggs, [(a, b) => b.count - a.count, (a, b) => compareScalars(a.key, b.key)]);
   return {
     groupByFieldResultItems: sorted.slice(0, size).map((g) => ({ key: keyString(f, g.raw), rowCount: g.count, ...subs(ctx, g.docs, m) })),

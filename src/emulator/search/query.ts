@@ -71,27 +71,36 @@ function boolQuery(scope: Scope, m: any): QueryNode {
     throw OtsError.param(`[bool query] minimum_should_match ${msm} must be in [0, ${should.length}] (the number of should queries)`);
   }
   const required = [...must, ...filter];
-  return {
-    score(d) {
-      let s = 0;
-      for (const q of must) {
-        const x = q.score(d);
-        if (x === undefined) return undefined;
+  /** The score, `known` being a clause the document is known to match with score `knownScore` (or none). */
+  const scoreWith = (d: Doc, known: QueryNode | undefined, knownScore: number): number | undefined => {
+    let s = 0;
+    for (const q of must) {
+      const x = q === known ? knownScore : q.score(d);
+      if (x === undefined) return undefined;
+      s += x;
+    }
+    for (const q of filter) if (q !== known && q.score(d) === undefined) return undefined;
+    for (const q of mustNot) if (q.score(d) !== undefined) return undefined;
+    let hits = 0;
+    for (const q of should) {
+      const x = q.score(d);
+      if (x !== undefined) {
+        hits++;
         s += x;
       }
-      for (const q of filter) if (q.score(d) === undefined) return undefined;
-      for (const q of mustNot) if (q.score(d) !== undefined) return undefined;
-      let hits = 0;
-      for (const q of should) {
-        const x = q.score(d);
-        if (x !== undefined) {
-          hits++;
-          s += x;
-        }
-      }
-      return hits < msm ? undefined : s;
+    }
+    return hits < msm ? undefined : s;
+  };
+  const { supplier, ...candidates } = boolCandidates(required, msm > 0 && !required.length ? should : []);
+  return {
+    score: (d) => scoreWith(d, undefined, 0),
+    ...candidates,
+    // The clause that supplied the candidates, when its candidates are exactly its matches, is not tested again
+    // [performance: a Bool's must term query re-checked every document of its own posting].
+    scoreCandidate(d) {
+      const c = supplier();
+      return c ? scoreWith(d, c.node, c.score) : scoreWith(d, undefined, 0);
     },
-    ...boolCandidates(required, msm > 0 && !required.length ? should : []),
   };
 }
 
@@ -99,18 +108,31 @@ function boolQuery(scope: Scope, m: any): QueryNode {
  * Candidates of a Bool: those of its cheapest required clause; with no required clause, the union of the should
  * clauses when at least one must match. Otherwise none (every document is scored).
  */
-function boolCandidates(required: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost' | 'candidateOrder'> {
+function boolCandidates(required: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost' | 'candidateOrder'> & { supplier: () => { node: QueryNode; score: number } | undefined } {
   const costed = required.filter((q) => q.cost && q.candidates);
   if (costed.length) {
     const cheapest = () => costed.reduce((a, b) => (b.cost!() < a.cost!() ? b : a));
+    /**
+     * The required clause whose candidates `candidates()` last gave, when they are exactly its matches, and their
+     * score (the index does not change during a search).
+     */
+    let supplier: { node: QueryNode; score: number } | undefined;
     return {
+      supplier: () => supplier,
       cost: () => Math.min(...costed.map((q) => q.cost!())),
-      candidates: () => cheapest().candidates!(),
+      candidates: () => {
+        const node = cheapest();
+        const score = node.constantScore?.();
+        supplier = score === undefined ? undefined : { node, score };
+        return node.candidates!();
+      },
       candidateOrder: () => cheapest().candidateOrder?.(),
     };
   }
-  if (!should.length || !should.every((q) => q.cost && q.candidates)) return {};
+  const none = { supplier: () => undefined };
+  if (!should.length || !should.every((q) => q.cost && q.candidates)) return none;
   return {
+    ...none,
     cost: () => should.reduce((n, q) => n + q.cost!(), 0),
     candidates: () => {
       const out = new Set<Doc>();
