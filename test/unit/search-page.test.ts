@@ -1,12 +1,13 @@
 /**
  * Search pages read off candidates already in sort order (a posting in row key order, a sorted column's slice)
  * must equal a full sort of every match: same rows, same order, ties on the sort field broken by the PK, and the
- * same pages through next_token — across updates that move documents between postings.
+ * same pages through next_token — across updates that move documents between postings. Likewise a field
+ * group-by counted from the number column equals the same group-by counted document by document.
  */
 import { describe, expect, it } from 'vitest';
 import { decodeRow } from '../../src/emulator/model/plainbuffer';
 import { VT } from '../../src/emulator/model/value';
-import { encodeMessage } from '../../src/emulator/protocol/proto';
+import { decodeMessage, encodeMessage } from '../../src/emulator/protocol/proto';
 import { buildDoc } from '../../src/emulator/search/document';
 import { runSearch } from '../../src/emulator/search/execute';
 import { SearchIndex } from '../../src/emulator/search/search-index';
@@ -85,6 +86,48 @@ describe('search: pages of ordered candidates', () => {
       expect(pages(index, term('c1'))).toEqual(expected((r) => r.cat === 'c1', (a, b) => a - b));
       expect(pages(index, term('c2'), { sorter: [{ pkSort: { order: 1 } }] })).toEqual(expected((r) => r.cat === 'c2', (a, b) => b - a));
       for (let i = 0; i < 50; i++) put(rnd(300));
+    }
+  });
+});
+
+describe('search: field group-by over the number column', () => {
+  const nums = [{ name: 'v', type: FieldType.DOUBLE, isArray: true }];
+  const index = new SearchIndex({ ...def, fields: nums });
+  let seed = 5;
+  const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+  const put = (id: number) => {
+    // Mostly one value, some several, some none; -0 beside 0.
+    const k = rnd(10);
+    const vals = k === 0 ? [] : k === 1 ? [rnd(5) / 2, rnd(5) / 2, 7] : k === 2 ? [-0] : [rnd(12) / 2];
+    const cols = new Map([['v', [{ ts: 1, value: { t: VT.STRING as const, v: Buffer.from(JSON.stringify(vals)) } }]]]);
+    index.put(buildDoc(`k${String(id).padStart(5, '0')}`, { pk: [{ name: 'id', value: { t: VT.INTEGER, v: BigInt(id) } }], cols }, nums as never));
+  };
+  for (let i = 0; i < 400; i++) put(rnd(300));
+  for (let i = 0; i < 50; i++) index.remove(`k${String(rnd(300)).padStart(5, '0')}`);
+
+  const groups = (sort?: object) => {
+    const body = encodeMessage('search.proto.GroupByField', { fieldName: 'v', size: 100, ...(sort ? { sort } : {}) });
+    const sq = encodeMessage('search.proto.SearchQuery', { limit: 0, groupBys: { groupBys: [{ name: 'g', type: 1, body }] } });
+    const res = runSearch({ engine: undefined as never, table: table as never, index, now: Date.now() }, { searchQuery: sq }) as { groupBys: Buffer };
+    const r = decodeMessage('search.proto.GroupBysResult', res.groupBys) as any;
+    return (decodeMessage('search.proto.GroupByFieldResult', r.groupByResults[0].groupByResult) as any).groupByFieldResultItems.map((g: any) => [g.key, Number(g.rowCount)]);
+  };
+
+  it('counts like the document-by-document grouping under the same (default) order', () => {
+    const counted = groups();
+    // An explicit sort equal to the default takes the document-by-document path.
+    const perDoc = groups({ sorters: [{ rowCountSort: { order: 1 } }, { groupKeySort: { order: 0 } }] });
+    expect(counted).toEqual(perDoc);
+    expect(counted.length).toBeGreaterThan(8);
+    expect(counted.find((g: [string, number]) => g[0] === '7.0')?.[1]).toBeGreaterThan(0);
+  });
+
+  it('reads each document\'s single number across updates, removes and several values', () => {
+    const num = index.numberOf('v')!;
+    for (const d of index.docs.values()) {
+      const vals = d.values.get('v');
+      if (vals?.length === 1) expect(Object.is(num(d), vals[0])).toBe(true);
+      else expect(num(d)).toBeNaN();
     }
   });
 });

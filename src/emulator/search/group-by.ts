@@ -94,6 +94,35 @@ export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldV
   return groups;
 }
 
+/**
+ * byValue's counts (no documents) for a field with a number column, found in no particular order: the single
+ * numbers sorted and counted in runs, the other documents (none or several values) through byValue
+ * [performance: a Map keyed by doubles cost ~120 ns a document in bench/search.js's group-by; a Float64Array
+ * sort of the same numbers a fraction of it].
+ */
+function countNumbers(docs: Doc[], path: string, f: FieldDef, num: (d: Doc) => number, valuesOf: (d: Doc) => FieldValue[] | undefined): ReturnType<typeof byValue> {
+  const xs = new Float64Array(docs.length);
+  let n = 0;
+  const rest: Doc[] = [];
+  for (const d of docs) {
+    const x = num(d);
+    if (x === x) xs[n++] = x;
+    else rest.push(d);
+  }
+  const sorted = xs.subarray(0, n).sort();
+  const groups = byValue(rest, path, f, undefined, valuesOf, false);
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && sorted[j] === sorted[i]) j++;
+    const x = sorted[i];
+    const g = groups.get(x);
+    if (g) g.count += j - i;
+    else groups.set(x, { key: x, raw: x, docs: [], count: j - i });
+    i = j;
+  }
+  return groups;
+}
+
 function fieldGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   const f = aggField(ctx, m.fieldName, 'group by field', [FieldType.LONG, FieldType.DOUBLE, FieldType.BOOLEAN, FieldType.KEYWORD, FieldType.DATE]);
   const size = Number(opt(m, 'size') ?? 10);
@@ -101,7 +130,13 @@ function fieldGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   const minDocs = Number(opt(m, 'minDocCount') ?? 0);
   // [performance] group documents are read only by sub-aggregations, sub-group-bys and sub-aggregation sorts.
   const keepDocs = !!(m.subAggs || m.subGroupBys || (m.sort?.sorters ?? []).some((s: any) => s.subAggSort));
-  const groups = [...byValue(docs, m.fieldName, f, undefined, ctx.index.valuesOf(m.fieldName), keepDocs).values()].filter((g) => g.count >= minDocs);
+  const valuesOf = ctx.index.valuesOf(m.fieldName);
+  const num = ctx.index.numberOf(m.fieldName);
+  // Without a request sort the groups are put in a total order (count, then the distinct keys), so the order
+  // they are found in does not show: numbers may be counted in any order.
+  const anyOrder = !keepDocs && !(m.sort?.sorters ?? []).length && num;
+  const found = anyOrder ? countNumbers(docs, m.fieldName, f, num, valuesOf) : byValue(docs, m.fieldName, f, undefined, valuesOf, keepDocs);
+  const groups = [...found.values()].filter((g) => g.count >= minDocs);
   const sorted = sortGroups(ctx, groups, m.sort, m.subAggs, [(a, b) => b.count - a.count, (a, b) => compareScalars(a.key, b.key)]);
   return {
     groupByFieldResultItems: sorted.slice(0, size).map((g) => ({ key: keyString(f, g.raw), rowCount: g.count, ...subs(ctx, g.docs, m) })),

@@ -56,10 +56,18 @@ function highlight(scope: Scope, f: Field, test: (term: string) => boolean): voi
  */
 function anyValue<T>(scope: Scope, path: string, score: number, test: (v: T) => boolean): (doc: Doc) => number | undefined {
   const valuesOf = scope.index.valuesOf(path);
-  return (doc) => {
+  const any = (doc: Doc) => {
     const vals = valuesOf(doc) as T[] | undefined;
     if (vals) for (const v of vals) if (test(v)) return score;
     return undefined;
+  };
+  // A numeric field's single value from its number column; NaN (none, several) reads the values.
+  const num = scope.index.numberOf(path);
+  if (!num) return any;
+  return (doc) => {
+    const x = num(doc);
+    if (x !== x) return any(doc);
+    return test(x as T) ? score : undefined;
   };
 }
 

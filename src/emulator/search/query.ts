@@ -74,16 +74,16 @@ function boolQuery(scope: Scope, m: any): QueryNode {
   /** The score, `known` being a clause the document is known to match with score `knownScore` (or none). */
   const scoreWith = (d: Doc, known: QueryNode | undefined, knownScore: number): number | undefined => {
     let s = 0;
-    for (const q of must) {
-      const x = q === known ? knownScore : q.score(d);
+    for (let i = 0; i < must.length; i++) {
+      const x = must[i] === known ? knownScore : must[i].score(d);
       if (x === undefined) return undefined;
       s += x;
     }
-    for (const q of filter) if (q !== known && q.score(d) === undefined) return undefined;
-    for (const q of mustNot) if (q.score(d) !== undefined) return undefined;
+    for (let i = 0; i < filter.length; i++) if (filter[i] !== known && filter[i].score(d) === undefined) return undefined;
+    for (let i = 0; i < mustNot.length; i++) if (mustNot[i].score(d) !== undefined) return undefined;
     let hits = 0;
-    for (const q of should) {
-      const x = q.score(d);
+    for (let i = 0; i < should.length; i++) {
+      const x = should[i].score(d);
       if (x !== undefined) {
         hits++;
         s += x;

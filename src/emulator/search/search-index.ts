@@ -29,6 +29,11 @@ export interface SortedColumn {
   multi: boolean;
 }
 
+/** The one number a document holds, NaN otherwise (the number columns' encoding). */
+function single(vals: FieldValue[] | undefined): number {
+  return vals?.length === 1 && typeof vals[0] === 'number' ? vals[0] : NaN;
+}
+
 export class SearchIndex {
   readonly docs = new Map<string, Doc>();
   /** Bumped on every change: sorted columns built at an older version are stale. */
@@ -56,11 +61,19 @@ export class SearchIndex {
   private readonly columns = new Map<string, Array<FieldValue[] | undefined>>();
   private readonly freeSlots: number[] = [];
   private slots = 0;
+  /**
+   * Each top-level LONG / DOUBLE / DATE field's value by slot when the document holds exactly one, NaN otherwise
+   * (none, several, or NaN itself: readers then fall back to the values). [performance] a range filter or a
+   * group-by over a posting's documents read one double per document instead of a column slot, a values array
+   * and a boxed number, each a cache miss on a large index (bench/search.js's bool query).
+   */
+  private readonly numbers = new Map<string, { at: Float64Array }>();
 
   constructor(readonly def: SearchIndexDef) {
     this.scalar = def.fields.filter((f) => [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE, FieldType.KEYWORD, FieldType.BOOLEAN].includes(f.type as never));
     this.indexed = def.fields.filter((f) => [FieldType.KEYWORD, FieldType.TEXT, FieldType.BOOLEAN].includes(f.type as never));
     for (const f of this.scalar) this.columns.set(f.name, []);
+    for (const f of this.scalar) if (f.type === FieldType.LONG || f.type === FieldType.DOUBLE || f.type === FieldType.DATE) this.numbers.set(f.name, { at: new Float64Array(0) });
   }
 
   /** Sum of the indexed rows' data sizes (bytes). */
@@ -79,6 +92,14 @@ export class SearchIndex {
     const ord = this.freeSlots.pop() ?? this.slots++;
     doc.ord = ord;
     for (const [name, col] of this.columns) col[ord] = doc.values.get(name);
+    for (const [name, num] of this.numbers) {
+      if (ord >= num.at.length) {
+        const grown = new Float64Array(Math.max(1024, num.at.length * 2)).fill(NaN);
+        grown.set(num.at);
+        num.at = grown;
+      }
+      num.at[ord] = single(doc.values.get(name));
+    }
   }
 
   remove(key: string): void {
@@ -91,6 +112,7 @@ export class SearchIndex {
     const ord = old.ord ?? -1;
     if (ord >= 0) {
       for (const col of this.columns.values()) col[ord] = undefined;
+      for (const num of this.numbers.values()) num.at[ord] = NaN;
       this.freeSlots.push(ord);
       old.ord = -1;
     }
@@ -106,6 +128,19 @@ export class SearchIndex {
     return (d) => {
       const ord = d.ord ?? -1;
       return ord >= 0 ? col[ord] : d.values.get(path);
+    };
+  }
+
+  /**
+   * A reader of a numeric field's single value (NaN when the document holds none or several: read `valuesOf`
+   * then); undefined for a field without a number column (not a top-level LONG / DOUBLE / DATE field).
+   */
+  numberOf(path: string): ((doc: Doc) => number) | undefined {
+    const num = this.numbers.get(path);
+    if (!num) return undefined;
+    return (d) => {
+      const ord = d.ord ?? -1;
+      return ord >= 0 ? num.at[ord] : single(d.values.get(path));
     };
   }
 
