@@ -26,18 +26,23 @@ export interface Hit {
   score: number;
 }
 
+const EVERY_DOC = (): boolean => true;
+
 /** The documents an index serves now: not expired by the index TTL or the table TTL (spec §2.5, §8). */
 export function liveDocs(index: SearchIndex, table: TableMeta, now: number): (d: Doc) => boolean {
   const ttls = [index.def.ttl, table.options.timeToLive].filter((t) => t > 0);
-  if (!ttls.length) return () => true;
+  if (!ttls.length) return EVERY_DOC;
   const cutoff = now - Math.min(...ttls) * 1000;
   return (d) => d.ts >= cutoff;
 }
 
-/** Every live document the query matches and its score, in parallel arrays [performance: no object per hit]. */
+/**
+ * Every live document the query matches and its score [performance: no object per hit]. `docs` may be the
+ * candidates' own array (read only).
+ */
 export interface Matches {
-  docs: Doc[];
-  scores: number[];
+  docs: readonly Doc[];
+  score(i: number): number;
   /** The field the matches ascend by (QueryNode.candidateOrder: '' = the row key), if any. */
   order?: string;
 }
@@ -49,22 +54,31 @@ export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => 
   const order = node.candidates && node.candidateOrder?.();
   const constant = node.candidates && node.constantScore?.();
   if (constant !== undefined) {
-    for (const doc of node.candidates!()) {
+    const candidates = node.candidates!();
+    const score = () => constant;
+    // Exactly the matches, all live: no copy [performance: a posting's or a range's documents as they are].
+    if (live === EVERY_DOC && Array.isArray(candidates)) return { docs: candidates as readonly Doc[], score, order };
+    for (const doc of candidates) if (live(doc)) docs.push(doc);
+    return { docs, score, order };
+  }
+  if (node.candidates && node.scoreCandidate) {
+    for (const doc of node.candidates()) {
       if (!live(doc)) continue;
+      const score = node.scoreCandidate(doc);
+      if (score === undefined) continue;
       docs.push(doc);
-      scores.push(constant);
+      scores.push(score);
     }
-    return { docs, scores, order };
+  } else {
+    for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
+      if (!live(doc)) continue;
+      const score = node.score(doc);
+      if (score === undefined) continue;
+      docs.push(doc);
+      scores.push(score);
+    }
   }
-  const scoreOf = node.candidates && node.scoreCandidate ? (d: Doc) => node.scoreCandidate!(d) : (d: Doc) => node.score(d);
-  for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
-    if (!live(doc)) continue;
-    const score = scoreOf(doc);
-    if (score === undefined) continue;
-    docs.push(doc);
-    scores.push(score);
-  }
-  return { docs, scores, order: node.candidates ? order : undefined };
+  return { docs, score: (i) => scores[i], order: node.candidates ? order : undefined };
 }
 
 function int(m: any, field: string): number | undefined {
@@ -137,7 +151,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
   const keyed = new Uint8Array(total);
   const key = (i: number, j: number): SortKey => {
     if (!keyed[i]) {
-      for (let x = 0; x < ns; x++) keys[i * ns + x] = sorters[x].key(hits.docs[i], hits.scores[i]);
+      for (let x = 0; x < ns; x++) keys[i * ns + x] = sorters[x].key(hits.docs[i], hits.score(i));
       keyed[i] = 1;
     }
     return keys[i * ns + j];
@@ -171,7 +185,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
       return true;
     });
   }
-  const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.scores[i], k: keysOf(i) }));
+  const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.score(i), k: keysOf(i) }));
 
   const rows = page.map((h) => encodeRow(buildRow(ctx.engine, table, h.doc, cols, now)));
   const searchHits = page.map((h) => searchHit(h, scope, highlight));

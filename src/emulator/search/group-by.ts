@@ -35,7 +35,7 @@ export interface Bucket {
 }
 
 /** Sub-aggregation and sub-group-by results of a bucket. */
-export function subs(ctx: AggContext, docs: Doc[], m: any): object {
+export function subs(ctx: AggContext, docs: readonly Doc[], m: any): object {
   const out: Record<string, unknown> = {};
   if (m.subAggs) out.subAggsResult = runAggregations(ctx, docs, m.subAggs);
   if (m.subGroupBys) out.subGroupBysResult = runGroupBys(ctx, docs, m.subGroupBys);
@@ -77,7 +77,7 @@ export function sortGroups<T extends { key: string | number; count: number; docs
  * key string made once per group [performance: no number-to-string per document]. `keepDocs` false: counts
  * only, `docs` stays empty (nothing below the groups reads them).
  */
-export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldValue, valuesOf: (d: Doc) => FieldValue[] | undefined = (d) => d.values.get(path), keepDocs = true): Map<unknown, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }> {
+export function byValue(docs: readonly Doc[], path: string, f: FieldDef, missing?: FieldValue, valuesOf: (d: Doc) => FieldValue[] | undefined = (d) => d.values.get(path), keepDocs = true): Map<unknown, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }> {
   const groups = new Map<unknown, { key: string | number; raw: FieldValue; docs: Doc[]; count: number }>();
   for (const d of docs) {
     const vals = valuesOf(d) ?? (missing !== undefined ? [missing] : []);
@@ -100,7 +100,7 @@ export function byValue(docs: Doc[], path: string, f: FieldDef, missing?: FieldV
  * [performance: a Map keyed by doubles cost ~120 ns a document in bench/search.js's group-by; a Float64Array
  * sort of the same numbers a fraction of it].
  */
-function countNumbers(docs: Doc[], path: string, f: FieldDef, num: (d: Doc) => number, valuesOf: (d: Doc) => FieldValue[] | undefined): ReturnType<typeof byValue> {
+function countNumbers(docs: readonly Doc[], path: string, f: FieldDef, num: (d: Doc) => number, valuesOf: (d: Doc) => FieldValue[] | undefined): ReturnType<typeof byValue> {
   const xs = new Float64Array(docs.length);
   let n = 0;
   const rest: Doc[] = [];
@@ -123,7 +123,7 @@ function countNumbers(docs: Doc[], path: string, f: FieldDef, num: (d: Doc) => n
   return groups;
 }
 
-function fieldGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
+function fieldGroupBy(ctx: AggContext, docs: readonly Doc[], m: any): object {
   const f = aggField(ctx, m.fieldName, 'group by field', [FieldType.LONG, FieldType.DOUBLE, FieldType.BOOLEAN, FieldType.KEYWORD, FieldType.DATE]);
   const size = Number(opt(m, 'size') ?? 10);
   if (!(size >= 1 && size <= MAX_FIELD_SIZE)) throw OtsError.param(`[group by field] size must be in [1, ${MAX_FIELD_SIZE}], got ${size}`);
@@ -153,7 +153,7 @@ function ranges(m: any, what: string): Array<{ from: number; to: number }> {
   return list;
 }
 
-function rangeGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
+function rangeGroupBy(ctx: AggContext, docs: readonly Doc[], m: any): object {
   aggField(ctx, m.fieldName, 'group by range', [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE]);
   const items = ranges(m, 'group by range')
     .map((r) => {
@@ -164,7 +164,7 @@ function rangeGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   return { groupByRangeResultItems: items.map(({ r, inside }) => ({ from: r.from, to: r.to, rowCount: inside.length, ...subs(ctx, inside, m) })) };
 }
 
-function filterGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
+function filterGroupBy(ctx: AggContext, docs: readonly Doc[], m: any): object {
   const filters = (m.filters ?? []).map((q: any) => compileQuery({ ...ctx.scope, nestedPath: undefined }, q));
   if (!filters.length) throw OtsError.param('[group by filter] filters must not be empty');
   return {
@@ -175,7 +175,7 @@ function filterGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   };
 }
 
-function geoDistanceGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
+function geoDistanceGroupBy(ctx: AggContext, docs: readonly Doc[], m: any): object {
   aggField(ctx, m.fieldName, 'group by geo distance', [FieldType.GEO_POINT]);
   const o = m.origin;
   const origin: GeoPoint = { lat: Number(o?.lat), lon: Number(o?.lon) };
@@ -192,14 +192,14 @@ function geoDistanceGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   };
 }
 
-function histogramGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
+function histogramGroupBy(ctx: AggContext, docs: readonly Doc[], m: any): object {
   const keyer = histogramKeyer(ctx, m);
   const sorted = sortGroups(ctx, bucketize(docs, keyer), m.sort, m.subAggs, [(a, b) => a.key - b.key]);
   const integral = isIntegral(keyer.f);
   return { groupByHistogramItems: sorted.map((b) => ({ key: encodeVariant(b.key, integral), value: b.count, ...subs(ctx, b.docs, m) })) };
 }
 
-function geoGridGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
+function geoGridGroupBy(ctx: AggContext, docs: readonly Doc[], m: any): object {
   aggField(ctx, m.fieldName, 'group by geo grid', [FieldType.GEO_POINT]);
   const precision = Number(opt(m, 'precision') ?? 5);
   if (!(precision >= 1 && precision <= 12)) throw OtsError.param(`[group by geo grid] precision must be in [1, 12], got ${m.precision}`);
@@ -224,7 +224,7 @@ function geoGridGroupBy(ctx: AggContext, docs: Doc[], m: any): object {
   };
 }
 
-function one(ctx: AggContext, docs: Doc[], type: number, m: any): object {
+function one(ctx: AggContext, docs: readonly Doc[], type: number, m: any): object {
   switch (type) {
     case 1: return fieldGroupBy(ctx, docs, m);
     case 2: return rangeGroupBy(ctx, docs, m);
@@ -239,7 +239,7 @@ function one(ctx: AggContext, docs: Doc[], type: number, m: any): object {
 }
 
 /** The GroupBysResult message of a level, in request order. */
-export function runGroupBys(ctx: AggContext, docs: Doc[], groupBys: any): object {
+export function runGroupBys(ctx: AggContext, docs: readonly Doc[], groupBys: any): object {
   const list: any[] = groupBys?.groupBys ?? [];
   checkNames(list, 'group bys');
   return {

@@ -61,11 +61,13 @@ function anyValue<T>(scope: Scope, path: string, score: number, test: (v: T) => 
     if (vals) for (const v of vals) if (test(v)) return score;
     return undefined;
   };
-  // A numeric field's single value from its number column; NaN (none, several) reads the values.
-  const num = scope.index.numberOf(path);
+  // A numeric field's single value from its number column (SearchIndex.numberOf, inlined); NaN (none,
+  // several) and documents no longer indexed read the values.
+  const num = scope.index.numberColumn(path);
   if (!num) return any;
   return (doc) => {
-    const x = num(doc);
+    const ord = doc.ord ?? -1;
+    const x = ord >= 0 ? num.at[ord] : NaN;
     if (x !== x) return any(doc);
     return test(x as T) ? score : undefined;
   };

@@ -98,7 +98,7 @@ function boolQuery(scope: Scope, m: any): QueryNode {
     // The clause that supplied the candidates, when its candidates are exactly its matches, is not tested again
     // [performance: a Bool's must term query re-checked every document of its own posting].
     scoreCandidate(d) {
-      const c = supplier();
+      const c = supplier.current;
       return c ? scoreWith(d, c.node, c.score) : scoreWith(d, undefined, 0);
     },
   };
@@ -108,7 +108,7 @@ function boolQuery(scope: Scope, m: any): QueryNode {
  * Candidates of a Bool: those of its cheapest required clause; with no required clause, the union of the should
  * clauses when at least one must match. Otherwise none (every document is scored).
  */
-function boolCandidates(required: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost' | 'candidateOrder'> & { supplier: () => { node: QueryNode; score: number } | undefined } {
+function boolCandidates(required: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost' | 'candidateOrder'> & { supplier: { current?: { node: QueryNode; score: number } } } {
   const costed = required.filter((q) => q.cost && q.candidates);
   if (costed.length) {
     const cheapest = () => costed.reduce((a, b) => (b.cost!() < a.cost!() ? b : a));
@@ -116,20 +116,20 @@ function boolCandidates(required: QueryNode[], should: QueryNode[]): Pick<QueryN
      * The required clause whose candidates `candidates()` last gave, when they are exactly its matches, and their
      * score (the index does not change during a search).
      */
-    let supplier: { node: QueryNode; score: number } | undefined;
+    const supplier: { current?: { node: QueryNode; score: number } } = {};
     return {
-      supplier: () => supplier,
+      supplier,
       cost: () => Math.min(...costed.map((q) => q.cost!())),
       candidates: () => {
         const node = cheapest();
         const score = node.constantScore?.();
-        supplier = score === undefined ? undefined : { node, score };
+        supplier.current = score === undefined ? undefined : { node, score };
         return node.candidates!();
       },
       candidateOrder: () => cheapest().candidateOrder?.(),
     };
   }
-  const none = { supplier: () => undefined };
+  const none = { supplier: {} };
   if (!should.length || !should.every((q) => q.cost && q.candidates)) return none;
   return {
     ...none,

@@ -144,6 +144,11 @@ export class SearchIndex {
     };
   }
 
+  /** The number column itself (`at` is replaced as it grows): for loops that inline numberOf's read. */
+  numberColumn(path: string): { readonly at: Float64Array } | undefined {
+    return this.numbers.get(path);
+  }
+
   private walk(doc: Doc, delta: 1 | -1): void {
     for (const f of this.indexed) {
       const vals = doc.values.get(f.name);
