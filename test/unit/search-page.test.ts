@@ -81,6 +81,22 @@ describe('search: pages of ordered candidates', () => {
     }
   });
 
+  it('a Bool of an exact clause and filters: its narrowed candidates are the matches, scored as before', () => {
+    const bool = (m: object) => ({ type: 6, query: encodeMessage('search.proto.BoolQuery', m) });
+    const hits = (query: object) => {
+      const sq = encodeMessage('search.proto.SearchQuery', { query, limit: 100 });
+      const res = runSearch({ engine: undefined as never, table: table as never, index, now: Date.now() }, { searchQuery: sq }) as { rows: Buffer[]; searchHits: Array<{ score: number }> };
+      return res.rows.map((r, i) => [Number((decodeRow(r).pk[0].value as { v: bigint }).v), res.searchHits[i].score]);
+    };
+    const want = (match: (r: { n: number; cat: string }) => boolean, score: number) => expected(match, (a, b) => a - b).slice(0, 100).map((id) => [id, score]);
+    const c1 = (r: { n: number; cat: string }) => r.cat === 'c1';
+    const mid = (r: { n: number }) => r.n >= 5 && r.n < 30;
+    expect(hits(bool({ mustQueries: [term('c1')], filterQueries: [range(5, 30)] }))).toEqual(want((r) => c1(r) && mid(r), 1));
+    expect(hits(bool({ filterQueries: [term('c1'), range(5, 30)] }))).toEqual(want((r) => c1(r) && mid(r), 0));
+    // A must_not clause: the candidates are narrowed, the rest still tested per document.
+    expect(hits(bool({ mustQueries: [term('c1')], filterQueries: [range(5, 30)], mustNotQueries: [range(10, 12)] }))).toEqual(want((r) => c1(r) && mid(r) && !(r.n >= 10 && r.n < 12), 1));
+  });
+
   it('a term query in PK order (the index sort) and by PK DESC', () => {
     for (let round = 0; round < 3; round++) {
       expect(pages(index, term('c1'))).toEqual(expected((r) => r.cat === 'c1', (a, b) => a - b));
