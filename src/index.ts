@@ -45,7 +45,8 @@ export type {
 export { TsormError, isTsormError } from './errors';
 export type { ErrorLayer, ErrorMatch } from './errors';
 export { CodecError } from './codec';
-export type { CodecErrorContext, CodecRule } from './codec';
+export type { CodecErrorContext, CodecRule, ChangeRecord, ChangeDeletion, ChangeVersions, PutChange, UpdateChange, DeleteChange } from './codec';
+export type { RawChange, RawChangeColumn, RawChangeEvent, RawChangeType, RawChangeValue } from './client/changes';
 export { Condition, QueryError, conditionBuilder } from './query';
 export type { CompareOptions, ConditionBuilder, Direction, Where } from './query';
 export {

@@ -7,7 +7,8 @@
  * cold starts pay for every module loaded.
  */
 export { defineFunction, type FcFunction, type FunctionDefinition, type InstanceTools, type InvocationTools } from './define';
-export { FunctionError, FunctionDefinitionError, FunctionInitializationError, HttpError } from './errors';
+export { FunctionError, FunctionDefinitionError, FunctionInitializationError, HttpError, TriggerEventError } from './errors';
+export { decodeTriggerEvent, encodeTriggerEvent } from './trigger/cbor';
 export { formatInvocation, type InvocationRecord } from './log';
 export { toJson } from './http';
 export type {
