@@ -65,6 +65,7 @@ export type {
   BatchItemResult,
   BatchOptions,
   BatchResult,
+  ChangesOptions,
   ClassValidatorModule,
   Expect,
   FieldViolation,
@@ -75,6 +76,7 @@ export type {
   Page,
   PageOptions,
   RepositoryUsageRule,
+  StreamChange,
   UpdateResult,
   WriteOptions,
 } from './repository';
@@ -95,5 +97,8 @@ export {
   NetworkError,
   DeadlineExceededError,
   ConfigurationError,
+  StreamReader,
+  StreamTrimmedError,
+  StreamUnavailableError,
 } from './client';
-export type { CallOptions, Clock, ConnectOptions, Credentials, RetryOptions, Usage } from './client';
+export type { CallOptions, Clock, ConnectOptions, Credentials, RetryOptions, Usage, StreamBatch, StreamReaderOptions, StreamStart, StreamRecord } from './client';
