@@ -13,11 +13,12 @@
  * and the raw value is lossless. A primary key that is not the entity's, on the other hand, means the record
  * belongs to another table: that is a `CodecError` (INVALID_ROW).
  */
-import type { RawChange, RawChangeColumn } from '../client/changes';
-import type { KeyOf, NonKeyNames, UpdateOf } from '../schema/entity-types';
+import type { RawChange, RawChangeColumn, RawChangeValue } from '../client/changes';
+import type { Attributes, KeyOf, NonKeyNames, UpdateOf } from '../schema/entity-types';
 import type { FieldSchema, TableSchema } from '../schema/types';
 import { CodecError } from './errors';
-import { decodeStoredValue } from './value';
+import { fromSdkInt64, type SdkInt64 } from './sdk-values';
+import { decodeStoredValue, describe, encodeFieldValue, encodeKeyValue } from './value';
 
 interface ChangeBase<T> {
   /** The changed row's primary key. */
@@ -172,5 +173,101 @@ export function decodeChange<T>(schema: TableSchema<T>, raw: RawChange): ChangeR
     }
     default:
       throw new CodecError('INVALID_ROW', tableContext(schema), `unknown change type ${String((raw as { type?: unknown }).type)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The other way: typed changes → raw changes, for building trigger events in tests (tsorm/testing)
+
+/** A change to encode: what a `ChangeRecord` holds, with the timestamps optional. */
+export type ChangeInput<T> = ChangeTimes &
+  (
+    | { type: 'put'; row: Partial<Attributes<T>> }
+    | {
+        type: 'update';
+        key: KeyOf<T>;
+        set?: UpdateOf<T>;
+        /** Columns removed: a property (all versions), or `{ property, timestampMillis }` (that one version). */
+        deleted?: Array<NonKeyNames<T> | { property: NonKeyNames<T>; timestampMillis: number }>;
+      }
+    | { type: 'delete'; key: KeyOf<T> }
+  );
+
+interface ChangeTimes {
+  /** `Info.Timestamp` in μs. Default: `timestamp`, else now. */
+  timestampMicros?: bigint;
+  /** When the row changed. Default: now. */
+  timestamp?: Date;
+  /** The cell version (ms) of every written column. Default: the change's time in ms. */
+  version?: number;
+}
+
+/** The stored value of a property value, typed for a change (an INTEGER as its exact `bigint`). */
+function rawValue(schema: TableSchema, field: FieldSchema, value: unknown): RawChangeValue {
+  const cell = field.kind === 'primaryKey' ? encodeKeyValue(schema, field, value) : encodeFieldValue(schema, field, value);
+  switch (field.storage) {
+    case 'INTEGER':
+      return { type: 'INTEGER', value: fromSdkInt64(cell as SdkInt64) };
+    case 'DOUBLE':
+      return { type: 'DOUBLE', value: cell as number };
+    case 'BOOLEAN':
+      return { type: 'BOOLEAN', value: cell as boolean };
+    case 'BINARY':
+      return { type: 'BINARY', value: cell as Buffer };
+    default:
+      return { type: 'STRING', value: cell as string };
+  }
+}
+
+function mappedField(schema: TableSchema, property: string): FieldSchema {
+  const field = schema.byProperty[property];
+  if (!field) throw new CodecError('UNKNOWN_PROPERTY', { entity: schema.entityName, table: schema.tableName, property }, `'${property}' is not a mapped property of ${schema.entityName}`);
+  if (field.kind === 'primaryKey') {
+    throw new CodecError('NOT_ALLOWED', { entity: schema.entityName, table: schema.tableName, property, column: field.name }, 'a primary-key column cannot be set or removed by a change');
+  }
+  return field;
+}
+
+/**
+ * Encodes a typed change into the raw change a stream carries (client/changes.ts), through the entity's codec:
+ * what `decodeChange` reads back. Throws `CodecError` for a value the codec refuses or a missing key.
+ */
+export function encodeChange<T>(schema: TableSchema<T>, change: ChangeInput<T>): RawChange {
+  const micros = change.timestampMicros ?? BigInt((change.timestamp ?? new Date()).getTime()) * 1000n;
+  const version = change.version ?? Number(micros / 1000n);
+  if (!Number.isSafeInteger(version) || version < 0) {
+    throw new CodecError('INVALID_VALUE', { entity: schema.entityName, table: schema.tableName, actual: describe(version) }, 'a cell version must be a non-negative integer number of ms');
+  }
+  const timestampMillis = BigInt(version);
+  const source = (change.type === 'put' ? change.row : change.key) as Record<string, unknown> | null;
+  if (source === null || typeof source !== 'object') {
+    throw new CodecError('INVALID_VALUE', { entity: schema.entityName, table: schema.tableName, actual: describe(source) }, `a ${change.type} change needs ${change.type === 'put' ? 'a row' : 'a key'} object`);
+  }
+  const primaryKey = schema.primaryKeys.map((field) => {
+    const value = source[field.property];
+    if (value === undefined || value === null) {
+      throw new CodecError('MISSING_KEY', { entity: schema.entityName, table: schema.tableName, property: field.property, column: field.name, expected: field.type }, 'primary key value is missing');
+    }
+    return { name: field.name, value: rawValue(schema, field, value) };
+  });
+  const columns: RawChangeColumn[] = [];
+  const put = (field: FieldSchema, value: unknown) => {
+    if (value !== undefined && value !== null) columns.push({ op: 'Put', name: field.name, value: rawValue(schema, field, value), timestampMillis });
+  };
+  switch (change.type) {
+    case 'put':
+      for (const field of schema.columns) put(field, source[field.property]);
+      return { type: 'PutRow', timestampMicros: micros, primaryKey, columns };
+    case 'update':
+      for (const [property, value] of Object.entries((change.set ?? {}) as Record<string, unknown>)) put(mappedField(schema, property), value);
+      for (const d of change.deleted ?? []) {
+        if (typeof d === 'string') columns.push({ op: 'DeleteAllVersions', name: mappedField(schema, d).name });
+        else columns.push({ op: 'DeleteOneVersion', name: mappedField(schema, d.property).name, timestampMillis: BigInt(d.timestampMillis) });
+      }
+      return { type: 'UpdateRow', timestampMicros: micros, primaryKey, columns };
+    case 'delete':
+      return { type: 'DeleteRow', timestampMicros: micros, primaryKey, columns };
+    default:
+      throw new CodecError('INVALID_VALUE', { entity: schema.entityName, table: schema.tableName }, `unknown change type ${String((change as { type?: unknown }).type)}`);
   }
 }

@@ -8,5 +8,5 @@ export type { EncodedUpdate } from './update';
 export { encodeFieldValue, decodeFieldValue, decodeStoredValue, INT64_MIN, INT64_MAX, MAX_PK_VALUE_BYTES, MAX_ATTRIBUTE_VALUE_BYTES } from './value';
 export { isSdkInt64, toSdkInt64, fromSdkInt64 } from './sdk-values';
 export type { SdkCellValue, SdkInt64 } from './sdk-values';
-export { decodeChange } from './change';
-export type { ChangeRecord, ChangeDeletion, ChangeVersions, PutChange, UpdateChange, DeleteChange } from './change';
+export { decodeChange, encodeChange } from './change';
+export type { ChangeInput, ChangeRecord, ChangeDeletion, ChangeVersions, PutChange, UpdateChange, DeleteChange } from './change';

@@ -41,6 +41,8 @@ export {
   type TriggerInvocation,
   type TriggerSink,
 } from './trigger-delivery';
+export { triggerEvent } from './trigger-event';
+export type { ChangeInput } from '../codec/change';
 export { fc3HttpEvent, parseHttpInput, type EventInvokeResult, type HandlerModule, type HttpInput, type HttpInvokeResult, type Runtime } from './invoke';
 
 /** A running in-process emulator, with what a test needs to reach it. */
