@@ -192,7 +192,20 @@ export class StreamReader {
    */
   async open(): Promise<void> {
     if (this.streamId !== undefined) return;
-    const { streams } = await this.client.call('listStream', { tableName: this.tableName });
+    const { streams } = await this.client.call('listStream', { tableName: this.tableName }).catch((e: unknown) => {
+      if (e instanceof TableStoreError && e.code === 'OTSObjectNotExist') {
+        throw new StreamUnavailableError({
+          code: e.code,
+          message: `tsorm: cannot read the stream of table ${this.tableName}: ${e.message}`,
+          status: e.status,
+          requestId: e.requestId,
+          action: 'listStream',
+          retryable: false,
+          cause: e,
+        });
+      }
+      throw e;
+    });
     const stream = streams.find((s) => s.tableName === this.tableName);
     if (!stream) {
       throw new StreamUnavailableError({

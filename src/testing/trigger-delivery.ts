@@ -78,7 +78,8 @@ export class TriggerDrainTimeoutError extends LocalInvocationError {
 
 const DEFAULTS = { batchSize: 100, retryDelayMs: 100, maxRetryDelayMs: 5000, pollIntervalMs: 200 };
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+/** A plain timer, not unref'd: a delivery loop waiting for its next retry or poll is what keeps `tsorm invoke --stream` alive. */
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class TriggerDelivery {
   readonly table: string;
