@@ -46,7 +46,7 @@ export interface TriggerDeliveryOptions {
   retryDelayMs?: number;
   /** Longest wait between retries (ms; default 5000). */
   maxRetryDelayMs?: number;
-  /** Wait between reads when caught up, in `run()` (ms; default 200). */
+  /** Wait between reads when caught up, in `run()` (ms; default 50: one cheap GetStreamRecord per poll on a local emulator). */
   pollIntervalMs?: number;
   /** How waits happen (tests inject it); default a timer. */
   sleep?: (ms: number) => Promise<void>;
@@ -76,7 +76,7 @@ export class TriggerDrainTimeoutError extends LocalInvocationError {
   }
 }
 
-const DEFAULTS = { batchSize: 100, retryDelayMs: 100, maxRetryDelayMs: 5000, pollIntervalMs: 200 };
+const DEFAULTS = { batchSize: 100, retryDelayMs: 100, maxRetryDelayMs: 5000, pollIntervalMs: 50 };
 
 /** A plain timer, not unref'd: a delivery loop waiting for its next retry or poll is what keeps `tsorm invoke --stream` alive. */
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
