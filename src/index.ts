@@ -33,9 +33,11 @@ export type {
   PrimaryKeyOptions,
   PrimaryKeySchema,
   RemovableNames,
+  ResolvedStreamOptions,
   ResolvedTableOptions,
   SchemaRule,
   StorageType,
+  StreamOptions,
   TableOptions,
   TableSchema,
   UpdateChanges,
@@ -44,7 +46,7 @@ export type {
 } from './schema';
 export { TsormError, isTsormError } from './errors';
 export type { ErrorLayer, ErrorMatch } from './errors';
-export { CodecError } from './codec';
+export { CodecError, decodeChange } from './codec';
 export type { CodecErrorContext, CodecRule, ChangeRecord, ChangeDeletion, ChangeVersions, PutChange, UpdateChange, DeleteChange } from './codec';
 export type { RawChange, RawChangeColumn, RawChangeEvent, RawChangeType, RawChangeValue } from './client/changes';
 export { Condition, QueryError, conditionBuilder } from './query';

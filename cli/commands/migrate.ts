@@ -155,6 +155,11 @@ export function registerMigrateCommands(program: Command): void {
         const width = Math.max(...s.migrations.map((e) => e.name.length), 10);
         for (const e of s.migrations) log(`  ${label(e).padEnd(12)} ${e.name.padEnd(width)}  ${detail(e)}`.trimEnd());
         log(`${s.applied} applied, ${s.pending} pending.${s.lock ? ` A run is in progress: \`${s.lock.command}\` on host ${s.lock.host} (pid ${s.lock.pid}).` : ''}`);
+        if (s.streams) {
+          log('Streams (migrations → service):');
+          const tw = Math.max(...s.streams.map((t) => t.table.length));
+          for (const t of s.streams) log(`  ${t.table.padEnd(tw)}  ${t.declared}${t.live === t.declared ? '' : `  (service: ${t.live})`}`);
+        }
       });
     });
   });

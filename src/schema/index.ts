@@ -12,8 +12,10 @@ export type {
   IndexSchema,
   Int64Mode,
   PrimaryKeySchema,
+  ResolvedStreamOptions,
   ResolvedTableOptions,
   StorageType,
+  StreamOptions,
   TableOptions,
   TableSchema,
 } from './types';

@@ -6,6 +6,7 @@ import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Column, PrimaryKey, PrimaryKeys, Table, type ChangeRecord } from '../../src';
 import { defineFunction, encodeTriggerEvent, TriggerEventError, type InvocationRecord } from '../../src/fc';
+import { AccessDeniedError } from '../../src/client/errors';
 import { createTables, invoke, startEmulator, triggerEvent, type TestEmulator } from '../../src/testing';
 
 @Table('trig_items')
@@ -200,5 +201,42 @@ describe('TableStore-trigger handlers', () => {
     expect((await invoke(both, { event: triggerEvent(Item, [{ type: 'put', row: { shop: 'a', id: 1n } }]) })).result).toBe('put');
     expect((await invoke(both, { event: '{"hello":1}' })).result).toBe('plain');
     expect((await invoke(both, { event: encodeTriggerEvent({ version: 'Sync-v1', records: [] }) })).result).toBe('');
+  });
+});
+
+describe('TableStore-trigger handlers: the instance', () => {
+  it('signs each invocation with the credentials of its context, in both call shapes', async () => {
+    const keyed = await startEmulator({ accessKeyId: 'owner', accessKeySecret: 'owner-secret', keys: { 'sts-1': 's1', 'sts-2': 's2' } });
+    try {
+      await createTables(keyed, Audit);
+      const used: string[] = [];
+      const f = defineFunction({
+        entities: [Audit],
+        connection: { endpoint: keyed.endpoint, instance: keyed.instance },
+        log: false,
+        tablestore: {
+          entity: Item,
+          handler: async (changes, { repo, client }) => {
+            used.push(client.accessKeyId);
+            for (const c of changes) await repo(Audit).save(Object.assign(new Audit(), { seq: `cred-${c.key.id}`, kind: c.type, detail: null }));
+            return 'ok';
+          },
+        },
+      });
+      const ctx = (accessKeyId: string, accessKeySecret: string) => ({
+        requestId: `r-${accessKeyId}`,
+        credentials: { accessKeyId, accessKeySecret, securityToken: 'token' },
+        function: { name: 'f', handler: 'index.handler', memory: 128, timeout: 10 },
+      });
+      const event = triggerEvent(Item, [{ type: 'delete', key: { shop: 's', id: 1n } }]);
+      await f.initializer(ctx('sts-1', 's1'));
+      await expect(f.handler(event, ctx('sts-1', 's1'))).resolves.toBe('ok');
+      const viaCallback = await new Promise((resolve, reject) => f.handler(event, ctx('sts-2', 's2'), (err: unknown, data: unknown) => (err ? reject(err) : resolve(data))));
+      expect(viaCallback).toBe('ok');
+      await expect(f.handler(event, ctx('revoked', 'x'))).rejects.toBeInstanceOf(AccessDeniedError);
+      expect(used).toEqual(['sts-1', 'sts-2', 'revoked']);
+    } finally {
+      await keyed.close();
+    }
   });
 });

@@ -54,9 +54,12 @@ class CborReader {
         return buf.readUInt32BE(this.pos - 4);
       case 27: {
         this.need(8, 'an item head');
+        const at = this.pos;
         this.pos += 8;
-        const v = buf.readBigUInt64BE(this.pos - 8);
-        return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+        // [performance] Timestamps need 8 bytes but fit a number: no bigint on the way.
+        const high = buf.readUInt32BE(at);
+        if (high < 0x200000) return high * 0x100000000 + buf.readUInt32BE(at + 4);
+        return buf.readBigUInt64BE(at);
       }
       default:
         return this.fail(`additional information ${info} is reserved (RFC 8949 §3)`, start);
@@ -100,6 +103,13 @@ class CborReader {
   }
 
   private text(buf: Buffer, begin: number, end: number, start: number): string {
+    // [performance] The event's keys and type names come back as the same (internalized) string constants:
+    // no decoding, and property lookups with them need no hashing of a fresh string.
+    const n = end - begin;
+    if (n > 0 && n <= 17) {
+      const known = KNOWN_TEXT.get((n << 16) | (buf[begin] << 8) | buf[end - 1]);
+      if (known !== undefined && buf.compare(known.bytes, 0, n, begin, end) === 0) return known.text;
+    }
     const s = buf.toString('utf8', begin, end);
     // A replacement character that was not in the bytes means invalid UTF-8 (RFC 8949 §3.1, major 3).
     if (s.includes('\ufffd') && !buf.subarray(begin, end).includes(REPLACEMENT)) this.fail('a text string is not valid UTF-8', start);
@@ -204,6 +214,16 @@ class CborReader {
 }
 
 const REPLACEMENT = Buffer.from('\ufffd', 'utf8');
+
+/** The event's vocabulary (§3.1), by length, first and last byte. */
+const KNOWN_TEXT = new Map<number, { bytes: Buffer; text: string }>();
+for (const text of ['Version', 'Sync-v1', 'Records', 'Type', 'Info', 'Timestamp', 'PrimaryKey', 'Columns', 'ColumnName', 'Value',
+  'PutRow', 'UpdateRow', 'DeleteRow', 'Put', 'DeleteOneVersion', 'DeleteAllVersions']) {
+  const bytes = Buffer.from(text, 'latin1');
+  const slot = (bytes.length << 16) | (bytes[0] << 8) | bytes[bytes.length - 1];
+  if (KNOWN_TEXT.has(slot)) throw new Error(`tsorm/fc: '${text}' shares its slot with '${KNOWN_TEXT.get(slot)!.text}'`);
+  KNOWN_TEXT.set(slot, { bytes, text });
+}
 
 function hex(b: number): string {
   return b.toString(16).padStart(2, '0');

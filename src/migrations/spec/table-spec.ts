@@ -7,7 +7,7 @@
  * indexes by name, an index's defined columns by name) so that equal tables serialize identically: no phantom
  * diffs. Order that matters is kept: primary-key columns and an index's key columns.
  */
-import type { CreateTableParams, DescribeTableResult, IndexMetaInput } from '../../client/actions';
+import type { CreateTableParams, DescribeTableResult, IndexMetaInput, StreamSpecificationInput } from '../../client/actions';
 import { isValidName } from '../../schema/names';
 import type { StorageType, TableSchema } from '../../schema/types';
 import { TableSpecError } from '../errors';
@@ -52,6 +52,14 @@ export interface IndexSpec {
   definedColumns?: string[];
 }
 
+/** The table's stream (streams spec §1): absent = no stream. */
+export interface StreamSpec {
+  /** Retention, 1..168 hours. */
+  expirationHours: number;
+  /** Origin columns (stored names): their previous values come with each change. */
+  columns?: string[];
+}
+
 /** A table as data. Everything but `name` and `primaryKey` has a default. */
 export interface TableSpec {
   name: string;
@@ -60,6 +68,7 @@ export interface TableSpec {
   options?: TableOptionsSpec;
   reservedThroughput?: ReservedThroughputSpec;
   indexes?: IndexSpec[];
+  stream?: StreamSpec;
 }
 
 /** A spec with every default filled in and a canonical order. */
@@ -70,6 +79,8 @@ export interface NormalizedTableSpec {
   options: Required<TableOptionsSpec>;
   reservedThroughput: Required<ReservedThroughputSpec>;
   indexes: Array<{ name: string; type: 'global' | 'local'; primaryKey: string[]; definedColumns: string[] }>;
+  /** Left out when there is none, so specs (and snapshots) of tables without a stream are as before. */
+  stream?: Required<StreamSpec>;
 }
 
 export const DEFAULT_OPTIONS: Readonly<Required<TableOptionsSpec>> = Object.freeze({ timeToLive: -1, maxVersions: 1, maxTimeDeviation: 86400, allowUpdate: true });
@@ -132,6 +143,8 @@ export function normalizeSpec(spec: TableSpec): NormalizedTableSpec {
   const indexes = (spec.indexes ?? []).map((ix, i) => normalizeIndex(table, ix, i, indexNames));
   if (indexes.length > 5) throw new TableSpecError(table, 'indexes', 'at most 5 secondary indexes per table');
 
+  const stream = spec.stream === undefined || spec.stream === null ? undefined : normalizeStream(table, spec.stream);
+
   return {
     name: table,
     primaryKey,
@@ -139,7 +152,34 @@ export function normalizeSpec(spec: TableSpec): NormalizedTableSpec {
     options,
     reservedThroughput,
     indexes: indexes.sort(byName),
+    ...(stream ? { stream } : {}),
   };
+}
+
+/**
+ * A stream spec checked and in canonical form (origin columns sorted: the service lists them in the order
+ * sent, so only the set means anything). Bounds: streams spec §1.2.
+ */
+export function normalizeStream(table: string, st: StreamSpec): Required<StreamSpec> {
+  if (typeof st !== 'object') throw new TableSpecError(table, 'stream', 'must be { expirationHours, columns? } (or absent for no stream)');
+  const expirationHours = int(table, 'stream.expirationHours', st.expirationHours, 1, 168);
+  const columns = st.columns ?? [];
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string' && isValidName(c))) throw new TableSpecError(table, 'stream.columns', 'must be column names');
+  if (new Set(columns).size !== columns.length) throw new TableSpecError(table, 'stream.columns', 'lists a column twice');
+  return { expirationHours, columns: [...columns].sort() };
+}
+
+/** A stream as text: `24 h` or `24 h, origin columns a, b`; `off` for none. */
+export function streamText(stream: StreamSpec | undefined): string {
+  if (!stream) return 'off';
+  const columns = stream.columns ?? [];
+  return `${stream.expirationHours} h${columns.length ? `, origin columns ${columns.join(', ')}` : ''}`;
+}
+
+/** The StreamSpecification that makes a table's stream what `stream` says (disabled when undefined). */
+export function streamSpecification(stream: StreamSpec | undefined): StreamSpecificationInput {
+  if (!stream) return { enableStream: false };
+  return { enableStream: true, expirationTime: stream.expirationHours, ...(stream.columns?.length ? { columnsToGet: [...stream.columns] } : {}) };
 }
 
 export function normalizeIndex(table: string, ix: IndexSpec, i = 0, names = new Set<string>()): NormalizedTableSpec['indexes'][number] {
@@ -166,6 +206,7 @@ export function specFromSchema(schema: TableSchema): NormalizedTableSpec {
     options: { timeToLive: o.timeToLive, maxVersions: o.maxVersions, maxTimeDeviation: o.maxTimeDeviation, allowUpdate: o.allowUpdate },
     reservedThroughput: { read: o.reservedThroughput.read, write: o.reservedThroughput.write },
     indexes: schema.indexes.map((i) => ({ name: i.name, type: i.type, primaryKey: [...i.primaryKey], definedColumns: [...i.definedColumns] })),
+    ...(o.stream ? { stream: { expirationHours: o.stream.expirationHours, columns: [...o.stream.columns] } } : {}),
   });
 }
 
@@ -187,6 +228,7 @@ export function createTableParams(spec: NormalizedTableSpec): CreateTableParams 
     reservedThroughput: { capacityUnit: { read: spec.reservedThroughput.read, write: spec.reservedThroughput.write } },
     tableOptions: { ...spec.options },
     ...(spec.indexes.length ? { indexMetas: spec.indexes.map(indexMetaInput) } : {}),
+    ...(spec.stream ? { streamSpecification: streamSpecification(spec.stream) } : {}),
   };
 }
 
@@ -207,6 +249,7 @@ function num(v: unknown): number {
 /** A live table (DescribeTable) as a spec. */
 export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
   const m = d.tableMeta;
+  const sd = d.streamDetails;
   return {
     name: m.tableName,
     primaryKey: m.primaryKey.map((p) => {
@@ -229,6 +272,7 @@ export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
         return { name: ix.name, type: local ? ('local' as const) : ('global' as const), primaryKey: [...ix.primaryKey], definedColumns: [...(ix.definedColumn ?? [])].sort() };
       })
       .sort(byName),
+    ...(sd?.enableStream ? { stream: { expirationHours: num(sd.expirationTime), columns: [...(sd.columnsToGet ?? [])].sort() } } : {}),
   };
 }
 
@@ -279,6 +323,7 @@ export function compareSpecs(wanted: NormalizedTableSpec, live: NormalizedTableS
     if (d) out.push(`index ${ix.name}: ${d}`);
   }
   for (const name of liveIx.keys()) if (!wanted.indexes.some((i) => i.name === name)) out.push(`index ${name} exists on the service, not in ${src}`);
+  if (streamText(wanted.stream) !== streamText(live.stream)) out.push(`stream is ${streamText(live.stream)} on the service, ${streamText(wanted.stream)} in ${src}`);
   return out;
 }
 
