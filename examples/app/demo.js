@@ -47,9 +47,9 @@ async function main() {
     const report = await migrator.migrate();
     out(`    ${report.applied.length} migration(s) applied`);
 
-    // The trigger's source: the notes table's stream (DEPLOY.md step 3 enables it in the cloud).
-    await client.call('updateTable', { tableName: 'tsorm_notes', tableOptions: {}, streamSpecification: { enableStream: true, expirationTime: 24 } });
-    out('    stream of tsorm_notes: enabled (24 h); examples/app/counts.ts attached to it as its TableStore trigger');
+    // The trigger's source: the notes table's stream, enabled by the migrations (@Table(…, { stream })).
+    const { streamDetails } = await client.call('describeTable', { tableName: 'tsorm_notes' });
+    out(`    stream of tsorm_notes: ${streamDetails.enableStream ? 'enabled' : 'disabled'} (${streamDetails.expirationTime} h); examples/app/counts.ts attached to it as its TableStore trigger`);
     const trigger = await createTrigger(await loadModule(join(ROOT, 'examples/app/counts.ts')), {
       table: 'tsorm_notes',
       emulator: emu,

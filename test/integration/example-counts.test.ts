@@ -29,10 +29,8 @@ describe.skipIf(!!process.env.TSORM_TEST_ENDPOINT)('examples/app/counts.ts under
 
   beforeAll(async () => {
     emu = await startEmulator();
+    // The notes table comes with its stream: @Table('tsorm_notes', { stream: { expirationHours: 24 } }).
     await createTables(emu, Note, AuthorCount, NoteAuthor);
-    const db = emu.connect();
-    await db.client.call('updateTable', { tableName: 'tsorm_notes', tableOptions: {}, streamSpecification: { enableStream: true, expirationTime: 24 } });
-    db.close();
   });
   afterAll(async () => {
     await emu?.close();
