@@ -83,9 +83,10 @@ function coldSample(kind, env) {
 /** The esbuild flags of DEPLOY.md's "Build the code package" command. */
 function deployFlags() {
   const md = readFileSync(join(ROOT, 'examples', 'app', 'DEPLOY.md'), 'utf8');
-  const m = /npx esbuild index\.ts events\.ts (.+?) --outdir=code/.exec(md);
-  if (!m) throw new Error('examples/app/DEPLOY.md names no `npx esbuild index.ts events.ts … --outdir=code` command');
-  return m[1].split(/\s+/);
+  // The handler files (index.ts events.ts counts.ts…) come first, the flags after them.
+  const m = /npx esbuild ((?:\w+\.ts )+)(.+?) --outdir=code/.exec(md);
+  if (!m) throw new Error('examples/app/DEPLOY.md names no `npx esbuild <handler>.ts… --flags --outdir=code` command');
+  return m[2].split(/\s+/);
 }
 
 /**
