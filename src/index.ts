@@ -67,6 +67,7 @@ export type {
   BatchItemResult,
   BatchOptions,
   BatchResult,
+  ChangesOptions,
   ClassValidatorModule,
   Expect,
   FieldViolation,
@@ -77,6 +78,7 @@ export type {
   Page,
   PageOptions,
   RepositoryUsageRule,
+  StreamChange,
   UpdateResult,
   WriteOptions,
 } from './repository';
@@ -97,5 +99,8 @@ export {
   NetworkError,
   DeadlineExceededError,
   ConfigurationError,
+  StreamReader,
+  StreamTrimmedError,
+  StreamUnavailableError,
 } from './client';
-export type { CallOptions, Clock, ConnectOptions, Credentials, RetryOptions, Usage } from './client';
+export type { CallOptions, Clock, ConnectOptions, Credentials, RetryOptions, Usage, StreamBatch, StreamReaderOptions, StreamStart, StreamRecord } from './client';

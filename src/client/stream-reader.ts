@@ -186,9 +186,26 @@ export class StreamReader {
     return Buffer.from(JSON.stringify(data), 'utf8').toString('base64url');
   }
 
-  private async open(): Promise<void> {
+  /**
+   * Finds the stream and its shards (and, with `start: 'latest'`, their current ends). `read()` does it on
+   * first use; call it to fix "latest" at a moment of your choosing.
+   */
+  async open(): Promise<void> {
     if (this.streamId !== undefined) return;
-    const { streams } = await this.client.call('listStream', { tableName: this.tableName });
+    const { streams } = await this.client.call('listStream', { tableName: this.tableName }).catch((e: unknown) => {
+      if (e instanceof TableStoreError && e.code === 'OTSObjectNotExist') {
+        throw new StreamUnavailableError({
+          code: e.code,
+          message: `tsorm: cannot read the stream of table ${this.tableName}: ${e.message}`,
+          status: e.status,
+          requestId: e.requestId,
+          action: 'listStream',
+          retryable: false,
+          cause: e,
+        });
+      }
+      throw e;
+    });
     const stream = streams.find((s) => s.tableName === this.tableName);
     if (!stream) {
       throw new StreamUnavailableError({

@@ -84,7 +84,9 @@ export type RepositoryUsageRule =
   /** `update()` tried to set or increment the `@Version` column, which tsorm maintains. */
   | 'VERSION_MAINTAINED'
   /** `index(name)` names no index the entity declares. */
-  | 'UNKNOWN_INDEX';
+  | 'UNKNOWN_INDEX'
+  /** An option of a repository method is out of its range (e.g. `changes({ pollIntervalMs })`). */
+  | 'INVALID_OPTION';
 
 /** A repository method was called in a way it does not allow; nothing was sent. */
 export class RepositoryUsageError extends TsormError {

@@ -9,6 +9,7 @@
  * own transport will grow from for GetRow/GetRange rows.
  */
 import type { RawChangeValue } from '../changes';
+import { crcByte, crcBytes } from './crc8';
 import { GrowableBuffer } from './pb';
 
 export const enum Tag {
@@ -69,21 +70,6 @@ export interface PlainBufferRow {
 /** A PlainBuffer that does not hold what the spec says. Raised as a `ClientInvalidResponse` by the caller. */
 export class PlainBufferError extends Error {
   override name = 'PlainBufferError';
-}
-
-// CRC-8, polynomial 0x07 (semantics spec §11.3).
-const CRC_TABLE = new Uint8Array(256);
-for (let i = 0; i < 256; i++) {
-  let c = i;
-  for (let j = 0; j < 8; j++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
-  CRC_TABLE[i] = c;
-}
-export function crcBytes(crc: number, buf: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) crc = CRC_TABLE[(crc ^ buf[i]) & 0xff];
-  return crc;
-}
-export function crcByte(crc: number, b: number): number {
-  return CRC_TABLE[(crc ^ b) & 0xff];
 }
 
 class Reader {

@@ -24,7 +24,8 @@ import {
 } from '../sdk';
 import { PbReader, PbWriter } from './pb';
 import * as pb from './proto.gen';
-import { crcByte as crc8, PlainBufferWriter, readPlainBufferRow, readPlainBufferRows, VT, type PlainBufferCell, type PlainBufferRow } from './plainbuffer';
+import { crcByte as crc8 } from './crc8';
+import { PlainBufferWriter, readPlainBufferRow, readPlainBufferRows, VT, type PlainBufferCell, type PlainBufferRow } from './plainbuffer';
 
 type Obj = Record<string, unknown>;
 
