@@ -7,7 +7,9 @@
  * - timer triggers on their schedule (cli/dev/schedule.ts);
  * - every function invocable with an event at the local invoke endpoint, FC 3.0's InvokeFunction path:
  *   `POST /2023-03-30/functions/<name>/invocations`;
- * - TableStore triggers: listed, not delivered (tsorm's stream delivery is not in this version);
+ * - TableStore triggers: the table's stream delivered to the function as FC's CBOR event, through the same
+ *   delivery loop as `tsorm invoke --stream` (src/testing/trigger-delivery.ts: batches in order, a failed batch
+ *   retried until it succeeds or its records expire), starting with the changes made after `tsorm dev` started;
  * - each function its own instance (cli/dev/instance.ts): initializer once, memorySize, timeout, environment,
  *   preStop on exit and on reload; a source change reloads the functions that loaded the file;
  * - one cost line per invocation; `--inspect[=port]` opens the inspector of each instance (port, port+1, …).
@@ -25,6 +27,7 @@ import { displayPath, loadConfig } from '../../src/project/config';
 import { connectProject, type Connection } from '../../src/project/connection';
 import { ConfigError } from '../../src/project/errors';
 import { functionEnv } from '../../src/testing/context';
+import { TriggerDelivery } from '../../src/testing/trigger-delivery';
 import { FunctionInstance, type InvocationOutcome } from '../dev/instance';
 import { parseSchedule, ScheduleError } from '../dev/schedule';
 import { readSYaml, SYamlError, type DevFunction } from '../dev/s-yaml';
@@ -158,6 +161,59 @@ async function runDev(flags: DevFlags): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * Starts delivering a TableStore trigger's table stream to its function (changes from now on, as a newly
+ * created trigger gets them) and says so in the line returned; a table without a stream is reported, not fatal,
+ * so that the other functions still run.
+ */
+async function deliverStream(
+  fn: DevFunction,
+  t: Extract<DevFunction['triggers'][number], { kind: 'tablestore' }>,
+  inst: FunctionInstance,
+  conn: Connection,
+  report: (fn: DevFunction, o: InvocationOutcome, trigger: string) => void,
+  out: (line: string) => void,
+  closers: Array<() => Promise<void> | void>,
+): Promise<string> {
+  const what = `tablestore trigger ${t.name} on table ${t.table ?? '?'}`;
+  if (t.table === undefined) return `${what}: not delivered (its sourceArn names no table; invoke it with the endpoint below)`;
+  const stop = new AbortController();
+  // Waits end at once on stop, so Ctrl-C does not sit out a retry's backoff.
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  const delivery = new TriggerDelivery(
+    conn.client,
+    t.table,
+    async (batch) => {
+      const o = await inst.invoke({ event: batch.event.toString('base64') });
+      report(fn, o, `tablestore (${t.name}) records=${batch.records.length} attempt=${batch.attempt}`);
+      // A failed invocation is retried with the same records, as FC does until they expire (streams spec §3.3).
+      if (o.error) throw new Error(`${o.error.body.errorType}: ${o.error.body.errorMessage}`);
+    },
+    {
+      sleep,
+      onEvent: (e) => {
+        if (e.kind === 'failed') out(`[${fn.functionName}] the batch of ${e.records} records will be delivered again in ${e.retryInMs} ms (attempt ${e.attempt + 1})`);
+        else out(`[${fn.functionName}] ${e.records} records expired from the stream before a delivery of them succeeded`);
+      },
+    },
+  );
+  try {
+    await delivery.open();
+  } catch (e) {
+    return `${what}: not delivered: ${(e as Error).message}`;
+  }
+  const running = delivery.run(stop.signal).catch((e: unknown) => out(`[${fn.functionName}] stream delivery stopped: ${(e as Error)?.message ?? String(e)}`));
+  closers.push(async () => {
+    stop.abort();
+    await running;
+  });
+  return `${what}: delivered (changes from now on)`;
 }
 
 async function serve(
@@ -314,7 +370,7 @@ async function serve(
         closers.push(() => clearTimeout(timer));
         lines.push(`  ${fn.functionName.padEnd(width)}  timer   ${t.cronExpression}`);
       } else if (t.kind === 'tablestore') {
-        lines.push(`  ${fn.functionName.padEnd(width)}  tablestore trigger ${t.name} on table ${t.table ?? '?'}: listed, not delivered yet (tsorm dev has no stream delivery in this version; invoke it with the endpoint below)`);
+        lines.push(`  ${fn.functionName.padEnd(width)}  ${await deliverStream(fn, t, inst, conn, report, out, closers)}`);
       } else {
         lines.push(`  ${fn.functionName.padEnd(width)}  ${t.type} trigger ${t.name}: not run locally (invoke it with the endpoint below)`);
       }

@@ -255,15 +255,21 @@ describe('tsorm dev on the generated project', { timeout: 180_000 }, () => {
     const evFile = join(app, 'src/functions/ev.ts');
     writeFileSync(evFile, readFileSync(evFile, 'utf8').replace("const items = repo(Item);", "if (name === 'slow') await new Promise((r) => setTimeout(r, 5000));\n    const items = repo(Item);"));
 
+    // The trigger's table gets its stream as init told: in @Table, then a generated migration.
+    const entity = join(app, 'src/entities/item.ts');
+    writeFileSync(entity, readFileSync(entity, 'utf8').replace("@Table('app_items')", "@Table('app_items', { stream: { expirationHours: 24 } })"));
+    const generated = await tsorm(['migrate:generate', 'items_stream'], app);
+    expect(generated.status, generated.stdout + generated.stderr).toBe(0);
+
     const dev = startDev(app, []);
     try {
       await dev.waitFor(/^tsorm dev: ready; Ctrl-C stops$/m);
       const out = dev.output();
-      expect(out).toMatch(/^tsorm dev: applied 1 migration to the local emulator/m);
+      expect(out).toMatch(/^tsorm dev: applied 2 migrations to the local emulator/m);
       const web = out.match(/^ {2}app-web +HTTP +(http:\/\/127\.0\.0\.1:\d+)\/ /m)![1];
       const invoke = out.match(/^ {2}app-ev +invoke +POST (http:\/\/\S+)$/m)![1];
       expect(out).toMatch(/^ {2}app-tick +timer +\* \* \* \* \* \*$/m);
-      expect(out).toMatch(/^ {2}app-cdc +tablestore trigger app_items-stream on table app_items: listed, not delivered yet/m);
+      expect(out).toMatch(/^ {2}app-cdc +tablestore trigger app_items-stream on table app_items: delivered \(changes from now on\)$/m);
 
       // Real HTTP → the FC 3.0 HTTP event → the handler → the emulator.
       const put = await call(`${web}/items/a`, 'PUT', JSON.stringify({ name: 'first' }));
@@ -277,6 +283,9 @@ describe('tsorm dev on the generated project', { timeout: 180_000 }, () => {
       // One cost line per invocation, the first on a new instance (initializer once).
       await dev.waitFor(new RegExp(`^\\[app-web\\] FC Invoke End RequestId: ${put.headers['x-fc-request-id']}, Trigger: http PUT /items/a, Duration: [\\d.]+ ms, Memory Size: 512 MB, .*TableStore: \\d+ read CU \\d+ write CU, Cost: \\$`, 'm'));
       expect(dev.output().match(/^\[app-web\] initializer ran on a new instance$/gm)).toHaveLength(1);
+      // The write reaches the TableStore-trigger function through the table's stream, as a typed put record.
+      await dev.waitFor(/^\[app-cdc\] \S+ \S+ \[INFO\] put a \(first\)$/m);
+      await dev.waitFor(/^\[app-cdc\] FC Invoke End RequestId: \S+, Trigger: tablestore \(app_items-stream\) records=1 attempt=1, Duration: /m);
 
       // An event through the invoke endpoint; its own environment reaches it only.
       const ev = await call(invoke, 'POST', JSON.stringify({ id: 'e', name: 'E' }));
@@ -312,7 +321,7 @@ describe('tsorm dev on the generated project', { timeout: 180_000 }, () => {
       dev.proc.kill('SIGINT');
       expect(await dev.exited).toBe(0);
       const stopping = dev.output().slice(stopMark);
-      for (const fn of ['app-web', 'app-ev', 'app-tick']) expect(stopping).toMatch(new RegExp(`^\\[${fn}\\] \\S+ prestop-\\d+ \\[INFO\\] tsorm preStop `, 'm'));
+      for (const fn of ['app-web', 'app-ev', 'app-tick', 'app-cdc']) expect(stopping).toMatch(new RegExp(`^\\[${fn}\\] \\S+ prestop-\\d+ \\[INFO\\] tsorm preStop `, 'm'));
       expect(stopping).toMatch(/^tsorm dev: stopped$/m);
     } finally {
       if (dev.proc.exitCode === null) dev.proc.kill('SIGKILL');

@@ -76,12 +76,14 @@ describe('tsorm init scaffold', () => {
 });
 
 describe("tsorm dev's s.yaml reader", () => {
-  it('reads the example app: two functions, their sources at the root, ${vars} substituted', () => {
+  it('reads the example app: three functions, their sources at the root, ${vars} substituted, the table of the stream trigger', () => {
     const fns = readSYaml(join(__dirname, '../../examples/app/s.yaml'), {});
     expect(fns.map((f) => [f.functionName, f.file.split('/').slice(-2).join('/'), f.memorySize, f.timeout, f.triggers.map((t) => t.kind)])).toEqual([
       ['tsorm-notes-api', 'app/index.ts', 512, 10, ['http']],
       ['tsorm-notes-views', 'app/events.ts', 256, 30, []],
+      ['tsorm-notes-counts', 'app/counts.ts', 256, 60, ['tablestore']],
     ]);
+    expect(fns[2].triggers[0]).toMatchObject({ kind: 'tablestore', table: 'tsorm_notes' });
     expect(fns[0].env.TABLESTORE_INSTANCE).toBe('my-instance');
   });
 
