@@ -6,7 +6,7 @@ import 'reflect-metadata';
 
 // Explicit on purpose: each name here is one a user calls or writes in a type. Internals (schema building,
 // codec helpers, the request builders) stay importable only by path, so they can change freely.
-export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, getTableSchema, isEntityClass, SchemaError, PrimaryKeys, Generated } from './schema';
+export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, SearchIndex, defineSearchIndex, getTableSchema, isEntityClass, SchemaError, PrimaryKeys, Generated } from './schema';
 export type {
   AttributeKeys,
   Attributes,
@@ -35,6 +35,12 @@ export type {
   RemovableNames,
   ResolvedTableOptions,
   SchemaRule,
+  SearchAnalyzer,
+  SearchFieldDeclaration,
+  SearchFieldOptions,
+  SearchFieldType,
+  SearchIndexOptions,
+  SearchIndexRef,
   StorageType,
   TableOptions,
   TableSchema,
