@@ -99,3 +99,15 @@ export class RepositoryUsageError extends TsormError {
     this.name = 'RepositoryUsageError';
   }
 }
+
+/** `waitForSearch` gave up: the search index had not caught up with the writes made before the call. */
+export class SearchSyncTimeoutError extends TsormError {
+  constructor(
+    readonly table: string,
+    readonly index: string,
+    readonly waitedMs: number,
+  ) {
+    super('repository', 'TsormSearchSyncTimeout', `search index ${table}.${index} had not caught up with earlier writes after ${waitedMs} ms`, { retryable: true });
+    this.name = 'SearchSyncTimeoutError';
+  }
+}

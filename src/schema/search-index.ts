@@ -222,6 +222,9 @@ function buildField(
   }
   if (o.array && !ctx.nested && !virtual && column?.type !== 'json') fail(where, 'array: true needs a json column (the service reads a JSON array string, spec §2.4)');
   if (o.array && (type === 'nested' || type === 'vector')) fail(where, `a ${type} field cannot be an array field`);
+  if (o.index === false) {
+    fail(where, 'index: false cannot be sent: the Node SDK sends false as absent, which the service reads as true (spec §2.1); leave the field out of the index instead');
+  }
   if (o.analyzer !== undefined || o.analyzerParameter !== undefined) {
     if (type !== 'text') fail(where, `an analyzer only applies to text fields, not ${type} (spec §2.1)`);
   }

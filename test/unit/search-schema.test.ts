@@ -87,6 +87,7 @@ describe('@SearchIndex declaration', () => {
     ['a sort with nested fields', { fields: { tags: { type: 'nested', fields: { a: 'keyword' } }, ok: 'boolean' }, indexSort: [{ field: 'ok' }] }, /nested fields cannot have an indexSort/, undefined],
     ['routing on a column', { fields: { ok: 'boolean' }, routing: ['title'] }, /routing: 'title' is not a primary-key property/, undefined],
     ['a ttl on an updatable table', { fields: { ok: 'boolean' }, ttl: 86400 }, /ttl needs allowUpdate: false/, undefined],
+    ['index: false (never sent by the Node SDK)', { fields: { title: { type: 'keyword', index: false } } }, /index: false cannot be sent/, 'title'],
     ['a vector without dimension', { fields: { tags: { type: 'vector' } } }, /needs vector: \{ dimension \}/, 'tags'],
   ])('refuses %s', (_, options, message, property) => {
     const e = refused(options);
