@@ -64,6 +64,7 @@ export {
   InvalidCursorError,
   DuplicateKeyError,
   RepositoryUsageError,
+  SearchSyncTimeoutError,
   useClassValidator,
 } from './repository';
 export type {
@@ -80,9 +81,29 @@ export type {
   Page,
   PageOptions,
   RepositoryUsageRule,
+  SearchCall,
+  SearchItem,
+  SearchOptions,
+  SearchPage,
   UpdateResult,
+  WaitForSearchOptions,
   WriteOptions,
 } from './repository';
+export { SearchQuery, Sorter } from './query/search/nodes';
+export type { GeoPoint } from './query/search/nodes';
+export type {
+  BooleanField,
+  GeoField,
+  KeywordField,
+  LooseSearchQueryBuilder,
+  MatchOptions,
+  RangeBounds,
+  RangeField,
+  SearchQueryBuilder,
+  SortBuilder,
+  TextField,
+  VectorField,
+} from './query/search/builder';
 export {
   TableStoreClient,
   connect as connectClient,

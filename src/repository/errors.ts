@@ -83,8 +83,10 @@ export type RepositoryUsageRule =
   | 'GENERATED_KEY'
   /** `update()` tried to set or increment the `@Version` column, which tsorm maintains. */
   | 'VERSION_MAINTAINED'
-  /** `index(name)` names no index the entity declares. */
-  | 'UNKNOWN_INDEX';
+  /** `index(name)` / `search(name)` names no index the entity declares. */
+  | 'UNKNOWN_INDEX'
+  /** A search option out of the service's range (limit, offset) or combined with one it excludes. */
+  | 'INVALID_OPTION';
 
 /** A repository method was called in a way it does not allow; nothing was sent. */
 export class RepositoryUsageError extends TsormError {
