@@ -90,6 +90,8 @@ export type {
   WriteOptions,
 } from './repository';
 export { SearchQuery, Sorter } from './query/search/nodes';
+export { Agg } from './query/search/aggregations';
+export type { AggBuilder, AggResults, CountAggs, GroupByFieldAgg, NumericAggs } from './query/search/aggregations';
 export type { GeoPoint } from './query/search/nodes';
 export type {
   BooleanField,

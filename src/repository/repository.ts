@@ -23,6 +23,8 @@ import { save } from './actions/save/save';
 import { transaction } from './actions/transaction/transaction';
 import { update, type UpdateResult } from './actions/update/update';
 import { RepositoryUsageError } from './errors';
+import { aggregate } from './actions/search/aggregate';
+import type { AggBuilder, AggResults } from '../query/search/aggregations';
 import { startSearch, type SearchCall, type SearchItem, type SearchOptions } from './actions/search/search';
 import { waitForSearchIndex, type WaitForSearchOptions } from './actions/search/sync';
 import type { LooseSearchQueryBuilder, LooseSortBuilder, SearchQueryBuilder, SortBuilder } from '../query/search/builder';
@@ -147,6 +149,19 @@ export class Repository<T extends object> {
   ): SearchCall<SearchItem<T, C>>;
   search(index: string | SearchIndexRef<T, any>, query: (q: any) => SearchQuery<any>, options?: SearchOptions<any, any, string, string>): SearchCall<unknown> {
     return startSearch(this, typeof index === 'string' ? index : index.name, query, options);
+  }
+
+  /**
+   * Aggregations and group-bys over every match of `query` (spec §7), typed from the request:
+   * `a => ({ avgLikes: a.likes.avg(), byAuthor: a.author.groupBy({ size: 10, aggs: { likes: a.likes.sum() } }) })`
+   * gives `{ avgLikes: number | undefined; byAuthor: Array<{ key: string; count: number; likes: number | undefined }> }`.
+   */
+  aggregate<F extends Readonly<Record<string, SearchFieldDeclaration>>, A extends Record<string, unknown>>(
+    index: SearchIndexRef<T, F>,
+    query: (q: SearchQueryBuilder<T, F>) => SearchQuery<T>,
+    aggs: (a: AggBuilder<T, F>) => A,
+  ): Promise<AggResults<A>> {
+    return aggregate(this, index.name, query, aggs) as Promise<AggResults<A>>;
   }
 
   /**

@@ -146,6 +146,45 @@ describe('repository.search (emulator over HTTP)', () => {
     expect(collapsed.items.map((n) => n.author).sort()).toEqual(AUTHORS);
   });
 
+  it('aggregates and groups with result types inferred from the request', async () => {
+    const stats = await notes.aggregate(
+      notesSearch,
+      (q) => q.matchAll(),
+      (a) => ({
+        avgRating: a.rating.avg(),
+        maxLikes: a.likes.max(),
+        sumRating: a.rating.sum(),
+        authors: a.author.distinctCount(),
+        p50: a.rating.percentiles([50]),
+        byAuthor: a.author.groupBy({ size: 10, aggs: { rating: a.rating.sum(), top: a.rating.max() } }),
+        byRating: a.rating.range([{ to: 1 }, { from: 1, to: 2 }, { from: 4 }]),
+        histogram: a.rating.histogram({ interval: 1, min: 0, max: 5 }),
+      }),
+    );
+    expectTypeOf(stats.avgRating).toEqualTypeOf<number | undefined>();
+    expectTypeOf(stats.authors).toEqualTypeOf<number>();
+    expectTypeOf(stats.byAuthor).toEqualTypeOf<Array<{ key: string; count: number } & { rating: number | undefined; top: number | undefined }>>();
+    const ratings = all.map((n) => n.rating!);
+    const sum = ratings.reduce((x, y) => x + y, 0);
+    expect(stats.avgRating).toBeCloseTo(sum / 45, 9);
+    expect(stats.sumRating).toBeCloseTo(sum, 9);
+    expect(stats.maxLikes).toBe(44e15);
+    expect(stats.authors).toBe(3);
+    expect((await notes.aggregate(notesSearch, (q) => q.matchAll(), (a) => ({ tagValues: a.tags.count() }))).tagValues).toBe(45 + 9);
+    await expect(
+      notes.aggregate(notesSearch, (q) => q.matchAll(), (a) => ({ a: a.likes.min(), b: a.likes.max(), c: a.likes.sum(), d: a.likes.avg(), e: a.likes.count(), f: a.likes.distinctCount() })),
+    ).rejects.toThrow(/at most 5 aggregations/);
+    expect(stats.p50).toEqual([{ percent: 50, value: expect.closeTo(2.2, 9) }]);
+    expect(stats.byAuthor.map((g) => [g.key, g.count])).toEqual([['ada', 15], ['bob', 15], ['cyd', 15]]);
+    const adaSum = all.filter((n) => n.author === 'ada').reduce((x, n) => x + n.rating!, 0);
+    expect(stats.byAuthor[0].rating).toBeCloseTo(adaSum, 9);
+    expect(stats.byAuthor[0].top).toBeCloseTo(4.2, 9);
+    expect(stats.byRating).toEqual([{ to: 1, count: 10 }, { from: 1, to: 2, count: 10 }, { from: 4, count: 5 }]);
+    expect(stats.histogram).toEqual([0, 1, 2, 3, 4].map((key) => ({ key, count: key === 4 ? 5 : 10 })));
+    const filtered = await notes.aggregate(notesSearch, (q) => q.author.term('nobody'), (a) => ({ avg: a.likes.avg(), n: a.likes.count() }));
+    expect(filtered).toEqual({ avg: undefined, n: 0 });
+  });
+
   it('refuses misuse before sending, naming the field', async () => {
     const loose = notes as unknown as { search: (i: string, q: (b: any) => unknown) => unknown };
     expect(() => loose.search(notesSearch.name, (q) => q.likes.match('x'))).toThrow(QueryError);

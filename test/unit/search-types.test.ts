@@ -78,6 +78,19 @@ describe('search builder types', () => {
     repo.search(idx, (q) => q.matchAll(), { columns: ['nope'] });
   });
 
+  it('offers aggregations by declared type and infers their results', async () => {
+    type Result = Awaited<ReturnType<typeof _aggs>>;
+    const _aggs = () =>
+      repo.aggregate(idx, (q) => q.matchAll(), (a) => ({ avg: a.likes.avg(), n: a.author.distinctCount(), by: a.author.groupBy({ aggs: { likes: a.likes.sum() } }) }));
+    expectTypeOf<Result>().toEqualTypeOf<{ avg: number | undefined; n: number; by: Array<{ key: string; count: number } & { likes: number | undefined }> }>();
+    // @ts-expect-error a keyword field has no average (spec §12: numeric only)
+    await expect(repo.aggregate(idx, (q) => q.matchAll(), (a) => ({ x: a.author.avg() }))).rejects.toThrow(/avg\(\) does not apply to a keyword field/);
+    // @ts-expect-error a text field cannot be aggregated
+    await expect(repo.aggregate(idx, (q) => q.matchAll(), (a) => ({ x: a.title.count() }))).rejects.toThrow(/count\(\) does not apply to a text field/);
+    // @ts-expect-error a bigint histogram takes bigint bounds
+    void (() => repo.aggregate(idx, (q) => q.matchAll(), (a) => ({ x: a.likes.histogram({ interval: 1, min: 0, max: 9 }) })));
+  });
+
   it('types an index given by name from the property types', () => {
     repo.search('docs_search', (q) => q.likes.range({ gte: 1n }));
     // @ts-expect-error a bigint property offers no match

@@ -9,6 +9,7 @@ import { toSdkInt64 } from '../../codec/sdk-values';
 import type { SearchFieldSchema, SearchIndexSchema } from '../../schema/search-index';
 import type { TableSchema } from '../../schema/types';
 import { QueryError } from '../errors';
+import type { AggNode, MetricType } from './aggregations';
 import type { GeoPoint, SearchNode, SortNode } from './nodes';
 
 /** QueryType ids (spec §4). */
@@ -181,4 +182,51 @@ export function compileSort(ctx: SearchContext, sorters: readonly SortNode[]): {
       }
     }),
   };
+}
+
+/** AggregationType and GroupByType ids (spec §1.2). */
+const AGG_TYPE: Record<MetricType | 'percentiles', number> = { avg: 1, max: 2, min: 3, sum: 4, count: 5, distinctCount: 6, percentiles: 8 };
+const GROUP_BY_TYPE = { groupByField: 1, groupByRange: 2, histogram: 5 } as const;
+
+export interface SdkAggregations {
+  aggs?: { aggs: Array<Record<string, unknown>> };
+  groupBys?: { groupBys: Array<Record<string, unknown>> };
+}
+
+/** Compiles named aggregations into the SDK's `aggs` and `groupBys` (sub-aggregations recursively). */
+export function compileAggregations(ctx: SearchContext, named: Readonly<Record<string, AggNode>>): SdkAggregations {
+  const top: Scope = { fields: ctx.index.fields, prefix: '' };
+  const aggs: Array<Record<string, unknown>> = [];
+  const groupBys: Array<Record<string, unknown>> = [];
+  for (const [name, a] of Object.entries(named)) {
+    const { field, name: fieldName } = fieldOf(ctx, top, a.field);
+    switch (a.kind) {
+      case 'metric':
+        aggs.push({ name, type: AGG_TYPE[a.type], body: { fieldName } });
+        break;
+      case 'percentiles':
+        aggs.push({ name, type: AGG_TYPE.percentiles, body: { fieldName, percentiles: [...a.percents] } });
+        break;
+      default: {
+        const subs = compileAggregations(ctx, a.subs);
+        const nested = { ...(subs.aggs ? { subAggs: subs.aggs } : {}), ...(subs.groupBys ? { subGroupBys: subs.groupBys } : {}) };
+        if (a.kind === 'groupByField') {
+          const sort = a.order === 'key' ? [{ groupKeySort: { order: ORDER.asc } }] : [{ rowCountSort: { order: ORDER.desc } }, { groupKeySort: { order: ORDER.asc } }];
+          groupBys.push({ name, type: GROUP_BY_TYPE.groupByField, body: { fieldName, ...(a.size !== undefined ? { size: a.size } : {}), sort: { sorters: sort }, ...nested } });
+        } else if (a.kind === 'groupByRange') {
+          // Absent bounds are ±infinity (spec §7.2: unbounded).
+          const ranges = a.ranges.map((r) => ({ from: r.from ?? Number.NEGATIVE_INFINITY, to: r.to ?? Number.POSITIVE_INFINITY }));
+          groupBys.push({ name, type: GROUP_BY_TYPE.groupByRange, body: { fieldName, ranges, ...nested } });
+        } else {
+          const v = (x: unknown) => searchValue(ctx, field, a.field, x);
+          groupBys.push({ name, type: GROUP_BY_TYPE.histogram, body: { fieldName, interval: v(a.interval), fieldRange: { min: v(a.min), max: v(a.max) }, ...nested } });
+        }
+      }
+    }
+  }
+  // Spec §7: at most 5 aggregations (and 5 group-bys) per level.
+  if (aggs.length > 5 || groupBys.length > 5) {
+    throw new QueryError('INVALID_CONDITION', ctx.schema.entityName, undefined, `at most 5 aggregations and 5 group-bys per level (spec §7), got ${aggs.length} and ${groupBys.length}`);
+  }
+  return { ...(aggs.length ? { aggs: { aggs } } : {}), ...(groupBys.length ? { groupBys: { groupBys } } : {}) };
 }
