@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContext } from '../../src/migrations/run/context';
+import { testContext } from '../support/migration-context';
 import { connectDb } from '../support/orm';
 import { uniqueTable } from '../support/sdk';
 
@@ -13,24 +13,7 @@ describe('m.updateTable', () => {
       tableOptions: { timeToLive: -1, maxVersions: 1 },
     });
     const lines: string[] = [];
-    const m = createContext({
-      migration: 'test',
-      direction: 'up',
-      dryRun: true,
-      client: db.client,
-      db,
-      history: undefined as never,
-      token: 't',
-      resumeSteps: 0,
-      onStep: async () => undefined,
-      assertHeld: () => undefined,
-      log: (line) => lines.push(line),
-      resolveSchema: () => {
-        throw new Error('not used');
-      },
-      progress: {} as never,
-      throughputWaitMs: 0,
-    });
+    const m = testContext(db, { dryRun: true, lines });
     await m.updateTable(table, { reservedThroughput: { read: undefined, write: 2 } });
     expect(lines.join('\n')).toMatch(/reserved write 0 → 2/);
     expect(lines.join('\n')).not.toMatch(/reserved read/);

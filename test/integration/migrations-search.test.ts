@@ -3,32 +3,13 @@
  * indexes, against the emulator over HTTP: idempotent, compared with DescribeSearchIndex, dry runs send nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { createContext, type MigrationContext } from '../../src/migrations/run/context';
+import { testContext } from '../support/migration-context';
 import { TableConflictError } from '../../src/migrations/errors';
 import { listSearchIndexes } from '../../src/migrations/spec/search-index-spec';
 import { connectDb } from '../support/orm';
 import { uniqueTable } from '../support/sdk';
 
-function context(db: ReturnType<typeof connectDb>, dryRun: boolean, lines: string[]): MigrationContext {
-  return createContext({
-    migration: 'test',
-    direction: 'up',
-    dryRun,
-    client: db.client,
-    db,
-    history: undefined as never,
-    token: 't',
-    resumeSteps: 0,
-    onStep: async () => undefined,
-    assertHeld: () => undefined,
-    log: (line) => lines.push(line),
-    resolveSchema: () => {
-      throw new Error('not used');
-    },
-    progress: {} as never,
-    throughputWaitMs: 0,
-  });
-}
+const context = (db: ReturnType<typeof connectDb>, dryRun: boolean, lines: string[]) => testContext(db, { dryRun, lines });
 
 describe('search indexes in migrations', () => {
   it('creates a table with its search index, then changes, deletes and re-creates idempotently', async () => {
