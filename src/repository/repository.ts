@@ -24,6 +24,7 @@ import { transaction } from './actions/transaction/transaction';
 import { update, type UpdateResult } from './actions/update/update';
 import { RepositoryUsageError } from './errors';
 import { aggregate } from './actions/search/aggregate';
+import { parallelScan, type ParallelScanOptions } from './actions/search/parallel-scan';
 import type { AggBuilder, AggResults } from '../query/search/aggregations';
 import { startSearch, type SearchCall, type SearchItem, type SearchOptions } from './actions/search/search';
 import { waitForSearchIndex, type WaitForSearchOptions } from './actions/search/sync';
@@ -39,6 +40,7 @@ export type { FindOptions, KeyRangeQuery } from './actions/find/find-params';
 export type { GetOptions } from './actions/get/get-params';
 export type { UpdateResult } from './actions/update/update';
 export type { SearchCall, SearchItem, SearchOptions, SearchPage } from './actions/search/search';
+export type { ParallelScanOptions } from './actions/search/parallel-scan';
 export type { WaitForSearchOptions } from './actions/search/sync';
 
 export class Repository<T extends object> {
@@ -162,6 +164,19 @@ export class Repository<T extends object> {
     aggs: (a: AggBuilder<T, F>) => A,
   ): Promise<AggResults<A>> {
     return aggregate(this, index.name, query, aggs) as Promise<AggResults<A>>;
+  }
+
+  /**
+   * Every match of `query`, for export: ComputeSplits, then the splits scanned concurrently (bounded), in no
+   * particular order, memory bounded by `concurrency` pages; a retryable failure resumes from the split's last
+   * token, so nothing is lost or repeated (spec §10).
+   */
+  parallelScan<F extends Readonly<Record<string, SearchFieldDeclaration>>, C extends AttributeKeys<T> = never>(
+    index: SearchIndexRef<T, F>,
+    query: (q: SearchQueryBuilder<T, F>) => SearchQuery<T>,
+    options?: ParallelScanOptions<C>,
+  ): AsyncIterableIterator<SearchItem<T, C>> {
+    return parallelScan(this, index.name, query, options);
   }
 
   /**

@@ -21,7 +21,8 @@
  * // → { queryType: 6, query: { mustQueries: [{ queryType: 1, … }], filterQueries: [{ queryType: 4, … }] } }
  * ```
  */
-import type Long from 'long';
+// `import = require`: the emitted .d.ts then compiles without esModuleInterop (see entity-types.ts). Type-only.
+import Long = require('long');
 import type { AttributeKeys } from '../../schema/entity-types';
 import type { SearchFieldDeclaration, SearchFieldSchema, SearchFieldType, SearchIndexSchema } from '../../schema/search-index';
 import { QueryError } from '../errors';

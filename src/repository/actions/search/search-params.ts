@@ -3,7 +3,7 @@
  * (offset/limit or the token behind a cursor), the total count, highlight, collapse, routing and
  * ColumnsToGet (by default the entity's own columns; spec §6.3: absent would return the key only).
  */
-import { encodeKey } from '../../../codec/row';
+import { encodeFieldValue } from '../../../codec/value';
 import { QueryError } from '../../../query/errors';
 import { compileSearchQuery, compileSort, type SearchContext } from '../../../query/search/compile';
 import type { SearchNode, SortNode } from '../../../query/search/nodes';
@@ -55,7 +55,8 @@ export function searchIndexOf(schema: TableSchema, name: string): SearchIndexSch
   return ix;
 }
 
-function columnsToGet(schema: TableSchema, columns: readonly string[] | undefined): Record<string, unknown> {
+/** ColumnsToGet of a search: the asked properties' stored names (default every column), keys come anyway. */
+export function columnsToGet(schema: TableSchema, columns: readonly string[] | undefined): Record<string, unknown> {
   const names = (columns ?? schema.columns.map((c) => c.property)).flatMap((p) => {
     const f = schema.byProperty[p];
     if (!f) throw new QueryError('UNKNOWN_PROPERTY', schema.entityName, p, `'${p}' is not a mapped property of ${schema.entityName}`);
@@ -63,6 +64,19 @@ function columnsToGet(schema: TableSchema, columns: readonly string[] | undefine
     return f.kind === 'primaryKey' ? [] : [f.name];
   });
   return names.length ? { returnType: RETURN_SPECIFIED, returnNames: names } : { returnType: RETURN_NONE };
+}
+
+/** Each routing key as the row of the index's routing columns (spec §2.5: PlainBuffer PK rows of those columns). */
+function routingValues(schema: TableSchema, index: SearchIndexSchema, keys: readonly object[]): unknown[] {
+  if (index.routing.length === 0) throw new RepositoryUsageError('INVALID_OPTION', schema.entityName, undefined, `search index '${index.name}' declares no routing fields`);
+  return keys.map((key) =>
+    index.routing.map((name) => {
+      const f = schema.byName[name];
+      const v = (key as Record<string, unknown>)[f.property];
+      if (v === undefined || v === null) throw new RepositoryUsageError('INVALID_OPTION', schema.entityName, f.property, `a routing key needs the routing field '${f.property}'`);
+      return { [name]: encodeFieldValue(schema, f, v) };
+    }),
+  );
 }
 
 /** The SDK's Search parameters. */
@@ -110,7 +124,7 @@ export function searchParams(schema: TableSchema, index: SearchIndexSchema, plan
     indexName: index.name,
     searchQuery,
     columnToGet: columnsToGet(schema, plan.columns),
-    ...(plan.routing ? { routingValues: plan.routing.map((key) => encodeKey(schema, key)) } : {}),
+    ...(plan.routing ? { routingValues: routingValues(schema, index, plan.routing) } : {}),
     ...(plan.timeoutMs !== undefined ? { timeoutMs: plan.timeoutMs } : {}),
   };
 }

@@ -114,8 +114,8 @@ export interface SearchOptions<T, S, K extends string, C extends string> {
   highlight?: HighlightOptions<K>;
   /** One row per distinct value of this keyword/long/double field (spec §6.4). */
   collapse?: K;
-  /** Routing keys (the index's routing fields; spec §2.5). */
-  routing?: ReadonlyArray<Partial<Record<string, unknown>>>;
+  /** Routing keys: objects holding the index's routing properties (spec §2.5). */
+  routing?: ReadonlyArray<Partial<Record<PrimaryKeyNames<T>, unknown>>>;
   timeoutMs?: number;
 }
 
