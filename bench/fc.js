@@ -16,7 +16,10 @@
  *   so the figure follows the documentation), the artifact's bytes and their ratio. Target: tsorm ≤ 1.3× raw.
  *   `*.deploy.zipped`: the same deflated, as the zip FC uploads stores it.
  *
- * Environment: BENCH_FC_COLD_SAMPLES (default 11 per handler), BENCH_FC_ROUNDS (default 15).
+ * - decode (bench/fc-decode.js): a TableStore-trigger event decoded per record, typed (tsorm) beside the official
+ *   samples' `cbor` package + plain objects. Target: typed ≤ 1.5× cbor.
+ *
+ * Environment: BENCH_FC_COLD_SAMPLES (default 11 per handler), BENCH_FC_ROUNDS (default 15); fc-decode.js has its own.
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -220,6 +223,7 @@ exports.run = async ({ log }) => {
     const tsormDeploy = deployArtifact('tsorm.js', flags);
     const deployRatio = tsormDeploy.bytes / rawDeploy.bytes;
     log(`deploy: esbuild ${flags.join(' ')} (DEPLOY.md)`);
+    const decode = require('./fc-decode').measure({ log });
     return [
       { name: 'raw-sdk.cold', value: m('raw', 'ms'), unit: 'ms', note: `load ${m('raw', 'loadMs').toFixed(1)} + init ${m('raw', 'initMs').toFixed(1)} + first get ${m('raw', 'firstMs').toFixed(1)}` },
       {
@@ -252,6 +256,7 @@ exports.run = async ({ log }) => {
       },
       { name: 'raw-sdk.deploy.zipped', value: rawDeploy.zipped, unit: 'bytes' },
       { name: 'fc.deploy.zipped', value: tsormDeploy.zipped, unit: 'bytes', baseline: 'raw-sdk.deploy.zipped', ratio: tsormDeploy.zipped / rawDeploy.zipped },
+      ...decode,
     ];
   } finally {
     await emu.stop();

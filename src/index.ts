@@ -33,6 +33,7 @@ export type {
   PrimaryKeyOptions,
   PrimaryKeySchema,
   RemovableNames,
+  ResolvedStreamOptions,
   ResolvedTableOptions,
   SchemaRule,
   SearchAnalyzer,
@@ -42,6 +43,7 @@ export type {
   SearchIndexOptions,
   SearchIndexRef,
   StorageType,
+  StreamOptions,
   TableOptions,
   TableSchema,
   UpdateChanges,
@@ -50,8 +52,9 @@ export type {
 } from './schema';
 export { TsormError, isTsormError } from './errors';
 export type { ErrorLayer, ErrorMatch } from './errors';
-export { CodecError } from './codec';
-export type { CodecErrorContext, CodecRule } from './codec';
+export { CodecError, decodeChange } from './codec';
+export type { CodecErrorContext, CodecRule, ChangeRecord, ChangeDeletion, ChangeVersions, PutChange, UpdateChange, DeleteChange } from './codec';
+export type { RawChange, RawChangeColumn, RawChangeEvent, RawChangeType, RawChangeValue } from './client/changes';
 export { Condition, QueryError, conditionBuilder } from './query';
 export type { CompareOptions, ConditionBuilder, Direction, Where } from './query';
 export {

@@ -163,6 +163,11 @@ export function registerMigrateCommands(program: Command): void {
           for (const x of searchIndexes) log(`  ${(x.onService ? 'on service' : 'not created').padEnd(12)} ${x.table}.${x.index}`);
         }
         log(`${s.applied} applied, ${s.pending} pending.${s.lock ? ` A run is in progress: \`${s.lock.command}\` on host ${s.lock.host} (pid ${s.lock.pid}).` : ''}`);
+        if (s.streams) {
+          log('Streams (migrations → service):');
+          const tw = Math.max(...s.streams.map((t) => t.table.length));
+          for (const t of s.streams) log(`  ${t.table.padEnd(tw)}  ${t.declared}${t.live === t.declared ? '' : `  (service: ${t.live})`}`);
+        }
       });
     });
   });

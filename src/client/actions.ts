@@ -256,6 +256,11 @@ export interface StreamSpecificationInput {
   enableStream: boolean;
   /** Hours. */
   expirationTime?: number;
+  /**
+   * Origin columns (`columns_to_get`, field 3): not in the Node SDK's proto, so transport.ts adds them to the
+   * request body itself (streams spec §1.1).
+   */
+  columnsToGet?: string[];
 }
 
 export interface CreateTableParams {
@@ -307,7 +312,7 @@ export interface DescribeTableResult extends WithRequestId {
   tableOptions: TableOptionsOutput;
   /** `TableStatus`: 0 ACTIVE, 1 INACTIVE, 2 LOADING, 3 UNLOADING, 4 UPDATING. */
   tableStatus: number;
-  streamDetails?: { enableStream: boolean; streamId?: string; expirationTime?: number; lastEnableTime?: ProtoInt64 };
+  streamDetails?: { enableStream: boolean; streamId?: string; expirationTime?: number; lastEnableTime?: ProtoInt64; columnsToGet?: string[] };
   indexMetas: IndexMetaOutput[];
 }
 export interface UpdateTableResult extends WithRequestId {

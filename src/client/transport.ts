@@ -25,6 +25,7 @@ import {
   TableStoreError,
   InvalidRequestError,
 } from './errors';
+import { contentMd5, originColumnsOf, withOriginColumns } from './stream-columns';
 import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkResponse } from './sdk';
 import type { Clock } from './clock';
 
@@ -78,6 +79,14 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
     }
     const req = request;
 
+    req.on('build', () => {
+      // After the SDK's buildContent and computeContentMd5: fields its proto lacks (stream-columns.ts).
+      const body = withOriginColumns(ctx.operation, params, req.httpRequest.body as Uint8Array);
+      if (body) {
+        req.httpRequest.body = body;
+        req.httpRequest.headers['x-ots-contentmd5'] = contentMd5(body);
+      }
+    });
     req.on('sign', () => {
       if (aborted) throw new Error('tsorm: attempt aborted before it was sent');
     });
@@ -111,7 +120,12 @@ function outcomeOf(resp: SdkResponse, err: SdkError | null, data: unknown, ctx: 
   const http = resp?.httpResponse;
   const status = http?.statusCode;
   const requestId = requestIdOf(http?.headers);
-  if (!err) return { ok: true, data, requestId, status };
+  if (!err) {
+    const columns = originColumnsOf(ctx.operation, http?.body as Uint8Array | undefined);
+    const details = (data as { streamDetails?: { columnsToGet?: string[] } } | undefined)?.streamDetails;
+    if (columns && details) details.columnsToGet = columns;
+    return { ok: true, data, requestId, status };
+  }
 
   if (err.code === 'NetworkingError') return { ok: false, error: networkError(ctx, err) };
   if (status !== undefined && status >= 300) {

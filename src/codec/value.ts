@@ -18,7 +18,7 @@
  */
 import Long from 'long';
 import type { KeyCellValue } from '../client/actions';
-import type { FieldSchema, TableSchema } from '../schema/types';
+import type { FieldSchema, StorageType, TableSchema } from '../schema/types';
 import { CodecError, type CodecErrorContext } from './errors';
 import { fromSdkInt64, isSdkInt64, toSdkInt64, type SdkCellValue, type SdkInt64 } from './sdk-values';
 
@@ -34,10 +34,10 @@ const MAX_DATE_MS = 8.64e15;
 
 const DECIMAL_RE = /^-?\d+$/;
 
-/** The stored type of an SDK cell value. */
-type CellKind = 'INTEGER' | 'DOUBLE' | 'STRING' | 'BINARY' | 'BOOLEAN';
+/** The stored type of a value (schema/types.ts `StorageType`). */
+export type StoredKind = StorageType;
 
-function cellKind(value: unknown): CellKind | undefined {
+function cellKind(value: unknown): StoredKind | undefined {
   if (typeof value === 'string') return 'STRING';
   if (typeof value === 'number') return 'DOUBLE';
   if (typeof value === 'boolean') return 'BOOLEAN';
@@ -216,11 +216,11 @@ function mismatch(schema: TableSchema, field: FieldSchema, kind: string, detail 
   );
 }
 
-/** The exact integer a stored INTEGER (or integral, safe DOUBLE) cell holds. */
-function storedInteger(schema: TableSchema, field: FieldSchema, cell: unknown, kind: CellKind): bigint {
-  if (kind === 'INTEGER') return fromSdkInt64(cell as SdkInt64);
-  if (kind === 'DOUBLE' && Number.isSafeInteger(cell)) return BigInt(cell as number);
-  if (kind === 'DOUBLE') return mismatch(schema, field, kind, ` (value ${String(cell)} is not an integer within ±(2^53-1))`);
+/** The exact integer a stored INTEGER (or integral, safe DOUBLE) value holds. */
+function storedInteger(schema: TableSchema, field: FieldSchema, value: unknown, kind: StoredKind): bigint {
+  if (kind === 'INTEGER') return value as bigint;
+  if (kind === 'DOUBLE' && Number.isSafeInteger(value)) return BigInt(value as number);
+  if (kind === 'DOUBLE') return mismatch(schema, field, kind, ` (value ${String(value)} is not an integer within ±(2^53-1))`);
   return mismatch(schema, field, kind);
 }
 
@@ -233,25 +233,33 @@ export function decodeFieldValue(schema: TableSchema, field: FieldSchema, cell: 
   if (kind === undefined) {
     throw new CodecError('INVALID_ROW', fieldContext(schema, field, describe(cell)), `unrecognised SDK cell value ${describe(cell)}`);
   }
+  return decodeStoredValue(schema, field, kind, kind === 'INTEGER' ? fromSdkInt64(cell as SdkInt64) : cell);
+}
+
+/**
+ * Decodes a stored value whose TableStore type is known (`kind`; an INTEGER as an exact `bigint`) into the
+ * property value of its column: the one set of rules for SDK rows and for change records (client/changes.ts).
+ */
+export function decodeStoredValue(schema: TableSchema, field: FieldSchema, kind: StoredKind, value: unknown): unknown {
   switch (field.type) {
     case 'string':
-      return kind === 'STRING' ? cell : mismatch(schema, field, kind);
+      return kind === 'STRING' ? value : mismatch(schema, field, kind);
     case 'boolean':
-      return kind === 'BOOLEAN' ? cell : mismatch(schema, field, kind);
+      return kind === 'BOOLEAN' ? value : mismatch(schema, field, kind);
     case 'binary':
-      return kind === 'BINARY' ? cell : mismatch(schema, field, kind);
+      return kind === 'BINARY' ? value : mismatch(schema, field, kind);
     case 'double':
-      if (kind === 'DOUBLE') return cell;
+      if (kind === 'DOUBLE') return value;
       if (kind === 'INTEGER') {
-        const v = fromSdkInt64(cell as SdkInt64);
+        const v = value as bigint;
         if (v > MAX_SAFE || v < -MAX_SAFE) return mismatch(schema, field, kind, ` (value ${v} is not exactly representable as a double)`);
         return Number(v);
       }
       return mismatch(schema, field, kind);
     case 'int64':
-      return int64ToProperty(schema, field, storedInteger(schema, field, cell, kind), cell);
+      return int64ToProperty(schema, field, storedInteger(schema, field, value, kind), value);
     case 'date': {
-      const ms = storedInteger(schema, field, cell, kind);
+      const ms = storedInteger(schema, field, value, kind);
       if (ms > BigInt(MAX_DATE_MS) || ms < -BigInt(MAX_DATE_MS)) {
         throw new CodecError('INVALID_VALUE', fieldContext(schema, field, `INTEGER ${ms}`), `stored value ${ms} is outside the Date range (±8.64e15 ms)`);
       }
@@ -260,9 +268,9 @@ export function decodeFieldValue(schema: TableSchema, field: FieldSchema, cell: 
     case 'json':
       if (kind !== 'STRING') return mismatch(schema, field, kind);
       try {
-        return JSON.parse(cell as string);
+        return JSON.parse(value as string);
       } catch (e) {
-        throw new CodecError('INVALID_JSON', fieldContext(schema, field, describe(cell)), `stored text is not valid JSON: ${(e as Error).message}`);
+        throw new CodecError('INVALID_JSON', fieldContext(schema, field, describe(value)), `stored text is not valid JSON: ${(e as Error).message}`);
       }
     default:
       return mismatch(schema, field, kind);

@@ -10,10 +10,10 @@ import { checkDefinition, type FcFunction, type FunctionDefinition } from './def
 import { FUNCTION_INSTANCE, FunctionInstance } from './instance';
 import { Invoker } from './invocation';
 
-export type { FcFunction, FunctionDefinition, InstanceTools, InvocationTools } from './definition';
+export type { FcFunction, FunctionDefinition, InstanceTools, InvocationTools, TableStoreTrigger, TableStoreTriggerTools } from './definition';
 export { CONTEXT_ENV, FUNCTION_INSTANCE, type FunctionInstanceHandle } from './instance';
 
-export function defineFunction(definition: FunctionDefinition): FcFunction {
+export function defineFunction<T extends object = any>(definition: FunctionDefinition<T>): FcFunction {
   checkDefinition(definition);
   const instance = new FunctionInstance(definition);
   const handler = shapeHandler(new Invoker(definition, instance));

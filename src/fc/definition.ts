@@ -2,8 +2,10 @@
  * What a user gives `defineFunction()` and what FC gets back: the definition (handlers, hooks, connection,
  * deadline margin, log), the tools handlers receive, and its check at definition time.
  */
+import type { RawChangeEvent } from '../client/changes';
 import type { TableStoreClient } from '../client/client';
 import type { ConnectOptions } from '../client/config';
+import type { ChangeRecord } from '../codec/change';
 import type { Database } from '../repository/database';
 import type { Repository } from '../repository/repository';
 import { getTableSchema } from '../schema/decorators';
@@ -35,13 +37,38 @@ export interface InvocationTools extends InstanceTools {
   logger: { info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void };
 }
 
-export interface FunctionDefinition {
-  /** The entity classes the function uses (checked now, their repositories made in the initializer). */
+/** What a TableStore-trigger handler gets besides its records. */
+export interface TableStoreTriggerTools extends InvocationTools {
+  /** The event as decoded, before the entity's codec: every record's raw, lossless values (client/changes.ts). */
+  event: RawChangeEvent;
+}
+
+/**
+ * A TableStore-trigger handler bound to the entity of the table whose stream triggers the function (streams
+ * spec §3). It gets the batch's records decoded into typed changes, in stream order. Returning (or resolving)
+ * acknowledges the batch; throwing fails the invocation, and FC delivers the same batch again until it
+ * succeeds or the stream data expires (§3.3): at-least-once, so the handler must be idempotent.
+ */
+export interface TableStoreTrigger<T extends object = any> {
+  entity: EntityClass<T>;
+  handler: (changes: Array<ChangeRecord<T>>, tools: TableStoreTriggerTools) => unknown;
+}
+
+export interface FunctionDefinition<T extends object = any> {
+  /**
+   * The entity classes the function uses (checked now, their repositories made in the initializer). The
+   * `tablestore` trigger's entity is added when not listed.
+   */
   entities?: EntityClass[];
   /** HTTP-trigger handler. Return a response, or throw `HttpError`. */
   http?: (req: HttpRequest, tools: InvocationTools) => HttpResponse | void | Promise<HttpResponse | void>;
   /** Event-trigger handler: gets the event bytes; its return value is the invocation's result. */
   event?: (event: Buffer, tools: InvocationTools) => unknown;
+  /**
+   * TableStore-trigger handler: `{ entity: Note, handler: async (changes, tools) => … }`. With an `event` handler
+   * too, a CBOR event (or a JSON one with `Version` and `Records`) goes here and anything else to `event`.
+   */
+  tablestore?: TableStoreTrigger<T>;
   /** Runs once per instance in the initializer, after the client is built (warm caches, check tables…). */
   initialize?: (tools: InstanceTools) => void | Promise<void>;
   /** Runs before the instance is stopped; the client is closed afterwards. */
@@ -76,10 +103,16 @@ export interface FcFunction {
  */
 export function checkDefinition(definition: FunctionDefinition): void {
   if (definition === null || typeof definition !== 'object') throw new FunctionDefinitionError('tsorm/fc: defineFunction expects an object');
-  const { http, event } = definition;
+  const { http, event, tablestore } = definition;
   if (http !== undefined && typeof http !== 'function') throw new FunctionDefinitionError('tsorm/fc: `http` must be a function');
   if (event !== undefined && typeof event !== 'function') throw new FunctionDefinitionError('tsorm/fc: `event` must be a function');
-  if (!http && !event) throw new FunctionDefinitionError('tsorm/fc: defineFunction needs an `http` handler, an `event` handler, or both');
+  if (tablestore !== undefined) {
+    if (tablestore === null || typeof tablestore !== 'object') throw new FunctionDefinitionError('tsorm/fc: `tablestore` must be { entity, handler }');
+    if (typeof tablestore.handler !== 'function') throw new FunctionDefinitionError('tsorm/fc: `tablestore.handler` must be a function');
+    if (typeof tablestore.entity !== 'function') throw new FunctionDefinitionError('tsorm/fc: `tablestore.entity` must be the @Table entity class of the triggering table');
+    getTableSchema(tablestore.entity);
+  }
+  if (!http && !event && !tablestore) throw new FunctionDefinitionError('tsorm/fc: defineFunction needs an `http`, an `event` or a `tablestore` handler');
   for (const hook of ['initialize', 'preStop', 'preFreeze'] as const) {
     if (definition[hook] !== undefined && typeof definition[hook] !== 'function') throw new FunctionDefinitionError(`tsorm/fc: \`${hook}\` must be a function`);
   }

@@ -82,3 +82,24 @@ const REASONS: Record<number, string> = {
 export function defaultReason(status: number): string {
   return REASONS[status] ?? `HTTP ${status}`;
 }
+
+/**
+ * A TableStore trigger event that cannot be read: bytes that are not well-formed CBOR (or JSON, for a console
+ * test event), an item that is not the shape of streams spec §3.1, or a record the handler's entity cannot
+ * read (another table's key, a value its codec refuses; `cause` is the `CodecError`). `position` is the byte offset in the
+ * event where the problem was found (absent for an event given as an object); `path` names the field
+ * (`Records[0].Columns[2].Type`). Thrown from a trigger handler it fails the invocation, and FC retries the
+ * batch until the stream data expires (spec §3.3); a retry cannot fix malformed bytes, so it is not
+ * `retryable` in tsorm's sense.
+ */
+export class TriggerEventError extends FunctionError {
+  readonly position: number | undefined;
+  readonly path: string | undefined;
+
+  constructor(rule: string, where: { position?: number; path?: string } = {}, cause?: unknown) {
+    const at = [where.path, where.position === undefined ? undefined : `byte ${where.position}`].filter((x) => x !== undefined).join(', ');
+    super(`tsorm/fc: malformed TableStore trigger event${at ? ` at ${at}` : ''}: ${rule}`, { code: 'TsormTriggerEvent', cause });
+    this.position = where.position;
+    this.path = where.path;
+  }
+}

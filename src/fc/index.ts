@@ -6,8 +6,17 @@
  * Loads the runtime (client, repository) only: never the emulator, the CLI or the migration runner, since FC
  * cold starts pay for every module loaded.
  */
-export { defineFunction, type FcFunction, type FunctionDefinition, type InstanceTools, type InvocationTools } from './define';
-export { FunctionError, FunctionDefinitionError, FunctionInitializationError, HttpError } from './errors';
+export {
+  defineFunction,
+  type FcFunction,
+  type FunctionDefinition,
+  type InstanceTools,
+  type InvocationTools,
+  type TableStoreTrigger,
+  type TableStoreTriggerTools,
+} from './define';
+export { FunctionError, FunctionDefinitionError, FunctionInitializationError, HttpError, TriggerEventError } from './errors';
+export { decodeTriggerEvent, encodeTriggerEvent } from './trigger/cbor';
 export { formatInvocation, type InvocationRecord } from './log';
 export { toJson } from './http';
 export type {

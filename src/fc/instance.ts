@@ -51,6 +51,8 @@ export class FunctionInstance implements FunctionInstanceHandle {
 
   constructor(private readonly definition: FunctionDefinition) {
     this.entities = [...(definition.entities ?? [])];
+    const triggered = definition.tablestore?.entity;
+    if (triggered && !this.entities.includes(triggered)) this.entities.push(triggered);
   }
 
   get endpoint(): string | undefined {

@@ -7,8 +7,12 @@ import { CallScope } from '../client/usage';
 import type { Database } from '../repository/database';
 import type { Repository } from '../repository/repository';
 import type { EntityClass } from '../schema/types';
-import type { FunctionDefinition, InvocationTools } from './definition';
-import { FunctionDefinitionError, HttpError } from './errors';
+import { decodeChange, type ChangeRecord } from '../codec/change';
+import { CodecError } from '../codec/errors';
+import { getTableSchema } from '../schema/decorators';
+import type { FunctionDefinition, InvocationTools, TableStoreTrigger, TableStoreTriggerTools } from './definition';
+import { FunctionDefinitionError, HttpError, TriggerEventError } from './errors';
+import { decodeTriggerEvent } from './trigger/cbor';
 import { encodeHttpError, encodeResponse, type EncodedResponse } from './http';
 import type { FunctionInstance } from './instance';
 import { loggerOf } from './log';
@@ -45,8 +49,9 @@ export class Invoker {
   private async invoke<R>(
     ctx: FcContext,
     shape: CallShape,
-    phase: 'http' | 'event',
-    details: { method?: string; path?: string },
+    phase: 'http' | 'event' | 'tablestore',
+    // Read when the invocation ends, so `fn` may fill in what it learns (the record count).
+    details: { method?: string; path?: string; records?: number },
     fn: (tools: InvocationTools) => Promise<R>,
     statusOf: (result: R) => number | undefined,
   ): Promise<R> {
@@ -75,13 +80,45 @@ export class Invoker {
     return !!this.definition.http;
   }
 
-  /** An event invocation → the handler's result. */
+  /** An event invocation → the handler's result (a TableStore-trigger event → the `tablestore` handler). */
   runEvent(bytes: Buffer, ctx: FcContext, shape: CallShape): Promise<unknown> {
     const event = this.definition.event;
+    const trigger = this.definition.tablestore;
+    if (trigger && (!event || isTriggerEvent(bytes))) return this.runTrigger(trigger, bytes, ctx, shape);
     if (!event) {
       return Promise.reject(new FunctionDefinitionError('tsorm/fc: this function received an event invocation, but its definition has no `event` handler'));
     }
     return this.invoke(ctx, shape, 'event', {}, async (tools) => event(bytes, tools), () => undefined);
+  }
+
+  /**
+   * A TableStore-trigger invocation: the event decoded (CBOR, or a JSON test event) and each record typed by the
+   * entity's codec, before the handler runs. A malformed event or a record that is not the entity's is a
+   * `TriggerEventError`: the invocation fails and FC retries the batch (streams spec §3.3).
+   */
+  private runTrigger(trigger: TableStoreTrigger, bytes: Buffer, ctx: FcContext, shape: CallShape): Promise<unknown> {
+    const details: { records?: number } = {};
+    return this.invoke(
+      ctx,
+      shape,
+      'tablestore',
+      details,
+      async (tools) => {
+        const event = decodeTriggerEvent(bytes);
+        details.records = event.records.length;
+        const schema = getTableSchema(trigger.entity);
+        const changes: Array<ChangeRecord<object>> = event.records.map((record, i) => {
+          try {
+            return decodeChange(schema, record);
+          } catch (e) {
+            if (!(e instanceof CodecError)) throw e;
+            throw new TriggerEventError(`the record cannot be read as ${schema.entityName} (table ${schema.tableName}): ${e.message}`, { path: `Records[${i}]` }, e);
+          }
+        });
+        return trigger.handler(changes, Object.assign(tools, { event }) as TableStoreTriggerTools);
+      },
+      () => undefined,
+    );
   }
 
   /** An HTTP invocation → the encoded response; HttpError becomes its response, other errors propagate. */
@@ -104,5 +141,21 @@ export class Invoker {
       },
       (r) => r.status,
     );
+  }
+}
+
+/**
+ * With both an `event` and a `tablestore` handler: is this a trigger event? A CBOR event is a map (first byte
+ * 0xA0–0xBF, §3.2); a JSON test event is an object with `Version` and `Records` (§3.4).
+ */
+function isTriggerEvent(bytes: Buffer): boolean {
+  if (bytes.length === 0) return false;
+  if (bytes[0] >= 0xa0 && bytes[0] <= 0xbf) return true;
+  if (bytes[0] !== 0x7b) return false;
+  try {
+    const parsed = JSON.parse(bytes.toString('utf8')) as { Version?: unknown; Records?: unknown };
+    return typeof parsed.Version === 'string' && Array.isArray(parsed.Records);
+  } catch {
+    return false;
   }
 }

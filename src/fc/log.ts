@@ -7,11 +7,13 @@ import type { CallShape, FcContext, FcLogger } from './types';
 
 export interface InvocationRecord {
   /** `initializer`, `preStop`, `preFreeze`, or the trigger of a handler call. */
-  phase: 'initializer' | 'preStop' | 'preFreeze' | 'http' | 'event';
+  phase: 'initializer' | 'preStop' | 'preFreeze' | 'http' | 'event' | 'tablestore';
   requestId: string;
   shape?: CallShape;
   method?: string;
   path?: string;
+  /** Change records in the event (TableStore-trigger invocations whose event could be decoded). */
+  records?: number;
   /** HTTP status sent (HTTP invocations that produced a response). */
   status?: number;
   durationMs: number;
@@ -21,13 +23,18 @@ export interface InvocationRecord {
   error?: string;
 }
 
+const TRIGGERS: ReadonlySet<InvocationRecord['phase']> = new Set(['http', 'event', 'tablestore']);
+
 /**
  * `tsorm invocation requestId=… trigger=http method=GET path=/orders status=200 durationMs=3.12 calls=1
- * requests=1 failures=0 readCU=1 writeCU=0` — key=value pairs, easy to search in Simple Log Service.
+ * requests=1 failures=0 readCU=1 writeCU=0` — key=value pairs, easy to search in Simple Log Service. A
+ * TableStore-trigger invocation says `trigger=tablestore records=N`.
  */
 export function formatInvocation(r: InvocationRecord): string {
-  let line = `tsorm ${r.phase === 'http' || r.phase === 'event' ? 'invocation' : r.phase} requestId=${r.requestId}`;
-  if (r.phase === 'http' || r.phase === 'event') line += ` trigger=${r.phase}`;
+  const trigger = TRIGGERS.has(r.phase);
+  let line = `tsorm ${trigger ? 'invocation' : r.phase} requestId=${r.requestId}`;
+  if (trigger) line += ` trigger=${r.phase}`;
+  if (r.records !== undefined) line += ` records=${r.records}`;
   if (r.method !== undefined) line += ` method=${r.method}`;
   if (r.path !== undefined) line += ` path=${r.path.replace(/\s/g, '%20')}`;
   if (r.status !== undefined) line += ` status=${r.status}`;

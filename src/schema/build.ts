@@ -14,6 +14,7 @@ import type {
   IndexSchema,
   Int64Mode,
   PrimaryKeySchema,
+  ResolvedStreamOptions,
   ResolvedTableOptions,
   StorageType,
   TableOptions,
@@ -221,7 +222,7 @@ function resolveOptions(entity: string, options: TableOptions | undefined): Reso
   if (typeof o !== 'object' || o === null) {
     throw new SchemaError('TABLE_OPTIONS', entity, undefined, 'table options must be an object');
   }
-  const known = new Set(['timeToLive', 'maxVersions', 'maxTimeDeviation', 'reservedThroughput', 'allowUpdate']);
+  const known = new Set(['timeToLive', 'maxVersions', 'maxTimeDeviation', 'reservedThroughput', 'allowUpdate', 'stream']);
   for (const key of Object.keys(o)) {
     if (!known.has(key)) throw new SchemaError('TABLE_OPTIONS', entity, undefined, `unknown table option '${key}'`);
   }
@@ -252,7 +253,42 @@ function resolveOptions(entity: string, options: TableOptions | undefined): Reso
   }
   const allowUpdate = o.allowUpdate ?? true;
   if (typeof allowUpdate !== 'boolean') fail(`allowUpdate must be a boolean, got ${String(allowUpdate)}`);
-  return { timeToLive, maxVersions, maxTimeDeviation, reservedThroughput: { read, write }, allowUpdate };
+  const stream = o.stream === undefined ? undefined : resolveStream(o.stream, fail);
+  return { timeToLive, maxVersions, maxTimeDeviation, reservedThroughput: { read, write }, allowUpdate, ...(stream ? { stream } : {}) };
+}
+
+/** Stream retention bounds, hours (streams spec §1.2: > 0, ≤ 168). */
+export const MIN_STREAM_HOURS = 1;
+export const MAX_STREAM_HOURS = 168;
+
+/** `stream` as given; `columns` still property names (resolved to stored names by `streamColumns`). */
+function resolveStream(stream: unknown, fail: (detail: string) => never): ResolvedStreamOptions {
+  if (stream === null || typeof stream !== 'object') fail('stream must be { expirationHours, columns? }');
+  const st = stream as { expirationHours?: unknown; columns?: unknown };
+  for (const key of Object.keys(st)) {
+    if (key !== 'expirationHours' && key !== 'columns') fail(`unknown stream option '${key}' (known: expirationHours, columns)`);
+  }
+  const hours = st.expirationHours;
+  if (!isInt(hours) || hours < MIN_STREAM_HOURS || hours > MAX_STREAM_HOURS) {
+    fail(`stream.expirationHours must be an integer in [${MIN_STREAM_HOURS}, ${MAX_STREAM_HOURS}] (7 days), got ${String(hours)}`);
+  }
+  const columns = st.columns ?? [];
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) fail('stream.columns must be an array of property names');
+  if (new Set(columns).size !== columns.length) fail('stream.columns lists a property twice');
+  return { expirationHours: hours as number, columns: [...(columns as string[])] };
+}
+
+/** The stream's origin columns as stored names: each must be a mapped attribute property. */
+function streamColumns(entity: string, options: ResolvedTableOptions, byProperty: Record<string, FieldSchema>): ResolvedTableOptions {
+  if (!options.stream) return options;
+  const columns = options.stream.columns.map((property) => {
+    const field = byProperty[property];
+    if (!field || field.kind === 'primaryKey') {
+      throw new SchemaError('TABLE_OPTIONS', entity, undefined, `stream.columns: '${property}' is not a mapped attribute property (primary keys always come with a change)`);
+    }
+    return field.name;
+  });
+  return { ...options, stream: { ...options.stream, columns } };
 }
 
 interface DraftField {
@@ -410,7 +446,7 @@ export function buildSchema(
 ): TableSchema {
   const entity = cls.name || '(anonymous class)';
   const tableName = checkName('TABLE_NAME', entity, undefined, 'table name', table.name);
-  const options = resolveOptions(entity, table.options);
+  let options = resolveOptions(entity, table.options);
 
   const drafts = fields.map((p) => buildField(entity, p));
   const keys = orderPrimaryKeys(entity, drafts.filter((d) => d.field.kind === 'primaryKey'));
@@ -443,6 +479,7 @@ export function buildSchema(
     byName[f.name] = f;
   }
 
+  options = streamColumns(entity, options, byProperty);
   const indexes = buildIndexes(entity, tableName, options, primaryKeys, byProperty, pendingIndexes);
   const definedNames = new Set<string>();
   for (const d of drafts) if (d.pending.column?.defined) definedNames.add(d.field.name);

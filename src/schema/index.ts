@@ -24,8 +24,10 @@ export type {
   IndexSchema,
   Int64Mode,
   PrimaryKeySchema,
+  ResolvedStreamOptions,
   ResolvedTableOptions,
   StorageType,
+  StreamOptions,
   TableOptions,
   TableSchema,
 } from './types';

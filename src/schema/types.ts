@@ -93,6 +93,24 @@ export interface ResolvedTableOptions {
   readonly reservedThroughput: { readonly read: number; readonly write: number };
   /** Default true. */
   readonly allowUpdate: boolean;
+  /** The table's stream (change log), when declared; absent = no stream. */
+  readonly stream?: ResolvedStreamOptions;
+}
+
+/** A table's stream settings (streams spec §1). */
+export interface ResolvedStreamOptions {
+  /** How long records are kept, 1..168 hours; it also bounds a TableStore trigger's retries (§3.3). */
+  readonly expirationHours: number;
+  /** Stored names of the origin columns (`columns_to_get`): their previous values come with each change. */
+  readonly columns: readonly string[];
+}
+
+/** `@Table(name, { stream })`: enable the table's stream (the source of TableStore triggers). */
+export interface StreamOptions {
+  /** Retention in hours, 1..168 (7 days). Cannot be changed once set (a change disables and re-enables). */
+  expirationHours: number;
+  /** Origin columns (entity properties): the stream records their previous values (§1.1 columns_to_get). */
+  columns?: string[];
 }
 
 /** Options accepted by `@Table(name, options)`. */
@@ -107,6 +125,8 @@ export interface TableOptions {
   reservedThroughput?: { read?: number; write?: number };
   /** Whether UpdateRow is allowed on the table. Default true. */
   allowUpdate?: boolean;
+  /** The table's stream: `{ expirationHours: 24 }`. Default: none. */
+  stream?: StreamOptions;
 }
 
 /**

@@ -28,6 +28,8 @@ import { callHandler, ensureInitialized, instanceHandle, type EventInvokeResult,
 
 export { CallbackReusedError, FunctionTimeoutError, HandlerNotFoundError, LocalInvocationError } from './errors';
 export { localContext, localLogger, type LocalContextOptions, type LogLevel } from './context';
+export { triggerEvent } from './trigger-event';
+export type { ChangeInput } from '../codec/change';
 export { fc3HttpEvent, parseHttpInput, type EventInvokeResult, type HandlerModule, type HttpInput, type HttpInvokeResult, type Runtime } from './invoke';
 
 /** A running in-process emulator, with what a test needs to reach it. */

@@ -5,9 +5,11 @@
  * Also: the `tsorm/fc` entry loads neither the emulator, the CLI nor the migrations. Needs `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { encodeTriggerEvent } from '../../src/fc/trigger/cbor';
 import { ROOT } from '../support/emulator-process';
 import { Project, type Target } from '../support/migrate-project';
 
@@ -87,6 +89,43 @@ describe('tsorm invoke', () => {
     const events = await p.run(['invoke', join(ROOT, 'examples/app/events.ts'), '--event', '@views.json']);
     expect(events.code, events.stderr).toBe(0);
     expect(JSON.parse(events.stdout)).toEqual({ counted: 1, missing: 0 });
+  });
+
+  it('runs a TableStore-trigger handler on a CBOR event file or a JSON test event; the cost line counts the records', async () => {
+    const trigger = `import { Column, PrimaryKey, PrimaryKeys, Table } from 'tsorm';
+import { defineFunction } from 'tsorm/fc';
+@Table('invoke_orders')
+export class Order {
+  declare readonly [PrimaryKeys]?: 'id';
+  @PrimaryKey('string') id!: string;
+  @Column({ type: 'int64', mode: 'bigint' }) cents?: bigint;
+}
+export const { initializer, handler } = defineFunction({
+  tablestore: { entity: Order, handler: (changes) => changes.map((c) => (c.type === 'put' ? \`\${c.key.id}:\${String(c.row.cents)}\` : c.type)) },
+});
+`;
+    const p = project(true, { 'trigger.ts': trigger });
+    writeFileSync(
+      join(p.dir, 'event.cbor'),
+      encodeTriggerEvent({
+        version: 'Sync-v1',
+        records: [
+          { type: 'PutRow', timestampMicros: 1n, primaryKey: [{ name: 'id', value: { type: 'STRING', value: 'o1' } }], columns: [{ op: 'Put', name: 'cents', value: { type: 'INTEGER', value: 2n ** 60n }, timestampMillis: 1n }] },
+          { type: 'DeleteRow', timestampMicros: 2n, primaryKey: [{ name: 'id', value: { type: 'STRING', value: 'o1' } }], columns: [] },
+        ],
+      }),
+    );
+    const cbor = await p.run(['invoke', 'trigger.ts', '--event', '@event.cbor']);
+    expect(cbor.code, cbor.stderr).toBe(0);
+    expect(JSON.parse(cbor.stdout)).toEqual([`o1:${2n ** 60n}`, 'delete']);
+    expect(cbor.stderr).toMatch(/tsorm invocation requestId=\S+ trigger=tablestore records=2 /);
+    const json = '{"Version":"Sync-v1","Records":[{"Type":"PutRow","Info":{"Timestamp":1},"PrimaryKey":[{"ColumnName":"id","Value":"o2"}],"Columns":[{"Type":"Put","ColumnName":"cents","Value":1152921504606846977}]}]}';
+    const test = await p.run(['invoke', 'trigger.ts', '--event', json, '--fc2']);
+    expect(JSON.parse(test.stdout)).toEqual(['o2:1152921504606846977']);
+    const bad = await p.run(['invoke', 'trigger.ts', '--event', '{"Version":"Sync-v1","Records":[{"Type":"Nope"}]}']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout + bad.stderr).toMatch(/"errorType": "TriggerEventError"/);
+    expect(bad.stdout + bad.stderr).toMatch(/at Records\[0\]\.Type: \\"Nope\\" is not PutRow, UpdateRow or DeleteRow/);
   });
 
   it('--repeat: one initializer, then warm invocations on the one client', async () => {

@@ -185,6 +185,31 @@ export async function down(m: MigrationContext) { await m.deleteTable('to_items'
     expect((await sdk.describeTable({ tableName: 'gen_items' })).tableOptions.timeToLive).toBe(-1);
   });
 
+  it('a stream option: generated into createTable / updateTable, applied, and shown by migrate:status', async () => {
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_stream' }), 'entities.ts': entity('stream_items', "{ stream: { expirationHours: 24, columns: ['owner'] } }") });
+    const g1 = await p.run(['migrate:generate', 'init']);
+    expect(g1.code, g1.stderr).toBe(0);
+    expect(g1.stdout).toContain('create table stream_items (shop STRING, id INTEGER auto-increment; stream 24 h, origin columns owner)');
+    expect(p.read(`migrations/${p.migrations()[0]}.ts`)).toContain("stream: { expirationHours: 24, columns: ['owner'] }");
+    expect((await p.run(['migrate'])).code).toBe(0);
+    expect((await sdk.describeTable({ tableName: 'stream_items' })).streamDetails).toMatchObject({ enableStream: true, expirationTime: 24 });
+    const s1 = await p.run(['migrate:status']);
+    expect(s1.stdout).toMatch(/Streams \(migrations → service\):\n {2}stream_items {2}24 h, origin columns owner\n/);
+
+    p.write('entities.ts', entity('stream_items'));
+    const check = await p.run(['migrate:check', '--json']);
+    expect(JSON.parse(check.stdout)).toMatchObject({ inSync: false, operations: ['update table stream_items: stream off'] });
+    expect((await p.run(['migrate:generate', 'no_stream'])).code).toBe(0);
+    const off = p.read(`migrations/${p.migrations()[1]}.ts`);
+    expect(off).toContain("await m.updateTable('stream_items', { stream: null });");
+    expect(off).toContain("await m.updateTable('stream_items', { stream: { expirationHours: 24, columns: ['owner'] } });");
+    const status = await p.run(['migrate:status']);
+    expect(status.stdout).toMatch(/ {2}stream_items {2}off {2}\(service: 24 h, origin columns owner\)/);
+    expect((await p.run(['migrate'])).stdout).toContain('updateTable stream_items: changed stream 24 h, origin columns owner → off');
+    expect((await sdk.describeTable({ tableName: 'stream_items' })).streamDetails).toMatchObject({ enableStream: false });
+    expect((await p.run(['migrate:status'])).stdout).not.toContain('Streams');
+  });
+
   it('an index added to an entity: createIndex (with the existing rows), down drops it', async () => {
     const defined = (table: string, index = '') =>
       entity(table, '{}', index).replace('@Column() owner!: string;', '@Column({ defined: true }) owner!: string;');

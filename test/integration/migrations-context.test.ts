@@ -13,7 +13,7 @@ describe('m.updateTable', () => {
       tableOptions: { timeToLive: -1, maxVersions: 1 },
     });
     const lines: string[] = [];
-    const m = testContext(db, { dryRun: true, lines });
+    const m = testContext(db, { dryRun: true, log: (line) => lines.push(line) });
     await m.updateTable(table, { reservedThroughput: { read: undefined, write: 2 } });
     expect(lines.join('\n')).toMatch(/reserved write 0 → 2/);
     expect(lines.join('\n')).not.toMatch(/reserved read/);

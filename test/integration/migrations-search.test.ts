@@ -9,7 +9,7 @@ import { listSearchIndexes } from '../../src/migrations/spec/search-index-spec';
 import { connectDb } from '../support/orm';
 import { uniqueTable } from '../support/sdk';
 
-const context = (db: ReturnType<typeof connectDb>, dryRun: boolean, lines: string[]) => testContext(db, { dryRun, lines });
+const context = (db: ReturnType<typeof connectDb>, dryRun: boolean, lines: string[]) => testContext(db, { dryRun, log: (line) => lines.push(line) });
 
 describe('search indexes in migrations', () => {
   it('creates a table with its search index, then changes, deletes and re-creates idempotently', async () => {

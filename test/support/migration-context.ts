@@ -1,12 +1,13 @@
-/** A migration context (`m`) on a test database, without history or lock: for testing `m.*` operations alone. */
-import type { Database } from '../../src';
+/** A migration context on a database without the runner (no history, no lock): for tests of `m.*` operations. */
 import { createContext, type MigrationContext } from '../../src/migrations/run/context';
+import type { Database } from '../../src/repository/database';
+import { getTableSchema } from '../../src/schema';
 
-export function testContext(db: Database, options: { dryRun?: boolean; lines?: string[] } = {}): MigrationContext {
+export function testContext(db: Database, options: { dryRun: boolean; log: (line: string) => void }): MigrationContext {
   return createContext({
     migration: 'test',
     direction: 'up',
-    dryRun: options.dryRun ?? false,
+    dryRun: options.dryRun,
     client: db.client,
     db,
     history: undefined as never,
@@ -14,10 +15,8 @@ export function testContext(db: Database, options: { dryRun?: boolean; lines?: s
     resumeSteps: 0,
     onStep: async () => undefined,
     assertHeld: () => undefined,
-    log: (line) => options.lines?.push(line),
-    resolveSchema: () => {
-      throw new Error('not used');
-    },
+    log: options.log,
+    resolveSchema: (e) => getTableSchema(e),
     progress: {} as never,
     throughputWaitMs: 0,
   });

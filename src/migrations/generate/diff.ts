@@ -4,7 +4,7 @@
  * do them instead), and the next snapshot.
  *
  * What TableStore can change on an existing table (spec §7.3, §7.6): TTL, max versions, max time deviation,
- * allow-update and reserved throughput (UpdateTable), and secondary indexes (CreateIndex / DropIndex). What it
+ * allow-update, reserved throughput and the stream (UpdateTable), and secondary indexes (CreateIndex / DropIndex). What it
  * cannot: the primary key (names, types, order), auto-increment (only at creation, spec §3.1), a defined
  * column's type; adding a defined column needs AddDefinedColumn, which the Node SDK does not have.
  *
@@ -14,7 +14,7 @@
  */
 import type { RefusedChange } from '../errors';
 import type { NormalizedTableSpec } from '../spec/table-spec';
-import { indexDifference, keyText } from '../spec/table-spec';
+import { indexDifference, keyText, streamText, type StreamSpec } from '../spec/table-spec';
 import { searchIndexDifference, type SearchIndexSpec } from '../spec/search-index-spec';
 import { snapshotOf, type Snapshot } from './snapshot';
 
@@ -27,6 +27,8 @@ export interface UpdateTableChanges {
   maxTimeDeviation?: number;
   allowUpdate?: boolean;
   reservedThroughput?: { read?: number; write?: number };
+  /** The table's stream: `{ expirationHours, columns }` enables (or changes) it, `null` disables it. */
+  stream?: StreamSpec | null;
 }
 
 export type Operation =
@@ -125,6 +127,10 @@ export function optionChanges(prev: NormalizedTableSpec, next: NormalizedTableSp
     down.reservedThroughput = {};
     if (rp.read !== rn.read) [up.reservedThroughput.read, down.reservedThroughput.read] = [rn.read, rp.read];
     if (rp.write !== rn.write) [up.reservedThroughput.write, down.reservedThroughput.write] = [rn.write, rp.write];
+  }
+  if (streamText(prev.stream) !== streamText(next.stream)) {
+    up.stream = next.stream ?? null;
+    down.stream = prev.stream ?? null;
   }
   return Object.keys(up).length ? { up, down } : undefined;
 }

@@ -9,7 +9,7 @@ import { diffSchemas, type Operation, type SchemaDiff } from './diff';
 import { UnsupportedChangeError, type RefusedChange } from '../errors';
 import { validateMigrationName, writeMigrationFile, type MigrationFile } from '../files';
 import { readSnapshot, serializeSnapshot, SNAPSHOT_FILE, writeSnapshot } from './snapshot';
-import { keyText, specFromSchema } from '../spec/table-spec';
+import { keyText, specFromSchema, streamText } from '../spec/table-spec';
 
 /** The diff of the configured entities against the snapshot in the migrations folder. */
 export async function diffEntities(config: ResolvedConfig): Promise<SchemaDiff> {
@@ -29,11 +29,11 @@ export interface GenerateReport {
 export function describeOperation(o: Operation): string {
   switch (o.op) {
     case 'createTable':
-      return `${o.commented ? '(commented out) ' : ''}create table ${o.spec.name} (${keyText(o.spec)}${o.spec.indexes.length ? `; indexes ${o.spec.indexes.map((i) => i.name).join(', ')}` : ''}${o.spec.searchIndexes?.length ? `; search indexes ${o.spec.searchIndexes.map((i) => i.name).join(', ')}` : ''})`;
+      return `${o.commented ? '(commented out) ' : ''}create table ${o.spec.name} (${keyText(o.spec)}${o.spec.indexes.length ? `; indexes ${o.spec.indexes.map((i) => i.name).join(', ')}` : ''}${o.spec.stream ? `; stream ${streamText(o.spec.stream)}` : ''}${o.spec.searchIndexes?.length ? `; search indexes ${o.spec.searchIndexes.map((i) => i.name).join(', ')}` : ''})`;
     case 'deleteTable':
       return `${o.commented ? '(commented out) ' : ''}delete table ${o.table}`;
     case 'updateTable':
-      return `update table ${o.table}: ${Object.entries(o.changes).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')}`;
+      return `update table ${o.table}: ${Object.entries(o.changes).map(([k, v]) => `${k} ${k === 'stream' ? streamText(v ?? undefined) : typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')}`;
     case 'createIndex':
       return `create index ${o.index.name} on ${o.table} (${o.index.primaryKey.join(', ')})`;
     case 'dropIndex':

@@ -101,7 +101,7 @@ exports.down = async function down(m) {
  * Every m.* operation is idempotent, so a run that crashed halfway can simply be run again.
  *
  *   await m.createTable(Entity or { name, primaryKey: [{ name, type }], options, indexes, … });
- *   await m.updateTable('table', { timeToLive, maxVersions, maxTimeDeviation, reservedThroughput, allowUpdate });
+ *   await m.updateTable('table', { timeToLive, maxVersions, maxTimeDeviation, reservedThroughput, allowUpdate, stream });
  *   await m.createIndex('table', { name, primaryKey: ['column'], definedColumns: [] });
  *   await m.dropIndex('table', 'index');
  *   await m.createSearchIndex('table', { name, fields: [{ name: 'column', type: 'keyword' }] }); // waits until in sync

@@ -5,7 +5,7 @@
  * | operation | already in the wanted state | otherwise |
  * |---|---|---|
  * | `createTable(EntityOrSpec)` | identical table: no-op | missing: created, then waited on until usable; different: `TableConflictError` naming each difference |
- * | `updateTable(name, changes)` | every value already set: no-op | only the fields that differ are sent; table options and reserved throughput in separate calls |
+ * | `updateTable(name, changes)` | every value already set: no-op | only the fields that differ are sent; table options, reserved throughput and the stream in separate calls |
  * | `createIndex(table, index)` | identical index: no-op | missing: created (with the existing rows); different: `TableConflictError` |
  * | `dropIndex(table, index)` | index (or table) missing: no-op | dropped |
  * | `createSearchIndex(table, index)` | identical index: no-op | missing: created, then waited on until it has caught up with the table; different: `TableConflictError` |
@@ -29,7 +29,7 @@ import { optionChanges, type UpdateTableChanges } from '../generate/diff';
 import { DryRunWriteError, MigrationError, TableConflictError, ThroughputAdjustmentError } from '../errors';
 import type { HistoryStore } from './history';
 import type { ProgressOptions } from './progress';
-import { compareSpecs, createTableParams, fullIndexKey, indexDifference, indexMetaInput, normalizeIndex, normalizeSpec, specFromSchema, type IndexSpec, type NormalizedTableSpec, type TableSpec } from '../spec/table-spec';
+import { compareSpecs, createTableParams, fullIndexKey, indexDifference, indexMetaInput, normalizeIndex, normalizeSpec, specFromSchema, streamSpecification, streamText, type IndexSpec, type NormalizedTableSpec, type TableSpec } from '../spec/table-spec';
 import { describeSpec, waitUntilUsable } from '../spec/live-table';
 import { createSearchIndexParams, normalizeSearchIndex, searchIndexDifference, type SearchIndexSpec } from '../spec/search-index-spec';
 import { waitForSearchIndex } from '../../repository/actions/search/sync';
@@ -49,7 +49,7 @@ export interface MigrationContext {
   readonly db: Database;
   /** Creates a table from an entity class or a `TableSpec`; a no-op when it exists identically. */
   createTable(entityOrSpec: EntityClass | TableSpec): Promise<void>;
-  /** Changes table options and reserved throughput; sends only what differs. */
+  /** Changes table options, reserved throughput and the stream (`stream: null` disables it); sends only what differs. */
   updateTable(table: string, changes: UpdateTableChanges): Promise<void>;
   /** Adds a secondary index (indexing the existing rows unless `includeBaseData: false`). */
   createIndex(table: string, index: IndexSpec, options?: { includeBaseData?: boolean }): Promise<void>;
@@ -101,7 +101,7 @@ export interface ContextOptions {
   dryRunState?: Map<string, NormalizedTableSpec | null>;
 }
 
-const UPDATE_KEYS = new Set(['timeToLive', 'maxVersions', 'maxTimeDeviation', 'allowUpdate', 'reservedThroughput']);
+const UPDATE_KEYS = new Set(['timeToLive', 'maxVersions', 'maxTimeDeviation', 'allowUpdate', 'reservedThroughput', 'stream']);
 
 /** A client whose write actions throw `DryRunWriteError`. */
 function readOnlyClient(client: TableStoreClient): TableStoreClient {
@@ -186,13 +186,15 @@ export function createContext(o: ContextOptions): MigrationContext {
           ...current,
           options: { ...current.options, ...pick(changes, ['timeToLive', 'maxVersions', 'maxTimeDeviation', 'allowUpdate']) },
           reservedThroughput: { ...current.reservedThroughput, ...pick(changes.reservedThroughput ?? {}, ['read', 'write']) },
+          stream: 'stream' in changes ? (changes.stream ?? undefined) : current.stream,
         });
         const change = optionChanges(current, wanted)?.up;
         if (!change) return 'already set: nothing to do';
-        const { reservedThroughput: rtDiff, ...optionDiff } = change;
+        const { reservedThroughput: rtDiff, stream: streamDiff, ...optionDiff } = change;
         const said = [
           ...(Object.keys(optionDiff) as Array<keyof typeof optionDiff>).map((k) => `${k} ${current.options[k]} → ${wanted.options[k]}`),
           ...(Object.keys(rtDiff ?? {}) as Array<'read' | 'write'>).map((k) => `reserved ${k} ${current.reservedThroughput[k]} → ${wanted.reservedThroughput[k]}`),
+          ...(streamDiff !== undefined ? [`stream ${streamText(current.stream)} → ${streamText(wanted.stream)}`] : []),
         ];
         if (o.dryRun) {
           state.set(table, wanted);
@@ -200,6 +202,15 @@ export function createContext(o: ContextOptions): MigrationContext {
         }
         if (Object.keys(optionDiff).length) await o.client.call('updateTable', { tableName: table, tableOptions: optionDiff });
         if (rtDiff) await adjustThroughput(o, table, rtDiff, wanted.options.maxVersions);
+        if (streamDiff !== undefined) {
+          // The retention cannot change while the stream is on (streams spec §1.2): off first, then on again,
+          // which starts a new stream (records not yet read are gone).
+          if (current.stream && wanted.stream && current.stream.expirationHours !== wanted.stream.expirationHours) {
+            await o.client.call('updateTable', { tableName: table, tableOptions: {}, streamSpecification: streamSpecification(undefined) });
+            said[said.length - 1] += ' (the stream was disabled and enabled again: a new stream)';
+          }
+          await o.client.call('updateTable', { tableName: table, tableOptions: {}, streamSpecification: streamSpecification(wanted.stream) });
+        }
         return `changed ${said.join(', ')}`;
       });
     },

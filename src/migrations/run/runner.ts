@@ -20,7 +20,9 @@ import { HistoryStore, type HistoryRecord } from './history';
 import { loadModule } from '../../project/loader';
 import { holderOf, MigrationLock } from './lock';
 import type { ProgressOptions } from './progress';
-import type { NormalizedTableSpec } from '../spec/table-spec';
+import { streamText, type NormalizedTableSpec } from '../spec/table-spec';
+import { describeSpec } from '../spec/live-table';
+import { readSnapshot } from '../generate/snapshot';
 
 export interface MigrationModule {
   up(m: MigrationContext): Promise<void> | void;
@@ -50,6 +52,17 @@ export interface StatusReport {
   pending: number;
   /** The lock's holder when a run is in progress. */
   lock?: LockHolder;
+  /** Tables whose stream the migrations declare or the service has on (absent: none). */
+  streams?: StreamStatus[];
+}
+
+/** A table's stream as the migrations declare it (the snapshot) and as the service has it. */
+export interface StreamStatus {
+  table: string;
+  /** `24 h`, `24 h, origin columns a, b` or `off`. */
+  declared: string;
+  /** The same form, or `table missing`. */
+  live: string;
 }
 
 export interface AppliedReport {
@@ -137,12 +150,25 @@ export class Migrator {
         ...(r?.error ? { error: r.error } : {}),
       });
     }
+    const streams = await this.streams();
     return {
       migrations: entries,
       applied: entries.filter((e) => e.state === 'applied').length,
       pending: entries.filter((e) => e.state !== 'applied').length,
       ...(lockLive ? { lock } : {}),
+      ...(streams.length ? { streams } : {}),
     };
+  }
+
+  /** The streams of the snapshot's tables, declared and live (one DescribeTable per table). */
+  private async streams(): Promise<StreamStatus[]> {
+    const out: StreamStatus[] = [];
+    for (const spec of Object.values(readSnapshot(this.o.config.migrationsDir).tables)) {
+      const live = await describeSpec(this.o.client, spec.name);
+      if (!spec.stream && !live?.stream) continue;
+      out.push({ table: spec.name, declared: streamText(spec.stream), live: live ? streamText(live.stream) : 'table missing' });
+    }
+    return out;
   }
 
   private resolveSchema = (entity: EntityClass): TableSchema => {

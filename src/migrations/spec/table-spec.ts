@@ -7,7 +7,7 @@
  * indexes by name, an index's defined columns by name) so that equal tables serialize identically: no phantom
  * diffs. Order that matters is kept: primary-key columns and an index's key columns.
  */
-import type { CreateTableParams, DescribeTableResult, IndexMetaInput } from '../../client/actions';
+import type { CreateTableParams, DescribeTableResult, IndexMetaInput, StreamSpecificationInput } from '../../client/actions';
 import { isValidName } from '../../schema/names';
 import type { StorageType, TableSchema } from '../../schema/types';
 import { TableSpecError } from '../errors';
@@ -53,6 +53,14 @@ export interface IndexSpec {
   definedColumns?: string[];
 }
 
+/** The table's stream (streams spec §1): absent = no stream. */
+export interface StreamSpec {
+  /** Retention, 1..168 hours. */
+  expirationHours: number;
+  /** Origin columns (stored names): their previous values come with each change. */
+  columns?: string[];
+}
+
 /** A table as data. Everything but `name` and `primaryKey` has a default. */
 export interface TableSpec {
   name: string;
@@ -63,6 +71,7 @@ export interface TableSpec {
   indexes?: IndexSpec[];
   /** Search indexes (created after the table by `m.createTable`). */
   searchIndexes?: SearchIndexSpec[];
+  stream?: StreamSpec;
 }
 
 /** A spec with every default filled in and a canonical order. */
@@ -75,6 +84,8 @@ export interface NormalizedTableSpec {
   indexes: Array<{ name: string; type: 'global' | 'local'; primaryKey: string[]; definedColumns: string[] }>;
   /** Present only when the table has search indexes, so snapshots of tables without any stay as they were. */
   searchIndexes?: SearchIndexSpec[];
+  /** Left out when there is none, so specs (and snapshots) of tables without a stream are as before. */
+  stream?: Required<StreamSpec>;
 }
 
 export const DEFAULT_OPTIONS: Readonly<Required<TableOptionsSpec>> = Object.freeze({ timeToLive: -1, maxVersions: 1, maxTimeDeviation: 86400, allowUpdate: true });
@@ -144,6 +155,8 @@ export function normalizeSpec(spec: TableSpec): NormalizedTableSpec {
     return n;
   });
 
+  const stream = spec.stream === undefined || spec.stream === null ? undefined : normalizeStream(table, spec.stream);
+
   return {
     name: table,
     primaryKey,
@@ -152,7 +165,34 @@ export function normalizeSpec(spec: TableSpec): NormalizedTableSpec {
     reservedThroughput,
     indexes: indexes.sort(byName),
     ...(searchIndexes.length ? { searchIndexes: searchIndexes.sort(byName) } : {}),
+    ...(stream ? { stream } : {}),
   };
+}
+
+/**
+ * A stream spec checked and in canonical form (origin columns sorted: the service lists them in the order
+ * sent, so only the set means anything). Bounds: streams spec §1.2.
+ */
+export function normalizeStream(table: string, st: StreamSpec): Required<StreamSpec> {
+  if (typeof st !== 'object') throw new TableSpecError(table, 'stream', 'must be { expirationHours, columns? } (or absent for no stream)');
+  const expirationHours = int(table, 'stream.expirationHours', st.expirationHours, 1, 168);
+  const columns = st.columns ?? [];
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string' && isValidName(c))) throw new TableSpecError(table, 'stream.columns', 'must be column names');
+  if (new Set(columns).size !== columns.length) throw new TableSpecError(table, 'stream.columns', 'lists a column twice');
+  return { expirationHours, columns: [...columns].sort() };
+}
+
+/** A stream as text: `24 h` or `24 h, origin columns a, b`; `off` for none. */
+export function streamText(stream: StreamSpec | undefined): string {
+  if (!stream) return 'off';
+  const columns = stream.columns ?? [];
+  return `${stream.expirationHours} h${columns.length ? `, origin columns ${columns.join(', ')}` : ''}`;
+}
+
+/** The StreamSpecification that makes a table's stream what `stream` says (disabled when undefined). */
+export function streamSpecification(stream: StreamSpec | undefined): StreamSpecificationInput {
+  if (!stream) return { enableStream: false };
+  return { enableStream: true, expirationTime: stream.expirationHours, ...(stream.columns?.length ? { columnsToGet: [...stream.columns] } : {}) };
 }
 
 export function normalizeIndex(table: string, ix: IndexSpec, i = 0, names = new Set<string>()): NormalizedTableSpec['indexes'][number] {
@@ -180,6 +220,7 @@ export function specFromSchema(schema: TableSchema): NormalizedTableSpec {
     reservedThroughput: { read: o.reservedThroughput.read, write: o.reservedThroughput.write },
     indexes: schema.indexes.map((i) => ({ name: i.name, type: i.type, primaryKey: [...i.primaryKey], definedColumns: [...i.definedColumns] })),
     searchIndexes: schema.searchIndexes.map(searchIndexSpecFromSchema),
+    ...(o.stream ? { stream: { expirationHours: o.stream.expirationHours, columns: [...o.stream.columns] } } : {}),
   });
 }
 
@@ -201,6 +242,7 @@ export function createTableParams(spec: NormalizedTableSpec): CreateTableParams 
     reservedThroughput: { capacityUnit: { read: spec.reservedThroughput.read, write: spec.reservedThroughput.write } },
     tableOptions: { ...spec.options },
     ...(spec.indexes.length ? { indexMetas: spec.indexes.map(indexMetaInput) } : {}),
+    ...(spec.stream ? { streamSpecification: streamSpecification(spec.stream) } : {}),
   };
 }
 
@@ -221,6 +263,7 @@ function num(v: unknown): number {
 /** A live table (DescribeTable) as a spec. */
 export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
   const m = d.tableMeta;
+  const sd = d.streamDetails;
   return {
     name: m.tableName,
     primaryKey: m.primaryKey.map((p) => {
@@ -243,6 +286,7 @@ export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
         return { name: ix.name, type: local ? ('local' as const) : ('global' as const), primaryKey: [...ix.primaryKey], definedColumns: [...(ix.definedColumn ?? [])].sort() };
       })
       .sort(byName),
+    ...(sd?.enableStream ? { stream: { expirationHours: num(sd.expirationTime), columns: [...(sd.columnsToGet ?? [])].sort() } } : {}),
   };
 }
 
@@ -305,6 +349,7 @@ export function compareSpecs(wanted: NormalizedTableSpec, live: NormalizedTableS
     if (ix.ttl !== l.ttl) out.push(`search index ${ix.name}: ttl is ${l.ttl} on the service, ${ix.ttl} in ${src}`);
   }
   for (const name of liveSearch.keys()) if (!(wanted.searchIndexes ?? []).some((i) => i.name === name)) out.push(`search index ${name} exists on the service, not in ${src}`);
+  if (streamText(wanted.stream) !== streamText(live.stream)) out.push(`stream is ${streamText(live.stream)} on the service, ${streamText(wanted.stream)} in ${src}`);
   return out;
 }
 
