@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 import swc from 'unplugin-swc';
 
 const CONSUMER_MATRIX = 'test/cli/consumer-matrix.test.ts';
+// Also packs and installs the package, then runs tsc, tsx and `tsorm dev` processes in generated projects.
+const INIT_DEV = 'test/cli/init-dev.test.ts';
 
 // SWC (not esbuild) compiles the tests: the ORM relies on `emitDecoratorMetadata`, which esbuild does not emit.
 // `tsorm` and `tsorm/<entry>` resolve to the sources, so examples import the package as users do.
@@ -19,11 +21,13 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // The consumer matrix (npm pack, installs, tsc, esbuild, tsx) is CPU-heavy: it runs after the rest, alone,
-    // instead of slowing the timing-sensitive CLI tests that would otherwise share the machine with it.
+    // The consumer matrix (npm pack, installs, tsc, esbuild, tsx) and the init/dev tests are CPU-heavy: they run
+    // after the rest instead of slowing the timing-sensitive CLI tests that would otherwise share the machine.
     projects: [
-      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: [CONSUMER_MATRIX], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: [CONSUMER_MATRIX, INIT_DEV], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'consumer-matrix', include: [CONSUMER_MATRIX], sequence: { groupOrder: 1 } } },
+      // After the matrix, alone: both pack and install the package with blocking npm calls.
+      { extends: true, test: { name: 'init-dev', include: [INIT_DEV], sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -18,8 +18,10 @@
  *
  * - decode (bench/fc-decode.js): a TableStore-trigger event decoded per record, typed (tsorm) beside the official
  *   samples' `cbor` package + plain objects. Target: typed ≤ 1.5× cbor.
+ * - delivery (bench/fc-delivery.js): local TableStore-trigger delivery latency, write to handler, p50 and p99.
  *
- * Environment: BENCH_FC_COLD_SAMPLES (default 11 per handler), BENCH_FC_ROUNDS (default 15); fc-decode.js has its own.
+ * Environment: BENCH_FC_COLD_SAMPLES (default 11 per handler), BENCH_FC_ROUNDS (default 15),
+ * BENCH_FC_DELIVERY_WRITES (default 300); fc-decode.js has its own.
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -81,9 +83,10 @@ function coldSample(kind, env) {
 /** The esbuild flags of DEPLOY.md's "Build the code package" command. */
 function deployFlags() {
   const md = readFileSync(join(ROOT, 'examples', 'app', 'DEPLOY.md'), 'utf8');
-  const m = /npx esbuild index\.ts events\.ts (.+?) --outdir=code/.exec(md);
-  if (!m) throw new Error('examples/app/DEPLOY.md names no `npx esbuild index.ts events.ts … --outdir=code` command');
-  return m[1].split(/\s+/);
+  // The handler files (index.ts events.ts counts.ts…) come first, the flags after them.
+  const m = /npx esbuild ((?:\w+\.ts )+)(.+?) --outdir=code/.exec(md);
+  if (!m) throw new Error('examples/app/DEPLOY.md names no `npx esbuild <handler>.ts… --flags --outdir=code` command');
+  return m[2].split(/\s+/);
 }
 
 /**
@@ -223,6 +226,7 @@ exports.run = async ({ log }) => {
     const tsormDeploy = deployArtifact('tsorm.js', flags);
     const deployRatio = tsormDeploy.bytes / rawDeploy.bytes;
     log(`deploy: esbuild ${flags.join(' ')} (DEPLOY.md)`);
+    const delivery = await require('./fc-delivery').run({ log, target: { endpoint: emu.endpoint, instance: 'tsorm', accessKeyId: KEY_ID, accessKeySecret: SECRET } });
     const decode = require('./fc-decode').measure({ log });
     return [
       { name: 'raw-sdk.cold', value: m('raw', 'ms'), unit: 'ms', note: `load ${m('raw', 'loadMs').toFixed(1)} + init ${m('raw', 'initMs').toFixed(1)} + first get ${m('raw', 'firstMs').toFixed(1)}` },
@@ -256,6 +260,7 @@ exports.run = async ({ log }) => {
       },
       { name: 'raw-sdk.deploy.zipped', value: rawDeploy.zipped, unit: 'bytes' },
       { name: 'fc.deploy.zipped', value: tsormDeploy.zipped, unit: 'bytes', baseline: 'raw-sdk.deploy.zipped', ratio: tsormDeploy.zipped / rawDeploy.zipped },
+      ...delivery,
       ...decode,
     ];
   } finally {

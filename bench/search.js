@@ -107,7 +107,7 @@ function memory(n) {
     const { buildDoc } = require(${JSON.stringify(join(ROOT, 'dist/src/emulator/search/document.js'))});
     const { decodeIndexSchema } = require(${JSON.stringify(join(ROOT, 'dist/src/emulator/search/schema.js'))});
     const { decodeMessage, encodeMessage } = require(${JSON.stringify(join(ROOT, 'dist/src/emulator/protocol/proto.js'))});
-    const { rowDataSize } = require(${JSON.stringify(join(ROOT, 'dist/src/emulator/engine/row.js'))});
+    const { rowDataSize } = require(${JSON.stringify(join(ROOT, 'dist/src/emulator/model/row.js'))});
     const schema = ${JSON.stringify(SCHEMA)};
     const words = ${JSON.stringify(WORDS)};
     const table = { name: 'q', pk: [{ name: 'id', type: 1 }], definedColumns: [] };
@@ -125,7 +125,8 @@ function memory(n) {
       ]);
       return { key: key.toString('latin1'), row: { pk: [{ name: 'id', value: { t: 0, v: BigInt(i) } }], cols } };
     };
-    const heap = () => { global.gc(); global.gc(); return process.memoryUsage().heapUsed; };
+    // Typed arrays (the index's number columns) live outside the JS heap: count array buffers too.
+    const heap = () => { global.gc(); global.gc(); const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
     const n = ${n};
     let data = 0;
     for (let i = 0; i < n; i++) data += rowDataSize(row(i).row);

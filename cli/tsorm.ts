@@ -9,6 +9,8 @@ import { registerEmulatorCommand } from './commands/emulator';
 import { registerMigrateCommands } from './commands/migrate';
 import { registerInvokeCommand } from './commands/invoke';
 import { registerStudioCommand } from './commands/studio';
+import { registerInitCommand } from './commands/init';
+import { registerDevCommand } from './commands/dev';
 import { CliError, packageVersion } from './commands/common';
 
 export function buildProgram(): Command {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerMigrateCommands(program);
   registerInvokeCommand(program);
   registerStudioCommand(program);
+  registerInitCommand(program);
+  registerDevCommand(program);
   return program;
 }
 

@@ -74,6 +74,7 @@ export type {
   BatchItemResult,
   BatchOptions,
   BatchResult,
+  ChangesOptions,
   ClassValidatorModule,
   Expect,
   FieldViolation,
@@ -88,6 +89,7 @@ export type {
   SearchItem,
   SearchOptions,
   SearchPage,
+  StreamChange,
   UpdateResult,
   WaitForSearchOptions,
   WriteOptions,
@@ -126,5 +128,8 @@ export {
   NetworkError,
   DeadlineExceededError,
   ConfigurationError,
+  StreamReader,
+  StreamTrimmedError,
+  StreamUnavailableError,
 } from './client';
-export type { CallOptions, Clock, ConnectOptions, Credentials, RetryOptions, Usage } from './client';
+export type { CallOptions, Clock, ConnectOptions, Credentials, RetryOptions, Usage, StreamBatch, StreamReaderOptions, StreamStart, StreamRecord } from './client';

@@ -10,6 +10,10 @@
  *    read, update, list (two pages, with the cursor) and delete, printing each response and the function's
  *    per-invocation cost line (duration, TableStore calls, read/write capacity units).
  *
+ *    The notes table's stream is enabled and the TableStore-trigger function (examples/app/counts.ts) is
+ *    attached to it locally (`createTrigger` of tsorm/testing): after a note is created or deleted through
+ *    the HTTP function, the trigger's invocation (FC's CBOR event) and the per-author counts it keeps are shown.
+ *
  * 4. creates a search index on the notes table and searches it (full text, a term, a group-by) with the
  *    official SDK's search calls through tsorm's client: the emulator indexes the rows already there.
  *
@@ -20,8 +24,8 @@ const { join } = require('node:path');
 const { URLSearchParams } = require('node:url');
 const { startEmulator } = require('tsorm/emulator');
 const { loadConfig, loadModule, Migrator } = require('tsorm/migrations');
-const { invoke } = require('tsorm/testing');
-const { connectClient } = require('tsorm');
+const { createTrigger, formatTriggerInvocation, invoke } = require('tsorm/testing');
+const { connect, connectClient } = require('tsorm');
 const { formatHttpResponse } = require('../../dist/cli/commands/invoke.js');
 
 const ROOT = join(__dirname, '..', '..');
@@ -42,6 +46,30 @@ async function main() {
     const migrator = new Migrator({ config, client, log: (line) => out(`    ${line}`), command: 'npm run demo' });
     const report = await migrator.migrate();
     out(`    ${report.applied.length} migration(s) applied`);
+
+    // The trigger's source: the notes table's stream, enabled by the migrations (@Table(…, { stream })).
+    const { streamDetails } = await client.call('describeTable', { tableName: 'tsorm_notes' });
+    out(`    stream of tsorm_notes: ${streamDetails.enableStream ? 'enabled' : 'disabled'} (${streamDetails.expirationTime} h); examples/app/counts.ts attached to it as its TableStore trigger`);
+    const trigger = await createTrigger(await loadModule(join(ROOT, 'examples/app/counts.ts')), {
+      table: 'tsorm_notes',
+      emulator: emu,
+      timeout: 60,
+      onLog: (line) => {
+        const m = /\[(\w+)\] (.*)$/.exec(line);
+        out(`    trigger log: ${m ? m[2] : line}`);
+      },
+    });
+    const { AuthorCount } = await loadModule(join(ROOT, 'examples/app/entities.ts'));
+    const db = connect({ endpoint: emu.endpoint, instance: emu.instance, accessKeyId: emu.accessKeyId, accessKeySecret: emu.accessKeySecret });
+    /** Delivers what the stream holds to the trigger function and shows its invocations and the counts. */
+    const afterTrigger = async () => {
+      const before = trigger.invocations.length;
+      await trigger.drain();
+      for (const i of trigger.invocations.slice(before)) out(`    trigger: ${formatTriggerInvocation(i)}`);
+      const counts = [];
+      for await (const c of db.repository(AuthorCount).find()) counts.push(`${c.author} ${c.notes}`);
+      out(`    note counts (tsorm_author_counts): ${counts.join(', ') || 'none'}`);
+    };
 
     out('3. The HTTP function (examples/app/index.ts), one invocation per step:');
     const api = await loadModule(join(ROOT, 'examples/app/index.ts'));
@@ -64,6 +92,7 @@ async function main() {
         }
       }
       out(indent(formatHttpResponse(r)));
+      if (http.method === 'POST' || http.method === 'DELETE') await afterTrigger();
       return r;
     };
 
@@ -81,6 +110,9 @@ async function main() {
     await call('list, the next page (the cursor of the first)', { path: `/boards/${board}/notes`, query: { limit: '1', cursor: page1.json().cursor } });
     await call('delete the first note', { method: 'DELETE', path: `/boards/${board}/notes/${id}` });
     await call('read it again', { path: `/boards/${board}/notes/${id}` });
+
+    await trigger.close();
+    db.close();
 
     out();
     await searchNotes(client);

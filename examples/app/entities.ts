@@ -1,5 +1,6 @@
 /**
- * The example app's one entity: notes on boards. Shows an auto-increment key, int64 counters in two modes,
+ * The example app's entities: notes on boards (the HTTP and event functions), and the per-author note counts
+ * the TableStore-trigger function (counts.ts) keeps from the notes table's stream. Notes: Shows an auto-increment key, int64 counters in two modes,
  * a Binary attribute, a Date and a global secondary index. Its table is created by the migrations in the
  * repository's `migrations/` folder (`tsorm migrate`).
  *
@@ -9,12 +10,12 @@
 import * as classValidator from 'class-validator';
 import { Length, MaxLength } from 'class-validator';
 import type Long from 'long';
-import { AutoIncrement, Column, Generated, Index, PrimaryKey, PrimaryKeys, Table, useClassValidator } from 'tsorm';
+import { AutoIncrement, Column, Generated, Index, PrimaryKey, PrimaryKeys, Table, useClassValidator, Version } from 'tsorm';
 
 // The bundle's own copy of class-validator, for tsorm to run the constraints below (a bundle has no node_modules).
 useClassValidator(classValidator);
 
-@Table('tsorm_notes', { timeToLive: -1, maxVersions: 1 })
+@Table('tsorm_notes', { timeToLive: -1, maxVersions: 1, stream: { expirationHours: 24 } }) // the stream feeds counts.ts
 @Index('tsorm_notes_by_author', { primaryKey: ['author'], definedColumns: ['title'] })
 export class Note {
   declare readonly [PrimaryKeys]?: 'board' | 'id';
@@ -29,4 +30,30 @@ export class Note {
   @Column({ mode: 'number' }) views!: number; // int64 counter as a safe number
   @Column({ mode: 'bigint' }) likes!: bigint; // int64 counter as bigint
   @Column('date') createdAt!: Date; // int64 milliseconds
+}
+
+/**
+ * How many notes an author has, kept by counts.ts from tsorm_notes' stream. `appliedMicros` and
+ * `appliedNotes` are its idempotency cursor: the time (μs) of the last change applied to this row and the notes
+ * changed at exactly that time. Stream records arrive in order per shard and a redelivered batch starts again
+ * from its first record, so a change at or before the cursor was applied already (see counts.ts).
+ */
+@Table('tsorm_author_counts', { timeToLive: -1, maxVersions: 1 })
+export class AuthorCount {
+  declare readonly [PrimaryKeys]?: 'author';
+  declare readonly [Generated]?: 'version';
+  @PrimaryKey('string') author!: string;
+  @Column({ mode: 'number' }) notes!: number;
+  @Column({ mode: 'bigint' }) appliedMicros!: bigint;
+  @Column({ type: 'json' }) appliedNotes!: string[];
+  @Version({ mode: 'number' }) version!: number; // the read-modify-write of a count is checked
+}
+
+/** Which author each counted note belongs to: a DeleteRow record carries only the key (streams spec §2.5). */
+@Table('tsorm_note_authors', { timeToLive: -1, maxVersions: 1 })
+export class NoteAuthor {
+  declare readonly [PrimaryKeys]?: 'board' | 'id';
+  @PrimaryKey('string') board!: string;
+  @PrimaryKey({ mode: 'long' }) id!: Long;
+  @Column('string') author!: string;
 }

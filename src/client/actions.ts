@@ -10,6 +10,16 @@ import type {
   PrimaryKeyValue,
   RowExistenceExpectationValue,
 } from './sdk';
+import type {
+  DescribeStreamParams,
+  DescribeStreamResult,
+  GetShardIteratorParams,
+  GetShardIteratorResult,
+  GetStreamRecordParams,
+  GetStreamRecordResult,
+  ListStreamParams,
+  ListStreamResult,
+} from './wire/stream-ops';
 
 // ---------------------------------------------------------------------------------------------------------
 // Rows
@@ -370,6 +380,11 @@ export interface ActionMap {
   computeSplits: { params: Loose; result: Loose };
   parallelScan: { params: Loose; result: Loose };
   sqlQuery: { params: { query: string }; result: Loose };
+  // Streams (spec §2): encoded and decoded by tsorm itself (wire/stream-ops.ts), the SDK has no calls for them.
+  listStream: { params: ListStreamParams; result: ListStreamResult };
+  describeStream: { params: DescribeStreamParams; result: DescribeStreamResult };
+  getShardIterator: { params: GetShardIteratorParams; result: GetShardIteratorResult };
+  getStreamRecord: { params: GetStreamRecordParams; result: GetStreamRecordResult };
 }
 
 export type ActionName = keyof ActionMap;
@@ -393,6 +408,12 @@ export const READ_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>([
   'computeSplits',
   'parallelScan',
   'sqlQuery',
+  // Go retries ListStream, DescribeStream and GetStreamRecord as idempotent (streams spec §2.1). [decision]
+  // GetShardIterator too: it changes nothing, and a replay returns the same deterministic position.
+  'listStream',
+  'describeStream',
+  'getShardIterator',
+  'getStreamRecord',
 ]);
 
 /** The operation name the SDK's encoder and decoder use (`sqlQuery` is `SQLQuery` there). */

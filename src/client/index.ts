@@ -31,6 +31,29 @@ export { decodeErrorBody } from './transport';
 export * from './actions';
 export type { RawChange, RawChangeColumn, RawChangeEvent, RawChangeType, RawChangeValue } from './changes';
 export {
+  decodeStreamRecord,
+  type DescribeStreamParams,
+  type DescribeStreamResult,
+  type GetShardIteratorParams,
+  type GetShardIteratorResult,
+  type GetStreamRecordParams,
+  type GetStreamRecordResult,
+  type ListStreamParams,
+  type ListStreamResult,
+  type StreamInfo,
+  type StreamRecord,
+  type StreamShard,
+} from './wire/stream-ops';
+export { PlainBufferError, type SequenceInfo } from './wire/plainbuffer';
+export {
+  StreamReader,
+  StreamTrimmedError,
+  StreamUnavailableError,
+  type StreamBatch,
+  type StreamReaderOptions,
+  type StreamStart,
+} from './stream-reader';
+export {
   BatchWriteType,
   ColumnPaginationFilter,
   ComparatorType,

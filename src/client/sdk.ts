@@ -179,7 +179,7 @@ export interface SdkResponse {
 }
 
 /** Events of the request state machine that tsorm listens to. */
-export type SdkRequestEvent = 'build' | 'afterBuild' | 'sign' | 'send' | 'retry' | 'afterRetry' | 'complete';
+export type SdkRequestEvent = 'build' | 'afterBuild' | 'sign' | 'send' | 'extractData' | 'retry' | 'afterRetry' | 'complete';
 
 export interface SdkRequest {
   readonly config: SdkConfig;
@@ -195,8 +195,9 @@ export interface SdkRequest {
   };
   /** Listeners of 'build', 'afterBuild' and 'sign' receive the request; the others receive the response. */
   on(event: 'build' | 'afterBuild' | 'sign', listener: (request: SdkRequest) => void): this;
-  on(event: 'send' | 'retry' | 'afterRetry' | 'complete', listener: (response: SdkResponse) => void): this;
+  on(event: 'send' | 'extractData' | 'retry' | 'afterRetry' | 'complete', listener: (response: SdkResponse) => void): this;
   send(callback?: (this: SdkResponse, err: SdkError | null, data: unknown) => void): Promise<SdkResponse>;
+  removeListener(event: SdkRequestEvent, listener: (arg: never) => void): this;
 }
 
 export interface SdkClient {
@@ -204,6 +205,11 @@ export interface SdkClient {
   /** Adds the global, core and client listeners (build, sign, send, extract…) to a request. */
   addAllRequestListeners(request: SdkRequest): void;
   makeRequest(operation: string, params: unknown): Promise<unknown>;
+  /** 'build' listeners: the SDK's encoder, then the body's MD5 header (`lib/client.js`). */
+  buildContent(request: SdkRequest): void;
+  computeContentMd5(request: SdkRequest): void;
+  /** 'extractData' listener: the SDK's decoder. */
+  extractData(response: SdkResponse): void;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -337,6 +343,9 @@ export function assertSdkInternals(): void {
   if (typeof sdk.Request !== 'function') missing.push('TableStore.Request');
   if (typeof (sdk.Client.prototype as Partial<SdkClient>).addAllRequestListeners !== 'function') {
     missing.push('TableStore.Client.prototype.addAllRequestListeners');
+  }
+  for (const listener of ['buildContent', 'computeContentMd5', 'extractData'] as const) {
+    if (typeof (sdk.Client.prototype as Partial<SdkClient>)[listener] !== 'function') missing.push(`TableStore.Client.prototype.${listener}`);
   }
   if (typeof protos.main?.proto?.Error?.decode !== 'function') missing.push('main.proto.Error');
   if (missing.length > 0) {

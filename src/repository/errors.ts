@@ -85,7 +85,7 @@ export type RepositoryUsageRule =
   | 'VERSION_MAINTAINED'
   /** `index(name)` / `search(name)` names no index the entity declares. */
   | 'UNKNOWN_INDEX'
-  /** A search option out of the service's range (limit, offset) or combined with one it excludes. */
+  /** An option of a repository method is out of its range (e.g. `changes({ pollIntervalMs })`, a search limit) or combined with one it excludes. */
   | 'INVALID_OPTION';
 
 /** A repository method was called in a way it does not allow; nothing was sent. */

@@ -7,6 +7,7 @@ import type { TableStoreClient } from '../client/client';
 import type { Attributes, InsertOf, IncrementableNames, IncrementDelta, KeyOf, KeyPrefix, UpdateChanges } from '../schema/entity-types';
 import type { TableSchema } from '../schema/types';
 import { batchGet } from './actions/batch-get/batch-get';
+import { changes, type ChangesOptions, type StreamChange } from './actions/changes/changes';
 import { batchDeleteRow, batchInsertRow, batchSaveRow } from './actions/batch-write/batch-write-params';
 import { batchWrite, type BatchResult } from './actions/batch-write/batch-write';
 import type { BatchOptions } from './actions/batch-write/engine';
@@ -34,6 +35,7 @@ import type { SearchFieldDeclaration, SearchIndexRef } from '../schema/search-in
 import type { AttributeKeys } from '../schema/entity-types';
 
 export type { BatchResult } from './actions/batch-write/batch-write';
+export type { ChangesOptions, StreamChange } from './actions/changes/changes';
 export type { Expect, WriteOptions } from './actions/conditions';
 export type { Page, PageOptions } from './actions/find/find';
 export type { FindOptions, KeyRangeQuery } from './actions/find/find-params';
@@ -185,6 +187,18 @@ export class Repository<T extends object> {
    */
   waitForSearch(index: string | SearchIndexRef<T, any>, options?: WaitForSearchOptions): Promise<void> {
     return waitForSearchIndex(this.client, this.tableName, typeof index === 'string' ? index : index.name, options);
+  }
+
+  // ------------------------------------------------------------------ stream
+
+  /**
+   * The table's changes (its stream must be enabled: `@Table(…, { stream })`) as typed records, each with the
+   * checkpoint right after it: `for await (const c of repo.changes({ from: saved })) { …; saved = c.checkpoint }`.
+   * Ends when caught up unless `follow: true`. At-least-once: resuming from a checkpoint replays nothing before
+   * it, but a change taken and not yet checkpointed by the caller is read again.
+   */
+  changes(options: ChangesOptions = {}): AsyncGenerator<StreamChange<T>, void, undefined> {
+    return changes(this.client, this.schema, options);
   }
 
   // ------------------------------------------------------------------ batches

@@ -24,10 +24,23 @@ import { getTableSchema } from '../schema/decorators';
 import type { EntityClass } from '../schema/types';
 import { functionEnv, localContext, type LogLevel } from './context';
 import { LocalInvocationError } from './errors';
+import { measuredSink, TriggerDelivery, type DeliveryStats, type TriggerDeliveryOptions, type TriggerInvocation } from './trigger-delivery';
 import { callHandler, ensureInitialized, instanceHandle, type EventInvokeResult, type HandlerModule, type HttpInput, type HttpInvokeResult, type Runtime } from './invoke';
 
 export { CallbackReusedError, FunctionTimeoutError, HandlerNotFoundError, LocalInvocationError } from './errors';
 export { localContext, localLogger, type LocalContextOptions, type LogLevel } from './context';
+export {
+  formatTriggerInvocation,
+  measuredSink,
+  TriggerDelivery,
+  TriggerDrainTimeoutError,
+  type DeliveryEvent,
+  type DeliveryStats,
+  type TriggerBatch,
+  type TriggerDeliveryOptions,
+  type TriggerInvocation,
+  type TriggerSink,
+} from './trigger-delivery';
 export { triggerEvent } from './trigger-event';
 export type { ChangeInput } from '../codec/change';
 export { fc3HttpEvent, parseHttpInput, type EventInvokeResult, type HandlerModule, type HttpInput, type HttpInvokeResult, type Runtime } from './invoke';
@@ -195,4 +208,108 @@ export async function invoke(mod: HandlerModule, options: InvokeOptions): Promis
 /** Forgets a `defineFunction` module's instance (closing its client): the next `invoke` is a cold start. */
 export function resetInstance(mod: HandlerModule, handlerName = 'handler'): void {
   instanceHandle(mod[handlerName])?.reset();
+}
+
+export interface CreateTriggerOptions extends TriggerDeliveryOptions, Pick<InvokeOptions, 'runtime' | 'emulator' | 'credentials' | 'env' | 'handler' | 'initializer' | 'timeout' | 'onLog'> {
+  /** The table whose stream triggers the function (its stream must be enabled). */
+  table: string;
+  /** Told of every invocation, with its cost line's numbers (`formatTriggerInvocation`). */
+  onInvocation?: (invocation: TriggerInvocation) => void;
+}
+
+/** A TableStore trigger attached locally to a table's stream (see {@link createTrigger}). */
+export interface LocalTrigger {
+  readonly table: string;
+  readonly stats: DeliveryStats;
+  /** Every invocation so far, in order. */
+  readonly invocations: TriggerInvocation[];
+  /**
+   * Delivers the table's pending changes and waits until the handler processed them (failed batches are
+   * retried with backoff, as FC does). Rejects with `TriggerDrainTimeoutError` after `timeoutMs` (default 30 s).
+   */
+  drain(options?: { timeoutMs?: number }): Promise<DeliveryStats>;
+  /** Delivers in the background (polling) until `stop()`. */
+  start(): void;
+  stop(): Promise<void>;
+  /** Where delivery stands, to resume with `checkpoint`. */
+  checkpoint(): string;
+  /** Stops and closes the trigger's client. */
+  close(): Promise<void>;
+}
+
+/**
+ * Attaches a TableStore-trigger function (a handler module, as `invoke` takes it) to a table's stream on the
+ * emulator: changes written from now on (`start: 'latest'`, default) reach the handler as FC's CBOR event,
+ * batch by batch, in order, failed batches retried until they succeed or expire (streams spec §3.3).
+ *
+ * ```ts
+ * const trigger = await createTrigger(countsFn, { table: 'notes', emulator: emu });
+ * await repo.insert(note);
+ * await trigger.drain();           // the handler has processed the insert
+ * ```
+ */
+export async function createTrigger(mod: HandlerModule, options: CreateTriggerOptions): Promise<LocalTrigger> {
+  if (mod === null || typeof mod !== 'object') throw new LocalInvocationError('createTrigger: expected a handler module (an object with a `handler` export)');
+  if (typeof options?.table !== 'string' || options.table === '') throw new LocalInvocationError('createTrigger: `table` must name the table whose stream triggers the function');
+  const target = options.emulator ?? latest;
+  if (!target) throw new LocalInvocationError('createTrigger: no emulator: pass `emulator`, or call startEmulator() first');
+  const client = new TableStoreClient({ endpoint: target.endpoint, instance: target.instance, accessKeyId: target.accessKeyId, accessKeySecret: target.accessKeySecret });
+  const invocations: TriggerInvocation[] = [];
+  const sink = measuredSink(
+    (batch, requestId) =>
+      invoke(mod, {
+        event: batch.event,
+        emulator: target,
+        requestId,
+        ...(options.runtime === undefined ? {} : { runtime: options.runtime }),
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+        ...(options.env === undefined ? {} : { env: options.env }),
+        ...(options.handler === undefined ? {} : { handler: options.handler }),
+        ...(options.initializer === undefined ? {} : { initializer: options.initializer }),
+        ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
+        timeout: options.timeout ?? 60, // the trigger's limit: one minute (spec §3.3)
+      }),
+    (i) => {
+      invocations.push(i);
+      options.onInvocation?.(i);
+    },
+  );
+  const delivery = new TriggerDelivery(client, options.table, sink, options);
+  try {
+    await delivery.open();
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+  let running: { abort: AbortController; done: Promise<unknown> } | undefined;
+  /** Resolves when background delivery ended; rejects with what stopped it (a stream disabled…). */
+  const stop = async () => {
+    if (!running) return;
+    const { abort, done } = running;
+    running = undefined;
+    abort.abort();
+    const outcome = await done;
+    if (outcome instanceof Error) throw outcome;
+  };
+  return {
+    table: options.table,
+    stats: delivery.stats,
+    invocations,
+    drain: (o) => delivery.drain(o),
+    start: () => {
+      if (running) return;
+      const abort = new AbortController();
+      // An error that ends the loop is kept for stop() to report.
+      running = { abort, done: delivery.run(abort.signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) };
+    },
+    stop,
+    checkpoint: () => delivery.checkpoint(),
+    close: async () => {
+      try {
+        await stop();
+      } finally {
+        client.close();
+      }
+    },
+  };
 }

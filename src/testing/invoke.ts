@@ -151,6 +151,14 @@ export function exportedFunction(mod: HandlerModule, name: string): (...args: un
   return fn as (...args: unknown[]) => unknown;
 }
 
+/** Errors a handler passed to its FC 2.0 callback: FC reports those as HandledInvocationError, throws as Unhandled. */
+const handledErrors = new WeakSet<object>();
+
+/** Did the handler report this error itself, through `callback(err)`? (FC: HandledInvocationError) */
+export function isHandledError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && handledErrors.has(e);
+}
+
 /**
  * Calls `fn(...args, callback)` FC 2.0 style (or awaits its promise when it returns one), resolving with the
  * callback's data. A second callback call is reported to `onReuse`.
@@ -166,8 +174,10 @@ function callWithCallback(fn: (...args: unknown[]) => unknown, args: unknown[], 
         reject(e);
         return;
       }
-      if (err !== null && err !== undefined) reject(err);
-      else resolve(data);
+      if (err !== null && err !== undefined) {
+        if (typeof err === 'object') handledErrors.add(err);
+        reject(err);
+      } else resolve(data);
     };
     const ret = fn(...args, callback) as { then?: unknown } | undefined;
     if (ret && typeof ret.then === 'function') (ret as Promise<unknown>).then((v) => calls === 0 && resolve(v), reject);

@@ -160,7 +160,7 @@ describe('consumer matrix: the packed tarball in throwaway projects', { timeout:
 
   it("DEPLOY.md's build command is the one tested here", () => {
     const deployMd = readFileSync(join(ROOT, 'examples/app/DEPLOY.md'), 'utf8');
-    expect(deployMd).toContain(`npx esbuild index.ts events.ts ${DEPLOY_ESBUILD.join(' ')} --outdir=code`);
+    expect(deployMd).toContain(`npx esbuild index.ts events.ts counts.ts ${DEPLOY_ESBUILD.join(' ')} --outdir=code`);
   });
 
   it('tsorm migrate runs from a tsorm.config.ts; tsorm invoke loads a .ts handler with @swc/core, with only the project typescript, and names the package with neither', async () => {

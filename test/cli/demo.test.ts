@@ -28,7 +28,8 @@ describe('npm run demo', () => {
     const out = r.stdout;
     expect(out).toMatch(/^1\. Emulator: listening on http:\/\/127\.0\.0\.1:\d+ \(instance tsorm, in memory, access key tsorm-emulator\)$/m);
     expect(out).toMatch(/createTable tsorm_notes: created/);
-    expect(out).toMatch(/^ {4}1 migration\(s\) applied$/m);
+    expect(out).toMatch(/^ {4}2 migration\(s\) applied$/m);
+    expect(out).toMatch(/^ {4}stream of tsorm_notes: enabled \(24 h\); examples\/app\/counts\.ts attached to it as its TableStore trigger$/m);
 
     const steps = out.split(/\n(?= {2}[a-h]\) )/).slice(1);
     expect(steps.map((s) => /^ {2}[a-h]\) [^:]+: (\w+) /.exec(s)?.[1])).toEqual(['POST', 'GET', 'PATCH', 'POST', 'GET', 'GET', 'DELETE', 'GET']);
@@ -38,6 +39,13 @@ describe('npm run demo', () => {
     steps.forEach((s, i) => expect(s).toMatch(new RegExp(`log: tsorm invocation requestId=demo-${i + 1} trigger=http .*durationMs=\\S+ calls=\\d+ requests=\\d+ failures=0 readCU=\\d+ writeCU=\\d+`)));
     expect(steps[0]).toMatch(/status=201 .*calls=1 .*writeCU=1/);
     expect(steps[2]).toMatch(/"likes": "3"/);
+    // the TableStore trigger (examples/app/counts.ts) after each create and delete: its cost lines, the counts
+    expect(steps[0]).toMatch(/trigger log: tsorm invocation requestId=trigger-tsorm_notes-1 trigger=tablestore records=1 /);
+    expect(steps[0]).toMatch(/trigger: tsorm trigger requestId=trigger-tsorm_notes-1 table=tsorm_notes records=1 attempt=1 status=ok .*writeCU=2/);
+    expect(steps[0]).toMatch(/^ {4}note counts \(tsorm_author_counts\): ada 1$/m);
+    expect(steps[3]).toMatch(/^ {4}note counts \(tsorm_author_counts\): ada 1, grace 1$/m);
+    expect(steps[6]).toMatch(/^ {4}note counts \(tsorm_author_counts\): ada 0, grace 1$/m);
+    for (const i of [1, 2, 4, 5, 7]) expect(steps[i]).not.toContain('trigger:');
     expect(steps[4]).toMatch(/"cursor": "[\w-]+"/);
     expect(steps[5]).toContain('"title": "Second note"');
     expect(steps[5]).not.toContain('"cursor"');
@@ -51,6 +59,6 @@ describe('npm run demo', () => {
     // in memory: a second run starts from nothing and says the same
     const again = run();
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/^ {4}1 migration\(s\) applied$/m);
+    expect(again.stdout).toMatch(/^ {4}2 migration\(s\) applied$/m);
   });
 });

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTables, startEmulator, type TestEmulator } from '../../src/testing';
+import Long from 'long';
+import { createTables, startEmulator, triggerEvent, type TestEmulator } from '../../src/testing';
 import { DEPLOY_ESBUILD } from '../support/consumer-install';
 import { requireBuild, ROOT } from '../support/emulator-process';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   emu = await startEmulator();
   outDir = mkdtempSync(join(tmpdir(), 'tsorm-example-code-')); // outside the repository: no node_modules above it
   const esbuild = (cwd: string, ...args: string[]) => spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), [...args, ...DEPLOY_ESBUILD], { cwd, encoding: 'utf8' });
-  const app = esbuild(join(ROOT, 'examples/app'), 'index.ts', 'events.ts', `--outdir=${outDir}`);
+  const app = esbuild(join(ROOT, 'examples/app'), 'index.ts', 'events.ts', 'counts.ts', `--outdir=${outDir}`);
   expect(app.status, app.stderr).toBe(0);
   // The README's quickstarts, bundled the same way.
   const quickstart = esbuild(join(ROOT, 'examples'), 'fc-quickstart.ts', `--outfile=${join(outDir, 'quickstart.js')}`);
@@ -51,8 +52,11 @@ describe('examples/app as deployed', () => {
   it('s.yaml names handlers the compiled code exports', () => {
     const yaml = readFileSync(join(ROOT, 'examples/app/s.yaml'), 'utf8');
     expect(yaml).toMatch(/^edition: 3\.0\.0$/m);
-    expect(yaml.match(/component: fc3/g)).toHaveLength(2);
-    expect(yaml.match(/runtime: nodejs20/g)).toHaveLength(2);
+    expect(yaml.match(/component: fc3/g)).toHaveLength(3);
+    expect(yaml.match(/runtime: nodejs20/g)).toHaveLength(3);
+    // The counts function's TableStore trigger (streams spec §4): the notes table's ARN and the invocation role.
+    expect(yaml).toMatch(/triggerType: tablestore\n\s+qualifier: LATEST\n\s+sourceArn: acs:ots:\$\{vars\.region\}:\$\{vars\.account\}:instance\/\$\{vars\.instance\}\/table\/tsorm_notes\n/);
+    expect(yaml).toMatch(/invocationRole: acs:ram::\$\{vars\.account\}:role\/aliyuntablestorestreamnotificationrole\n\s+triggerConfig: \{\}/);
     const handlers = [...yaml.matchAll(/^\s+handler: (\w+)\.(\w+)\s*$/gm)].map((m) => [m[1], m[2]]);
     expect(handlers).toEqual([
       ['index', 'handler'],
@@ -61,11 +65,14 @@ describe('examples/app as deployed', () => {
       ['events', 'handler'],
       ['events', 'initializer'],
       ['events', 'preStop'],
+      ['counts', 'handler'],
+      ['counts', 'initializer'],
+      ['counts', 'preStop'],
     ]);
     const script = `const out = {}; for (const [file, fn] of ${JSON.stringify(handlers)}) out[file + '.' + fn] = typeof require(${JSON.stringify(outDir)} + '/' + file + '.js')[fn]; console.log(JSON.stringify(out));`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: outDir, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect(Object.values(JSON.parse(r.stdout))).toEqual(Array(6).fill('function'));
+    expect(Object.values(JSON.parse(r.stdout))).toEqual(Array(9).fill('function'));
   });
 
   it('the bundles run under plain node in the FC 3.0 shapes (initializer, HTTP create + read, validation, event)', async () => {
@@ -82,16 +89,25 @@ describe('examples/app as deployed', () => {
         const got = await api.handler(http('GET', '/boards/deployed/notes/' + id), ctx('r2'));
         const invalid = await api.handler(http('POST', '/boards/deployed/notes', { author: 'ada', title: '' }), ctx('r4'));
         const counted = await events.handler(Buffer.from(JSON.stringify({ views: [{ board: 'deployed', id }] })), ctx('r3'));
-        console.log(JSON.stringify({ created: created.statusCode, got: got.statusCode, invalid: invalid.statusCode, note: JSON.parse(got.body), counted, lines }));
+        // The TableStore trigger's CBOR event for that note's PutRow, twice (a redelivery): counted once.
+        const counts = require('./counts.js');
+        const event = Buffer.from('__PUT_EVENT__', 'hex');
+        const triggered = [await counts.handler(event, ctx('t1')), await counts.handler(event, ctx('t2'))];
+        console.log(JSON.stringify({ created: created.statusCode, got: got.statusCode, invalid: invalid.statusCode, note: JSON.parse(got.body), counted, triggered, lines }));
         process.exit(0);
       })().catch((e) => { console.error(e); process.exit(1); });`;
-    await createTables(db, (await import('../../examples/app/entities')).Note);
-    db.close();
-    const r = await runScript(script);
+    const { Note, AuthorCount, NoteAuthor } = await import('../../examples/app/entities');
+    await createTables(db, Note, AuthorCount, NoteAuthor);
+    const putEvent = triggerEvent(Note, [{ type: 'put', row: { board: 'deployed', id: Long.fromNumber(424242), author: 'bundle', title: 'x' } }]).toString('hex');
+    const r = await runScript(script.replace('__PUT_EVENT__', putEvent));
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ created: 201, got: 200, invalid: 422, note: { title: 'bundled by esbuild', views: 0, likes: '0' }, counted: { counted: 1, missing: 0 } });
-    expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(4);
+    expect(out.triggered).toEqual([{ records: 1, applied: 1 }, { records: 1, applied: 0 }]);
+    const counted = await db.repository(AuthorCount).get({ author: 'bundle' });
+    expect(counted?.notes).toBe(1);
+    db.close();
+    expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(6);
     // The code package is the two bundles: no node_modules (issue 8: a small deploy).
     expect(statSync(join(outDir, 'index.js')).size).toBeLessThan(2_000_000);
   });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { encodeTriggerEvent } from '../../src/fc/trigger/cbor';
-import { ROOT } from '../support/emulator-process';
+import { ROOT, sdkFor } from '../support/emulator-process';
+import { IGNORE, Long } from '../support/sdk';
 import { Project, type Target } from '../support/migrate-project';
 
 let emu: RunningEmulator;
@@ -191,6 +192,48 @@ export const { initializer, handler } = defineFunction({
     const broken = await p.run(['invoke', 'broken.ts', '--event', '{}']);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/cannot load .*broken\.ts/);
+  });
+});
+
+describe('tsorm invoke --stream', () => {
+  /** A plain trigger handler: appends what it got to seen.txt; fails its first call when FAIL_ONCE is set. */
+  const trigger = `import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { decodeTriggerEvent } from 'tsorm/fc';
+export async function handler(event: Buffer) {
+  const ev = decodeTriggerEvent(event);
+  if (process.env.FAIL_ONCE && !existsSync('failed.flag')) { writeFileSync('failed.flag', '1'); throw new Error('first call fails'); }
+  appendFileSync('seen.txt', ev.records.map((r) => r.type + ' ' + String(r.primaryKey[0].value.value)).join(',') + '\\n');
+  return 'ok';
+}
+`;
+
+  it('delivers the pending changes of a table (--once): CBOR events in batches, a cost line each, a failed batch retried', async () => {
+    const sdk = sdkFor(emu.endpoint);
+    await sdk.createTable({
+      tableMeta: { tableName: 'invoke_stream', primaryKey: [{ name: 'id', type: 'STRING' }] },
+      reservedThroughput: { capacityUnit: { read: 0, write: 0 } },
+      tableOptions: { timeToLive: -1, maxVersions: 1 },
+      streamSpecification: { enableStream: true, expirationTime: 24 },
+    });
+    for (const id of ['a', 'b', 'c']) await sdk.putRow({ tableName: 'invoke_stream', condition: IGNORE(), primaryKey: [{ id }], attributeColumns: [{ n: Long(1) }] });
+    await sdk.deleteRow({ tableName: 'invoke_stream', condition: IGNORE(), primaryKey: [{ id: 'a' }] });
+    const p = project(true, { 'trigger.ts': trigger });
+    const r = await p.run(['invoke', 'trigger.ts', '--stream', 'invoke_stream', '--once', '--batch-size', '2'], { FAIL_ONCE: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('tsorm trigger ');
+    expect(p.read('seen.txt')).toBe('PutRow a,PutRow b\nPutRow c,DeleteRow a\n');
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('tsorm trigger '));
+    expect(lines.map((l) => /records=(\d+) attempt=(\d+) status=(\w+)/.exec(l)!.slice(1).join(' '))).toEqual(['2 1 failed', '2 2 ok', '2 1 ok']);
+    expect(r.stderr).toMatch(/first call fails/);
+    expect(r.stderr).toMatch(/tsorm: invoke_stream: 3 invocation\(s\), 4 record\(s\) delivered, 1 failed invocation\(s\), 0 expired record\(s\)/);
+    expect(r.stderr).toMatch(/Cost estimate over 3 invocations/);
+
+    const usage = await p.run(['invoke', 'trigger.ts', '--once']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--from, --once and --batch-size need --stream/);
+    const none = await p.run(['invoke', 'trigger.ts', '--stream', 'no_such_table', '--once']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/cannot read the stream of table no_such_table: Requested table does not exist/);
   });
 });
 

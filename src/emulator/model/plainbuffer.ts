@@ -3,6 +3,7 @@
  * checksum) and encodes response rows. The emulator also stores rows in this format (`encodeStoredRow`), so
  * one codec serves the wire and the disk; that is why it sits in model/, below both protocol/ and engine/.
  */
+import { CRC_TABLE, crcByte, crcBytes } from '../../client/wire/crc8';
 import { OtsError } from '../errors';
 import { type Cell, compareNames, type Row, type RowData, type Version } from './row';
 import { type Value, VT } from './value';
@@ -35,21 +36,6 @@ export interface SeqInfo {
 
 /** 0B len 0C len 0D u32 0E i64 0F u32: 29 bytes, lengths 24 and 19 as the Java builder writes them. */
 const SEQ_EXTENSION_BYTES = 29;
-
-// ---------------------------------------------------------------- CRC-8 (poly 0x07)
-const CRC_TABLE = new Uint8Array(256);
-for (let i = 0; i < 256; i++) {
-  let c = i;
-  for (let j = 0; j < 8; j++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
-  CRC_TABLE[i] = c;
-}
-function crcByte(crc: number, b: number): number {
-  return CRC_TABLE[(crc ^ b) & 0xff];
-}
-function crcBytes(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
-  for (let i = start; i < end; i++) crc = CRC_TABLE[(crc ^ buf[i]) & 0xff];
-  return crc;
-}
 
 function broken(message: string): OtsError {
   return OtsError.param(message);

@@ -50,7 +50,7 @@ export function aggField(ctx: AggContext, name: unknown, label: string, allowed?
 }
 
 /** The values a metric sees: every value of every document, `missing` once for a document without any. */
-function values(docs: Doc[], path: string, missing: Scalar | undefined): FieldValue[] {
+function values(docs: readonly Doc[], path: string, missing: Scalar | undefined): FieldValue[] {
   const out: FieldValue[] = [];
   for (const d of docs) {
     const vals = d.values.get(path);
@@ -73,7 +73,7 @@ export function percentile(sorted: number[], p: number, integral: boolean): numb
   return integral ? Math.trunc(v) + 0 : v; // + 0 turns -0 into 0
 }
 
-function one(ctx: AggContext, docs: Doc[], type: number, m: any): object {
+function one(ctx: AggContext, docs: readonly Doc[], type: number, m: any): object {
   const t = TYPES[type];
   switch (type) {
     case 1: case 2: case 3: case 4: {
@@ -129,7 +129,7 @@ export function checkNames(items: Array<{ name?: string }>, what: string, taken 
 }
 
 /** The AggregationsResult message of a level (aggregations in request order, spec §7). */
-export function runAggregations(ctx: AggContext, docs: Doc[], aggs: any): object {
+export function runAggregations(ctx: AggContext, docs: readonly Doc[], aggs: any): object {
   const list: any[] = aggs?.aggs ?? [];
   checkNames(list, 'aggregations');
   return {
@@ -143,7 +143,7 @@ export function runAggregations(ctx: AggContext, docs: Doc[], aggs: any): object
 }
 
 /** The numeric value of a sub-aggregation result, for group-by SubAggSort. */
-export function subAggValue(ctx: AggContext, docs: Doc[], aggs: any, name: string): number {
+export function subAggValue(ctx: AggContext, docs: readonly Doc[], aggs: any, name: string): number {
   const a = (aggs?.aggs ?? []).find((x: any) => x.name === name);
   if (!a) throw OtsError.param(`sub aggregation [${name}] of the group by sort does not exist`);
   const t = TYPES[a.type];

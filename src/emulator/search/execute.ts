@@ -26,40 +26,59 @@ export interface Hit {
   score: number;
 }
 
+const EVERY_DOC = (): boolean => true;
+
 /** The documents an index serves now: not expired by the index TTL or the table TTL (spec §2.5, §8). */
 export function liveDocs(index: SearchIndex, table: TableMeta, now: number): (d: Doc) => boolean {
   const ttls = [index.def.ttl, table.options.timeToLive].filter((t) => t > 0);
-  if (!ttls.length) return () => true;
+  if (!ttls.length) return EVERY_DOC;
   const cutoff = now - Math.min(...ttls) * 1000;
   return (d) => d.ts >= cutoff;
 }
 
-/** Every live document the query matches and its score, in parallel arrays [performance: no object per hit]. */
+/**
+ * Every live document the query matches and its score [performance: no object per hit]. `docs` may be the
+ * candidates' own array (read only).
+ */
 export interface Matches {
-  docs: Doc[];
-  scores: number[];
+  docs: readonly Doc[];
+  score(i: number): number;
+  /** The field the matches ascend by (QueryNode.candidateOrder: '' = the row key), if any. */
+  order?: string;
 }
 
 export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => boolean): Matches {
   const docs: Doc[] = [];
   const scores: number[] = [];
+  // Filtering keeps the candidates' order.
+  const order = node.candidates && node.candidateOrder?.();
   const constant = node.candidates && node.constantScore?.();
   if (constant !== undefined) {
-    for (const doc of node.candidates!()) {
+    const candidates = node.candidates!();
+    const score = () => constant;
+    // Exactly the matches, all live: no copy [performance: a posting's or a range's documents as they are].
+    if (live === EVERY_DOC && Array.isArray(candidates)) return { docs: candidates as readonly Doc[], score, order };
+    for (const doc of candidates) if (live(doc)) docs.push(doc);
+    return { docs, score, order };
+  }
+  if (node.candidates && node.scoreCandidate) {
+    for (const doc of node.candidates()) {
       if (!live(doc)) continue;
+      const score = node.scoreCandidate(doc);
+      if (score === undefined) continue;
       docs.push(doc);
-      scores.push(constant);
+      scores.push(score);
     }
-    return { docs, scores };
+  } else {
+    for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
+      if (!live(doc)) continue;
+      const score = node.score(doc);
+      if (score === undefined) continue;
+      docs.push(doc);
+      scores.push(score);
+    }
   }
-  for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
-    if (!live(doc)) continue;
-    const score = node.score(doc);
-    if (score === undefined) continue;
-    docs.push(doc);
-    scores.push(score);
-  }
-  return { docs, scores };
+  return { docs, score: (i) => scores[i], order: node.candidates ? order : undefined };
 }
 
 function int(m: any, field: string): number | undefined {
@@ -126,22 +145,35 @@ export function runSearch(ctx: SearchContext, req: any): object {
   const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, hits.docs, sq.aggs)) : undefined;
   const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx, hits.docs, sq.groupBys)) : undefined;
 
-  // Sort keys in one flat array, hits as indexes into it [performance: no object per hit].
+  // Sort keys in one flat array, hits as indexes into it [performance: no object per hit], made on first use.
   const ns = sorters.length;
   const keys = new Array<SortKey>(total * ns);
-  for (let i = 0; i < total; i++) for (let j = 0; j < ns; j++) keys[i * ns + j] = sorters[j].key(hits.docs[i], hits.scores[i]);
-  const keysOf = (i: number) => keys.slice(i * ns, i * ns + ns);
+  const keyed = new Uint8Array(total);
+  const key = (i: number, j: number): SortKey => {
+    if (!keyed[i]) {
+      for (let x = 0; x < ns; x++) keys[i * ns + x] = sorters[x].key(hits.docs[i], hits.score(i));
+      keyed[i] = 1;
+    }
+    return keys[i * ns + j];
+  };
+  const keysOf = (i: number) => (key(i, 0), keys.slice(i * ns, i * ns + ns));
   const byKeys = (a: number, b: number) => {
     for (let j = 0; j < ns; j++) {
-      const c = compareKey(sorters[j], keys[a * ns + j], keys[b * ns + j]);
+      const c = compareKey(sorters[j], key(a, j), key(b, j));
       if (c) return c;
     }
     return 0;
   };
-  let order: number[] = [];
-  for (let i = 0; i < total; i++) if (!after || compareKeys(sorters, keysOf(i), after) > 0) order.push(i);
-  // Collapse needs the whole order (groups are found in sort order); a page needs only its first rows.
-  order = collapse ? order.sort(byKeys) : smallest(order, (token ? 0 : offset) + limit, byKeys);
+  const past = (i: number) => !after || compareKeys(sorters, keysOf(i), after) > 0;
+  const need = (token ? 0 : offset) + limit;
+  let order: number[];
+  if (!collapse && hits.order !== undefined && hits.order === sorters[0].field) order = walkPage(total, sorters[0].desc, need, (i) => key(i, 0), past, byKeys);
+  else {
+    order = [];
+    for (let i = 0; i < total; i++) if (past(i)) order.push(i);
+    // Collapse needs the whole order (groups are found in sort order); a page needs only its first rows.
+    order = collapse ? order.sort(byKeys) : smallest(order, need, byKeys);
+  }
   if (collapse) {
     const seen = new Set<string>();
     order = order.filter((i) => {
@@ -153,7 +185,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
       return true;
     });
   }
-  const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.scores[i], k: keysOf(i) }));
+  const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.score(i), k: keysOf(i) }));
 
   const rows = page.map((h) => encodeRow(buildRow(ctx.engine, table, h.doc, cols, now)));
   const searchHits = page.map((h) => searchHit(h, scope, highlight));
@@ -173,6 +205,25 @@ export function runSearch(ctx: SearchContext, req: any): object {
     ...(groupBys ? { groupBys } : {}),
     consumed: { capacityUnit: { read: Math.max(1, rows.length), write: 0 } },
   };
+}
+
+/**
+ * The first `need` hits in sort order when the hits already ascend by the first sorter's key: read from the front
+ * (ASC) or the back (DESC), one run of equal first keys at a time, each run ordered by all the sorters
+ * [performance: a page of 100 costs ~100 keys instead of a key and a comparison per match].
+ */
+function walkPage(total: number, desc: boolean, need: number, first: (i: number) => SortKey, past: (i: number) => boolean, cmp: (a: number, b: number) => number): number[] {
+  const out: number[] = [];
+  const step = desc ? -1 : 1;
+  let i = desc ? total - 1 : 0;
+  while (out.length < need && i >= 0 && i < total) {
+    const k = first(i);
+    const run: number[] = [];
+    for (; i >= 0 && i < total && first(i) === k; i += step) if (past(i)) run.push(i);
+    if (run.length > 1) run.sort(cmp);
+    for (const x of run) out.push(x);
+  }
+  return out.slice(0, need);
 }
 
 /**

@@ -94,7 +94,7 @@ export function dateKeyer(ctx: AggContext, m: any): Keyer {
 }
 
 /** Documents per bucket key (once per document), empty buckets never made. */
-export function bucketize(docs: Doc[], keyer: Keyer): Array<{ key: number; docs: Doc[]; count: number }> {
+export function bucketize(docs: readonly Doc[], keyer: Keyer): Array<{ key: number; docs: Doc[]; count: number }> {
   const buckets = new Map<number, { key: number; docs: Doc[]; count: number }>();
   for (const d of docs) {
     for (const key of new Set(keyer.keys(d))) {
@@ -107,7 +107,7 @@ export function bucketize(docs: Doc[], keyer: Keyer): Array<{ key: number; docs:
   return [...buckets.values()].filter((b) => b.count >= Math.max(1, keyer.minDocs));
 }
 
-export function dateHistogram(ctx: AggContext, docs: Doc[], m: any): object {
+export function dateHistogram(ctx: AggContext, docs: readonly Doc[], m: any): object {
   const sorted = sortGroups(ctx, bucketize(docs, dateKeyer(ctx, m)), m.sort, m.subAggs, [(a, b) => a.key - b.key]);
   return { groupByDateHistogramItems: sorted.map((b) => ({ timestamp: Math.trunc(b.key), rowCount: b.count, ...subs(ctx, b.docs, m) })) };
 }
@@ -115,7 +115,7 @@ export function dateHistogram(ctx: AggContext, docs: Doc[], m: any): object {
 const MAX_COMPOSITE = 2000;
 
 /** Composite: every combination of the sources' keys, ordered key by key, paged by `next_token` (spec §7.2). */
-export function compositeGroups(ctx: AggContext, docs: Doc[], m: any): object {
+export function compositeGroups(ctx: AggContext, docs: readonly Doc[], m: any): object {
   const sources: any[] = m.sources?.groupBys ?? [];
   if (!sources.length) throw OtsError.param('[group by composite] sources must not be empty');
   const size = Number(opt(m, 'size') ?? 10);

@@ -23,8 +23,9 @@ function termCandidates(scope: Scope, f: Field, terms: Scalar[], keys: Iterable<
     const list = [...keys];
     return {
       cost: () => list.reduce((n, k) => n + (index.posting(f.path, k)?.size ?? 0), 0),
+      ...(list.length === 1 ? { candidateOrder: () => '' } : {}),
       candidates: () => {
-        if (list.length === 1) return index.posting(f.path, list[0]) ?? [];
+        if (list.length === 1) return index.postingInKeyOrder(index.posting(f.path, list[0]) ?? new Set());
         const out = new Set<Doc>();
         for (const k of list) for (const d of index.posting(f.path, k) ?? []) out.add(d);
         return out;
@@ -55,10 +56,20 @@ function highlight(scope: Scope, f: Field, test: (term: string) => boolean): voi
  */
 function anyValue<T>(scope: Scope, path: string, score: number, test: (v: T) => boolean): (doc: Doc) => number | undefined {
   const valuesOf = scope.index.valuesOf(path);
-  return (doc) => {
+  const any = (doc: Doc) => {
     const vals = valuesOf(doc) as T[] | undefined;
     if (vals) for (const v of vals) if (test(v)) return score;
     return undefined;
+  };
+  // A numeric field's single value from its number column (SearchIndex.numberOf, inlined); NaN (none,
+  // several) and documents no longer indexed read the values.
+  const num = scope.index.numberColumn(path);
+  if (!num) return any;
+  return (doc) => {
+    const ord = doc.ord ?? -1;
+    const x = ord >= 0 ? num.at[ord] : NaN;
+    if (x !== x) return any(doc);
+    return test(x as T) ? score : undefined;
   };
 }
 
@@ -231,6 +242,7 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
           cost: () => rangeCost(scope, f.path, from, to, incLower, incUpper),
           // Bounds found by binary search are exact, so on a one-value-per-document column they are the matches.
           constantScore: () => (scope.index.sortedColumn(f.path)!.multi ? undefined : 1),
+          candidateOrder: () => (scope.index.sortedColumn(f.path)!.multi ? undefined : f.path),
         }),
   };
 }

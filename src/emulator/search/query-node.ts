@@ -17,6 +17,17 @@ export interface QueryNode {
   cost?(): number;
   /** When the candidates are exactly the matches, all with this score: a top-level search may skip `score`. */
   constantScore?(): number | undefined;
+  /**
+   * The score of a document known to come from `candidates()`: may skip the test the candidates already passed
+   * (a Bool's clause that supplied them). Absent = `score`.
+   */
+  scoreCandidate?(doc: Doc): number | undefined;
+  /**
+   * The field whose value the candidates come in ascending order of ('' = the row key, i.e. the PK), each
+   * candidate holding exactly one value of it; undefined = no order. A search sorted by that field then reads its
+   * page off one end instead of sorting every match.
+   */
+  candidateOrder?(): string | undefined;
 }
 
 /** Term matchers per TEXT field, for Highlight (spec §4.1). */

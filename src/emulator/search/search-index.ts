@@ -29,12 +29,22 @@ export interface SortedColumn {
   multi: boolean;
 }
 
+/** The one number a document holds, NaN otherwise (the number columns' encoding). */
+function single(vals: FieldValue[] | undefined): number {
+  return vals?.length === 1 && typeof vals[0] === 'number' ? vals[0] : NaN;
+}
+
 export class SearchIndex {
   readonly docs = new Map<string, Doc>();
   /** Bumped on every change: sorted columns built at an older version are stale. */
   private version = 0;
   private readonly sorted = new Map<string, { version: number; column: SortedColumn }>();
   private readonly postings = new Map<string, Map<string, Set<Doc>>>();
+  /**
+   * Postings in row key order (the PK order, the default sort), built on first use and dropped when the posting
+   * changes [performance: a term query's page is then its posting's first rows, not a top-k over every match].
+   */
+  private readonly keyOrdered = new WeakMap<ReadonlySet<Doc>, Doc[]>();
   private readonly stats = new Map<string, FieldStats>();
   /**
    * Top-level fields with postings: KEYWORD, TEXT, BOOLEAN. Numbers and dates are found through the sorted
@@ -51,11 +61,19 @@ export class SearchIndex {
   private readonly columns = new Map<string, Array<FieldValue[] | undefined>>();
   private readonly freeSlots: number[] = [];
   private slots = 0;
+  /**
+   * Each top-level LONG / DOUBLE / DATE field's value by slot when the document holds exactly one, NaN otherwise
+   * (none, several, or NaN itself: readers then fall back to the values). [performance] a range filter or a
+   * group-by over a posting's documents read one double per document instead of a column slot, a values array
+   * and a boxed number, each a cache miss on a large index (bench/search.js's bool query).
+   */
+  private readonly numbers = new Map<string, { at: Float64Array }>();
 
   constructor(readonly def: SearchIndexDef) {
     this.scalar = def.fields.filter((f) => [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE, FieldType.KEYWORD, FieldType.BOOLEAN].includes(f.type as never));
     this.indexed = def.fields.filter((f) => [FieldType.KEYWORD, FieldType.TEXT, FieldType.BOOLEAN].includes(f.type as never));
     for (const f of this.scalar) this.columns.set(f.name, []);
+    for (const f of this.scalar) if (f.type === FieldType.LONG || f.type === FieldType.DOUBLE || f.type === FieldType.DATE) this.numbers.set(f.name, { at: new Float64Array(0) });
   }
 
   /** Sum of the indexed rows' data sizes (bytes). */
@@ -74,6 +92,14 @@ export class SearchIndex {
     const ord = this.freeSlots.pop() ?? this.slots++;
     doc.ord = ord;
     for (const [name, col] of this.columns) col[ord] = doc.values.get(name);
+    for (const [name, num] of this.numbers) {
+      if (ord >= num.at.length) {
+        const grown = new Float64Array(Math.max(1024, num.at.length * 2)).fill(NaN);
+        grown.set(num.at);
+        num.at = grown;
+      }
+      num.at[ord] = single(doc.values.get(name));
+    }
   }
 
   remove(key: string): void {
@@ -86,6 +112,7 @@ export class SearchIndex {
     const ord = old.ord ?? -1;
     if (ord >= 0) {
       for (const col of this.columns.values()) col[ord] = undefined;
+      for (const num of this.numbers.values()) num.at[ord] = NaN;
       this.freeSlots.push(ord);
       old.ord = -1;
     }
@@ -102,6 +129,24 @@ export class SearchIndex {
       const ord = d.ord ?? -1;
       return ord >= 0 ? col[ord] : d.values.get(path);
     };
+  }
+
+  /**
+   * A reader of a numeric field's single value (NaN when the document holds none or several: read `valuesOf`
+   * then); undefined for a field without a number column (not a top-level LONG / DOUBLE / DATE field).
+   */
+  numberOf(path: string): ((doc: Doc) => number) | undefined {
+    const num = this.numbers.get(path);
+    if (!num) return undefined;
+    return (d) => {
+      const ord = d.ord ?? -1;
+      return ord >= 0 ? num.at[ord] : single(d.values.get(path));
+    };
+  }
+
+  /** The number column itself (`at` is replaced as it grows): for loops that inline numberOf's read. */
+  numberColumn(path: string): { readonly at: Float64Array } | undefined {
+    return this.numbers.get(path);
   }
 
   private walk(doc: Doc, delta: 1 | -1): void {
@@ -129,8 +174,10 @@ export class SearchIndex {
         if (delta > 0) {
           if (!set) byTerm.set(t, (set = new Set()));
           set.add(doc);
+          this.keyOrdered.delete(set);
         } else if (set) {
           set.delete(doc);
+          this.keyOrdered.delete(set);
           if (!set.size) byTerm.delete(t);
         }
       }
@@ -142,6 +189,20 @@ export class SearchIndex {
     const byTerm = this.postings.get(field);
     if (!byTerm) return this.indexed.some((f) => f.name === field) ? new Set() : undefined;
     return byTerm.get(term) ?? new Set();
+  }
+
+  /** A posting's documents in row key order (see `keyOrdered`). */
+  postingInKeyOrder(posting: ReadonlySet<Doc>): readonly Doc[] {
+    let docs = this.keyOrdered.get(posting);
+    if (!docs) {
+      docs = [...posting];
+      // Rows indexed in key order (a table scan, appends) need no sort: check before sorting.
+      let sorted = true;
+      for (let i = 1; i < docs.length && sorted; i++) sorted = docs[i - 1].key < docs[i].key;
+      if (!sorted) docs.sort((a, b) => (a.key < b.key ? -1 : 1));
+      this.keyOrdered.set(posting, docs);
+    }
+    return docs;
   }
 
   /**

@@ -18,6 +18,11 @@ export type SortKey = Scalar | null;
 export interface Sorter {
   desc: boolean;
   key(doc: Doc, score: number): SortKey;
+  /**
+   * The top-level field whose single value is the key ('' = the row key), when the key is just that value for
+   * every document holding exactly one (no nested filter); lets a search walk candidates already in that order.
+   */
+  field?: string;
 }
 
 
@@ -75,7 +80,8 @@ function fieldSorter(scope: Scope, m: any): Sorter {
   if (mode === MODE_AVG && f.type !== FieldType.LONG && f.type !== FieldType.DOUBLE && f.type !== FieldType.DATE) {
     throw OtsError.param(`[field sort] mode AVG needs a numeric field, field ${m.fieldName} is ${FIELD_TYPE_NAMES[f.type]}`);
   }
-  const values = valuesFor(scope, m.fieldName, nestedFilter(scope, m.nestedFilter));
+  const nf = nestedFilter(scope, m.nestedFilter);
+  const values = valuesFor(scope, m.fieldName, nf);
   const mv = variant(m.missingValue, 'missing_value');
   const missingValue = mv ? coerce(f, mv, m.fieldName) : undefined;
   const missingField = m.missingField ? sortableField(fields, m.missingField, 'field sort missing_field') && String(m.missingField) : undefined;
@@ -88,6 +94,7 @@ function fieldSorter(scope: Scope, m: any): Sorter {
   };
   return {
     desc,
+    ...(nf ? {} : { field: String(m.fieldName) }),
     key(d) {
       const k = keyOf(values(d));
       if (k !== null) return k;
@@ -125,7 +132,7 @@ function geoSorter(scope: Scope, m: any): Sorter {
   };
 }
 
-const pkSorter = (desc: boolean): Sorter => ({ desc, key: (d) => d.key });
+const pkSorter = (desc: boolean): Sorter => ({ desc, key: (d) => d.key, field: '' });
 
 /** Compiles the request's sorters (or the index_sort), ending with the PK tie-breaker. */
 export function compileSort(scope: Scope, sort: any | undefined): Sorter[] {

@@ -1,0 +1,246 @@
+/**
+ * A PlainBuffer reader for the runtime (semantics spec §11.3, streams spec §2.5): one row with header, every
+ * cell checksum and the row checksum verified, plus the stream records' sequence-info extension, which the
+ * official Node SDK's reader cannot parse ("Expect TAG_ROW_CHECKSUM but it was 11", streams spec §2.5).
+ *
+ * [decision] Its own small reader rather than the emulator's `model/plainbuffer.ts`: the runtime (`tsorm`,
+ * `tsorm/fc`) must never import the emulator (docs/ARCHITECTURE.md, "Package entry points"). It reads into the
+ * lossless `RawChangeValue` shape (an INTEGER is a `bigint`, a DOUBLE stays a DOUBLE), which is what issue 15's
+ * own transport will grow from for GetRow/GetRange rows.
+ */
+import type { RawChangeValue } from '../changes';
+import { crcByte, crcBytes } from './crc8';
+
+const enum Tag {
+  HEADER = 0x75,
+  PK = 0x01,
+  ATTR = 0x02,
+  CELL = 0x03,
+  CELL_NAME = 0x04,
+  CELL_VALUE = 0x05,
+  CELL_TYPE = 0x06,
+  CELL_TIMESTAMP = 0x07,
+  DELETE_MARKER = 0x08,
+  ROW_CHECKSUM = 0x09,
+  CELL_CHECKSUM = 0x0a,
+  EXTENSION = 0x0b,
+  SEQ_INFO = 0x0c,
+  SEQ_INFO_EPOCH = 0x0d,
+  SEQ_INFO_TS = 0x0e,
+  SEQ_INFO_ROW_INDEX = 0x0f,
+}
+
+/** Value type bytes (semantics spec §11.3). */
+const enum VT {
+  INTEGER = 0x00,
+  DOUBLE = 0x01,
+  BOOLEAN = 0x02,
+  STRING = 0x03,
+  BLOB = 0x07,
+}
+
+/** Cell operation bytes (streams spec §2.5). 0x04 (INCREMENT) never appears in a record: Java throws on it. */
+export const CELL_OP_DELETE_ALL_VERSIONS = 0x01;
+export const CELL_OP_DELETE_ONE_VERSION = 0x03;
+
+export interface PlainBufferCell {
+  name: string;
+  value: RawChangeValue | undefined;
+  /** The cell type byte, absent for a Put. */
+  op: number | undefined;
+  /** The cell version, ms. */
+  timestampMillis: bigint | undefined;
+}
+
+/** A stream record's sequence info (streams spec §2.5): epoch, log time in μs, row index. */
+export interface SequenceInfo {
+  epoch: number;
+  timestampMicros: bigint;
+  rowIndex: number;
+}
+
+export interface PlainBufferRow {
+  primaryKey: PlainBufferCell[];
+  cells: PlainBufferCell[];
+  deleteMarker: boolean;
+  sequence: SequenceInfo | undefined;
+}
+
+/** A PlainBuffer that does not hold what the spec says. Raised as a `ClientInvalidResponse` by the caller. */
+export class PlainBufferError extends Error {
+  override name = 'PlainBufferError';
+}
+
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  need(n: number, what: string): void {
+    if (n < 0 || this.pos + n > this.buf.length) throw new PlainBufferError(`PlainBuffer ends inside ${what} (at byte ${this.pos})`);
+  }
+  peek(): number {
+    return this.pos < this.buf.length ? this.buf[this.pos] : -1;
+  }
+  u8(what: string): number {
+    this.need(1, what);
+    return this.buf[this.pos++];
+  }
+  u32(what: string): number {
+    this.need(4, what);
+    const v = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  i64(what: string): bigint {
+    this.need(8, what);
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  expect(tag: number, what: string): void {
+    const at = this.pos;
+    const t = this.u8(what);
+    if (t !== tag) throw new PlainBufferError(`PlainBuffer: expected ${what} (0x${tag.toString(16)}) at byte ${at}, found 0x${t.toString(16)}`);
+  }
+}
+
+function readValue(r: Reader, name: string): { value: RawChangeValue; crc: (crc: number) => number } {
+  const len = r.u32(`the value of ${name}`);
+  r.need(len, `the value of ${name}`);
+  const start = r.pos;
+  const type = r.u8(`the value type of ${name}`);
+  const bad = () => new PlainBufferError(`PlainBuffer: column ${name} has a value of type 0x${type.toString(16)} and length ${len}`);
+  let value: RawChangeValue;
+  switch (type) {
+    case VT.INTEGER:
+      if (len !== 9) throw bad();
+      value = { type: 'INTEGER', value: r.i64(name) };
+      break;
+    case VT.DOUBLE:
+      if (len !== 9) throw bad();
+      value = { type: 'DOUBLE', value: r.buf.readDoubleLE(r.pos) };
+      r.pos += 8;
+      break;
+    case VT.BOOLEAN: {
+      if (len !== 2) throw bad();
+      const b = r.u8(name) !== 0;
+      // The checksum reads a boolean as 0/1 whatever the wire byte (semantics spec §11.3).
+      return { value: { type: 'BOOLEAN', value: b }, crc: (crc) => crcByte(crcByte(crc, VT.BOOLEAN), b ? 1 : 0) };
+    }
+    case VT.STRING:
+    case VT.BLOB: {
+      const n = r.u32(name);
+      if (n !== len - 5) throw bad();
+      r.need(n, name);
+      const bytes = r.buf.subarray(r.pos, r.pos + n);
+      r.pos += n;
+      value = type === VT.STRING ? { type: 'STRING', value: bytes.toString('utf8') } : { type: 'BINARY', value: Buffer.from(bytes) };
+      break;
+    }
+    default:
+      throw bad();
+  }
+  const end = r.pos;
+  return { value, crc: (crc) => crcBytes(crc, r.buf, start, end) };
+}
+
+function readCell(r: Reader, isKey: boolean): { cell: PlainBufferCell; crc: number } {
+  r.expect(Tag.CELL, 'a cell');
+  r.expect(Tag.CELL_NAME, 'a cell name');
+  const nameLength = r.u32('a cell name');
+  r.need(nameLength, 'a cell name');
+  const name = r.buf.toString('utf8', r.pos, r.pos + nameLength);
+  let crc = crcBytes(0, r.buf, r.pos, r.pos + nameLength);
+  r.pos += nameLength;
+  const cell: PlainBufferCell = { name, value: undefined, op: undefined, timestampMillis: undefined };
+  if (r.peek() === Tag.CELL_VALUE) {
+    r.pos++;
+    const v = readValue(r, name);
+    cell.value = v.value;
+    crc = v.crc(crc);
+  } else if (isKey) {
+    throw new PlainBufferError(`PlainBuffer: primary-key column ${name} has no value`);
+  }
+  if (r.peek() === Tag.CELL_TYPE) {
+    r.pos++;
+    cell.op = r.u8(`the cell type of ${name}`);
+  }
+  if (r.peek() === Tag.CELL_TIMESTAMP) {
+    r.pos++;
+    r.need(8, `the timestamp of ${name}`);
+    crc = crcBytes(crc, r.buf, r.pos, r.pos + 8);
+    cell.timestampMillis = r.i64(name);
+  }
+  // The op byte precedes the timestamp on the wire but follows it in the checksum (semantics spec §11.3).
+  if (cell.op !== undefined) crc = crcByte(crc, cell.op);
+  r.expect(Tag.CELL_CHECKSUM, `the checksum of ${name}`);
+  const got = r.u8(`the checksum of ${name}`);
+  if (got !== crc) throw new PlainBufferError(`PlainBuffer: checksum mismatch in column ${name} (expected ${crc}, found ${got})`);
+  return { cell, crc };
+}
+
+function readExtension(r: Reader): SequenceInfo | undefined {
+  const length = r.u32('the extension');
+  r.need(length, 'the extension');
+  const end = r.pos + length;
+  let sequence: SequenceInfo | undefined;
+  // Only the sequence info is known; any other extension is skipped by its length (forward compatible).
+  if (r.peek() === Tag.SEQ_INFO) {
+    r.pos++;
+    const seqLength = r.u32('the sequence info');
+    const seqEnd = r.pos + seqLength;
+    r.expect(Tag.SEQ_INFO_EPOCH, 'the sequence epoch');
+    const epoch = r.u32('the sequence epoch');
+    r.expect(Tag.SEQ_INFO_TS, 'the sequence timestamp');
+    const timestampMicros = r.i64('the sequence timestamp');
+    r.expect(Tag.SEQ_INFO_ROW_INDEX, 'the sequence row index');
+    const rowIndex = r.u32('the sequence row index');
+    if (r.pos !== seqEnd) throw new PlainBufferError(`PlainBuffer: sequence info of length ${seqLength} holds ${seqLength - (seqEnd - r.pos)} bytes`);
+    sequence = { epoch, timestampMicros, rowIndex };
+  }
+  r.pos = end;
+  return sequence;
+}
+
+/**
+ * Reads a PlainBuffer holding exactly one row (a stream record, streams spec §2.5): header, key, cells, delete
+ * marker, extension, checksum. Throws a {@link PlainBufferError} naming what is wrong.
+ */
+export function readPlainBufferRow(bytes: Uint8Array): PlainBufferRow {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < 4 || buf.readUInt32LE(0) !== Tag.HEADER) throw new PlainBufferError('PlainBuffer: no 0x75 header');
+  const r = new Reader(buf);
+  r.pos = 4;
+  r.expect(Tag.PK, 'the primary-key tag');
+  const row: PlainBufferRow = { primaryKey: [], cells: [], deleteMarker: false, sequence: undefined };
+  let rowCrc = 0;
+  while (r.peek() === Tag.CELL) {
+    const { cell, crc } = readCell(r, true);
+    row.primaryKey.push(cell);
+    rowCrc = crcByte(rowCrc, crc);
+  }
+  if (row.primaryKey.length === 0) throw new PlainBufferError('PlainBuffer: the row has an empty primary key');
+  if (r.peek() === Tag.ATTR) {
+    r.pos++;
+    while (r.peek() === Tag.CELL) {
+      const { cell, crc } = readCell(r, false);
+      row.cells.push(cell);
+      rowCrc = crcByte(rowCrc, crc);
+    }
+  }
+  if (r.peek() === Tag.DELETE_MARKER) {
+    r.pos++;
+    row.deleteMarker = true;
+  }
+  // The extension sits outside the row checksum (streams spec §2.5).
+  if (r.peek() === Tag.EXTENSION) {
+    r.pos++;
+    row.sequence = readExtension(r);
+  }
+  r.expect(Tag.ROW_CHECKSUM, 'the row checksum');
+  const got = r.u8('the row checksum');
+  rowCrc = crcByte(rowCrc, row.deleteMarker ? 1 : 0);
+  if (got !== rowCrc) throw new PlainBufferError(`PlainBuffer: row checksum mismatch (expected ${rowCrc}, found ${got})`);
+  if (r.pos !== buf.length) throw new PlainBufferError(`PlainBuffer: ${buf.length - r.pos} bytes after the row: a record holds exactly one row`);
+  return row;
+}
