@@ -6,7 +6,10 @@
  *   - a streaming find over 500,000 rows: heap growth (max live heap, sampled after a GC every 25,000 rows, minus
  *     the heap before): target < 64 MB
  *   - require('tsorm') vs require('tablestore') in a fresh process, median of several: target ≤ 1.3×
- * Environment: BENCH_SECONDS (per throughput measurement, default 3), BENCH_FIND_ROWS (default 500000).
+ *   - a search (term query, 10 rows) through repository.search vs the raw SDK's search: client CPU per operation
+ *     (process.cpuUsage of this process; the emulator is a child), median of interleaved rounds: target ≤ 1.05×
+ * Environment: BENCH_SECONDS (per throughput measurement, default 3), BENCH_FIND_ROWS (default 500000),
+ * BENCH_ORM=search (only the search comparison).
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -36,7 +39,83 @@ function defineEntities(tsorm) {
   PrimaryKey({ type: 'int64', mode: 'number' })(Row.prototype, 'n');
   Column({ type: 'string' })(Row.prototype, 'payload');
   Table(`bench_rows_${suffix}`)(Row);
-  return { Item, Row };
+  class Note {}
+  PrimaryKey({ type: 'string' })(Note.prototype, 'id');
+  Column({ type: 'string' })(Note.prototype, 'author');
+  Column({ type: 'int64', mode: 'bigint' })(Note.prototype, 'likes');
+  tsorm.SearchIndex(`bench_notes_search_${suffix}`, { fields: { author: 'keyword', likes: 'long' } })(Note);
+  Table(`bench_notes_${suffix}`)(Note);
+  return { Item, Row, Note };
+}
+
+/**
+ * Client CPU per search, ORM vs raw SDK, same term query, sequential, in this process: the ORM's cost is the
+ * query compile, the codec decode of each row into an entity and the client's wrapper (retries, errors, usage).
+ * Interleaved rounds (raw, orm, orm, raw, …), the median of per-round ratios.
+ */
+async function searchCpu(tsorm, db, raw, Note, log) {
+  const notes = db.repository(Note);
+  const schema = tsorm.getTableSchema(Note);
+  const index = schema.searchIndexes[0].name;
+  await notes.batchSave(Array.from({ length: 1000 }, (_, i) => Object.assign(new Note(), { id: `n${i}`, author: `a${i % 50}`, likes: BigInt(i) })));
+  await notes.waitForSearch(index);
+  const orm = () => notes.search(index, (q) => q.author.term('a7'), { limit: 10 }).page();
+  const rawSearch = () =>
+    sdkCall(raw, 'search', {
+      tableName: schema.tableName,
+      indexName: index,
+      searchQuery: { offset: 0, limit: 10, query: { queryType: TableStore.QueryType.TERM_QUERY, query: { fieldName: 'author', term: 'a7' } }, getTotalCount: false },
+      columnToGet: { returnType: TableStore.ColumnReturnType.RETURN_SPECIFIED, returnNames: ['author', 'likes'] },
+    });
+  const check = [(await orm()).items.length, (await rawSearch()).rows.length];
+  if (check[0] !== 10 || check[1] !== 10) throw new Error(`search returned ${check} rows, expected 10 each`);
+  // Op by op, alternating which side goes first, each op's own CPU summed per side: the load of the shared
+  // machine then weighs on both sides alike.
+  const round = async (pairs) => {
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < pairs; i++) {
+      for (const side of i % 2 ? ['orm', 'raw'] : ['raw', 'orm']) {
+        const c0 = process.cpuUsage();
+        await (side === 'orm' ? orm() : rawSearch());
+        const c = process.cpuUsage(c0);
+        if (side === 'orm') a += c.user + c.system;
+        else b += c.user + c.system;
+      }
+    }
+    return [a / pairs, b / pairs];
+  };
+  await round(300); // warm
+  const ratios = [];
+  const o = [];
+  const r = [];
+  for (let i = 0; i < 12; i++) {
+    const [x, y] = await round(300);
+    o.push(x);
+    r.push(y);
+    ratios.push(x / y);
+  }
+  const ratio = median(ratios);
+  log(`  search: orm ${median(o).toFixed(0)} µs CPU/op, raw SDK ${median(r).toFixed(0)} µs CPU/op, per round ${ratios.map((x) => x.toFixed(2)).join(' ')}`);
+  // The ORM's own part, without I/O: build + compile the query and the request, decode the 10 rows (the part
+  // the ratio above charges to the ORM; the rest is the shared SDK and HTTP work).
+  const { searchParams } = require(join(DIST, 'repository', 'actions', 'search', 'search-params.js'));
+  const { searchQueryBuilder } = require(join(DIST, 'query', 'search', 'builder.js'));
+  const { decodeRow } = require(join(DIST, 'codec', 'index.js'));
+  const sample = (await rawSearch()).rows;
+  const ix = schema.searchIndexes[0];
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < 20_000; i++) {
+    searchParams(schema, ix, { query: searchQueryBuilder(schema.entityName, ix).author.term('a7').node, limit: 10 });
+    for (const row of sample) decodeRow(schema, row);
+  }
+  const t1 = process.cpuUsage(t0);
+  const own = (t1.user + t1.system) / 20_000;
+  log(`  search: the ORM's own CPU (query, request, decode of 10 rows, no I/O) ${own.toFixed(1)} µs/op`);
+  return [
+    { name: 'orm.search-cpu', value: median(o), unit: 'µs/op', baseline: 'raw-sdk.search-cpu', ratio, target: '≤ 1.05', pass: ratio <= 1.05 },
+    { name: 'orm.own-cpu.search', value: own, unit: 'µs/op', note: 'query + request + decode 10 rows, no I/O' },
+  ];
 }
 
 function median(xs) {
@@ -69,12 +148,18 @@ exports.run = async function run({ seconds, log }) {
   const rows = [];
   const tsorm = require(join(DIST, 'index.js'));
   const { createEntityTable } = require(join(DIST, 'migrations', 'index.js'));
-  const { Item, Row } = defineEntities(tsorm);
+  const { Item, Row, Note } = defineEntities(tsorm);
   const emu = await startChild([join(ROOT, 'dist', 'cli', 'tsorm.js'), 'emulator', '--in-memory', '--port', '0'], /TableStore emulator listening on (http:\/\/\S+)/);
   try {
     const keys = { accessKeyId: 'tsorm-emulator', accessKeySecret: 'tsorm-emulator-secret' };
     const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY });
     const raw = rawSdkClient(emu.endpoint, keys, CONCURRENCY);
+    await createEntityTable(db.client, tsorm.getTableSchema(Note));
+    rows.push(...(await searchCpu(tsorm, db, raw, Note, log)));
+    if (process.env.BENCH_ORM === 'search') {
+      db.close();
+      return rows;
+    }
     const items = db.repository(Item);
     const schema = tsorm.getTableSchema(Item);
     await createEntityTable(db.client, schema);

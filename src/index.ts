@@ -6,7 +6,7 @@ import 'reflect-metadata';
 
 // Explicit on purpose: each name here is one a user calls or writes in a type. Internals (schema building,
 // codec helpers, the request builders) stay importable only by path, so they can change freely.
-export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, getTableSchema, isEntityClass, SchemaError, PrimaryKeys, Generated } from './schema';
+export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, SearchIndex, defineSearchIndex, getTableSchema, isEntityClass, SchemaError, PrimaryKeys, Generated } from './schema';
 export type {
   AttributeKeys,
   Attributes,
@@ -36,6 +36,12 @@ export type {
   ResolvedStreamOptions,
   ResolvedTableOptions,
   SchemaRule,
+  SearchAnalyzer,
+  SearchFieldDeclaration,
+  SearchFieldOptions,
+  SearchFieldType,
+  SearchIndexOptions,
+  SearchIndexRef,
   StorageType,
   StreamOptions,
   TableOptions,
@@ -61,6 +67,7 @@ export {
   InvalidCursorError,
   DuplicateKeyError,
   RepositoryUsageError,
+  SearchSyncTimeoutError,
   useClassValidator,
 } from './repository';
 export type {
@@ -78,10 +85,32 @@ export type {
   Page,
   PageOptions,
   RepositoryUsageRule,
+  SearchCall,
+  SearchItem,
+  SearchOptions,
+  SearchPage,
   StreamChange,
   UpdateResult,
+  WaitForSearchOptions,
   WriteOptions,
 } from './repository';
+export { SearchQuery, Sorter } from './query/search/nodes';
+export { Agg } from './query/search/aggregations';
+export type { AggBuilder, AggResults, CountAggs, GroupByFieldAgg, NumericAggs } from './query/search/aggregations';
+export type { GeoPoint } from './query/search/nodes';
+export type {
+  BooleanField,
+  GeoField,
+  KeywordField,
+  LooseSearchQueryBuilder,
+  MatchOptions,
+  RangeBounds,
+  RangeField,
+  SearchQueryBuilder,
+  SortBuilder,
+  TextField,
+  VectorField,
+} from './query/search/builder';
 export {
   TableStoreClient,
   connect as connectClient,

@@ -20,6 +20,8 @@ import { connectProject, type Connection } from '../../src/project/connection';
 import { writeMigrationFile } from '../../src/migrations/files';
 import { checkEntities, describeOperation, generateMigration } from '../../src/migrations/generate/generate';
 import { Migrator, type StatusEntry } from '../../src/migrations/run/runner';
+import { readSnapshot } from '../../src/migrations/generate/snapshot';
+import { searchIndexStatus } from '../../src/migrations/spec/search-index-spec';
 import { CliError } from './common';
 
 interface CommonFlags {
@@ -145,8 +147,10 @@ export function registerMigrateCommands(program: Command): void {
     await run(flags, async () => {
       await withMigrator(flags, 'tsorm migrate:status', async (migrator, config, conn) => {
         const s = await migrator.status();
+        // The search indexes the migrations so far declare (the snapshot), and whether each exists yet.
+        const searchIndexes = await searchIndexStatus(conn.client, Object.values(readSnapshot(config.migrationsDir).tables));
         if (flags.json) {
-          printJson({ ok: true, target: conn.where, migrationsDir: rel(config.migrationsDir), ...s });
+          printJson({ ok: true, target: conn.where, migrationsDir: rel(config.migrationsDir), ...s, searchIndexes });
           return;
         }
         const log = out(flags);
@@ -154,6 +158,10 @@ export function registerMigrateCommands(program: Command): void {
         if (s.migrations.length === 0) log('  (none: create one with `tsorm migrate:create NAME` or `tsorm migrate:generate NAME`)');
         const width = Math.max(...s.migrations.map((e) => e.name.length), 10);
         for (const e of s.migrations) log(`  ${label(e).padEnd(12)} ${e.name.padEnd(width)}  ${detail(e)}`.trimEnd());
+        if (searchIndexes.length) {
+          log('Search indexes:');
+          for (const x of searchIndexes) log(`  ${(x.onService ? 'on service' : 'not created').padEnd(12)} ${x.table}.${x.index}`);
+        }
         log(`${s.applied} applied, ${s.pending} pending.${s.lock ? ` A run is in progress: \`${s.lock.command}\` on host ${s.lock.host} (pid ${s.lock.pid}).` : ''}`);
         if (s.streams) {
           log('Streams (migrations → service):');

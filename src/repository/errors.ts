@@ -83,9 +83,9 @@ export type RepositoryUsageRule =
   | 'GENERATED_KEY'
   /** `update()` tried to set or increment the `@Version` column, which tsorm maintains. */
   | 'VERSION_MAINTAINED'
-  /** `index(name)` names no index the entity declares. */
+  /** `index(name)` / `search(name)` names no index the entity declares. */
   | 'UNKNOWN_INDEX'
-  /** An option of a repository method is out of its range (e.g. `changes({ pollIntervalMs })`). */
+  /** An option of a repository method is out of its range (e.g. `changes({ pollIntervalMs })`, a search limit) or combined with one it excludes. */
   | 'INVALID_OPTION';
 
 /** A repository method was called in a way it does not allow; nothing was sent. */
@@ -99,5 +99,17 @@ export class RepositoryUsageError extends TsormError {
   ) {
     super('repository', 'TsormRepositoryUsage', `${entity}${property !== undefined ? `.${property}` : ''}: ${detail}`);
     this.name = 'RepositoryUsageError';
+  }
+}
+
+/** `waitForSearch` gave up: the search index had not caught up with the writes made before the call. */
+export class SearchSyncTimeoutError extends TsormError {
+  constructor(
+    readonly table: string,
+    readonly index: string,
+    readonly waitedMs: number,
+  ) {
+    super('repository', 'TsormSearchSyncTimeout', `search index ${table}.${index} had not caught up with earlier writes after ${waitedMs} ms`, { retryable: true });
+    this.name = 'SearchSyncTimeoutError';
   }
 }

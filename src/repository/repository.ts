@@ -24,6 +24,15 @@ import { save } from './actions/save/save';
 import { transaction } from './actions/transaction/transaction';
 import { update, type UpdateResult } from './actions/update/update';
 import { RepositoryUsageError } from './errors';
+import { aggregate } from './actions/search/aggregate';
+import { parallelScan, type ParallelScanOptions } from './actions/search/parallel-scan';
+import type { AggBuilder, AggResults } from '../query/search/aggregations';
+import { startSearch, type SearchCall, type SearchItem, type SearchOptions } from './actions/search/search';
+import { waitForSearchIndex, type WaitForSearchOptions } from './actions/search/sync';
+import type { LooseSearchQueryBuilder, LooseSortBuilder, SearchQueryBuilder, SortBuilder } from '../query/search/builder';
+import type { SearchQuery } from '../query/search/nodes';
+import type { SearchFieldDeclaration, SearchIndexRef } from '../schema/search-index';
+import type { AttributeKeys } from '../schema/entity-types';
 
 export type { BatchResult } from './actions/batch-write/batch-write';
 export type { ChangesOptions, StreamChange } from './actions/changes/changes';
@@ -32,6 +41,9 @@ export type { Page, PageOptions } from './actions/find/find';
 export type { FindOptions, KeyRangeQuery } from './actions/find/find-params';
 export type { GetOptions } from './actions/get/get-params';
 export type { UpdateResult } from './actions/update/update';
+export type { SearchCall, SearchItem, SearchOptions, SearchPage } from './actions/search/search';
+export type { ParallelScanOptions } from './actions/search/parallel-scan';
+export type { WaitForSearchOptions } from './actions/search/sync';
 
 export class Repository<T extends object> {
   readonly tableName: string;
@@ -119,6 +131,62 @@ export class Repository<T extends object> {
     const idx = this.schema.indexes.find((i) => i.name === name);
     if (!idx) throw new RepositoryUsageError('UNKNOWN_INDEX', this.schema.entityName, undefined, `declares no index named '${name}'`);
     return new IndexReader(this, indexSchema(this.schema, idx));
+  }
+
+  // ------------------------------------------------------------------ search indexes
+
+  /**
+   * Searches a search index (`@SearchIndex`). Await the call for one page (`{ items, total?, cursor? }`),
+   * iterate `.all()` for every match, or `.count()`. With a `defineSearchIndex` handle the builder offers each
+   * field the operations of its declared type; with a name, each property those its TypeScript type allows.
+   * Search is eventually consistent on the service: see {@link waitForSearch}.
+   */
+  search<F extends Readonly<Record<string, SearchFieldDeclaration>>, C extends AttributeKeys<T> = never>(
+    index: SearchIndexRef<T, F>,
+    query: (q: SearchQueryBuilder<T, F>) => SearchQuery<T>,
+    options?: SearchOptions<T, SortBuilder<T, F>, Extract<keyof F, string>, C>,
+  ): SearchCall<SearchItem<T, C>>;
+  search<C extends AttributeKeys<T> = never>(
+    index: string,
+    query: (q: LooseSearchQueryBuilder<T>) => SearchQuery<T>,
+    options?: SearchOptions<T, LooseSortBuilder<T>, AttributeKeys<T> | (string & {}), C>,
+  ): SearchCall<SearchItem<T, C>>;
+  search(index: string | SearchIndexRef<T, any>, query: (q: any) => SearchQuery<any>, options?: SearchOptions<any, any, string, string>): SearchCall<unknown> {
+    return startSearch(this, typeof index === 'string' ? index : index.name, query, options);
+  }
+
+  /**
+   * Aggregations and group-bys over every match of `query` (spec §7), typed from the request:
+   * `a => ({ avgLikes: a.likes.avg(), byAuthor: a.author.groupBy({ size: 10, aggs: { likes: a.likes.sum() } }) })`
+   * gives `{ avgLikes: number | undefined; byAuthor: Array<{ key: string; count: number; likes: number | undefined }> }`.
+   */
+  aggregate<F extends Readonly<Record<string, SearchFieldDeclaration>>, A extends Record<string, unknown>>(
+    index: SearchIndexRef<T, F>,
+    query: (q: SearchQueryBuilder<T, F>) => SearchQuery<T>,
+    aggs: (a: AggBuilder<T, F>) => A,
+  ): Promise<AggResults<A>> {
+    return aggregate(this, index.name, query, aggs) as Promise<AggResults<A>>;
+  }
+
+  /**
+   * Every match of `query`, for export: ComputeSplits, then the splits scanned concurrently (bounded), in no
+   * particular order, memory bounded by `concurrency` pages; a retryable failure resumes from the split's last
+   * token, so nothing is lost or repeated (spec §10).
+   */
+  parallelScan<F extends Readonly<Record<string, SearchFieldDeclaration>>, C extends AttributeKeys<T> = never>(
+    index: SearchIndexRef<T, F>,
+    query: (q: SearchQueryBuilder<T, F>) => SearchQuery<T>,
+    options?: ParallelScanOptions<C>,
+  ): AsyncIterableIterator<SearchItem<T, C>> {
+    return parallelScan(this, index.name, query, options);
+  }
+
+  /**
+   * Waits until the search index has caught up with every write made before the call (DescribeSearchIndex
+   * sync_stat; spec §8). For tests and read-after-write flows: the service shows 99 % of writes within 3 s.
+   */
+  waitForSearch(index: string | SearchIndexRef<T, any>, options?: WaitForSearchOptions): Promise<void> {
+    return waitForSearchIndex(this.client, this.tableName, typeof index === 'string' ? index : index.name, options);
   }
 
   // ------------------------------------------------------------------ stream

@@ -5,6 +5,7 @@
 import { SchemaError } from './errors';
 import type { PendingField, PendingIndex, PendingTable } from './metadata';
 import { nameProblem } from './names';
+import { buildSearchIndexes, type PendingSearchIndex } from './search-index';
 import type {
   ColumnType,
   DefinedColumnSchema,
@@ -441,6 +442,7 @@ export function buildSchema(
   table: PendingTable,
   fields: readonly PendingField[],
   pendingIndexes: readonly PendingIndex[],
+  pendingSearchIndexes: readonly PendingSearchIndex[] = [],
 ): TableSchema {
   const entity = cls.name || '(anonymous class)';
   const tableName = checkName('TABLE_NAME', entity, undefined, 'table name', table.name);
@@ -491,6 +493,8 @@ export function buildSchema(
     throw new SchemaError('INDEX', entity, undefined, `at most ${MAX_DEFINED_COLUMNS} predefined columns per table, got ${definedColumns.length}`);
   }
 
+  const searchIndexes = buildSearchIndexes(entity, tableName, options, primaryKeys, byProperty, pendingSearchIndexes);
+
   const schema: TableSchema = {
     entity: cls,
     entityName: entity,
@@ -503,6 +507,7 @@ export function buildSchema(
     version: versions[0],
     definedColumns,
     indexes,
+    searchIndexes,
     byProperty,
     byName,
   };

@@ -24,8 +24,11 @@ import 'reflect-metadata';
 import { buildSchema } from './build';
 import type { KeyPropertyCheck, NonKeyPropertyCheck } from './entity-types';
 import { SchemaError } from './errors';
+import type { SearchIndexOptions, SearchIndexRef } from './search-index';
 import {
   addPendingIndex,
+  addPendingSearchIndex,
+  pendingSearchIndexes,
   collectFields,
   pendingField,
   pendingIndexes,
@@ -67,7 +70,7 @@ function record(decorator: string, target: object, propertyKey: string | symbol,
 function build(cls: EntityClass): void {
   const table = pendingTable(cls);
   if (!table) return;
-  storeSchema(cls, buildSchema(cls, table, collectFields(cls), pendingIndexes(cls)));
+  storeSchema(cls, buildSchema(cls, table, collectFields(cls), pendingIndexes(cls), pendingSearchIndexes(cls)));
 }
 
 /**
@@ -148,6 +151,25 @@ export function Version(options?: VersionOptions): CheckedPropertyDecorator<'non
 export function Index<T = any>(name: string, options: IndexOptions<T>): (target: EntityClass) => void {
   return (target) => {
     addPendingIndex(target, { name, options: options as IndexOptions });
+    build(target);
+  };
+}
+
+/**
+ * Declares a search index (多元索引) on the class, checked when the class is defined against each column's
+ * type and the service's rules (`SchemaError` rule `SEARCH_INDEX`). Either inline, or with a handle from
+ * {@link defineSearchIndex} that also types `repository.search(handle, …)` by the declared field types.
+ *
+ * ```ts
+ * @SearchIndex('notes_search', { fields: { title: { type: 'text', analyzer: 'max_word' }, author: 'keyword' } })
+ * ```
+ */
+export function SearchIndex<T = any>(name: string, options: SearchIndexOptions<T>): (target: EntityClass) => void;
+export function SearchIndex(index: SearchIndexRef<any, any>): (target: EntityClass) => void;
+export function SearchIndex(nameOrRef: string | SearchIndexRef<any, any>, options?: SearchIndexOptions): (target: EntityClass) => void {
+  const pending = typeof nameOrRef === 'string' ? { name: nameOrRef, options: options as SearchIndexOptions } : { name: nameOrRef.name, options: nameOrRef.options };
+  return (target) => {
+    addPendingSearchIndex(target, pending);
     build(target);
   };
 }

@@ -26,6 +26,8 @@ export type SchemaRule =
   | 'DECORATOR_CONFLICT'
   | 'VERSION'
   | 'INDEX'
+  /** A `@SearchIndex` declaration breaks a rule of the search-index spec (§2). */
+  | 'SEARCH_INDEX'
   | 'TABLE_OPTIONS'
   | 'NO_TABLE'
   | 'SYMBOL_PROPERTY';

@@ -1,5 +1,17 @@
 /** Entity schema: decorators, the validated `TableSchema`, and the entity helper types. */
-export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, getTableSchema, isEntityClass } from './decorators';
+export { Table, PrimaryKey, AutoIncrement, Column, Version, Index, SearchIndex, getTableSchema, isEntityClass } from './decorators';
+export { defineSearchIndex } from './search-index';
+export type {
+  IndexSorter,
+  SearchAnalyzer,
+  SearchFieldDeclaration,
+  SearchFieldOptions,
+  SearchFieldSchema,
+  SearchFieldType,
+  SearchIndexOptions,
+  SearchIndexRef,
+  SearchIndexSchema,
+} from './search-index';
 export type { ColumnOptions, IndexOptions, PrimaryKeyOptions, VersionOptions } from './decorators';
 export { SchemaError } from './errors';
 export type { SchemaRule } from './errors';

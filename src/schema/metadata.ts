@@ -3,6 +3,7 @@
  * saw here; `@Table` (class decorator time) turns the records into one validated, frozen `TableSchema`.
  * Internal module: not part of the public API.
  */
+import type { PendingSearchIndex } from './search-index';
 import type { ColumnType, EntityClass, Int64Mode, TableOptions, TableSchema } from './types';
 
 /** Options of `@Column()`. */
@@ -77,6 +78,8 @@ let sequence = 0;
 const fieldsByPrototype = new WeakMap<object, Map<string, PendingField>>();
 /** class → indexes declared with `@Index` on that class. */
 const indexesByClass = new WeakMap<object, PendingIndex[]>();
+/** class → search indexes declared with `@SearchIndex` on that class. */
+const searchIndexesByClass = new WeakMap<object, PendingSearchIndex[]>();
 /** class → `@Table` arguments. */
 const tablesByClass = new WeakMap<object, PendingTable>();
 /** class → built schema. */
@@ -117,6 +120,16 @@ export function addPendingIndex(cls: object, index: PendingIndex): void {
 
 export function pendingIndexes(cls: object): readonly PendingIndex[] {
   return indexesByClass.get(cls) ?? [];
+}
+
+export function addPendingSearchIndex(cls: object, index: PendingSearchIndex): void {
+  const list = searchIndexesByClass.get(cls) ?? [];
+  list.push(index);
+  searchIndexesByClass.set(cls, list);
+}
+
+export function pendingSearchIndexes(cls: object): readonly PendingSearchIndex[] {
+  return searchIndexesByClass.get(cls) ?? [];
 }
 
 export function setPendingTable(cls: object, table: PendingTable): void {

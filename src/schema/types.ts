@@ -3,6 +3,8 @@
  * thing the codec, the query compiler, the repository and the migrations read.
  */
 
+import type { SearchIndexSchema } from './search-index';
+
 /** A class that can be an entity. Constructor arguments are allowed: the codec never calls the constructor. */
 export type EntityClass<T = any> = abstract new (...args: any[]) => T;
 
@@ -151,6 +153,8 @@ export interface TableSchema<T = any> {
   /** Predefined columns: those referenced by an index, plus those declared with `{ defined: true }`. */
   readonly definedColumns: readonly DefinedColumnSchema[];
   readonly indexes: readonly IndexSchema[];
+  /** Search indexes (`@SearchIndex`), in declaration order. */
+  readonly searchIndexes: readonly SearchIndexSchema[];
   /** Field lookup by entity property name (null-prototype object). */
   readonly byProperty: Readonly<Record<string, FieldSchema>>;
   /** Field lookup by stored column name (null-prototype object). */

@@ -230,6 +230,44 @@ export async function down(m: MigrationContext) { await m.deleteTable('to_items'
     expect((await sdk.describeTable({ tableName: 'ix_items' })).indexMetas).toEqual([]);
   });
 
+  it('a search index added to an entity: generate, dry run and status show it, migrate creates it; a changed schema is refused until renamed, then the new one replaces the old', async () => {
+    const searched = (index: string) =>
+      entity('sx_items', '{}', `@SearchIndex('${index}', { fields: { owner: ${index.endsWith('v2') ? "'text'" : "'keyword'"}, views: 'long' } })\n`).replace(
+        "import { AutoIncrement, Column, Index, PrimaryKey, Table } from 'tsorm';",
+        "import { AutoIncrement, Column, Index, PrimaryKey, SearchIndex, Table } from 'tsorm';",
+      );
+    const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_search' }), 'entities.ts': entity('sx_items') });
+    expect((await p.run(['migrate:generate', 'init'])).code).toBe(0);
+    expect((await p.run(['migrate'])).code).toBe(0);
+    p.write('entities.ts', searched('sx_search'));
+    const g = await p.run(['migrate:generate', 'search']);
+    expect(g.code, g.stderr).toBe(0);
+    expect(g.stdout).toContain('create search index sx_search on sx_items (owner keyword, views long)');
+    const dry = await p.run(['migrate', '--dry-run']);
+    expect(dry.stdout).toContain('createSearchIndex sx_items.sx_search: would create');
+    const status = await p.run(['migrate:status']);
+    expect(status.stdout).toMatch(/Search indexes:\n {2}not created {2}sx_items\.sx_search\n/);
+    const up = await p.run(['migrate']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain('createSearchIndex sx_items.sx_search: created and caught up');
+    expect((await p.run(['migrate:status'])).stdout).toMatch(/ {2}on service {3}sx_items\.sx_search\n/);
+    expect((await p.run(['migrate:check'])).code).toBe(0);
+
+    // The same name with another schema: refused, naming the route.
+    p.write('entities.ts', searched('sx_search').replace("owner: 'keyword'", "owner: 'text'"));
+    const refused = await p.run(['migrate:generate', 'retype']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/search index sx_search.*new index name \(e\.g\. sx_search_v2\)/s);
+    expect((await p.run(['migrate:check'])).code).toBe(1);
+    // Renamed: the new index is created (and caught up) before the old one is deleted.
+    p.write('entities.ts', searched('sx_search_v2'));
+    expect((await p.run(['migrate:generate', 'retype'])).code).toBe(0);
+    const swap = await p.run(['migrate']);
+    expect(swap.code, swap.stderr).toBe(0);
+    expect(swap.stdout).toMatch(/createSearchIndex sx_items\.sx_search_v2: created and caught up\n {2}deleteSearchIndex sx_items\.sx_search: deleted/);
+    expect((await sdk.listSearchIndex({ tableName: 'sx_items' })).indices.map((i: { indexName: string }) => i.indexName)).toEqual(['sx_search_v2']);
+  });
+
   it('--dry-run prints the plan, checked against the live tables, and changes nothing', async () => {
     const p = project({ 'tsorm.config.ts': configFile({ historyTable: 'h_dry' }), 'entities.ts': entity('dry_items') });
     expect((await p.run(['migrate:generate', 'init'])).code).toBe(0);

@@ -15,6 +15,7 @@
 import type { RefusedChange } from '../errors';
 import type { NormalizedTableSpec } from '../spec/table-spec';
 import { indexDifference, keyText, streamText, type StreamSpec } from '../spec/table-spec';
+import { searchIndexDifference, type SearchIndexSpec } from '../spec/search-index-spec';
 import { snapshotOf, type Snapshot } from './snapshot';
 
 type IndexN = NormalizedTableSpec['indexes'][number];
@@ -35,7 +36,10 @@ export type Operation =
   | { op: 'deleteTable'; table: string; commented?: boolean }
   | { op: 'updateTable'; table: string; changes: UpdateTableChanges }
   | { op: 'createIndex'; table: string; index: IndexN }
-  | { op: 'dropIndex'; table: string; index: string };
+  | { op: 'dropIndex'; table: string; index: string }
+  | { op: 'createSearchIndex'; table: string; index: SearchIndexSpec }
+  | { op: 'deleteSearchIndex'; table: string; index: string }
+  | { op: 'updateSearchIndex'; table: string; index: string; ttl: number };
 
 export interface SchemaDiff {
   up: Operation[];
@@ -132,6 +136,45 @@ export function optionChanges(prev: NormalizedTableSpec, next: NormalizedTableSp
 }
 
 /**
+ * Search index changes of one table (spec §2.5: only the TTL changes in place). A changed schema under the same
+ * name is refused: the way without a moment with no index is a new name, which this diff turns into "create
+ * the new index (waiting until it has caught up), then delete the old one" within one migration.
+ */
+function searchIndexChanges(prev: NormalizedTableSpec, next: NormalizedTableSpec): { up: Operation[]; down: Operation[]; refused: RefusedChange[] } {
+  const table = next.name;
+  const before = new Map((prev.searchIndexes ?? []).map((i) => [i.name, i]));
+  const after = new Map((next.searchIndexes ?? []).map((i) => [i.name, i]));
+  const up: Operation[] = [];
+  const down: Operation[] = [];
+  const refused: RefusedChange[] = [];
+  const created = [...after.values()].filter((i) => !before.has(i.name));
+  const deleted = [...before.values()].filter((i) => !after.has(i.name));
+  const ttl: Array<[string, number, number]> = [];
+  for (const [name, ix] of after) {
+    const old = before.get(name);
+    if (!old) continue;
+    if (searchIndexDifference(ix, old)) {
+      refused.push({
+        table,
+        field: `search index ${name}`,
+        change: 'fields, analyzers, index sort or routing changed',
+        reason: 'TableStore fixes a search index schema when the index is created; only its TTL changes in place (UpdateSearchIndex).',
+        instead: `declare the new definition under a new index name (e.g. ${name}_v2) and search that name: the generated migration creates it, waits until it has caught up with the table, and only then deletes ${name}, so the table is never without an index`,
+      });
+    } else if (ix.ttl !== old.ttl) {
+      ttl.push([name, old.ttl ?? -1, ix.ttl ?? -1]);
+    }
+  }
+  for (const ix of created) up.push({ op: 'createSearchIndex', table, index: ix });
+  for (const [name, , to] of ttl) up.push({ op: 'updateSearchIndex', table, index: name, ttl: to });
+  for (const ix of deleted) up.push({ op: 'deleteSearchIndex', table, index: ix.name });
+  for (const ix of deleted) down.push({ op: 'createSearchIndex', table, index: ix });
+  for (const [name, from] of ttl) down.push({ op: 'updateSearchIndex', table, index: name, ttl: from });
+  for (const ix of created) down.push({ op: 'deleteSearchIndex', table, index: ix.name });
+  return { up, down, refused };
+}
+
+/**
  * Diffs `entities` (the specs the code declares) against `snapshot`. With refusals, `up`/`down` still hold the
  * possible operations, but callers must write nothing (see `UnsupportedChangeError`).
  */
@@ -157,7 +200,8 @@ export function diffSchemas(snapshot: Snapshot, entities: readonly NormalizedTab
       nextTables.push(spec);
       continue;
     }
-    const r = refusals(prev, spec);
+    const search = searchIndexChanges(prev, spec);
+    const r = [...refusals(prev, spec), ...search.refused];
     refused.push(...r);
     // Defined columns the table keeps although no entity needs them any more (TableStore keeps them until
     // DeleteDefinedColumn): carried over, so the snapshot stays what the service has.
@@ -187,7 +231,9 @@ export function diffSchemas(snapshot: Snapshot, entities: readonly NormalizedTab
     for (const ix of dropped) tableUp.push({ op: 'dropIndex', table: spec.name, index: ix.name });
     if (opts) tableUp.push({ op: 'updateTable', table: spec.name, changes: opts.up });
     for (const ix of created) tableUp.push({ op: 'createIndex', table: spec.name, index: ix });
+    tableUp.push(...search.up);
 
+    tableDown.push(...search.down);
     for (const ix of created) tableDown.push({ op: 'dropIndex', table: spec.name, index: ix.name });
     if (opts) tableDown.push({ op: 'updateTable', table: spec.name, changes: opts.down });
     for (const ix of dropped) tableDown.push({ op: 'createIndex', table: spec.name, index: ix });

@@ -29,7 +29,7 @@ export interface GenerateReport {
 export function describeOperation(o: Operation): string {
   switch (o.op) {
     case 'createTable':
-      return `${o.commented ? '(commented out) ' : ''}create table ${o.spec.name} (${keyText(o.spec)}${o.spec.indexes.length ? `; indexes ${o.spec.indexes.map((i) => i.name).join(', ')}` : ''}${o.spec.stream ? `; stream ${streamText(o.spec.stream)}` : ''})`;
+      return `${o.commented ? '(commented out) ' : ''}create table ${o.spec.name} (${keyText(o.spec)}${o.spec.indexes.length ? `; indexes ${o.spec.indexes.map((i) => i.name).join(', ')}` : ''}${o.spec.stream ? `; stream ${streamText(o.spec.stream)}` : ''}${o.spec.searchIndexes?.length ? `; search indexes ${o.spec.searchIndexes.map((i) => i.name).join(', ')}` : ''})`;
     case 'deleteTable':
       return `${o.commented ? '(commented out) ' : ''}delete table ${o.table}`;
     case 'updateTable':
@@ -38,6 +38,12 @@ export function describeOperation(o: Operation): string {
       return `create index ${o.index.name} on ${o.table} (${o.index.primaryKey.join(', ')})`;
     case 'dropIndex':
       return `drop index ${o.index} of ${o.table}`;
+    case 'createSearchIndex':
+      return `create search index ${o.index.name} on ${o.table} (${o.index.fields.map((f) => `${f.name} ${f.type}`).join(', ')})`;
+    case 'deleteSearchIndex':
+      return `delete search index ${o.index} of ${o.table}`;
+    case 'updateSearchIndex':
+      return `update search index ${o.index} of ${o.table}: ttl ${o.ttl}`;
   }
 }
 

@@ -44,6 +44,12 @@ export function renderOperation(o: Operation): string {
       return `await m.createIndex(${literal(o.table)}, ${literal(o.index, ind)});`;
     case 'dropIndex':
       return `await m.dropIndex(${literal(o.table)}, ${literal(o.index)});`;
+    case 'createSearchIndex':
+      return `await m.createSearchIndex(${literal(o.table)}, ${literal(o.index, ind)});`;
+    case 'deleteSearchIndex':
+      return `await m.deleteSearchIndex(${literal(o.table)}, ${literal(o.index)});`;
+    case 'updateSearchIndex':
+      return `await m.updateSearchIndex(${literal(o.table)}, ${literal(o.index)}, { ttl: ${o.ttl} });`;
   }
 }
 
@@ -98,6 +104,9 @@ exports.down = async function down(m) {
  *   await m.updateTable('table', { timeToLive, maxVersions, maxTimeDeviation, reservedThroughput, allowUpdate, stream });
  *   await m.createIndex('table', { name, primaryKey: ['column'], definedColumns: [] });
  *   await m.dropIndex('table', 'index');
+ *   await m.createSearchIndex('table', { name, fields: [{ name: 'column', type: 'keyword' }] }); // waits until in sync
+ *   await m.updateSearchIndex('table', 'index', { ttl });
+ *   await m.deleteSearchIndex('table', 'index');
  *   await m.deleteTable('table'); // deletes the table and every row in it
  *   await m.backfill(Entity or 'table', (row) => ({ set: { … } }));  // resumable, each row once
  */

@@ -8,6 +8,9 @@
  * | `updateTable(name, changes)` | every value already set: no-op | only the fields that differ are sent; table options, reserved throughput and the stream in separate calls |
  * | `createIndex(table, index)` | identical index: no-op | missing: created (with the existing rows); different: `TableConflictError` |
  * | `dropIndex(table, index)` | index (or table) missing: no-op | dropped |
+ * | `createSearchIndex(table, index)` | identical index: no-op | missing: created, then waited on until it has caught up with the table; different: `TableConflictError` |
+ * | `updateSearchIndex(table, index, { ttl })` | same TTL: no-op | TTL changed |
+ * | `deleteSearchIndex(table, index)` | missing: no-op | deleted |
  * | `deleteTable(name)` | missing: no-op | deleted with its indexes and rows (only ever as an explicit call) |
  * | `backfill(target, fn)` | checkpoint says done: no-op | resumes after its checkpoint (see backfill.ts) |
  *
@@ -28,6 +31,8 @@ import type { HistoryStore } from './history';
 import type { ProgressOptions } from './progress';
 import { compareSpecs, createTableParams, fullIndexKey, indexDifference, indexMetaInput, normalizeIndex, normalizeSpec, specFromSchema, streamSpecification, streamText, type IndexSpec, type NormalizedTableSpec, type TableSpec } from '../spec/table-spec';
 import { describeSpec, waitUntilUsable } from '../spec/live-table';
+import { createSearchIndexParams, normalizeSearchIndex, searchIndexDifference, type SearchIndexSpec } from '../spec/search-index-spec';
+import { waitForSearchIndex } from '../../repository/actions/search/sync';
 
 export type { UpdateTableChanges };
 
@@ -49,6 +54,11 @@ export interface MigrationContext {
   /** Adds a secondary index (indexing the existing rows unless `includeBaseData: false`). */
   createIndex(table: string, index: IndexSpec, options?: { includeBaseData?: boolean }): Promise<void>;
   dropIndex(table: string, index: string): Promise<void>;
+  /** Creates a search index and waits until it has caught up with the table's rows (spec §8). */
+  createSearchIndex(table: string, index: SearchIndexSpec): Promise<void>;
+  /** Changes a search index's TTL (seconds, -1 = never): the one thing the service changes in place (spec §2.5). */
+  updateSearchIndex(table: string, index: string, changes: { ttl: number }): Promise<void>;
+  deleteSearchIndex(table: string, index: string): Promise<void>;
   /** Deletes a table with its indexes and every row. Only ever done when a migration calls it. */
   deleteTable(table: string): Promise<void>;
   /** Changes every row of a table, resumably and exactly once per row (see `BackfillOptions`). */
@@ -156,7 +166,11 @@ export function createContext(o: ContextOptions): MigrationContext {
         }
         await o.client.call('createTable', createTableParams(spec));
         await waitUntilUsable(o.client, spec.name, spec.primaryKey.map((p) => p.name));
-        return 'created';
+        for (const ix of spec.searchIndexes ?? []) {
+          await o.client.call('createSearchIndex', createSearchIndexParams(spec.name, ix));
+          await waitForSearchIndex(o.client, spec.name, ix.name);
+        }
+        return spec.searchIndexes?.length ? `created (with search index${spec.searchIndexes.length > 1 ? 'es' : ''} ${spec.searchIndexes.map((i) => i.name).join(', ')})` : 'created';
       });
     },
 
@@ -239,6 +253,57 @@ export function createContext(o: ContextOptions): MigrationContext {
       });
     },
 
+    async createSearchIndex(table, index) {
+      const ix = normalizeSearchIndex(table, index);
+      await run('createSearchIndex', `${table}.${ix.name}`, async () => {
+        const current = await live(table);
+        if (!current) throw new MigrationError('TsormSpecError', `createSearchIndex('${table}', '${ix.name}'): the table does not exist`);
+        const existing = current.searchIndexes?.find((i) => i.name === ix.name);
+        if (existing) {
+          const d = searchIndexDifference(ix, existing) || (ix.ttl !== existing.ttl ? `ttl is ${existing.ttl} on the service, ${ix.ttl} in the migration` : '');
+          if (d) throw new TableConflictError(table, [`search index ${ix.name}: ${d}`]);
+          return 'exists with the same definition: nothing to do';
+        }
+        if (o.dryRun) {
+          state.set(table, { ...current, searchIndexes: [...(current.searchIndexes ?? []), ix].sort((a, b) => (a.name < b.name ? -1 : 1)) });
+          return 'would create (and wait until it has caught up)';
+        }
+        await o.client.call('createSearchIndex', createSearchIndexParams(table, ix));
+        await waitForSearchIndex(o.client, table, ix.name);
+        return 'created and caught up';
+      });
+    },
+
+    async updateSearchIndex(table, index, changes) {
+      const ttl = changes?.ttl;
+      if (!Number.isInteger(ttl) || ttl === 0 || ttl < -1) throw new MigrationError('TsormSpecError', `updateSearchIndex('${table}', '${index}'): ttl must be -1 or a positive number of seconds, got ${String(ttl)}`);
+      await run('updateSearchIndex', `${table}.${index}`, async () => {
+        const current = await live(table);
+        const existing = current?.searchIndexes?.find((i) => i.name === index);
+        if (!current || !existing) throw new MigrationError('TsormSpecError', `updateSearchIndex('${table}', '${index}'): no such search index`);
+        if (existing.ttl === ttl) return 'already set: nothing to do';
+        if (o.dryRun) {
+          state.set(table, { ...current, searchIndexes: current.searchIndexes!.map((i) => (i.name === index ? { ...i, ttl } : i)) });
+          return `would change ttl ${existing.ttl} → ${ttl}`;
+        }
+        await o.client.call('updateSearchIndex', { tableName: table, indexName: index, timeToLive: ttl });
+        return `changed ttl ${existing.ttl} → ${ttl}`;
+      });
+    },
+
+    async deleteSearchIndex(table, index) {
+      await run('deleteSearchIndex', `${table}.${index}`, async () => {
+        const current = await live(table);
+        if (!current || !current.searchIndexes?.some((i) => i.name === index)) return `no such search index${current ? '' : ' (no such table)'}: nothing to do`;
+        if (o.dryRun) {
+          state.set(table, { ...current, searchIndexes: current.searchIndexes.filter((i) => i.name !== index) });
+          return 'would delete';
+        }
+        await o.client.call('deleteSearchIndex', { tableName: table, indexName: index });
+        return 'deleted';
+      });
+    },
+
     async deleteTable(table) {
       await run('deleteTable', table, async () => {
         const current = await live(table);
@@ -247,6 +312,8 @@ export function createContext(o: ContextOptions): MigrationContext {
           state.set(table, null);
           return 'would delete (with its indexes and every row)';
         }
+        // The service refuses to delete a table that has search indexes (semantics spec §7.4).
+        for (const ix of current.searchIndexes ?? []) await o.client.call('deleteSearchIndex', { tableName: table, indexName: ix.name });
         try {
           await o.client.call('deleteTable', { tableName: table });
         } catch (e) {

@@ -8,12 +8,15 @@ import type { TableStoreClient } from '../../client/client';
 import { TableNotFoundError, TableStoreError } from '../../client/errors';
 import { INF_MAX, INF_MIN } from '../../client/sdk';
 import { TableNotReadyError } from '../errors';
+import { describeSearchIndexes } from './search-index-spec';
 import { specFromDescribe, type NormalizedTableSpec } from './table-spec';
 
 /** The live table as a spec, or `undefined` when it does not exist. */
 export async function describeSpec(client: TableStoreClient, table: string): Promise<NormalizedTableSpec | undefined> {
   try {
-    return specFromDescribe(await client.call('describeTable', { tableName: table }));
+    const spec = specFromDescribe(await client.call('describeTable', { tableName: table }));
+    const searchIndexes = await describeSearchIndexes(client, table);
+    return searchIndexes.length ? { ...spec, searchIndexes } : spec;
   } catch (e) {
     if (e instanceof TableNotFoundError) return undefined;
     throw e;

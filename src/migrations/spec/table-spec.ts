@@ -11,6 +11,7 @@ import type { CreateTableParams, DescribeTableResult, IndexMetaInput, StreamSpec
 import { isValidName } from '../../schema/names';
 import type { StorageType, TableSchema } from '../../schema/types';
 import { TableSpecError } from '../errors';
+import { normalizeSearchIndex, searchIndexDifference, searchIndexSpecFromSchema, type SearchIndexSpec } from './search-index-spec';
 
 export type KeyType = 'STRING' | 'INTEGER' | 'BINARY';
 
@@ -68,6 +69,8 @@ export interface TableSpec {
   options?: TableOptionsSpec;
   reservedThroughput?: ReservedThroughputSpec;
   indexes?: IndexSpec[];
+  /** Search indexes (created after the table by `m.createTable`). */
+  searchIndexes?: SearchIndexSpec[];
   stream?: StreamSpec;
 }
 
@@ -79,6 +82,8 @@ export interface NormalizedTableSpec {
   options: Required<TableOptionsSpec>;
   reservedThroughput: Required<ReservedThroughputSpec>;
   indexes: Array<{ name: string; type: 'global' | 'local'; primaryKey: string[]; definedColumns: string[] }>;
+  /** Present only when the table has search indexes, so snapshots of tables without any stay as they were. */
+  searchIndexes?: SearchIndexSpec[];
   /** Left out when there is none, so specs (and snapshots) of tables without a stream are as before. */
   stream?: Required<StreamSpec>;
 }
@@ -142,6 +147,13 @@ export function normalizeSpec(spec: TableSpec): NormalizedTableSpec {
   const indexNames = new Set<string>();
   const indexes = (spec.indexes ?? []).map((ix, i) => normalizeIndex(table, ix, i, indexNames));
   if (indexes.length > 5) throw new TableSpecError(table, 'indexes', 'at most 5 secondary indexes per table');
+  const searchNames = new Set<string>();
+  const searchIndexes = (spec.searchIndexes ?? []).map((s) => {
+    const n = normalizeSearchIndex(table, s);
+    if (searchNames.has(n.name)) throw new TableSpecError(table, `search index ${n.name}`, 'declared twice');
+    searchNames.add(n.name);
+    return n;
+  });
 
   const stream = spec.stream === undefined || spec.stream === null ? undefined : normalizeStream(table, spec.stream);
 
@@ -152,6 +164,7 @@ export function normalizeSpec(spec: TableSpec): NormalizedTableSpec {
     options,
     reservedThroughput,
     indexes: indexes.sort(byName),
+    ...(searchIndexes.length ? { searchIndexes: searchIndexes.sort(byName) } : {}),
     ...(stream ? { stream } : {}),
   };
 }
@@ -206,6 +219,7 @@ export function specFromSchema(schema: TableSchema): NormalizedTableSpec {
     options: { timeToLive: o.timeToLive, maxVersions: o.maxVersions, maxTimeDeviation: o.maxTimeDeviation, allowUpdate: o.allowUpdate },
     reservedThroughput: { read: o.reservedThroughput.read, write: o.reservedThroughput.write },
     indexes: schema.indexes.map((i) => ({ name: i.name, type: i.type, primaryKey: [...i.primaryKey], definedColumns: [...i.definedColumns] })),
+    searchIndexes: schema.searchIndexes.map(searchIndexSpecFromSchema),
     ...(o.stream ? { stream: { expirationHours: o.stream.expirationHours, columns: [...o.stream.columns] } } : {}),
   });
 }
@@ -323,6 +337,18 @@ export function compareSpecs(wanted: NormalizedTableSpec, live: NormalizedTableS
     if (d) out.push(`index ${ix.name}: ${d}`);
   }
   for (const name of liveIx.keys()) if (!wanted.indexes.some((i) => i.name === name)) out.push(`index ${name} exists on the service, not in ${src}`);
+  const liveSearch = new Map((live.searchIndexes ?? []).map((i) => [i.name, i]));
+  for (const ix of wanted.searchIndexes ?? []) {
+    const l = liveSearch.get(ix.name);
+    if (!l) {
+      out.push(`search index ${ix.name} is missing on the service`);
+      continue;
+    }
+    const d = searchIndexDifference(ix, l);
+    if (d) out.push(`search index ${ix.name}: ${d}`);
+    if (ix.ttl !== l.ttl) out.push(`search index ${ix.name}: ttl is ${l.ttl} on the service, ${ix.ttl} in ${src}`);
+  }
+  for (const name of liveSearch.keys()) if (!(wanted.searchIndexes ?? []).some((i) => i.name === name)) out.push(`search index ${name} exists on the service, not in ${src}`);
   if (streamText(wanted.stream) !== streamText(live.stream)) out.push(`stream is ${streamText(live.stream)} on the service, ${streamText(wanted.stream)} in ${src}`);
   return out;
 }
