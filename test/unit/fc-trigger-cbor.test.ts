@@ -177,6 +177,8 @@ describe('trigger event CBOR (streams spec §3.2)', () => {
     ['a stray break', Buffer.from('ff', 'hex'), /break \(0xFF\) outside/, 0],
     ['invalid UTF-8', Buffer.from('a162ff00', 'hex'), /not valid UTF-8/, 1],
     ['broken JSON', '{"Version": 1,', /JSON test event: expected a quoted key/, 14],
+    ['JSON keys without a comma', '{"Version": "v" "Records": []}', /JSON test event: expected ',' or '}'/, 16],
+    ['JSON items without a comma', '{"Records": [1 2]}', /JSON test event: expected ',' or ']'/, 15],
   ])('refuses %s, naming the position', (_, input, message, position) => {
     const e = eventError(() => decodeTriggerEvent(input));
     expect(e.message).toMatch(message);

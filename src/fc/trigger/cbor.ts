@@ -283,14 +283,8 @@ class JsonReader {
     const t = this.text;
     const c = t[this.pos];
     if (c === '{') {
-      this.pos++;
       const out: { [key: string]: Item } = {};
-      this.ws();
-      if (t[this.pos] === '}') {
-        this.pos++;
-        return out;
-      }
-      for (;;) {
+      this.members('}', () => {
         this.ws();
         if (t[this.pos] !== '"') this.fail('expected a quoted key');
         const key = this.string();
@@ -300,39 +294,13 @@ class JsonReader {
         const value = this.value(depth + 1);
         if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
         else out[key] = value;
-        this.ws();
-        if (t[this.pos] === ',') {
-          this.pos++;
-          continue;
-        }
-        if (t[this.pos] === '}') {
-          this.pos++;
-          return out;
-        }
-        this.fail("expected ',' or '}'");
-      }
+      });
+      return out;
     }
     if (c === '[') {
-      this.pos++;
       const out: Item[] = [];
-      this.ws();
-      if (t[this.pos] === ']') {
-        this.pos++;
-        return out;
-      }
-      for (;;) {
-        out.push(this.value(depth + 1));
-        this.ws();
-        if (t[this.pos] === ',') {
-          this.pos++;
-          continue;
-        }
-        if (t[this.pos] === ']') {
-          this.pos++;
-          return out;
-        }
-        this.fail("expected ',' or ']'");
-      }
+      this.members(']', () => out.push(this.value(depth + 1)));
+      return out;
     }
     if (c === '"') return this.string();
     for (const [word, v] of LITERALS) {
@@ -347,6 +315,30 @@ class JsonReader {
     // An integer literal is an exact INTEGER; any other number is a float, which shape() then reads as
     // INTEGER when it is integral (§3.4: "integral → INTEGER, else DOUBLE").
     return m[1] === undefined && m[2] === undefined ? BigInt(m[0]) : Number(m[0]);
+  }
+
+  /** An object's or array's members: `read` one, then `,` for another or `close` to end (empty allowed). */
+  private members(close: '}' | ']', read: () => void): void {
+    const t = this.text;
+    this.pos++;
+    this.ws();
+    if (t[this.pos] === close) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      read();
+      this.ws();
+      if (t[this.pos] === ',') {
+        this.pos++;
+        continue;
+      }
+      if (t[this.pos] === close) {
+        this.pos++;
+        return;
+      }
+      this.fail(`expected ',' or '${close}'`);
+    }
   }
 
   private string(): string {
