@@ -194,6 +194,6 @@ export class FunctionInstance {
   }
 }
 
-export function timedOut(seconds: number): FcErrorBody {
+function timedOut(seconds: number): FcErrorBody {
   return { errorMessage: `Function timed out after ${seconds} seconds`, errorType: 'FunctionTimeoutError', stackTrace: [] };
 }

@@ -77,7 +77,7 @@ function substitute(value: unknown, vars: Obj, env: NodeJS.ProcessEnv): unknown 
  * deployed `code` folder holds the built bundle): `<code>/orders.ts`, `src/functions/orders.ts` (tsorm
  * init's layout), `src/orders.ts`, `orders.ts`, then the built `<code>/orders.js`.
  */
-export function findModule(root: string, codeDir: string, module: string): { file?: string; tried: string[] } {
+function findModule(root: string, codeDir: string, module: string): { file?: string; tried: string[] } {
   const tried: string[] = [];
   const bases = [join(codeDir, module), join(root, 'src', 'functions', module), join(root, 'src', module), join(root, module)];
   for (const ext of ['.ts', '.mts', '.cts']) for (const b of bases) tried.push(b + ext);

@@ -58,7 +58,7 @@ export type FromWorker =
     }
   | { type: 'stopped' };
 
-export function errorBody(e: unknown): FcErrorBody {
+function errorBody(e: unknown): FcErrorBody {
   const err = e instanceof Error ? e : new Error(String(e));
   return { errorMessage: err.message, errorType: err.name, stackTrace: (err.stack ?? '').split('\n').slice(1).map((l) => l.trim()) };
 }

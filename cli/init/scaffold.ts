@@ -76,7 +76,7 @@ export function checkEnvName(name: string): string | undefined {
 }
 
 /** The folder of the package's templates, found by walking up from this file (works from `cli/` and `dist/cli/`). */
-export function templatesDir(): string {
+function templatesDir(): string {
   for (let dir = __dirname, i = 0; i < 6; i++, dir = dirname(dir)) {
     const candidate = join(dir, 'templates', 'init');
     if (existsSync(candidate)) return candidate;
