@@ -111,15 +111,21 @@ describe('search: field group-by over the number column', () => {
   const index = new SearchIndex({ ...def, fields: nums });
   let seed = 5;
   const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+  const held = new Map<number, number[]>();
   const put = (id: number) => {
     // Mostly one value, some several, some none; -0 beside 0.
     const k = rnd(10);
     const vals = k === 0 ? [] : k === 1 ? [rnd(5) / 2, rnd(5) / 2, 7] : k === 2 ? [-0] : [rnd(12) / 2];
+    held.set(id, vals);
     const cols = new Map([['v', [{ ts: 1, value: { t: VT.STRING as const, v: Buffer.from(JSON.stringify(vals)) } }]]]);
     index.put(buildDoc(`k${String(id).padStart(5, '0')}`, { pk: [{ name: 'id', value: { t: VT.INTEGER, v: BigInt(id) } }], cols }, nums as never));
   };
   for (let i = 0; i < 400; i++) put(rnd(300));
-  for (let i = 0; i < 50; i++) index.remove(`k${String(rnd(300)).padStart(5, '0')}`);
+  for (let i = 0; i < 50; i++) {
+    const id = rnd(300);
+    held.delete(id);
+    index.remove(`k${String(id).padStart(5, '0')}`);
+  }
 
   const groups = (sort?: object) => {
     const body = encodeMessage('search.proto.GroupByField', { fieldName: 'v', size: 100, ...(sort ? { sort } : {}) });
@@ -134,6 +140,11 @@ describe('search: field group-by over the number column', () => {
     // An explicit sort equal to the default takes the document-by-document path.
     const perDoc = groups({ sorters: [{ rowCountSort: { order: 1 } }, { groupKeySort: { order: 0 } }] });
     expect(counted).toEqual(perDoc);
+    // Both against counts made here: each document once per distinct value (-0 is 0), most rows first, then by key.
+    const want = new Map<number, number>();
+    for (const vals of held.values()) for (const v of new Set(vals.map((x) => x + 0))) want.set(v, (want.get(v) ?? 0) + 1);
+    const wanted = [...want].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    expect(counted.map((g: [string, number]) => [Number(g[0]), g[1]])).toEqual(wanted);
     expect(counted.length).toBeGreaterThan(8);
     expect(counted.find((g: [string, number]) => g[0] === '7.0')?.[1]).toBeGreaterThan(0);
   });

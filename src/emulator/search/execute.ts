@@ -61,24 +61,16 @@ export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => 
     for (const doc of candidates) if (live(doc)) docs.push(doc);
     return { docs, score, order };
   }
-  if (node.candidates && node.scoreCandidate) {
-    for (const doc of node.candidates()) {
-      if (!live(doc)) continue;
-      const score = node.scoreCandidate(doc);
-      if (score === undefined) continue;
-      docs.push(doc);
-      scores.push(score);
-    }
-  } else {
-    for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
-      if (!live(doc)) continue;
-      const score = node.score(doc);
-      if (score === undefined) continue;
-      docs.push(doc);
-      scores.push(score);
-    }
+  // A document from the candidates may skip the test they already passed (QueryNode.scoreCandidate).
+  const scoreOf = node.candidates && node.scoreCandidate ? node.scoreCandidate.bind(node) : node.score.bind(node);
+  for (const doc of node.candidates ? node.candidates() : index.docs.values()) {
+    if (!live(doc)) continue;
+    const score = scoreOf(doc);
+    if (score === undefined) continue;
+    docs.push(doc);
+    scores.push(score);
   }
-  return { docs, score: (i) => scores[i], order: node.candidates ? order : undefined };
+  return { docs, score: (i) => scores[i], order };
 }
 
 function int(m: any, field: string): number | undefined {

@@ -27,7 +27,7 @@ import { encodeStreamRecord } from '../model/plainbuffer';
 import type { KVWrite } from '../storage/kv';
 
 /** GetStreamRecord's ActionType (table_store.proto). */
-export const ACTION_TYPE: Readonly<Record<RowWrite['action'], number>> = { put: 1, update: 2, delete: 3 };
+const ACTION_TYPE: Readonly<Record<RowWrite['action'], number>> = { put: 1, update: 2, delete: 3 };
 
 /** The one shard of every stream: any stable opaque string will do (spec §7). */
 export const SHARD_ID = 'shard-0';
@@ -61,7 +61,7 @@ export function streamIdFor(table: string, micros: number): string {
 }
 
 /** The table name inside a stream id (streamIdFor); the id's form is checked by its action's validation. */
-export function streamTableName(streamId: string): string {
+function streamTableName(streamId: string): string {
   return streamId.slice(0, streamId.lastIndexOf('_'));
 }
 
