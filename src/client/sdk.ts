@@ -28,6 +28,17 @@ export interface Int64LE {
   toArray(raw?: boolean): number[];
 }
 
+/**
+ * A number the SDK hands back: a plain number, or an int64 read as a protobufjs `Long` (search, aggregation,
+ * DescribeSearchIndex, DescribeTable replies) or an `Int64LE` (cells). Precision beyond 2^53 is lost, which
+ * callers accept for counts, sizes and timestamps.
+ */
+export function sdkNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (v && typeof (v as { toNumber?: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber();
+  return Number(v);
+}
+
 export interface Int64LEConstructor {
   /** From a safe integer, or from a decimal string (`radix` 10) that may exceed 2^53. */
   new (value?: number): Int64LE;

@@ -76,10 +76,23 @@ let sequence = 0;
 
 /** prototype → property → record (own declarations of that prototype only). */
 const fieldsByPrototype = new WeakMap<object, Map<string, PendingField>>();
+/** A class → list registry: what class decorators declared on that class, in declaration order. */
+function classLists<T>(): { add(cls: object, item: T): void; get(cls: object): readonly T[] } {
+  const byClass = new WeakMap<object, T[]>();
+  return {
+    add(cls, item) {
+      const list = byClass.get(cls);
+      if (list) list.push(item);
+      else byClass.set(cls, [item]);
+    },
+    get: (cls) => byClass.get(cls) ?? [],
+  };
+}
+
 /** class → indexes declared with `@Index` on that class. */
-const indexesByClass = new WeakMap<object, PendingIndex[]>();
+const indexesByClass = classLists<PendingIndex>();
 /** class → search indexes declared with `@SearchIndex` on that class. */
-const searchIndexesByClass = new WeakMap<object, PendingSearchIndex[]>();
+const searchIndexesByClass = classLists<PendingSearchIndex>();
 /** class → `@Table` arguments. */
 const tablesByClass = new WeakMap<object, PendingTable>();
 /** class → built schema. */
@@ -112,25 +125,10 @@ export function collectFields(cls: EntityClass): PendingField[] {
   return [...merged.values()].sort((a, b) => a.seq - b.seq);
 }
 
-export function addPendingIndex(cls: object, index: PendingIndex): void {
-  const list = indexesByClass.get(cls) ?? [];
-  list.push(index);
-  indexesByClass.set(cls, list);
-}
-
-export function pendingIndexes(cls: object): readonly PendingIndex[] {
-  return indexesByClass.get(cls) ?? [];
-}
-
-export function addPendingSearchIndex(cls: object, index: PendingSearchIndex): void {
-  const list = searchIndexesByClass.get(cls) ?? [];
-  list.push(index);
-  searchIndexesByClass.set(cls, list);
-}
-
-export function pendingSearchIndexes(cls: object): readonly PendingSearchIndex[] {
-  return searchIndexesByClass.get(cls) ?? [];
-}
+export const addPendingIndex = (cls: object, index: PendingIndex): void => indexesByClass.add(cls, index);
+export const pendingIndexes = (cls: object): readonly PendingIndex[] => indexesByClass.get(cls);
+export const addPendingSearchIndex = (cls: object, index: PendingSearchIndex): void => searchIndexesByClass.add(cls, index);
+export const pendingSearchIndexes = (cls: object): readonly PendingSearchIndex[] => searchIndexesByClass.get(cls);
 
 export function setPendingTable(cls: object, table: PendingTable): void {
   tablesByClass.set(cls, table);

@@ -12,6 +12,7 @@ import type { TableStoreClient } from '../../client/client';
 import { isValidName } from '../../schema/names';
 import type { SearchFieldSchema, SearchFieldType, SearchIndexSchema } from '../../schema/search-index';
 import { TableSpecError } from '../errors';
+import { sdkNumber } from '../../client/sdk';
 
 export interface SearchFieldSpec {
   /** Index field name (stored column name, or the virtual field's name; relative inside nested). */
@@ -143,8 +144,6 @@ export function createSearchIndexParams(table: string, spec: SearchIndexSpec): R
   };
 }
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : v && typeof (v as { toNumber?: unknown }).toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : Number(v));
-
 interface SdkFieldSchema {
   fieldName: string;
   fieldType: number;
@@ -161,7 +160,7 @@ interface SdkFieldSchema {
 }
 
 function fieldFromDescribe(f: SdkFieldSchema): SearchFieldSpec {
-  const type = TYPE_OF_CODE[num(f.fieldType)] ?? (String(f.fieldType) as SearchFieldType);
+  const type = TYPE_OF_CODE[sdkNumber(f.fieldType)] ?? (String(f.fieldType) as SearchFieldType);
   return {
     name: f.fieldName,
     type,
@@ -173,7 +172,7 @@ function fieldFromDescribe(f: SdkFieldSchema): SearchFieldSpec {
     ...(f.dateFormats?.length ? { dateFormats: [...f.dateFormats] } : {}),
     ...(f.isVirtualField && f.sourceFieldNames?.length ? { source: f.sourceFieldNames[0] } : {}),
     ...(f.fieldSchemas?.length ? { fields: f.fieldSchemas.map(fieldFromDescribe) } : {}),
-    ...(type === 'vector' && f.vectorOptions ? { vector: { dimension: num(f.vectorOptions.dimension), metric: METRIC_OF_CODE[num(f.vectorOptions.metricType ?? 0)] } } : {}),
+    ...(type === 'vector' && f.vectorOptions ? { vector: { dimension: sdkNumber(f.vectorOptions.dimension), metric: METRIC_OF_CODE[sdkNumber(f.vectorOptions.metricType ?? 0)] } } : {}),
   };
 }
 
@@ -182,7 +181,7 @@ export function searchIndexSpecFromDescribe(name: string, d: Record<string, any>
   const sorters: Array<{ fieldSort?: { fieldName: string; order?: number }; pkSort?: { order?: number } }> = d.schema?.indexSort?.sorter ?? [];
   // The service reports its default presort (primary key ascending) as one pk sorter (spec §2.5): the same as none.
   const indexSort = sorters.map((s) =>
-    s.fieldSort ? { field: s.fieldSort.fieldName, order: num(s.fieldSort.order ?? 0) === 1 ? ('desc' as const) : ('asc' as const) } : { primaryKey: true as const, order: num(s.pkSort?.order ?? 0) === 1 ? ('desc' as const) : ('asc' as const) },
+    s.fieldSort ? { field: s.fieldSort.fieldName, order: sdkNumber(s.fieldSort.order ?? 0) === 1 ? ('desc' as const) : ('asc' as const) } : { primaryKey: true as const, order: sdkNumber(s.pkSort?.order ?? 0) === 1 ? ('desc' as const) : ('asc' as const) },
   );
   const isDefault = indexSort.length === 1 && indexSort[0].primaryKey && indexSort[0].order === 'asc';
   return normalizeSearchIndex('', {
@@ -190,7 +189,7 @@ export function searchIndexSpecFromDescribe(name: string, d: Record<string, any>
     fields: (d.schema?.fieldSchemas ?? []).map(fieldFromDescribe),
     indexSort: isDefault ? [] : indexSort,
     routing: [...(d.schema?.indexSetting?.routingFields ?? [])],
-    ttl: d.timeToLive === undefined || d.timeToLive === null ? -1 : num(d.timeToLive),
+    ttl: d.timeToLive === undefined || d.timeToLive === null ? -1 : sdkNumber(d.timeToLive),
   });
 }
 

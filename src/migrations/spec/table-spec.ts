@@ -12,6 +12,7 @@ import { isValidName } from '../../schema/names';
 import type { StorageType, TableSchema } from '../../schema/types';
 import { TableSpecError } from '../errors';
 import { normalizeSearchIndex, searchIndexDifference, searchIndexSpecFromSchema, type SearchIndexSpec } from './search-index-spec';
+import { sdkNumber } from '../../client/sdk';
 
 export type KeyType = 'STRING' | 'INTEGER' | 'BINARY';
 
@@ -253,13 +254,6 @@ const DEFINED_BY_CODE: Record<string, StorageType> = {
   DCT_INTEGER: 'INTEGER', DCT_DOUBLE: 'DOUBLE', DCT_BOOLEAN: 'BOOLEAN', DCT_STRING: 'STRING', DCT_BLOB: 'BINARY',
 };
 
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') return Number(v);
-  if (v && typeof (v as { toNumber?: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber();
-  return Number(v);
-}
-
 /** A live table (DescribeTable) as a spec. */
 export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
   const m = d.tableMeta;
@@ -273,12 +267,12 @@ export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
     }),
     definedColumns: (m.definedColumn ?? []).map((c) => ({ name: c.name, type: DEFINED_BY_CODE[String(c.type)] ?? (String(c.type) as StorageType) })).sort(byName),
     options: {
-      timeToLive: num(d.tableOptions.timeToLive),
-      maxVersions: num(d.tableOptions.maxVersions),
-      maxTimeDeviation: num(d.tableOptions.deviationCellVersionInSec),
+      timeToLive: sdkNumber(d.tableOptions.timeToLive),
+      maxVersions: sdkNumber(d.tableOptions.maxVersions),
+      maxTimeDeviation: sdkNumber(d.tableOptions.deviationCellVersionInSec),
       allowUpdate: d.tableOptions.allowUpdate !== false,
     },
-    reservedThroughput: { read: num(d.reservedThroughputDetails.capacityUnit.read ?? 0), write: num(d.reservedThroughputDetails.capacityUnit.write ?? 0) },
+    reservedThroughput: { read: sdkNumber(d.reservedThroughputDetails.capacityUnit.read ?? 0), write: sdkNumber(d.reservedThroughputDetails.capacityUnit.write ?? 0) },
     indexes: (d.indexMetas ?? [])
       .map((ix) => {
         const local = Object.prototype.hasOwnProperty.call(ix, 'indexType') && (String(ix.indexType) === '1' || String(ix.indexType) === 'IT_LOCAL_INDEX');
@@ -286,7 +280,7 @@ export function specFromDescribe(d: DescribeTableResult): NormalizedTableSpec {
         return { name: ix.name, type: local ? ('local' as const) : ('global' as const), primaryKey: [...ix.primaryKey], definedColumns: [...(ix.definedColumn ?? [])].sort() };
       })
       .sort(byName),
-    ...(sd?.enableStream ? { stream: { expirationHours: num(sd.expirationTime), columns: [...(sd.columnsToGet ?? [])].sort() } } : {}),
+    ...(sd?.enableStream ? { stream: { expirationHours: sdkNumber(sd.expirationTime), columns: [...(sd.columnsToGet ?? [])].sort() } } : {}),
   };
 }
 

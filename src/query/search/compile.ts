@@ -51,7 +51,7 @@ function int64(ctx: SearchContext, key: string, v: unknown): ReturnType<typeof t
 }
 
 /** A query value as the SDK's search variant input, by the field's column (or, without one, its search type). */
-export function searchValue(ctx: SearchContext, field: SearchFieldSchema, key: string, v: unknown): unknown {
+function searchValue(ctx: SearchContext, field: SearchFieldSchema, key: string, v: unknown): unknown {
   if (v === undefined || v === null) throw new QueryError('INVALID_CONDITION', ctx.schema.entityName, key, 'a value is required');
   const column = field.column;
   if (column && !field.virtual && column.type !== 'json') return encodeFieldValue(ctx.schema, column, v);

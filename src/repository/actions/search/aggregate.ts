@@ -10,18 +10,12 @@ import { compileAggregations, compileSearchQuery } from '../../../query/search/c
 import { SearchQuery } from '../../../query/search/nodes';
 import type { RowTarget } from '../target';
 import { searchIndexOf } from './search-params';
+import { sdkNumber } from '../../../client/sdk';
 
 type Named = Array<{ name?: string; aggResult?: any; groupByResult?: any }>;
 interface SdkAggResults {
   aggs?: { aggResults?: Named };
   groupBys?: { groupByResults?: Named };
-}
-
-/** int64 results come back as protobufjs Longs or the SDK's Int64LE; doubles as numbers. */
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (v && typeof (v as { toNumber?: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber();
-  return Number(v);
 }
 
 function decode(nodes: Readonly<Record<string, AggNode>>, res: SdkAggResults | undefined): Record<string, unknown> {
@@ -33,24 +27,24 @@ function decode(nodes: Readonly<Record<string, AggNode>>, res: SdkAggResults | u
       case 'metric': {
         // protobufjs keeps an absent field's default on the prototype: only an own `value` was sent.
         const r = aggs.get(name);
-        const v = r && Object.prototype.hasOwnProperty.call(r, 'value') ? num(r.value) : undefined;
+        const v = r && Object.prototype.hasOwnProperty.call(r, 'value') ? sdkNumber(r.value) : undefined;
         if (n.type === 'count' || n.type === 'distinctCount') out[name] = v ?? 0;
         // An empty set has no average, minimum…: the value is left out (or a non-finite filler): undefined.
         else out[name] = v !== undefined && Number.isFinite(v) ? v : undefined;
         break;
       }
       case 'percentiles':
-        out[name] = ((aggs.get(name)?.items ?? []) as Array<{ item: { key: unknown; value: unknown } }>).map(({ item }) => ({ percent: num(item.key), value: num(item.value) }));
+        out[name] = ((aggs.get(name)?.items ?? []) as Array<{ item: { key: unknown; value: unknown } }>).map(({ item }) => ({ percent: sdkNumber(item.key), value: sdkNumber(item.value) }));
         break;
       default: {
         const items = (groups.get(name)?.items ?? []) as Array<Record<string, any>>;
         out[name] = items.map((it) => {
           const subs = decode(n.subs, { aggs: it.subAggsResult, groupBys: it.subGroupBysResult });
-          if (n.kind === 'groupByField') return { key: String(it.key), count: num(it.rowCount), ...subs };
-          if (n.kind === 'histogram') return { key: num(it.key), count: num(it.value), ...subs };
-          const from = num(it.from);
-          const to = num(it.to);
-          return { ...(Number.isFinite(from) ? { from } : {}), ...(Number.isFinite(to) ? { to } : {}), count: num(it.rowCount), ...subs };
+          if (n.kind === 'groupByField') return { key: String(it.key), count: sdkNumber(it.rowCount), ...subs };
+          if (n.kind === 'histogram') return { key: sdkNumber(it.key), count: sdkNumber(it.value), ...subs };
+          const from = sdkNumber(it.from);
+          const to = sdkNumber(it.to);
+          return { ...(Number.isFinite(from) ? { from } : {}), ...(Number.isFinite(to) ? { to } : {}), count: sdkNumber(it.rowCount), ...subs };
         });
       }
     }

@@ -16,6 +16,7 @@ import { SearchQuery } from '../../../query/search/nodes';
 import { RepositoryUsageError } from '../../errors';
 import type { RowTarget } from '../target';
 import { columnsToGet, searchIndexOf } from './search-params';
+import { sdkNumber } from '../../../client/sdk';
 
 export interface ParallelScanOptions<C extends string = string> {
   /** Splits scanned at once (default 4, at most the service's splits_size). */
@@ -34,8 +35,6 @@ interface SdkScanResult {
   rows?: ReadRow[];
   nextToken?: Uint8Array | null;
 }
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : v && typeof (v as { toNumber?: unknown }).toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : Number(v));
 
 export async function* parallelScan<I>(target: RowTarget<any>, indexName: string, build: (q: any) => SearchQuery<any>, options: ParallelScanOptions = {}): AsyncIterableIterator<I> {
   const { schema, client } = target;
@@ -60,7 +59,7 @@ export async function* parallelScan<I>(target: RowTarget<any>, indexName: string
     }
   };
   const split = await retried<{ sessionId: Uint8Array; splitsSize: unknown }>(() => client.call('computeSplits', { tableName: schema.tableName, searchIndexSplitsOptions: { indexName: index.name } }));
-  const maxParallel = Math.max(1, num(split.splitsSize));
+  const maxParallel = Math.max(1, sdkNumber(split.splitsSize));
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, maxParallel));
   const scan = (id: number, token: Buffer | undefined) =>
     retried<SdkScanResult>(() =>

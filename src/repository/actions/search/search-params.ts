@@ -55,9 +55,19 @@ export function searchIndexOf(schema: TableSchema, name: string): SearchIndexSch
   return ix;
 }
 
+/** [performance] The default ColumnsToGet (every column) of each schema, built once: the SDK only reads it. */
+const allColumns = new WeakMap<TableSchema, Record<string, unknown>>();
+
 /** ColumnsToGet of a search: the asked properties' stored names (default every column), keys come anyway. */
 export function columnsToGet(schema: TableSchema, columns: readonly string[] | undefined): Record<string, unknown> {
-  const names = (columns ?? schema.columns.map((c) => c.property)).flatMap((p) => {
+  if (columns) return columnsOf(schema, columns);
+  let all = allColumns.get(schema);
+  if (!all) allColumns.set(schema, (all = columnsOf(schema, schema.columns.map((c) => c.property))));
+  return all;
+}
+
+function columnsOf(schema: TableSchema, columns: readonly string[]): Record<string, unknown> {
+  const names = columns.flatMap((p) => {
     const f = schema.byProperty[p];
     if (!f) throw new QueryError('UNKNOWN_PROPERTY', schema.entityName, p, `'${p}' is not a mapped property of ${schema.entityName}`);
     // Keys come with every row (spec §6.3); asking for them again is harmless but pointless.

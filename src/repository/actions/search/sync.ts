@@ -6,8 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TableStoreClient } from '../../../client/client';
 import { SearchSyncTimeoutError } from '../../errors';
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : v && typeof (v as { toNumber?: unknown }).toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : Number(v));
+import { sdkNumber } from '../../../client/sdk';
 
 /** Options of {@link waitForSearchIndex}. */
 export interface WaitForSearchOptions {
@@ -28,7 +27,7 @@ export async function waitForSearchIndex(client: TableStoreClient, table: string
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     const d = (await client.call('describeSearchIndex', { tableName: table, indexName: index })) as { syncStat?: { syncPhase?: number; currentSyncTimestamp?: unknown } };
-    const phase = num(d.syncStat?.syncPhase ?? 0);
+    const phase = sdkNumber(d.syncStat?.syncPhase ?? 0);
     const ts = d.syncStat?.currentSyncTimestamp;
     const at = ts === undefined || ts === null ? 0n : BigInt(String(ts));
     // Phase 2 = INCR: the backfill of rows that existed at creation is done.
