@@ -64,18 +64,43 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** System errors that happen before a connection exists: nothing can have reached the service. */
 const NOT_SENT_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
+/**
+ * One attempt's settle-once `finish` (the first outcome wins: a late response after a timeout is dropped), and
+ * `armDeadline`, which ends the attempt at the earlier of its attempt and call deadlines with the matching
+ * error, then calls `abort` to stop the request. Shared by this transport and `wire/transport.ts`.
+ */
+export function attemptSettler(
+  ctx: AttemptContext,
+  resolve: (outcome: AttemptOutcome) => void,
+): { finish: (outcome: AttemptOutcome) => void; armDeadline: (abort: () => void) => void } {
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const finish = (outcome: AttemptOutcome) => {
+    if (settled) return;
+    settled = true;
+    if (timer) clearTimeout(timer);
+    resolve(outcome);
+  };
+  const armDeadline = (abort: () => void) => {
+    const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
+    // Node fires a timer longer than 2^31-1 ms after 1 ms: a deadline that far away needs no timer at all.
+    if (end === undefined || end - ctx.clock.now() > MAX_TIMER_MS) return;
+    timer = setTimeout(
+      () => {
+        const isCallDeadline = ctx.callDeadline !== undefined && end >= ctx.callDeadline;
+        finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
+        abort();
+      },
+      Math.max(0, end - ctx.clock.now()),
+    );
+  };
+  return { finish, armDeadline };
+}
+
 export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptContext): Promise<AttemptOutcome> {
   return new Promise<AttemptOutcome>((resolve) => {
-    let settled = false;
     let aborted = false;
-    let timer: NodeJS.Timeout | undefined;
-
-    const finish = (outcome: AttemptOutcome) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      resolve(outcome);
-    };
+    const { finish, armDeadline } = attemptSettler(ctx, resolve);
 
     let request;
     try {
@@ -104,19 +129,10 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
       if (resp.error) resp.error.retryable = false;
     });
 
-    const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
-    // Node fires a timer longer than 2^31-1 ms after 1 ms: a deadline that far away needs no timer at all.
-    if (end !== undefined && end - ctx.clock.now() <= MAX_TIMER_MS) {
-      timer = setTimeout(
-        () => {
-          aborted = true;
-          const isCallDeadline = ctx.callDeadline !== undefined && end >= ctx.callDeadline;
-          finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
-          req.httpRequest.stream?.destroy();
-        },
-        Math.max(0, end - ctx.clock.now()),
-      );
-    }
+    armDeadline(() => {
+      aborted = true;
+      req.httpRequest.stream?.destroy();
+    });
 
     req
       .send(function (this: SdkResponse, err: SdkError | null, data: unknown) {
