@@ -178,20 +178,22 @@ function outcomeOf(resp: SdkResponse, err: SdkError | null, data: unknown, ctx: 
   }
   if (status !== undefined) {
     // A 2xx the SDK's decoder refused (a missing required field, a bad PlainBuffer…).
-    return {
-      ok: false,
-      error: new TableStoreError({
-        code: ClientErrorCode.InvalidResponse,
-        message: `tsorm: could not decode the ${ctx.action} response: ${err.message}`,
-        status,
-        requestId,
-        action: ctx.action,
-        retryable: false,
-        cause: err,
-      }),
-    };
+    return { ok: false, error: invalidResponse(ctx, status, requestId, err) };
   }
   return { ok: false, error: invalidRequest(ctx, err) };
+}
+
+/** A 2xx whose body could not be decoded: not retried, since the service did answer (and may have applied a write). */
+export function invalidResponse(ctx: Pick<AttemptContext, 'action'>, status: number, requestId: string | undefined, err: Error): TableStoreError {
+  return new TableStoreError({
+    code: ClientErrorCode.InvalidResponse,
+    message: `tsorm: could not decode the ${ctx.action} response: ${err.message}`,
+    status,
+    requestId,
+    action: ctx.action,
+    retryable: false,
+    cause: err,
+  });
 }
 
 /** Decodes `main.proto.Error` from a non-2xx body into the right error class. */

@@ -14,10 +14,10 @@ import { createHash, createHmac } from 'node:crypto';
 import * as http from 'node:http';
 import type * as https from 'node:https';
 import type { Credentials } from '../config';
-import { ClientErrorCode, TableStoreError } from '../errors';
 import {
   attemptSettler,
   invalidRequest,
+  invalidResponse,
   networkError,
   requestIdOf,
   serviceError,
@@ -111,18 +111,7 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
           decoded.RequestId = requestId;
           finish({ ok: true, data: decoded, requestId, status });
         } catch (err) {
-          finish({
-            ok: false,
-            error: new TableStoreError({
-              code: ClientErrorCode.InvalidResponse,
-              message: `tsorm: could not decode the ${ctx.action} response: ${(err as Error).message}`,
-              status,
-              requestId,
-              action: ctx.action,
-              retryable: false,
-              cause: err,
-            }),
-          });
+          finish({ ok: false, error: invalidResponse(ctx, status, requestId, err as Error) });
         }
       });
     });
