@@ -32,7 +32,7 @@ import {
   TableStoreError,
   InvalidRequestError,
 } from './errors';
-import { contentMd5, originColumnsOf, withOriginColumns } from './stream-columns';
+import { contentMd5, originColumnsOf, originColumnsSuffix } from './stream-columns';
 import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkRequest, type SdkResponse } from './sdk';
 import { wireOperation, type WireOperation } from './wire/stream-ops';
 import type { Clock } from './clock';
@@ -103,7 +103,9 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
     const { finish, armDeadline } = attemptSettler(ctx, resolve);
 
     let request;
+    let suffix: Uint8Array | undefined;
     try {
+      suffix = originColumnsSuffix(ctx.operation, params);
       request = new TableStoreSdk.Request(sdkClient.config, ctx.operation, params);
       sdkClient.addAllRequestListeners(request);
       const wire = wireOperation(ctx.operation);
@@ -114,14 +116,14 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
     }
     const req = request;
 
-    req.on('build', () => {
-      // After the SDK's buildContent and computeContentMd5: fields its proto lacks (stream-columns.ts).
-      const body = withOriginColumns(ctx.operation, params, req.httpRequest.body as Uint8Array);
-      if (body) {
+    if (suffix) {
+      req.on('build', () => {
+        // After the SDK's buildContent and computeContentMd5: fields its proto lacks (stream-columns.ts).
+        const body = Buffer.concat([req.httpRequest.body as Uint8Array, suffix]);
         req.httpRequest.body = body;
         req.httpRequest.headers['x-ots-contentmd5'] = contentMd5(body);
-      }
-    });
+      });
+    }
     req.on('sign', () => {
       if (aborted) throw new Error('tsorm: attempt aborted before it was sent');
     });
