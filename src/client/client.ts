@@ -8,7 +8,7 @@ import { resolveConfig, validateCredentials, type ConnectOptions, type Credentia
 import { DeadlineExceededError, TableStoreError } from './errors';
 import { RetryPolicy, type RetryOptions } from './retry';
 import { assertSdkInternals, TableStoreSdk, type SdkClient, type SdkHttpOptions } from './sdk';
-import { deadlineError, earliest, sendOnce } from './transport';
+import { deadlineError, earliest, sendOnce, type AttemptContext } from './transport';
 import { isRowOperation, sendWireOnce, type WireEndpoint } from './wire/transport';
 import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
 
@@ -155,6 +155,8 @@ export class TableStoreClient {
     );
     const idempotent = options.idempotent ?? READ_ACTIONS.has(action);
     const operation = sdkOperation(action);
+    // Chosen once per call (the operation decides it), not per attempt: the default SDK path pays one check.
+    const wire = this.wire && isRowOperation(operation) ? this.wire : undefined;
     this.record({ calls: 1 });
 
     let previousError: TableStoreError | undefined;
@@ -167,8 +169,7 @@ export class TableStoreClient {
       }
       this.record({ requests: 1 });
       const attemptTimeout = policy.options.attemptTimeoutMs;
-      const send = this.wire && isRowOperation(operation) ? sendWireOnce.bind(undefined, this.wire) : sendOnce.bind(undefined, this.sdk);
-      const outcome = await send(params, {
+      const ctx: AttemptContext = {
         action,
         operation,
         idempotent,
@@ -177,7 +178,8 @@ export class TableStoreClient {
         previousError,
         attempt,
         clock,
-      });
+      };
+      const outcome = await (wire ? sendWireOnce(wire, params, ctx) : sendOnce(this.sdk, params, ctx));
 
       if (outcome.ok) {
         const cu = consumedCapacity(outcome.data);

@@ -20,10 +20,11 @@ const STREAM_SPEC_FIELD: Record<string, number> = { createTable: 5, updateTable:
 const STREAM_DETAILS_FIELD: Record<string, number> = { describeTable: 5, updateTable: 3 };
 
 /**
- * The request body with the origin columns added, or `undefined` when the request has none to add. The
- * caller recomputes `x-ots-contentmd5` over the result.
+ * The bytes to append to the request body to add the origin columns, or `undefined` when the request has none
+ * to add (every request but a CreateTable / UpdateTable with columns: the caller then adds no build step). The
+ * caller recomputes `x-ots-contentmd5` over the longer body.
  */
-export function withOriginColumns(operation: string, params: unknown, body: Uint8Array): Buffer | undefined {
+export function originColumnsSuffix(operation: string, params: unknown): Uint8Array | undefined {
   const field = STREAM_SPEC_FIELD[operation];
   const spec = (params as { streamSpecification?: StreamSpecificationInput } | undefined)?.streamSpecification;
   if (field === undefined || !spec?.enableStream || !spec.columnsToGet?.length) return undefined;
@@ -33,7 +34,7 @@ export function withOriginColumns(operation: string, params: unknown, body: Uint
   for (const column of spec.columnsToGet) inner.uint32((3 << 3) | 2).string(column);
   const outer = Writer.create();
   outer.uint32((field << 3) | 2).bytes(inner.finish());
-  return Buffer.concat([body, outer.finish()]);
+  return outer.finish();
 }
 
 /** `x-ots-contentmd5` of a body (what the SDK's computeContentMd5 sets). */

@@ -32,7 +32,7 @@ import {
   TableStoreError,
   InvalidRequestError,
 } from './errors';
-import { contentMd5, originColumnsOf, withOriginColumns } from './stream-columns';
+import { contentMd5, originColumnsOf, originColumnsSuffix } from './stream-columns';
 import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkRequest, type SdkResponse } from './sdk';
 import { wireOperation, type WireOperation } from './wire/stream-ops';
 import type { Clock } from './clock';
@@ -64,21 +64,48 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** System errors that happen before a connection exists: nothing can have reached the service. */
 const NOT_SENT_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
+/**
+ * One attempt's settle-once `finish` (the first outcome wins: a late response after a timeout is dropped), and
+ * `armDeadline`, which ends the attempt at the earlier of its attempt and call deadlines with the matching
+ * error, then calls `abort` to stop the request. Shared by this transport and `wire/transport.ts`.
+ */
+export function attemptSettler(
+  ctx: AttemptContext,
+  resolve: (outcome: AttemptOutcome) => void,
+): { finish: (outcome: AttemptOutcome) => void; armDeadline: (abort: () => void) => void } {
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const finish = (outcome: AttemptOutcome) => {
+    if (settled) return;
+    settled = true;
+    if (timer) clearTimeout(timer);
+    resolve(outcome);
+  };
+  const armDeadline = (abort: () => void) => {
+    const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
+    // Node fires a timer longer than 2^31-1 ms after 1 ms: a deadline that far away needs no timer at all.
+    if (end === undefined || end - ctx.clock.now() > MAX_TIMER_MS) return;
+    timer = setTimeout(
+      () => {
+        const isCallDeadline = ctx.callDeadline !== undefined && end >= ctx.callDeadline;
+        finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
+        abort();
+      },
+      Math.max(0, end - ctx.clock.now()),
+    );
+  };
+  return { finish, armDeadline };
+}
+
 export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptContext): Promise<AttemptOutcome> {
   return new Promise<AttemptOutcome>((resolve) => {
-    let settled = false;
     let aborted = false;
-    let timer: NodeJS.Timeout | undefined;
-
-    const finish = (outcome: AttemptOutcome) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      resolve(outcome);
-    };
+    const { finish, armDeadline } = attemptSettler(ctx, resolve);
 
     let request;
+    let suffix: Uint8Array | undefined;
     try {
+      suffix = originColumnsSuffix(ctx.operation, params);
       request = new TableStoreSdk.Request(sdkClient.config, ctx.operation, params);
       sdkClient.addAllRequestListeners(request);
       const wire = wireOperation(ctx.operation);
@@ -89,14 +116,14 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
     }
     const req = request;
 
-    req.on('build', () => {
-      // After the SDK's buildContent and computeContentMd5: fields its proto lacks (stream-columns.ts).
-      const body = withOriginColumns(ctx.operation, params, req.httpRequest.body as Uint8Array);
-      if (body) {
+    if (suffix) {
+      req.on('build', () => {
+        // After the SDK's buildContent and computeContentMd5: fields its proto lacks (stream-columns.ts).
+        const body = Buffer.concat([req.httpRequest.body as Uint8Array, suffix]);
         req.httpRequest.body = body;
         req.httpRequest.headers['x-ots-contentmd5'] = contentMd5(body);
-      }
-    });
+      });
+    }
     req.on('sign', () => {
       if (aborted) throw new Error('tsorm: attempt aborted before it was sent');
     });
@@ -104,19 +131,10 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
       if (resp.error) resp.error.retryable = false;
     });
 
-    const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
-    // Node fires a timer longer than 2^31-1 ms after 1 ms: a deadline that far away needs no timer at all.
-    if (end !== undefined && end - ctx.clock.now() <= MAX_TIMER_MS) {
-      timer = setTimeout(
-        () => {
-          aborted = true;
-          const isCallDeadline = ctx.callDeadline !== undefined && end >= ctx.callDeadline;
-          finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
-          req.httpRequest.stream?.destroy();
-        },
-        Math.max(0, end - ctx.clock.now()),
-      );
-    }
+    armDeadline(() => {
+      aborted = true;
+      req.httpRequest.stream?.destroy();
+    });
 
     req
       .send(function (this: SdkResponse, err: SdkError | null, data: unknown) {
@@ -162,20 +180,22 @@ function outcomeOf(resp: SdkResponse, err: SdkError | null, data: unknown, ctx: 
   }
   if (status !== undefined) {
     // A 2xx the SDK's decoder refused (a missing required field, a bad PlainBuffer…).
-    return {
-      ok: false,
-      error: new TableStoreError({
-        code: ClientErrorCode.InvalidResponse,
-        message: `tsorm: could not decode the ${ctx.action} response: ${err.message}`,
-        status,
-        requestId,
-        action: ctx.action,
-        retryable: false,
-        cause: err,
-      }),
-    };
+    return { ok: false, error: invalidResponse(ctx, status, requestId, err) };
   }
   return { ok: false, error: invalidRequest(ctx, err) };
+}
+
+/** A 2xx whose body could not be decoded: not retried, since the service did answer (and may have applied a write). */
+export function invalidResponse(ctx: Pick<AttemptContext, 'action'>, status: number, requestId: string | undefined, err: Error): TableStoreError {
+  return new TableStoreError({
+    code: ClientErrorCode.InvalidResponse,
+    message: `tsorm: could not decode the ${ctx.action} response: ${err.message}`,
+    status,
+    requestId,
+    action: ctx.action,
+    retryable: false,
+    cause: err,
+  });
 }
 
 /** Decodes `main.proto.Error` from a non-2xx body into the right error class. */

@@ -113,7 +113,7 @@ function toBigInt(v: Int64Input): bigint {
 }
 
 /** A malformed protobuf message. */
-export class PbError extends Error {
+class PbError extends Error {
   override name = 'PbError';
 }
 

@@ -221,7 +221,7 @@ function padded(w: PlainBufferWriter, sdkSize: number): Buffer {
   return out;
 }
 
-export function primaryKeyBuffer(primaryKey: unknown): Buffer {
+function primaryKeyBuffer(primaryKey: unknown): Buffer {
   const w = new PlainBufferWriter();
   w.header();
   const rowCrc = writePrimaryKey(w, primaryKey);
@@ -240,7 +240,7 @@ export function putRowBuffer(primaryKey: unknown, columns: unknown): Buffer {
   return padded(w, putRowSize(primaryKey, columns));
 }
 
-export function updateRowBuffer(primaryKey: unknown, updates: unknown): Buffer {
+function updateRowBuffer(primaryKey: unknown, updates: unknown): Buffer {
   const w = new PlainBufferWriter();
   w.header();
   let rowCrc = writePrimaryKey(w, primaryKey);
@@ -250,7 +250,7 @@ export function updateRowBuffer(primaryKey: unknown, updates: unknown): Buffer {
   return padded(w, updateRowSize(primaryKey, updates));
 }
 
-export function deleteRowBuffer(primaryKey: unknown): Buffer {
+function deleteRowBuffer(primaryKey: unknown): Buffer {
   const w = new PlainBufferWriter();
   w.header();
   const rowCrc = writePrimaryKey(w, primaryKey);

@@ -157,7 +157,7 @@ export function decodeStreamRecord(actionType: number, record: Uint8Array): Stre
   };
 }
 
-export const STREAM_OPERATIONS: Record<'listStream' | 'describeStream' | 'getShardIterator' | 'getStreamRecord', WireOperation> = {
+const STREAM_OPERATIONS: Record<'listStream' | 'describeStream' | 'getShardIterator' | 'getStreamRecord', WireOperation> = {
   listStream: {
     encode: (params) => {
       const p = params as ListStreamParams;

@@ -14,12 +14,10 @@ import { createHash, createHmac } from 'node:crypto';
 import * as http from 'node:http';
 import type * as https from 'node:https';
 import type { Credentials } from '../config';
-import { ClientErrorCode, TableStoreError } from '../errors';
 import {
-  attemptTimeout,
-  deadlineError,
-  earliest,
+  attemptSettler,
   invalidRequest,
+  invalidResponse,
   networkError,
   requestIdOf,
   serviceError,
@@ -36,8 +34,6 @@ export interface WireEndpoint {
   agent: http.Agent;
   credentials: () => Credentials;
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The string the SDK signs (lib/signer.js `stringToSign`): path, method, an empty line, then the x-ots-*
@@ -74,14 +70,7 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
     return Promise.resolve({ ok: false, error: invalidRequest(ctx, err, "tsorm's wire encoder") });
   }
   return new Promise<AttemptOutcome>((resolve) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (outcome: AttemptOutcome) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      resolve(outcome);
-    };
+    const { finish, armDeadline } = attemptSettler(ctx, resolve);
 
     // The URI is `/<Operation>` (lib/client.js populateURI: the SDK's operation name, first letter upper-cased).
     const path = `/${ctx.operation[0].toUpperCase()}${ctx.operation.slice(1)}`;
@@ -97,17 +86,7 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
       agent: endpoint.agent,
     });
 
-    const end = earliest(ctx.attemptDeadline, ctx.callDeadline);
-    if (end !== undefined && end - ctx.clock.now() <= MAX_TIMER_MS) {
-      timer = setTimeout(
-        () => {
-          const isCallDeadline = ctx.callDeadline !== undefined && end >= ctx.callDeadline;
-          finish({ ok: false, error: isCallDeadline ? deadlineError(ctx) : attemptTimeout(ctx) });
-          req.destroy();
-        },
-        Math.max(0, end - ctx.clock.now()),
-      );
-    }
+    armDeadline(() => req.destroy());
 
     req.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, error: networkError(ctx, err, err.code) }));
     req.on('response', (res) => {
@@ -132,18 +111,7 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
           decoded.RequestId = requestId;
           finish({ ok: true, data: decoded, requestId, status });
         } catch (err) {
-          finish({
-            ok: false,
-            error: new TableStoreError({
-              code: ClientErrorCode.InvalidResponse,
-              message: `tsorm: could not decode the ${ctx.action} response: ${(err as Error).message}`,
-              status,
-              requestId,
-              action: ctx.action,
-              retryable: false,
-              cause: err,
-            }),
-          });
+          finish({ ok: false, error: invalidResponse(ctx, status, requestId, err as Error) });
         }
       });
     });
