@@ -145,6 +145,26 @@ describe('search paging, columns, collapse, highlight', () => {
     expect(r.searchHits.map((h: any) => h.score)).toEqual([36, 32, 28]);
   });
 
+  it('FunctionsScore without a sort returns the best score first (the Node SDK test: Exists + linear decay)', async () => {
+    const r = await sdk.search({
+      tableName: t,
+      indexName: 'idx',
+      searchQuery: {
+        limit: 2,
+        query: q(QT.FUNCTIONS_SCORE_QUERY, {
+          query: q(QT.RANGE_QUERY, { fieldName: 'l', rangeFrom: Long(10), rangeTo: Long(20), includeLower: true }),
+          functions: [{ weight: 1, filter: q(QT.MATCH_ALL_QUERY, {}), decayFunction: { fieldName: 'l', mathFunction: 3, decay: 0.5, decayParamType: 2, decayParam: { origin: 13.3, scale: 1, offset: 0.5 }, multiValueMode: 2 } }],
+          minScore: 1,
+          scoreMode: 3,
+          combineMode: 4,
+        }),
+      },
+      columnToGet: { returnType: RT.RETURN_NONE },
+    });
+    // l = 13 is within the offset (decay 1, score 2); 14 and 12 decay to 0.9 and 0.6. In index (PK) order 10 came first.
+    expect(pks(r)).toEqual([13, 14]);
+  });
+
   it('sorts missing values last, honours missing_value / missing_field, and uses index_sort by default', async () => {
     const u = janitor.add(uniqueTable('srt'));
     await createTable(sdk, u, [{ name: 'id', type: 'INTEGER' }]);
