@@ -22,7 +22,7 @@ const { join, resolve } = require('node:path');
 const ROOT = join(__dirname, '..');
 const DEFAULTS = {
   python: ['tests/table_operation_test.py', 'tests/row_op_test.py', 'tests/transaction_test.py', 'tests/search_index_test.py', 'tests/agg_test.py', 'tests/group_by_test.py', 'tests/parallel_scan_test.py', 'tests/full_text_search_test.py'],
-  node: ['test/table.test.js', 'test/data_opration.test.js', 'test/globalIndex.test.js', 'test/search.test.js'],
+  node: ['test/table.test.js', 'test/data_opration.test.js', 'test/globalIndex.test.js', 'test/long.test.js', 'test/search.test.js', 'test/search_old.test.js'],
 };
 const KEY = { id: 'tsorm-emulator', secret: 'tsorm-emulator-secret', instance: 'tsorm' };
 
