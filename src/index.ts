@@ -117,15 +117,9 @@ export { ScoreFunction } from './query/search/nodes';
 export type { Duration, DurationUnit, FactorModifier, FunctionCombineMode, FunctionScoreMode, GeoPoint } from './query/search/nodes';
 export type {
   BooleanField,
-  DecayFunctions,
-  DecayOptions,
-  FunctionBuilder,
-  FunctionOptions,
-  FunctionScoreOptions,
   GeoField,
   InnerHitsOptions,
   NestedOptions,
-  NumericFunctions,
   KeywordField,
   LooseSearchQueryBuilder,
   MatchOptions,
@@ -136,6 +130,7 @@ export type {
   TextField,
   VectorField,
 } from './query/search/builder';
+export type { DecayFunctions, DecayOptions, FunctionBuilder, FunctionOptions, FunctionScoreOptions, NumericFunctions } from './query/search/score-functions';
 export {
   TableStoreClient,
   connect as connectClient,

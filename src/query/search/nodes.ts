@@ -115,3 +115,10 @@ export class ScoreFunction<T> {
 export function freeze<N extends object>(node: N): N {
   return Object.freeze(node);
 }
+
+/** The options among `keys` that are set (absent ones stay absent in the node). */
+export function definedOf<O extends object, K extends keyof O>(o: O, keys: readonly K[]): Partial<Pick<O, K>> {
+  const out: Partial<Pick<O, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
