@@ -8,6 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type TableStoreClient } from '../../src/client';
 import {
   ColumnPaginationFilter,
   CompositeCondition,
@@ -16,14 +17,16 @@ import {
   INF_MIN,
   Int64LE,
   PK_AUTO_INCR,
+  protos,
   SingleColumnCondition,
   TableStoreSdk,
 } from '../../src/client/sdk';
 import { stringToSign } from '../../src/client/wire/transport';
 import { putRowBuffer } from '../../src/client/wire/row-codec';
-import { expectSameRequest, plain, sdkEncode, startComparison, type Comparison } from './wire-compare';
+import { startFakeServer, type FakeServer, type Received } from './client-fake-server';
 
-const enc = (type: string, m: object) => sdkEncode('main', type, m);
+const pb = protos.main.proto as unknown as Record<string, { create(p: object): object; encode(m: object): { finish(): Uint8Array } }>;
+const enc = (type: string, m: object) => pb[type].encode(pb[type].create(m)).finish();
 
 const I64_MAX = new Int64LE('9223372036854775807', 10);
 const I64_MIN = new Int64LE('-9223372036854775808', 10);
@@ -51,17 +54,57 @@ const replies: Record<string, () => Uint8Array> = {
     }),
 };
 
-let cmp: Comparison;
-let server: Comparison['server'];
-let wire: Comparison['wire'];
-let sdk: Comparison['sdk'];
-const both = (action: string, params: () => Record<string, unknown>) => cmp.both(action, params);
+let server: FakeServer;
+let wire: TableStoreClient;
+let sdk: { [op: string]: (params: unknown, cb: (err: unknown, data: unknown) => void) => void };
 
 beforeAll(async () => {
-  cmp = await startComparison(replies);
-  ({ server, wire, sdk } = cmp);
+  server = await startFakeServer((req) => ({ status: 200, body: replies[req.action]() }));
+  const credentials = { accessKeyId: 'ak-id', accessKeySecret: 'secret', securityToken: 'sts-token' };
+  wire = connect({ endpoint: server.endpoint, instance: 'inst', ...credentials, transport: 'wire', retry: false });
+  sdk = new TableStoreSdk.Client({
+    endpoint: server.endpoint,
+    instancename: 'inst',
+    accessKeyId: credentials.accessKeyId,
+    accessKeySecret: credentials.accessKeySecret,
+    stsToken: credentials.securityToken,
+  }) as unknown as typeof sdk;
 });
-afterAll(() => cmp.close());
+afterAll(async () => {
+  wire.close();
+  await server.close();
+});
+
+async function both(action: string, params: () => Record<string, unknown>): Promise<{ ours: Received; theirs: Received; ourData: unknown; theirData: unknown }> {
+  const theirData = await new Promise((resolve, reject) => sdk[action](params(), (err, data) => (err ? reject(err as Error) : resolve(data))));
+  const theirs = server.requests[server.requests.length - 1];
+  const ourData = await wire.call(action as 'getRow', params() as never);
+  const ours = server.requests[server.requests.length - 1];
+  return { ours, theirs, ourData, theirData };
+}
+
+/** Int64LE → its decimal string, so that two copies of the class compare equal. */
+function plain(v: unknown): unknown {
+  if (v && typeof v === 'object' && (v as { _isInt64LE?: boolean })._isInt64LE) return `int64:${String(v)}`;
+  if (Buffer.isBuffer(v)) return `hex:${v.toString('hex')}`;
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (k !== 'RequestId' && typeof x !== 'function') out[k] = plain(x);
+    return out;
+  }
+  return v;
+}
+
+function expectSameRequest(ours: Received, theirs: Received): void {
+  expect(ours.action).toBe(theirs.action);
+  expect(ours.body.toString('hex')).toBe(theirs.body.toString('hex'));
+  expect(ours.headerNames).toEqual(theirs.headerNames);
+  for (const name of Object.keys(theirs.headers)) {
+    if (name === 'x-ots-date' || name === 'x-ots-signature') continue;
+    expect([name, ours.headers[name]]).toEqual([name, theirs.headers[name]]);
+  }
+}
 
 const cases: Array<[string, string, () => Record<string, unknown>]> = [
   ['getRow', 'string, int64 max and binary keys; columns, versions, time range, single-column filter', () => ({
