@@ -3,7 +3,7 @@
  * GetRange) for tsorm's own wire transport (issue 15): SDK-shaped params in, SDK-shaped results out, so every
  * layer above `client/` is unchanged whichever transport runs.
  *
- * The request bytes are the SDK's (test/integration/wire-bytes.test.ts compares them): the functions below
+ * The request bytes are the SDK's (test/unit/wire-bytes.test.ts compares them): the functions below
  * mirror `lib/protocol/encoder.js` and `plian_buffer_builder.js` (tablestore 5.6.5) field for field,
  * including its defaults (`maxVersions` 1). Deliberate differences, each named in that test:
  * - a column or key name is written with its UTF-8 byte length; the SDK writes its UTF-16 length, which
