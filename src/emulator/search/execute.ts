@@ -5,7 +5,7 @@
 import { OtsError } from '../errors';
 import type { Engine } from '../engine/engine';
 import type { TableMeta } from '../engine/catalog';
-import { decodeRow, encodeRow } from '../model/plainbuffer';
+import { decodeRow, encodeEachRow } from '../model/plainbuffer';
 import { decodeMessage, encodeMessage } from '../protocol/proto';
 import { runAggregations } from './aggregations';
 import type { Doc } from './document';
@@ -15,7 +15,7 @@ import { compileQuery } from './query';
 import { opt, type QueryNode, type Scope } from './query-node';
 import { allFromIndex, buildRow, decodeColumns, type Columns } from './rows';
 import type { SearchIndex } from './search-index';
-import { FieldType } from './schema';
+import { FieldType, type FieldDef } from './schema';
 import { compareKey, compareKeys, compileSort, sortableField, type SortKey, type Sorter } from './sort';
 import { decodeToken, encodeToken, queryHash } from './token';
 
@@ -73,6 +73,15 @@ export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => 
   return { docs, score: (i) => scores[i], order };
 }
 
+const STORED = new WeakMap<FieldDef[], Set<string>>();
+
+/** The fields whose values the index stores (ALL_FROM_INDEX), once per schema [performance: not per search]. */
+function storedFields(fields: FieldDef[]): Set<string> {
+  let set = STORED.get(fields);
+  if (!set) STORED.set(fields, (set = new Set(fields.filter((f) => f.store !== false && !f.virtual).map((f) => f.name))));
+  return set;
+}
+
 function int(m: any, field: string): number | undefined {
   return m && Object.prototype.hasOwnProperty.call(m, field) && m[field] !== null ? Number(m[field]) : undefined;
 }
@@ -93,8 +102,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
     throw OtsError.param('failed to parse search_query, please check the request parameter');
   }
   const cols: Columns = decodeColumns(req.columnsToGet);
-  const stored = new Set(index.def.fields.filter((f) => f.store !== false && !f.virtual).map((f) => f.name));
-  const maxLimit = allFromIndex(cols, stored) ? SEARCH_LIMITS.maxLimitFromIndex : SEARCH_LIMITS.maxLimit;
+  const maxLimit = allFromIndex(cols, storedFields(index.def.fields)) ? SEARCH_LIMITS.maxLimitFromIndex : SEARCH_LIMITS.maxLimit;
   const limit = int(sq, 'limit') ?? Math.min(SEARCH_LIMITS.defaultLimit, maxLimit);
   const offset = int(sq, 'offset') ?? 0;
   if (limit < 0) throw OtsError.param(`limit must be non-negative, got ${limit}`);
@@ -137,18 +145,12 @@ export function runSearch(ctx: SearchContext, req: any): object {
   const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, hits.docs, sq.aggs)) : undefined;
   const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx, hits.docs, sq.groupBys)) : undefined;
 
-  // Sort keys in one flat array, hits as indexes into it [performance: no object per hit], made on first use.
+  // Sort keys, made on first use. A walk keys only the hits it reads, by hit; a sort keys every hit, in one flat
+  // array with hits as indexes into it [performance: no object per hit, and no array sized by the matches for a
+  // walk, which reads ~a page of 2,000 range matches].
   const ns = sorters.length;
-  const keys = new Array<SortKey>(total * ns);
-  const keyed = new Uint8Array(total);
-  const key = (i: number, j: number): SortKey => {
-    if (!keyed[i]) {
-      for (let x = 0; x < ns; x++) keys[i * ns + x] = sorters[x].key(hits.docs[i], hits.score(i));
-      keyed[i] = 1;
-    }
-    return keys[i * ns + j];
-  };
-  const keysOf = (i: number) => (key(i, 0), keys.slice(i * ns, i * ns + ns));
+  const walk = !collapse && hits.order !== undefined && hits.order === sorters[0].field;
+  const { key, keysOf } = walk ? keysByHit(hits, sorters) : flatKeys(hits, sorters);
   const byKeys = (a: number, b: number) => {
     for (let j = 0; j < ns; j++) {
       const c = compareKey(sorters[j], key(a, j), key(b, j));
@@ -159,7 +161,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
   const past = (i: number) => !after || compareKeys(sorters, keysOf(i), after) > 0;
   const need = (token ? 0 : offset) + limit;
   let order: number[];
-  if (!collapse && hits.order !== undefined && hits.order === sorters[0].field) order = walkPage(total, sorters[0].desc, need, (i) => key(i, 0), past, byKeys);
+  if (walk) order = walkPage(total, sorters[0].desc, need, (i) => key(i, 0), past, byKeys);
   else {
     order = [];
     for (let i = 0; i < total; i++) if (past(i)) order.push(i);
@@ -179,7 +181,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
   }
   const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.score(i), k: keysOf(i) }));
 
-  const rows = page.map((h) => encodeRow(buildRow(ctx.engine, table, h.doc, cols, now)));
+  const rows = encodeEachRow(page.map((h) => buildRow(ctx.engine, table, h.doc, cols, now)));
   const searchHits = page.map((h) => searchHit(h, scope, highlight));
   // A token iff the page is full; none for an index without index_sort queried without a sort, none with collapse (§6.1, §6.4).
   const unsorted = !sq.sort && !token && !index.def.indexSort.length;
@@ -197,6 +199,38 @@ export function runSearch(ctx: SearchContext, req: any): object {
     ...(groupBys ? { groupBys } : {}),
     consumed: { capacityUnit: { read: Math.max(1, rows.length), write: 0 } },
   };
+}
+
+/** Hit `i`'s key for sorter `j`, and all its keys (an array the caller may keep). */
+interface HitKeys {
+  key(i: number, j: number): SortKey;
+  keysOf(i: number): SortKey[];
+}
+
+/** Sort keys kept by hit: for the few hits a walk reads. */
+function keysByHit(hits: Matches, sorters: Sorter[]): HitKeys {
+  const byHit = new Map<number, SortKey[]>();
+  const keysOf = (i: number) => {
+    let k = byHit.get(i);
+    if (!k) byHit.set(i, (k = sorters.map((s) => s.key(hits.docs[i], hits.score(i)))));
+    return k;
+  };
+  return { keysOf, key: (i, j) => keysOf(i)[j] };
+}
+
+/** Sort keys in one flat array, hits as indexes into it: for a sort, which keys every hit. */
+function flatKeys(hits: Matches, sorters: Sorter[]): HitKeys {
+  const ns = sorters.length;
+  const keys = new Array<SortKey>(hits.docs.length * ns);
+  const keyed = new Uint8Array(hits.docs.length);
+  const key = (i: number, j: number): SortKey => {
+    if (!keyed[i]) {
+      for (let x = 0; x < ns; x++) keys[i * ns + x] = sorters[x].key(hits.docs[i], hits.score(i));
+      keyed[i] = 1;
+    }
+    return keys[i * ns + j];
+  };
+  return { key, keysOf: (i) => (key(i, 0), keys.slice(i * ns, i * ns + ns)) };
 }
 
 /**
