@@ -13,6 +13,7 @@ import { runGroupBys } from './group-by';
 import { compileHighlight, highlightDoc, type HighlightSpec } from './highlight';
 import { compileQuery } from './query';
 import { opt, type QueryNode, type Scope } from './query-node';
+import type { SearchHitResult, SearchResult } from './response';
 import { allFromIndex, buildRow, decodeColumns, type Columns } from './rows';
 import type { SearchIndex } from './search-index';
 import { FieldType, type FieldDef } from './schema';
@@ -93,7 +94,7 @@ export interface SearchContext {
   now: number;
 }
 
-export function runSearch(ctx: SearchContext, req: any): object {
+export function runSearch(ctx: SearchContext, req: any): SearchResult {
   const { index, table, now } = ctx;
   let sq: any;
   try {
@@ -280,8 +281,8 @@ export function smallest<T>(items: T[], k: number, cmp: (a: T, b: T) => number):
   return out;
 }
 
-function searchHit(h: Hit, scope: Scope, highlight: HighlightSpec | undefined): object {
-  const hit: Record<string, unknown> = { score: h.score, highlightResult: highlightDoc(h.doc, highlight, scope.highlights) };
+function searchHit(h: Hit, scope: Scope, highlight: HighlightSpec | undefined): SearchHitResult {
+  const hit: SearchHitResult = { score: h.score, highlightResult: highlightDoc(h.doc, highlight, scope.highlights) };
   if (scope.innerHits.length) hit.searchInnerHits = scope.innerHits.map((ih) => innerHits(h.doc, ih, scope, highlight));
   return hit;
 }

@@ -88,7 +88,7 @@ function fragmentsOf(v: TextValue, tests: Array<(t: string) => boolean>, p: Para
 }
 
 /** The HighlightResult of one document (empty when nothing was requested, spec §4.1). */
-export function highlightDoc(doc: Doc, spec: HighlightSpec | undefined, matchers: Highlights): object {
+export function highlightDoc(doc: Doc, spec: HighlightSpec | undefined, matchers: Highlights): { highlightFields: object[] } {
   const fields: object[] = [];
   for (const p of spec?.params ?? []) {
     const tests = matchers.get(p.field);
