@@ -126,11 +126,12 @@ export function runSearch(ctx: SearchContext, req: any): SearchResult {
     }
     if (token) throw OtsError.param('collapse can not be used with a token');
   }
-  const qh = queryHash(sq.query ? encodeMessage('search.proto.Query', sq.query) : undefined, collapse);
+  // Only a token read or made needs the query's hash.
+  const qh = () => queryHash(sq.query ? encodeMessage('search.proto.Query', sq.query) : undefined, collapse);
   let sortMsg = sq.sort;
   let after: SortKey[] | undefined;
   if (token) {
-    const t = decodeToken(token, `${table.name}/${index.def.name}`, qh);
+    const t = decodeToken(token, `${table.name}/${index.def.name}`, qh());
     // The token carries the sort; a request sort beside it is ignored (spec §6.1).
     sortMsg = t.sort ? decodeMessage('search.proto.Sort', Buffer.from(t.sort, 'base64')) : undefined;
     after = t.after;
@@ -188,7 +189,7 @@ export function runSearch(ctx: SearchContext, req: any): SearchResult {
   const unsorted = !sq.sort && !token && !index.def.indexSort.length;
   const full = limit > 0 && page.length === limit;
   const nextToken = full && !collapse && !unsorted
-    ? encodeToken({ v: 1, index: `${table.name}/${index.def.name}`, query: qh, sort: sortMsg ? encodeMessage('search.proto.Sort', sortMsg).toString('base64') : '', after: page[page.length - 1].k })
+    ? encodeToken({ v: 1, index: `${table.name}/${index.def.name}`, query: qh(), sort: sortMsg ? encodeMessage('search.proto.Sort', sortMsg).toString('base64') : '', after: page[page.length - 1].k })
     : undefined;
   return {
     totalHits: !wantCount ? -1 : track !== undefined && track > 0 && !sq.getTotalCount ? Math.min(total, track) : total,
