@@ -20,7 +20,7 @@ export interface SearchResult {
 
 export interface SearchHitResult {
   score: number;
-  highlightResult: { highlightFields: object[] };
+  highlightResult: { readonly highlightFields: readonly object[] };
   searchInnerHits?: object[];
 }
 
