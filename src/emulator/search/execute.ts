@@ -143,9 +143,9 @@ export function runSearch(ctx: SearchContext, req: any): SearchResult {
   // Java sends track_total_count (MAX_INT = count, -1 = don't) instead of get_total_count (spec §1.2).
   const track = opt<number>(sq, 'trackTotalCount');
   const wantCount = !!sq.getTotalCount || (track !== undefined && track > 0);
-  const aggCtx = { ...ctx, scope, columns: cols };
-  const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, hits.docs, sq.aggs)) : undefined;
-  const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx, hits.docs, sq.groupBys)) : undefined;
+  const aggCtx = () => ({ ...ctx, scope, columns: cols });
+  const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx(), hits.docs, sq.aggs)) : undefined;
+  const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx(), hits.docs, sq.groupBys)) : undefined;
 
   // Sort keys, made on first use. A walk reads the first sorter's key of the hits it passes and keys by hit only
   // those it must order or resume after; a sort keys every hit, in one flat array with hits as indexes into it

@@ -24,17 +24,19 @@ export interface PageToken {
  * It replaced SHA-1, ~5 us a call through node:crypto and two calls a page.
  */
 export function queryHash(...parts: Array<Uint8Array | string | undefined>): string {
+  // Plain locals, no closure [performance: a page token hashes its ~200-character JSON].
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  const mix = (c: number) => {
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  };
   for (const p of parts) {
     // Each part led by its length (-1: absent), so that no two lists of parts feed the same sequence.
-    mix(p === undefined ? -1 : p.length);
-    if (typeof p === 'string') for (let i = 0; i < p.length; i++) mix(p.charCodeAt(i));
-    else if (p) for (let i = 0; i < p.length; i++) mix(p[i]);
+    const n = p === undefined ? -1 : p.length;
+    h1 = Math.imul(h1 ^ n, 2654435761);
+    h2 = Math.imul(h2 ^ n, 1597334677);
+    for (let i = 0; i < n; i++) {
+      const c = typeof p === 'string' ? p.charCodeAt(i) : p![i];
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
