@@ -9,7 +9,8 @@
  *   - a search (term query, 10 rows) through repository.search vs the raw SDK's search: client CPU per operation
  *     (process.cpuUsage of this process; the emulator is a child), median of interleaved rounds: target ≤ 1.05×
  * Environment: BENCH_SECONDS (per throughput measurement, default 3), BENCH_FIND_ROWS (default 500000),
- * BENCH_ORM=search (only the search comparison).
+ * BENCH_ORM=search (only the search comparison), BENCH_TRANSPORT=sdk|wire (tsorm's transport; default: the
+ * client's default).
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -152,7 +153,7 @@ exports.run = async function run({ seconds, log }) {
   const emu = await startChild([join(ROOT, 'dist', 'cli', 'tsorm.js'), 'emulator', '--in-memory', '--port', '0'], /TableStore emulator listening on (http:\/\/\S+)/);
   try {
     const keys = { accessKeyId: 'tsorm-emulator', accessKeySecret: 'tsorm-emulator-secret' };
-    const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY });
+    const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY, transport: process.env.BENCH_TRANSPORT || undefined });
     const raw = rawSdkClient(emu.endpoint, keys, CONCURRENCY);
     await createEntityTable(db.client, tsorm.getTableSchema(Note));
     rows.push(...(await searchCpu(tsorm, db, raw, Note, log)));
