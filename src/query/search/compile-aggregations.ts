@@ -3,14 +3,13 @@
  * declared keys mapped to index field names and values encoded as compile.ts encodes query values.
  */
 import { QueryError } from '../errors';
-import type { AggNode, MetricType } from './aggregations';
+import { AGGS_PER_LEVEL, type AggNode, type MetricType } from './aggregations';
 import { compileSearchQuery, compileSort, dateValue, duration, fieldOf, geoObject, ORDER, searchValue, TOP, type SearchContext } from './compile';
 
 /** AggregationType and GroupByType ids (spec §1.2). */
 const AGG_TYPE: Record<MetricType | 'percentiles' | 'topRows', number> = { avg: 1, max: 2, min: 3, sum: 4, count: 5, distinctCount: 6, topRows: 7, percentiles: 8 };
 const GROUP_BY_TYPE = { groupByField: 1, groupByRange: 2, groupByFilter: 3, groupByGeoDistance: 4, histogram: 5, dateHistogram: 6, geoGrid: 7, composite: 8 } as const;
-/** Spec §7: at most 5 aggregations and 5 group-bys per level. */
-const PER_LEVEL = 5;
+const PER_LEVEL = AGGS_PER_LEVEL;
 
 export interface SdkAggregations {
   aggs?: { aggs: Array<Record<string, unknown>> };
@@ -92,7 +91,7 @@ export function compileAggregations(ctx: SearchContext, named: Readonly<Record<s
     }
   }
   if (aggs.length > PER_LEVEL || groupBys.length > PER_LEVEL) {
-    throw new QueryError('INVALID_CONDITION', ctx.schema.entityName, undefined, `at most ${PER_LEVEL} aggregations and ${PER_LEVEL} group-bys per level (spec §7), got ${aggs.length} and ${groupBys.length}`);
+    throw new QueryError('INVALID_CONDITION', ctx.schema.entityName, undefined, `at most ${PER_LEVEL} aggregations and ${PER_LEVEL} group-bys per level got ${aggs.length} and ${groupBys.length}`);
   }
   return { ...(aggs.length ? { aggs: { aggs } } : {}), ...(groupBys.length ? { groupBys: { groupBys } } : {}) };
 }
