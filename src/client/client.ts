@@ -7,7 +7,7 @@ import { READ_ACTIONS, sdkOperation, type ActionName, type ActionParams, type Ac
 import { resolveConfig, validateCredentials, type ConnectOptions, type Credentials } from './config';
 import { DeadlineExceededError, TableStoreError } from './errors';
 import { RetryPolicy, type RetryOptions } from './retry';
-import { assertSdkInternals, TableStoreSdk, type SdkClient, type SdkHttpOptions } from './sdk';
+import { assertSdkInternals, loadSdk, type SdkClient, type SdkHttpOptions } from './sdk';
 import { deadlineError, earliest, sendOnce, type AttemptContext } from './transport';
 import { isRowOperation, sendWireOnce, type WireEndpoint } from './wire/transport';
 import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
@@ -44,15 +44,17 @@ export class TableStoreClient {
   /** The keep-alive agent every request of this client goes through. */
   readonly agent: http.Agent;
 
-  private readonly sdk: SdkClient;
-  /** Set with `transport: 'wire'`: where the row APIs are sent by tsorm's own transport. */
+  /** The SDK's client, created on first use: with `transport: 'sdk'`, or for an API the wire does not speak. */
+  private sdkClient: SdkClient | undefined;
+  /** Set with `transport: 'wire'` (the default): where the APIs it speaks are sent by tsorm's own transport. */
   private readonly wire: WireEndpoint | undefined;
+  private readonly secure: boolean;
+  private creds: Credentials;
   private readonly ownsAgent: boolean;
   private readonly meter = new UsageMeter();
   private closed = false;
 
   constructor(options: ConnectOptions = {}) {
-    assertSdkInternals();
     const cfg = resolveConfig(options);
     this.endpoint = cfg.endpoint;
     this.instance = cfg.instance;
@@ -63,7 +65,7 @@ export class TableStoreClient {
           ? options.retry
           : new RetryPolicy(options.retry ?? {});
 
-    const secure = cfg.url.protocol === 'https:';
+    const secure = (this.secure = cfg.url.protocol === 'https:');
     const agentOptions: http.AgentOptions = {
       keepAlive: true,
       maxSockets: cfg.maxSockets,
@@ -74,32 +76,43 @@ export class TableStoreClient {
     this.ownsAgent = options.agent === undefined;
     this.agent = options.agent ?? (secure ? new (httpsModule().Agent)(agentOptions) : new http.Agent(agentOptions));
 
-    this.sdk = new TableStoreSdk.Client({
-      endpoint: cfg.endpoint,
-      instancename: cfg.instance,
-      accessKeyId: cfg.credentials.accessKeyId,
-      accessKeySecret: cfg.credentials.accessKeySecret,
-      httpOptions: sdkHttpOptions(this.agent, secure),
-    });
-    this.applyCredentials(cfg.credentials);
+    this.creds = cfg.credentials;
     if (options.transport !== undefined && options.transport !== 'sdk' && options.transport !== 'wire') {
       throw new TypeError(`connect: transport must be 'sdk' or 'wire', got ${String(options.transport)}`);
     }
-    this.wire =
-      options.transport === 'wire'
-        ? { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.credentials() }
-        : undefined;
-  }
-
-  /** The credentials requests are signed with now (kept in the SDK's config, the one place they live). */
-  private credentials(): Credentials {
-    const c = this.sdk.config;
-    return { accessKeyId: c.accessKeyId ?? '', accessKeySecret: c.accessKeySecret ?? '', securityToken: c.securityToken ?? undefined };
+    if (options.transport === 'sdk') {
+      // Checked now, so that an SDK upgrade that moved its internals fails at connect(), not mid-request.
+      assertSdkInternals();
+      this.wire = undefined;
+    } else {
+      this.wire = { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.creds };
+    }
   }
 
   /** The access key id requests are currently signed with. */
   get accessKeyId(): string {
-    return this.sdk.config.accessKeyId ?? '';
+    return this.creds.accessKeyId;
+  }
+
+  /** Which transport sends this client's requests. */
+  get transport(): 'wire' | 'sdk' {
+    return this.wire ? 'wire' : 'sdk';
+  }
+
+  /** The SDK's client, created (and the SDK loaded) the first time a request goes through the SDK. */
+  private sdk(): SdkClient {
+    if (this.sdkClient) return this.sdkClient;
+    if (this.wire) assertSdkInternals();
+    const c = this.creds;
+    this.sdkClient = new (loadSdk().Client)({
+      endpoint: this.endpoint,
+      instancename: this.instance,
+      accessKeyId: c.accessKeyId,
+      accessKeySecret: c.accessKeySecret,
+      httpOptions: sdkHttpOptions(this.agent, this.secure),
+    });
+    this.applyCredentials(c);
+    return this.sdkClient;
   }
 
   /**
@@ -157,6 +170,7 @@ export class TableStoreClient {
     const operation = sdkOperation(action);
     // Chosen once per call (the operation decides it), not per attempt: the default SDK path pays one check.
     const wire = this.wire && isRowOperation(operation) ? this.wire : undefined;
+    const sdk = wire ? undefined : this.sdk();
     this.record({ calls: 1 });
 
     let previousError: TableStoreError | undefined;
@@ -179,7 +193,7 @@ export class TableStoreClient {
         attempt,
         clock,
       };
-      const outcome = await (wire ? sendWireOnce(wire, params, ctx) : sendOnce(this.sdk, params, ctx));
+      const outcome = await (wire ? sendWireOnce(wire, params, ctx) : sendOnce(sdk as SdkClient, params, ctx));
 
       if (outcome.ok) {
         const cu = consumedCapacity(outcome.data);
@@ -211,7 +225,9 @@ export class TableStoreClient {
   }
 
   private applyCredentials(c: Credentials): void {
-    const cfg = this.sdk.config;
+    this.creds = c;
+    if (!this.sdkClient) return;
+    const cfg = this.sdkClient.config;
     // The SDK reads both spellings at signing time (`secretAccessKey || accessKeySecret`,
     // `stsToken || securityToken`): set both so neither can shadow the new value.
     cfg.accessKeyId = c.accessKeyId;

@@ -33,7 +33,9 @@ import {
   InvalidRequestError,
 } from './errors';
 import { contentMd5, originColumnsOf, originColumnsSuffix } from './stream-columns';
-import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkRequest, type SdkResponse } from './sdk';
+import { loadSdk, type SdkClient, type SdkError, type SdkRequest, type SdkResponse } from './sdk';
+import { toSdkParams } from './sdk-adapter';
+import { decodeError } from './wire/row-codec';
 import { wireOperation, type WireOperation } from './wire/stream-ops';
 import type { Clock } from './clock';
 
@@ -106,9 +108,9 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
     let suffix: Uint8Array | undefined;
     try {
       suffix = originColumnsSuffix(ctx.operation, params);
-      request = new TableStoreSdk.Request(sdkClient.config, ctx.operation, params);
-      sdkClient.addAllRequestListeners(request);
       const wire = wireOperation(ctx.operation);
+      request = new (loadSdk().Request)(sdkClient.config, ctx.operation, wire ? params : toSdkParams(params));
+      sdkClient.addAllRequestListeners(request);
       if (wire) useWireCodec(sdkClient, request, wire, params);
     } catch (err) {
       finish({ ok: false, error: invalidRequest(ctx, err) });
@@ -232,7 +234,7 @@ export function decodeErrorBody(body: Buffer | string | undefined): { code: stri
   if (body === undefined || body.length === 0) return undefined;
   try {
     const buf = typeof body === 'string' ? Buffer.from(body, 'binary') : body;
-    const e = protos.main.proto.Error.decode(buf);
+    const e = decodeError(buf);
     if (typeof e.code !== 'string' || e.code === '') return undefined;
     return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
   } catch {

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { protos } from '../../src/client/sdk';
+import { sdkProtos } from '../../src/client/sdk';
+
+const protos = sdkProtos();
 import { PbReader } from '../../src/client/wire/pb';
 import { decodeMainGetRowRequest, encodeMainGetRowRequest } from '../../src/client/wire/proto.gen';
 

@@ -8,7 +8,7 @@
  * into the lossless {@link RawChange} shape (spec §2.5) by `wire/plainbuffer.ts`.
  */
 import type { RawChange, RawChangeColumn, RawChangeType, RawChangeValue } from '../changes';
-import { protos } from '../sdk';
+import { sdkProtos } from '../sdk';
 import {
   CELL_OP_DELETE_ALL_VERSIONS,
   CELL_OP_DELETE_ONE_VERSION,
@@ -98,7 +98,7 @@ export interface WireOperation {
 // Encoding and decoding
 // ---------------------------------------------------------------------------------------------------------
 
-const pb = () => protos.main.proto;
+const pb = () => sdkProtos().main.proto;
 
 /** protobufjs decodes int64 as `Long` (or a number when small): exact through its decimal string. */
 function int64(v: unknown): bigint {

@@ -10,7 +10,7 @@ import { compileAggregations, compileSearchQuery } from '../../../query/search/c
 import { SearchQuery } from '../../../query/search/nodes';
 import type { RowTarget } from '../target';
 import { searchIndexOf } from './search-params';
-import { sdkNumber } from '../../../client/sdk';
+import { sdkNumber } from '../../../client/values';
 
 type Named = Array<{ name?: string; aggResult?: any; groupByResult?: any }>;
 interface SdkAggResults {
