@@ -48,6 +48,8 @@ function convert(v: unknown, a: Adapter): unknown {
   if (v === INF_MIN) return a.sdk.INF_MIN;
   if (v === INF_MAX) return a.sdk.INF_MAX;
   if (v === PK_AUTO_INCR) return a.sdk.PK_AUTO_INCR;
+  // The SDK's own sentinels are plain `{}` objects compared by identity: never copied.
+  if (v === a.sdk.INF_MIN || v === a.sdk.INF_MAX || v === a.sdk.PK_AUTO_INCR) return v;
   if (Array.isArray(v)) return v.map((x) => convert(x, a));
   if (Int64LE.isInt64LE(v)) return v instanceof a.Int64 ? v : new a.Int64(v.toBuffer());
   if (v instanceof Condition) {

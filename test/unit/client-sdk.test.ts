@@ -80,5 +80,8 @@ describe('the typed SDK surface', () => {
     expect(out.condition.columnCondition.columnValue).toBeInstanceOf(TableStoreSdk.Long.fromNumber(0).constructor);
     expect(out.condition.columnCondition.columnValue.toString()).toBe('3');
     expect(out.n).toBe(1);
+    // The SDK's own sentinels are plain {} objects: passed as they are, never copied.
+    const theirs = toSdkParams([{ a: TableStoreSdk.INF_MAX }]) as Array<Record<string, unknown>>;
+    expect(theirs[0].a).toBe(TableStoreSdk.INF_MAX);
   });
 });
