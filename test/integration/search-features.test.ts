@@ -145,6 +145,26 @@ describe('search paging, columns, collapse, highlight', () => {
     expect(r.searchHits.map((h: any) => h.score)).toEqual([36, 32, 28]);
   });
 
+  it('FunctionsScore without a sort returns the best score first (the Node SDK test: Exists + linear decay)', async () => {
+    const r = await sdk.search({
+      tableName: t,
+      indexName: 'idx',
+      searchQuery: {
+        limit: 2,
+        query: q(QT.FUNCTIONS_SCORE_QUERY, {
+          query: q(QT.RANGE_QUERY, { fieldName: 'l', rangeFrom: Long(10), rangeTo: Long(20), includeLower: true }),
+          functions: [{ weight: 1, filter: q(QT.MATCH_ALL_QUERY, {}), decayFunction: { fieldName: 'l', mathFunction: 3, decay: 0.5, decayParamType: 2, decayParam: { origin: 13.3, scale: 1, offset: 0.5 }, multiValueMode: 2 } }],
+          minScore: 1,
+          scoreMode: 3,
+          combineMode: 4,
+        }),
+      },
+      columnToGet: { returnType: RT.RETURN_NONE },
+    });
+    // l = 13 is within the offset (decay 1, score 2); 14 and 12 decay to 0.9 and 0.6. In index (PK) order 10 came first.
+    expect(pks(r)).toEqual([13, 14]);
+  });
+
   it('sorts missing values last, honours missing_value / missing_field, and uses index_sort by default', async () => {
     const u = janitor.add(uniqueTable('srt'));
     await createTable(sdk, u, [{ name: 'id', type: 'INTEGER' }]);
@@ -172,7 +192,7 @@ describe('search paging, columns, collapse, highlight', () => {
     expect(ids(await s([{ primaryKeySort: { order: DESC } }]))).toEqual([4, 3, 2, 1]);
   });
 
-  it('segments Chinese with max_word: 菊花茶 matches 菊花, 花茶 and itself', async () => {
+  it('segments Chinese with max_word: 菊花茶 matches 菊花, 花茶 and itself; 梨花茶 holds 花茶', async () => {
     const u = janitor.add(uniqueTable('zh'));
     await createTable(sdk, u, [{ name: 'id', type: 'INTEGER' }]);
     const titles = ['菊花茶是一款大部分人都适合的经典花茶', '野生菊花', '饮用花茶的好处', '梨花茶', '秋天的枫叶', 'dengcai <em>street</em>'];
@@ -180,7 +200,8 @@ describe('search paging, columns, collapse, highlight', () => {
     // Written before the index: the new index indexes them.
     await sdk.createSearchIndex({ tableName: u, indexName: 'i', schema: { fieldSchemas: [{ fieldName: 'title', fieldType: FT.TEXT, analyzer: 'max_word', enableHighlighting: true }] } });
     const m = (text: string, extra: object = {}) => count(sdk, u, 'i', q(QT.MATCH_QUERY, { fieldName: 'title', text, ...extra }));
-    expect(await m('花茶')).toBe(2);
+    expect(await m('花茶')).toBe(3); // 菊花茶是…花茶, 饮用花茶的好处, 梨花茶 (梨花 + 花茶)
+    expect(await m('梨花茶')).toBe(3); // the Python SDK's test counts: 梨花 finds 梨花茶, 花茶 the two others
     expect(await m('菊花')).toBe(2);
     expect(await m('秋天')).toBe(1);
     expect(await count(sdk, u, 'i', q(QT.MATCH_PHRASE_QUERY, { fieldName: 'title', text: '秋天菊花' }))).toBe(0);
