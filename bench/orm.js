@@ -12,7 +12,8 @@
  *     (process.cpuUsage of this process; the emulator is a child), median of interleaved rounds: target ≤ 1.05×
  * Environment: BENCH_SECONDS (sequential insert, default 3), BENCH_ROUNDS (client CPU rounds, default 7),
  * BENCH_SCALE (calls per client CPU burst, × 1), BENCH_FIND_ROWS (default 500000),
- * BENCH_ORM=search (only the search comparison), BENCH_ORM=client (search, client CPU and require only).
+ * BENCH_ORM=search (only the search comparison), BENCH_ORM=client (client CPU and require only),
+ * BENCH_TRANSPORT=sdk|wire (tsorm's transport; default: the client's default).
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -223,7 +224,7 @@ exports.run = async function run({ seconds, log }) {
   const emu = await startChild([join(ROOT, 'dist', 'cli', 'tsorm.js'), 'emulator', '--in-memory', '--port', '0'], /TableStore emulator listening on (http:\/\/\S+)/);
   try {
     const keys = { accessKeyId: 'tsorm-emulator', accessKeySecret: 'tsorm-emulator-secret' };
-    const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY });
+    const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY, transport: process.env.BENCH_TRANSPORT || undefined });
     const raw = rawSdkClient(emu.endpoint, keys, CONCURRENCY);
     await createEntityTable(db.client, tsorm.getTableSchema(Note));
     if (process.env.BENCH_ORM !== 'client') rows.push(...(await searchCpu(tsorm, db, raw, Note, log)));

@@ -9,7 +9,7 @@ import { DeadlineExceededError, TableStoreError } from './errors';
 import { RetryPolicy, type RetryOptions } from './retry';
 import { assertSdkInternals, loadSdk, type SdkClient, type SdkHttpOptions } from './sdk';
 import { deadlineError, earliest, sendOnce, type AttemptContext } from './transport';
-import { isRowOperation, sendWireOnce, type WireEndpoint } from './wire/transport';
+import { sendWireOnce, usesWire, type WireEndpoint } from './wire/transport';
 import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
 
 export interface CallOptions {
@@ -46,8 +46,9 @@ export class TableStoreClient {
 
   /** The SDK's client, created on first use: with `transport: 'sdk'`, or for an API the wire does not speak. */
   private sdkClient: SdkClient | undefined;
-  /** Set with `transport: 'wire'` (the default): where the APIs it speaks are sent by tsorm's own transport. */
-  private readonly wire: WireEndpoint | undefined;
+  /** Where tsorm's own transport sends: every API it speaks (the default), else the stream APIs. */
+  private readonly wire: WireEndpoint;
+  private readonly wireTransport: boolean;
   private readonly secure: boolean;
   private creds: Credentials;
   private readonly ownsAgent: boolean;
@@ -80,13 +81,11 @@ export class TableStoreClient {
     if (options.transport !== undefined && options.transport !== 'sdk' && options.transport !== 'wire') {
       throw new TypeError(`connect: transport must be 'sdk' or 'wire', got ${String(options.transport)}`);
     }
-    if (options.transport === 'sdk') {
-      // Checked now, so that an SDK upgrade that moved its internals fails at connect(), not mid-request.
-      assertSdkInternals();
-      this.wire = undefined;
-    } else {
-      this.wire = { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.creds };
-    }
+    this.wireTransport = options.transport !== 'sdk';
+    // With `transport: 'sdk'`, checked now, so that an SDK upgrade that moved its internals fails at
+    // connect(), not mid-request.
+    if (!this.wireTransport) assertSdkInternals();
+    this.wire = { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.creds };
   }
 
   /** The access key id requests are currently signed with. */
@@ -96,13 +95,13 @@ export class TableStoreClient {
 
   /** Which transport sends this client's requests. */
   get transport(): 'wire' | 'sdk' {
-    return this.wire ? 'wire' : 'sdk';
+    return this.wireTransport ? 'wire' : 'sdk';
   }
 
   /** The SDK's client, created (and the SDK loaded) the first time a request goes through the SDK. */
   private sdk(): SdkClient {
     if (this.sdkClient) return this.sdkClient;
-    if (this.wire) assertSdkInternals();
+    if (this.wireTransport) assertSdkInternals();
     const c = this.creds;
     this.sdkClient = new (loadSdk().Client)({
       endpoint: this.endpoint,
@@ -169,7 +168,7 @@ export class TableStoreClient {
     const idempotent = options.idempotent ?? READ_ACTIONS.has(action);
     const operation = sdkOperation(action);
     // Chosen once per call (the operation decides it), not per attempt: the default SDK path pays one check.
-    const wire = this.wire && isRowOperation(operation) ? this.wire : undefined;
+    const wire = usesWire(operation, this.wireTransport) ? this.wire : undefined;
     const sdk = wire ? undefined : this.sdk();
     this.record({ calls: 1 });
 

@@ -192,6 +192,34 @@ describe('search paging, columns, collapse, highlight', () => {
     expect(ids(await s([{ primaryKeySort: { order: DESC } }]))).toEqual([4, 3, 2, 1]);
   });
 
+  it('scores BM25 close to the service: the Python SDK test of Match 花茶 × pv (int scores 53, 11, 9)', async () => {
+    const u = janitor.add(uniqueTable('bm'));
+    await createTable(sdk, u, [{ name: 'url', type: 'STRING' }]);
+    const docs: Array<[string, string, number]> = [
+      ['http://a.com/001.html', '求推荐几款菊花茶店铺', 25],
+      ['http://b.com/news/001.html', '秋天最适合饮用的几种花茶', 30],
+      ['http://a.com/011.html', '苕溪边上有一大片野生菊花', 100],
+      ['http://a.com/019.html', '菊花茶是一款大部分人都适合的经典花茶', 120],
+    ];
+    for (const [url, title, pv] of docs) await sdk.putRow({ tableName: u, condition: IGNORE(), primaryKey: [{ url }], attributeColumns: [{ title }, { pv: Long(pv) }] });
+    await sdk.createSearchIndex({ tableName: u, indexName: 'i', schema: { fieldSchemas: [{ fieldName: 'title', fieldType: FT.TEXT, analyzer: 'max_word' }, { fieldName: 'pv', fieldType: FT.LONG, enableSortAndAgg: true }] } });
+    const r = await sdk.search({
+      tableName: u,
+      indexName: 'i',
+      searchQuery: {
+        limit: 10,
+        query: q(QT.FUNCTIONS_SCORE_QUERY, { query: q(QT.MATCH_QUERY, { fieldName: 'title', text: '花茶' }), functions: [{ fieldValueFactorFunction: { fieldName: 'pv' } }] }),
+        sort: { sorters: [{ scoreSort: { order: DESC } }] },
+      },
+      columnToGet: { returnType: RT.RETURN_NONE },
+    });
+    expect(r.rows.map((row: any) => row.primaryKey[0].value)).toEqual(['http://a.com/019.html', 'http://b.com/news/001.html', 'http://a.com/001.html']);
+    // The service's int(score) values, so its scores lie in [n, n + 1); ours (token counts, unquantized lengths)
+    // are within 5 % of each interval's middle: 51.9, 11.4, 9.5.
+    const service = [53, 11, 9];
+    r.searchHits.forEach((h: any, i: number) => expect(Math.abs(h.score - (service[i] + 0.5)) / (service[i] + 0.5)).toBeLessThan(0.05));
+  });
+
   it('segments Chinese with max_word: 菊花茶 matches 菊花, 花茶 and itself; 梨花茶 holds 花茶', async () => {
     const u = janitor.add(uniqueTable('zh'));
     await createTable(sdk, u, [{ name: 'id', type: 'INTEGER' }]);

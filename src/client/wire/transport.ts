@@ -1,6 +1,6 @@
 /**
- * tsorm's own wire transport for the row APIs (issue 15, first slice; opt-in with
- * `connect({ transport: 'wire' })`): one HTTP attempt, encoded by `row-codec.ts`, signed as the SDK signs
+ * tsorm's own wire transport (issue 15; `connect({ transport: 'wire' })`): one HTTP attempt of any API in
+ * `operations.ts`, encoded and decoded by its codec, signed as the SDK signs
  * (lib/signer.js), sent on the client's keep-alive agent, decoded without the SDK's request machinery.
  * `client.ts` keeps the deadlines, retries and CU accounting around it; errors are decoded by the same
  * functions as `../transport.ts`'s, so an attempt's outcome means the same on either transport.
@@ -24,9 +24,16 @@ import {
   type AttemptContext,
   type AttemptOutcome,
 } from '../transport';
-import { decodeRowResponse, encodeRowRequest } from './row-codec';
+import { wireOperation } from './operations';
 
-export { isRowOperation } from './row-codec';
+/**
+ * Whether `operation` goes through this transport: every API it speaks with `transport: 'wire'`; with
+ * `transport: 'sdk'`, the APIs the SDK has no call for (the stream APIs).
+ */
+export function usesWire(operation: string, wireTransport: boolean): boolean {
+  const op = wireOperation(operation);
+  return op !== undefined && (wireTransport || op.sdkLess === true);
+}
 
 export interface WireEndpoint {
   url: URL;
@@ -53,7 +60,7 @@ export function stringToSign(path: string, headers: Record<string, string>): str
  * call, and a list skips Node's per-header validation of an object (`setHeader`); test/unit/wire-bytes.test.ts
  * checks the signature against `stringToSign` over the headers received.
  */
-export function signedHeaderList(endpoint: Pick<WireEndpoint, 'url' | 'instance'>, credentials: Credentials, path: string, body: Buffer, date: Date): string[] {
+export function signedHeaderList(endpoint: Pick<WireEndpoint, 'url' | 'instance'>, credentials: Credentials, path: string, body: Uint8Array, date: Date): string[] {
   const md5 = createHash('md5').update(body).digest('base64');
   const iso = date.toISOString();
   const token = credentials.securityToken;
@@ -78,9 +85,11 @@ export function signedHeaderList(endpoint: Pick<WireEndpoint, 'url' | 'instance'
 const API_VERSION = '2015-12-31';
 
 export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: AttemptContext): Promise<AttemptOutcome> {
-  let body: Buffer;
+  const op = wireOperation(ctx.operation);
+  let body: Uint8Array;
   try {
-    body = encodeRowRequest(ctx.operation, params) as Buffer;
+    if (!op) throw new Error(`tsorm's wire transport does not speak ${ctx.operation}`);
+    body = op.encode(params);
   } catch (err) {
     return Promise.resolve({ ok: false, error: invalidRequest(ctx, err, "tsorm's wire encoder") });
   }
@@ -121,9 +130,9 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
           return;
         }
         try {
-          const decoded = decodeRowResponse(ctx.operation, data) as { RequestId?: string };
+          const decoded = op!.decode(data) as { RequestId?: string };
           // As lib/client.js extractData does: batch callers read per-row errors' request id from here.
-          decoded.RequestId = requestId;
+          if (!op!.sdkLess) decoded.RequestId = requestId;
           finish({ ok: true, data: decoded, requestId, status });
         } catch (err) {
           finish({ ok: false, error: invalidResponse(ctx, status, requestId, err as Error) });
