@@ -151,9 +151,27 @@ export interface CompiledProtos {
 let loaded: TableStoreModule | undefined;
 
 /**
- * The SDK module, loaded on first use: only `transport: 'sdk'` needs it (issue 15: the runtime must not pay
- * its ~90 ms `require` otherwise). A static specifier, so that bundlers can follow it.
+ * `require` of an SDK file, out of bundlers' sight. [decision] Not a static `require('tablestore')`: esbuild
+ * and webpack follow those, and would pack the whole SDK (a third of a deploy bundle) into every FC function
+ * although only `transport: 'sdk'` and SQLQuery use it (issue 15). A function that uses those with a bundled
+ * deployment keeps `tablestore` installed beside the bundle (`--external:tablestore` + node_modules); without
+ * it, the first such call says so.
  */
+function requireSdk(id: string): unknown {
+  const load: NodeJS.Require | undefined = typeof module !== 'undefined' && typeof module.require === 'function' ? module.require.bind(module) as NodeJS.Require : typeof require === 'function' ? require : undefined;
+  try {
+    if (!load) throw new Error('require() is not available');
+    return load(id);
+  } catch (err) {
+    throw new Error(
+      `tsorm: transport 'sdk' and SQLQuery need the official SDK, and '${id}' could not be loaded (${(err as Error).message}). ` +
+        'It is a dependency of tsorm: install it, and in a bundled deployment keep it external (esbuild --external:tablestore) and ship node_modules/tablestore beside the bundle.',
+      { cause: err },
+    );
+  }
+}
+
+/** The SDK module, loaded on first use: only `transport: 'sdk'` and SQLQuery need it (its `require` costs ~90 ms). */
 export function loadSdk(): TableStoreModule {
   if (loaded) return loaded;
   /**
@@ -169,7 +187,7 @@ export function loadSdk(): TableStoreModule {
   for (const name of ['pro', 'sub', 'key', 'size']) {
     if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value: undefined, writable: true, configurable: true, enumerable: false });
   }
-  loaded = require('tablestore') as TableStoreModule;
+  loaded = requireSdk('tablestore') as TableStoreModule;
   return loaded;
 }
 
@@ -196,7 +214,7 @@ export function sdkSentinel(value: object): 'INF_MIN' | 'INF_MAX' | 'PK_AUTO_INC
  */
 export function sdkProtos(): CompiledProtos {
   loadSdk();
-  return require('tablestore/lib/protocol/tablestore_compiled_proto.js') as CompiledProtos;
+  return requireSdk('tablestore/lib/protocol/tablestore_compiled_proto.js') as CompiledProtos;
 }
 
 /**
@@ -204,7 +222,7 @@ export function sdkProtos(): CompiledProtos {
  * would cost every FC cold start a file read (about 0.25 ms) for a value only an error message needs.
  */
 export function sdkVersion(): string {
-  return (require('tablestore/package.json') as { version: string }).version;
+  return (requireSdk('tablestore/package.json') as { version: string }).version;
 }
 
 /**
