@@ -116,15 +116,26 @@ const ROOTS = [
   'search.proto.GeoDistanceQuery',
   'search.proto.GeoPolygonQuery',
   'search.proto.KnnVectorQuery',
+  'search.proto.FunctionsScoreQuery',
+  // A decay function's parameter, sent as bytes in DecayFunction.param (one message per DecayFuncParamType).
+  'search.proto.DecayFuncDateParam',
+  'search.proto.DecayFuncGeoParam',
+  'search.proto.DecayFuncNumericParam',
   // Its aggregations and group-bys (sent as bytes in Aggregation.body / GroupBy.body) and their results. Avg,
   // Max, Min, Sum and DistinctCount aggregations are one message shape ({1 field_name, 2 missing}), as are the
   // Avg/Max/Min/Sum results ({1 double}) and Count/DistinctCount results ({1 int64}): the first of each serves.
   'search.proto.AvgAggregation',
   'search.proto.CountAggregation',
   'search.proto.PercentilesAggregation',
+  'search.proto.TopRowsAggregation',
   'search.proto.GroupByField',
   'search.proto.GroupByRange',
+  'search.proto.GroupByFilter',
+  'search.proto.GroupByGeoDistance',
   'search.proto.GroupByHistogram',
+  'search.proto.GroupByDateHistogram',
+  'search.proto.GroupByGeoGrid',
+  'search.proto.GroupByComposite',
   'search.proto.AggregationsResult',
   'search.proto.GroupBysResult',
   'search.proto.AvgAggregationResult',
@@ -133,6 +144,12 @@ const ROOTS = [
   'search.proto.GroupByFieldResult',
   'search.proto.GroupByRangeResult',
   'search.proto.GroupByHistogramResult',
+  'search.proto.TopRowsAggregationResult',
+  'search.proto.GroupByFilterResult',
+  'search.proto.GroupByGeoDistanceResult',
+  'search.proto.GroupByDateHistogramResult',
+  'search.proto.GroupByGeoGridResult',
+  'search.proto.GroupByCompositeResult',
 ];
 
 const SCALARS = {

@@ -49,6 +49,8 @@ const AGGS = s('AggregationsResult', {
     { name: 'min', type: 3, aggResult: s('MinAggregationResult', { value: -Infinity }) },
     { name: 'cnt', type: 5, aggResult: s('CountAggregationResult', { value: BIG }) },
     { name: 'dc', type: 6, aggResult: s('DistinctCountAggregationResult', { value: 0 }) },
+    { name: 'top', type: 7, aggResult: s('TopRowsAggregationResult', { rows: [ROW, ROW2] }) },
+    { name: 'top0', type: 7, aggResult: s('TopRowsAggregationResult', {}) },
     {
       name: 'p',
       type: 8,
@@ -71,6 +73,36 @@ const GROUP_BYS = s('GroupBysResult', {
     },
     { name: 'r', type: 2, groupByResult: s('GroupByRangeResult', { groupByRangeResultItems: [{ from: -Infinity, to: 10, rowCount: 1 }, { from: 10, to: Infinity, rowCount: 0 }] }) },
     { name: 'h', type: 5, groupByResult: s('GroupByHistogramResult', { groupByHistogramItems: [{ key: vInt(9223372036854775807n), value: 4 }, { key: vDouble(-0.5), value: 0, subAggsResult: subAggs }] }) },
+    { name: 'f', type: 3, groupByResult: s('GroupByFilterResult', { groupByFilterResultItems: [{ rowCount: BIG, subGroupBysResult: subGroupBys }, { rowCount: 0 }] }) },
+    {
+      name: 'gd',
+      type: 4,
+      groupByResult: s('GroupByGeoDistanceResult', { groupByGeoDistanceResultItems: [{ from: 0, to: 1000.5, rowCount: 2, subAggsResult: subAggs }, { from: 1000.5, to: Infinity, rowCount: 0 }] }),
+    },
+    {
+      name: 'dh',
+      type: 6,
+      groupByResult: s('GroupByDateHistogramResult', {
+        groupByDateHistogramItems: [{ timestamp: '-9223372036854775808', rowCount: 1 }, { timestamp: 1700000000000, rowCount: BIG, subAggsResult: subAggs }, { timestamp: '9223372036854775807' }],
+      }),
+    },
+    {
+      name: 'gg',
+      type: 7,
+      groupByResult: s('GroupByGeoGridResult', {
+        groupByGeoGridResultItems: [{ key: 'wtw3s', rowCount: 5, geoGrid: { topLeft: { lat: 90, lon: -180 }, bottomRight: { lat: -90, lon: 180 } } }, { key: '', rowCount: 0 }],
+      }),
+    },
+    {
+      name: 'c',
+      type: 8,
+      groupByResult: s('GroupByCompositeResult', {
+        groupByCompositeResultItems: [{ keys: ['x', '10', ''], rowCount: 3, subAggsResult: subAggs }, { keys: [], rowCount: BIG }],
+        sourceGroupByNames: ['k', 'n', 'day'],
+        nextToken: 'djE6YWJj==',
+      }),
+    },
+    { name: 'c-last', type: 8, groupByResult: s('GroupByCompositeResult', { sourceGroupByNames: ['k'] }) },
   ],
 });
 
@@ -123,7 +155,7 @@ beforeAll(async () => {
 });
 afterAll(() => cmp.close());
 
-const Q = { match: 1, matchPhrase: 2, term: 3, range: 4, prefix: 5, bool: 6, constScore: 7, functionScore: 8, nested: 9, wildcard: 10, matchAll: 11, geoBox: 12, geoDistance: 13, geoPolygon: 14, terms: 15, exists: 16, knn: 17 };
+const Q = { match: 1, matchPhrase: 2, term: 3, range: 4, prefix: 5, bool: 6, constScore: 7, functionScore: 8, nested: 9, wildcard: 10, matchAll: 11, geoBox: 12, geoDistance: 13, geoPolygon: 14, terms: 15, exists: 16, knn: 17, functionsScore: 18 };
 const matchAll = { queryType: Q.matchAll, query: {} };
 const columns = { returnType: 2, returnNames: ['a', 'é'] };
 const search = (searchQuery: Record<string, unknown>, extra: Record<string, unknown> = {}) => () => ({ tableName: 't', indexName: 'i', searchQuery, columnToGet: columns, ...extra });
@@ -217,6 +249,110 @@ const cases: Array<[string, string, () => unknown]> = [
       ],
     },
   })],
+  ['search', 'FunctionsScore: field value factor, decays (date: int64 bounds as strings, ms; geo; numeric), random, weight, filters, modes, min/max score', search({
+    offset: 0,
+    limit: 10,
+    query: {
+      queryType: Q.bool,
+      query: {
+        mustQueries: [
+          {
+            queryType: Q.functionsScore,
+            query: {
+              query: { queryType: Q.term, query: { fieldName: 'k', term: 'x' } },
+              functions: [
+                { fieldValueFactorFunction: { fieldName: 'n', factor: 1.5, modifier: 2, missing: 0 }, weight: 2 },
+                { decayFunction: { fieldName: 'day', mathFunction: 1, decayParamType: 1, decayParam: { originLong: 1700000000000, scale: { value: 1, unit: 5 }, offset: { value: 2147483647, unit: 9 } }, decay: 0.5, multiValueMode: 2 } },
+                { decayFunction: { fieldName: 'day', decayParamType: 1, decayParam: { originLong: '9223372036854775807', scale: { value: 1, unit: 1 } } } },
+                { decayFunction: { fieldName: 'day', decayParamType: 1, decayParam: { originLong: '-9223372036854775808', originString: '2024-01-01', scale: { value: 3, unit: 3 } } } },
+                { decayFunction: { fieldName: 'g', mathFunction: 2, decayParamType: 3, decayParam: { origin: '-90,180', scale: 1000.5, offset: 0 } } },
+                { decayFunction: { fieldName: 'd', mathFunction: 3, decayParamType: 2, decayParam: { origin: -1.5, scale: 2, offset: 0.5 }, decay: 0 } },
+                { randomFunction: {}, filter: { queryType: Q.range, query: { fieldName: 'n', rangeFrom: I64_MIN, includeLower: true } } },
+                { weight: 0.1, filter: matchAll },
+                { weight: 0 },
+              ],
+              scoreMode: 5,
+              combineMode: 6,
+              minScore: 0.1,
+              maxScore: 1e30,
+            },
+          },
+          { queryType: Q.functionsScore, query: { query: matchAll, minScore: 0, maxScore: 0, scoreMode: 0 } },
+          { queryType: Q.functionsScore, query: {} },
+        ],
+      },
+    },
+  })],
+  ['search', 'TopRows (sorted, unsorted), group-bys by filter, geo distance (poles, no origin), date histogram (calendar interval, negative offset, int64 range, time zone), geo grid, composite (sources, token)', search({
+    offset: 0,
+    limit: 0,
+    query: matchAll,
+    aggs: {
+      aggs: [
+        { name: 'top', type: 7, body: { limit: 3, sort: { sorters: [{ fieldSort: { fieldName: 'n', order: 1 } }, { primaryKeySort: { order: 0 } }] } } },
+        { name: 'top0', type: 7, body: { limit: 1 } },
+      ],
+    },
+    groupBys: {
+      groupBys: [
+        {
+          name: 'f',
+          type: 3,
+          body: {
+            filters: [{ queryType: Q.term, query: { fieldName: 'k', term: I64_MAX } }, { queryType: Q.range, query: { fieldName: 'd', rangeTo: 0 } }, matchAll],
+            subAggs: { aggs: [{ name: 'top', type: 7, body: { limit: 2000 } }] },
+          },
+        },
+        {
+          name: 'gd',
+          type: 4,
+          body: {
+            fieldName: 'g',
+            origin: { lat: -90, lon: 180 },
+            ranges: [{ from: 0, to: 1000.5 }, { from: 1000.5, to: Infinity }],
+            subGroupBys: { groupBys: [{ name: 'inner', type: 1, body: { fieldName: 'k' } }] },
+          },
+        },
+        { name: 'gd0', type: 4, body: { fieldName: 'g', ranges: [{ from: -Infinity, to: Infinity }] } },
+        {
+          name: 'dh',
+          type: 6,
+          body: {
+            fieldName: 'day',
+            interval: { value: 1, unit: 3 },
+            fieldRange: { min: I64_MIN, max: I64_MAX },
+            offset: { value: -8, unit: 6 },
+            timeZone: '+08:00',
+            minDocCount: '9223372036854775807',
+            missing: 0,
+            sort: { sorters: [{ groupKeySort: { order: 1 } }] },
+            subAggs: { aggs: [{ name: 'sum', type: 4, body: { fieldName: 'n' } }] },
+          },
+        },
+        { name: 'dh-ms', type: 6, body: { fieldName: 'day', interval: { value: 2147483647, unit: 9 }, missing: new Int64LE(1700000000000) } },
+        { name: 'gg', type: 7, body: { fieldName: 'g', precision: 12, size: 2000, subAggs: { aggs: [{ name: 'cnt', type: 5, body: { fieldName: 'k' } }] } } },
+        { name: 'gg0', type: 7, body: { fieldName: 'g', precision: 0, size: 0 } },
+        {
+          name: 'c',
+          type: 8,
+          body: {
+            sources: {
+              groupBys: [
+                { name: 'k', type: 1, body: { fieldName: 'k' } },
+                { name: 'n', type: 5, body: { fieldName: 'n', interval: new Int64LE(10) } },
+                { name: 'day', type: 6, body: { fieldName: 'day', interval: { value: 1, unit: 5 } } },
+              ],
+            },
+            size: 100,
+            nextToken: 'djE6YWJj==',
+            subAggs: { aggs: [{ name: 'avg', type: 1, body: { fieldName: 'd' } }] },
+            subGroupBys: { groupBys: [{ name: 'inner', type: 3, body: { filters: [matchAll] } }] },
+          },
+        },
+        { name: 'c-first', type: 8, body: { sources: { groupBys: [{ name: 'k', type: 1, body: { fieldName: 'k' } }] }, nextToken: '' } },
+      ],
+    },
+  })],
   ['createSearchIndex', 'every field option and analyzer, nested, virtual, vector, date formats, routing, index sort, TTL', () => ({
     tableName: 't',
     indexName: 'i',
@@ -299,11 +435,30 @@ describe('wire transport, search: byte-identical with the official SDK', () => {
     }
   });
 
-  it('refuses a shape it does not encode, naming it, before sending (FUNCTIONS_SCORE, TOP_ROWS, GROUP_BY_FILTER)', async () => {
+  it('search: decodes the newer shapes as the SDK does — TopRows rows, date histogram timestamps, composite tokens', async () => {
+    const res = (await cmp.wire.call('search', search({ offset: 0, limit: 10, query: matchAll })() as never)) as Record<string, any>;
+    const aggs = new Map(res.aggs.aggResults.map((a: { name: string; aggResult: unknown }) => [a.name, a.aggResult]));
+    expect((aggs.get('top') as { rows: unknown[] }).rows).toEqual(res.rows);
+    expect((aggs.get('top0') as { rows: unknown[] }).rows).toEqual([]);
+    const g = new Map(res.groupBys.groupByResults.map((x: { name: string; groupByResult: unknown }) => [x.name, x.groupByResult])) as Map<string, any>;
+    expect(String(g.get('dh').items[0].timeStamp)).toBe('-9223372036854775808');
+    expect(g.get('dh').items[1].timeStamp).toBe(1700000000000);
+    expect(g.get('c')).toMatchObject({ sourceNames: ['k', 'n', 'day'], nextToken: 'djE6YWJj==' });
+    expect(g.get('c').items[0].keys).toEqual(['x', '10', '']);
+    expect(g.get('c-last').nextToken).toBeNull();
+    expect(g.get('gg').items[0].geoGrid.bottomRight.lon).toBe(180);
+  });
+
+  it('refuses a shape the SDK knows neither, naming it, before sending; and an Int64LE decay origin the SDK would send as 0', async () => {
     const before = cmp.server.requests.length;
-    await expect(cmp.wire.call('search', search({ limit: 1, query: { queryType: 18, query: {} } })() as never)).rejects.toThrow(/queryType 18 is not supported/);
-    await expect(cmp.wire.call('search', search({ limit: 1, query: matchAll, aggs: { aggs: [{ name: 'top', type: 7, body: { limit: 1 } }] } })() as never)).rejects.toThrow(/aggregation type 7/);
-    await expect(cmp.wire.call('search', search({ limit: 1, query: matchAll, groupBys: { groupBys: [{ name: 'f', type: 3, body: { filters: [] } }] } })() as never)).rejects.toThrow(/group-by type 3/);
+    await expect(cmp.wire.call('search', search({ limit: 1, query: { queryType: 99, query: {} } })() as never)).rejects.toThrow(/queryType 99 is not supported/);
+    await expect(cmp.wire.call('search', search({ limit: 1, query: matchAll, aggs: { aggs: [{ name: 'x', type: 99, body: {} }] } })() as never)).rejects.toThrow(/aggregation type 99/);
+    await expect(cmp.wire.call('search', search({ limit: 1, query: matchAll, groupBys: { groupBys: [{ name: 'f', type: 99, body: {} }] } })() as never)).rejects.toThrow(/group-by type 99/);
+    const decay = (decayFunction: object) => search({ limit: 1, query: { queryType: Q.functionsScore, query: { query: matchAll, functions: [{ decayFunction }] } } })() as never;
+    await expect(cmp.wire.call('search', decay({ fieldName: 'day', decayParamType: 1, decayParam: { originLong: new Int64LE(1) } }))).rejects.toThrow(/originLong/);
+    await expect(cmp.wire.call('search', decay({ fieldName: 'day', decayParamType: 7, decayParam: {} }))).rejects.toThrow(/decayParamType/);
+    const minDocs = { groupBys: [{ name: 'g', type: 1, body: { fieldName: 'k', minDocCount: I64_MAX } }] };
+    await expect(cmp.wire.call('search', search({ limit: 1, query: matchAll, groupBys: minDocs })() as never)).rejects.toThrow(/groupBy\.minDocCount/);
     await expect(cmp.wire.call('search', search({ limit: 1, query: { queryType: Q.bool, query: { shouldQueries: [matchAll] } } })() as never)).rejects.toThrow(/minimumShouldMatch/);
     expect(cmp.server.requests.length).toBe(before);
   });

@@ -134,6 +134,30 @@ export const SearchColumnReturnType = {
   RETURN_ALL_FROM_INDEX: 4,
 } as const;
 
+export const SearchDateTimeUnit = {
+  YEAR: 1,
+  QUARTER_YEAR: 2,
+  MONTH: 3,
+  WEEK: 4,
+  DAY: 5,
+  HOUR: 6,
+  MINUTE: 7,
+  SECOND: 8,
+  MILLISECOND: 9,
+} as const;
+
+export const SearchDecayFuncParamType = {
+  DF_DATE_PARAM: 1,
+  DF_NUMERIC_PARAM: 2,
+  DF_GEO_PARAM: 3,
+} as const;
+
+export const SearchDecayMathFunction = {
+  GAUSS: 1,
+  EXP: 2,
+  LINEAR: 3,
+} as const;
+
 export const SearchFieldType = {
   LONG: 1,
   DOUBLE: 2,
@@ -146,9 +170,55 @@ export const SearchFieldType = {
   VECTOR: 9,
 } as const;
 
+export const SearchFunctionCombineMode = {
+  FCM_MULTIPLY: 1,
+  FCM_AVG: 2,
+  FCM_MAX: 3,
+  FCM_SUM: 4,
+  FCM_MIN: 5,
+  FCM_REPLACE: 6,
+} as const;
+
+export const SearchFunctionModifier = {
+  FM_NONE: 1,
+  FM_LOG: 2,
+  FM_LOG1P: 3,
+  FM_LOG2P: 4,
+  FM_LN: 5,
+  FM_LN1P: 6,
+  FM_LN2P: 7,
+  FM_SQUARE: 8,
+  FM_SQRT: 9,
+  FM_RECIPROCAL: 10,
+} as const;
+
+export const SearchFunctionScoreMode = {
+  FSM_AVG: 1,
+  FSM_MAX: 2,
+  FSM_SUM: 3,
+  FSM_MIN: 4,
+  FSM_MULTIPLY: 5,
+  FSM_FIRST: 6,
+} as const;
+
 export const SearchGeoDistanceType = {
   GEO_DISTANCE_ARC: 0,
   GEO_DISTANCE_PLANE: 1,
+} as const;
+
+export const SearchGeoHashPrecision = {
+  GHP_5009KM_4992KM_1: 1,
+  GHP_1252KM_624KM_2: 2,
+  GHP_156KM_156KM_3: 3,
+  GHP_39KM_19KM_4: 4,
+  GHP_4900M_4900M_5: 5,
+  GHP_1200M_609M_6: 6,
+  GHP_152M_152M_7: 7,
+  GHP_38M_19M_8: 8,
+  GHP_480CM_480CM_9: 9,
+  GHP_120CM_595MM_10: 10,
+  GHP_149MM_149MM_11: 11,
+  GHP_37MM_19MM_12: 12,
 } as const;
 
 export const SearchGroupByType = {
@@ -183,6 +253,13 @@ export const SearchIndexStatusEnum = {
   PENDING: 1,
   FAILED: 2,
   RUNNING: 3,
+} as const;
+
+export const SearchMultiValueMode = {
+  MVM_MAX: 1,
+  MVM_MIN: 2,
+  MVM_SUM: 3,
+  MVM_AVG: 4,
 } as const;
 
 export const SearchQueryOperator = {
@@ -2732,6 +2809,160 @@ export function decodeSearchCreateSearchIndexResponse(r: PbReader, end: number =
   return m;
 }
 
+export interface SearchDateTimeValue {
+  value?: number | null;
+  unit?: number | null;
+}
+
+export function encodeSearchDateTimeValue(m: SearchDateTimeValue, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.value != null) { w.tag(8); w.int32(m.value); }
+  if (m.unit != null) { w.tag(16); w.int32(m.unit); }
+  return w;
+}
+
+const SearchDateTimeValueDefaults = { value: 0, unit: 1 };
+
+export function decodeSearchDateTimeValue(r: PbReader, end: number = r.end): SearchDateTimeValue {
+  const m = Object.create(SearchDateTimeValueDefaults) as SearchDateTimeValue;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.value = r.int32(); break;
+      case 2: m.unit = r.int32(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchDecayFuncDateParam {
+  originLong?: Int64Input | null;
+  originString?: string | null;
+  scale?: SearchDateTimeValue | null;
+  offset?: SearchDateTimeValue | null;
+}
+
+export function encodeSearchDecayFuncDateParam(m: SearchDecayFuncDateParam, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.originLong != null) { w.tag(8); w.int64(m.originLong); }
+  if (m.originString != null) { w.tag(18); w.string(m.originString); }
+  if (m.scale != null) { w.tag(26); w.message(m.scale, encodeSearchDateTimeValue); }
+  if (m.offset != null) { w.tag(34); w.message(m.offset, encodeSearchDateTimeValue); }
+  return w;
+}
+
+const SearchDecayFuncDateParamDefaults = { originLong: 0, originString: '', scale: null, offset: null };
+
+export function decodeSearchDecayFuncDateParam(r: PbReader, end: number = r.end): SearchDecayFuncDateParam {
+  const m = Object.create(SearchDecayFuncDateParamDefaults) as SearchDecayFuncDateParam;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.originLong = r.long(); break;
+      case 2: m.originString = r.string(); break;
+      case 3: m.scale = r.message(decodeSearchDateTimeValue); break;
+      case 4: m.offset = r.message(decodeSearchDateTimeValue); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchDecayFuncGeoParam {
+  origin?: string | null;
+  scale?: number | null;
+  offset?: number | null;
+}
+
+export function encodeSearchDecayFuncGeoParam(m: SearchDecayFuncGeoParam, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.origin != null) { w.tag(10); w.string(m.origin); }
+  if (m.scale != null) { w.tag(17); w.double(m.scale); }
+  if (m.offset != null) { w.tag(25); w.double(m.offset); }
+  return w;
+}
+
+const SearchDecayFuncGeoParamDefaults = { origin: '', scale: 0, offset: 0 };
+
+export function decodeSearchDecayFuncGeoParam(r: PbReader, end: number = r.end): SearchDecayFuncGeoParam {
+  const m = Object.create(SearchDecayFuncGeoParamDefaults) as SearchDecayFuncGeoParam;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.origin = r.string(); break;
+      case 2: m.scale = r.double(); break;
+      case 3: m.offset = r.double(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchDecayFuncNumericParam {
+  origin?: number | null;
+  scale?: number | null;
+  offset?: number | null;
+}
+
+export function encodeSearchDecayFuncNumericParam(m: SearchDecayFuncNumericParam, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.origin != null) { w.tag(9); w.double(m.origin); }
+  if (m.scale != null) { w.tag(17); w.double(m.scale); }
+  if (m.offset != null) { w.tag(25); w.double(m.offset); }
+  return w;
+}
+
+const SearchDecayFuncNumericParamDefaults = { origin: 0, scale: 0, offset: 0 };
+
+export function decodeSearchDecayFuncNumericParam(r: PbReader, end: number = r.end): SearchDecayFuncNumericParam {
+  const m = Object.create(SearchDecayFuncNumericParamDefaults) as SearchDecayFuncNumericParam;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.origin = r.double(); break;
+      case 2: m.scale = r.double(); break;
+      case 3: m.offset = r.double(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchDecayFunction {
+  fieldName?: string | null;
+  mathFunction?: number | null;
+  paramType?: number | null;
+  param?: Uint8Array | null;
+  decay?: number | null;
+  multiValueMode?: number | null;
+}
+
+export function encodeSearchDecayFunction(m: SearchDecayFunction, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.fieldName != null) { w.tag(10); w.string(m.fieldName); }
+  if (m.mathFunction != null) { w.tag(16); w.int32(m.mathFunction); }
+  if (m.paramType != null) { w.tag(24); w.int32(m.paramType); }
+  if (m.param != null) { w.tag(34); w.bytes(m.param); }
+  if (m.decay != null) { w.tag(41); w.double(m.decay); }
+  if (m.multiValueMode != null) { w.tag(48); w.int32(m.multiValueMode); }
+  return w;
+}
+
+const SearchDecayFunctionDefaults = { fieldName: '', mathFunction: 1, paramType: 1, param: EMPTY_BYTES, decay: 0, multiValueMode: 1 };
+
+export function decodeSearchDecayFunction(r: PbReader, end: number = r.end): SearchDecayFunction {
+  const m = Object.create(SearchDecayFunctionDefaults) as SearchDecayFunction;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.fieldName = r.string(); break;
+      case 2: m.mathFunction = r.int32(); break;
+      case 3: m.paramType = r.int32(); break;
+      case 4: m.param = r.bytes(); break;
+      case 5: m.decay = r.double(); break;
+      case 6: m.multiValueMode = r.int32(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
 export interface SearchDeleteSearchIndexRequest {
   tableName?: string | null;
   indexName?: string | null;
@@ -3020,6 +3251,73 @@ export function decodeSearchFieldValueFactor(r: PbReader, end: number = r.end): 
   return m;
 }
 
+export interface SearchFieldValueFactorFunction {
+  fieldName?: string | null;
+  factor?: number | null;
+  modifier?: number | null;
+  missing?: number | null;
+}
+
+export function encodeSearchFieldValueFactorFunction(m: SearchFieldValueFactorFunction, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.fieldName != null) { w.tag(10); w.string(m.fieldName); }
+  if (m.factor != null) { w.tag(21); w.float(m.factor); }
+  if (m.modifier != null) { w.tag(24); w.int32(m.modifier); }
+  if (m.missing != null) { w.tag(33); w.double(m.missing); }
+  return w;
+}
+
+const SearchFieldValueFactorFunctionDefaults = { fieldName: '', factor: 0, modifier: 1, missing: 0 };
+
+export function decodeSearchFieldValueFactorFunction(r: PbReader, end: number = r.end): SearchFieldValueFactorFunction {
+  const m = Object.create(SearchFieldValueFactorFunctionDefaults) as SearchFieldValueFactorFunction;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.fieldName = r.string(); break;
+      case 2: m.factor = r.float(); break;
+      case 3: m.modifier = r.int32(); break;
+      case 4: m.missing = r.double(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchFunction {
+  fieldValueFactor?: SearchFieldValueFactorFunction | null;
+  random?: SearchRandomScoreFunction | null;
+  decay?: SearchDecayFunction | null;
+  weight?: number | null;
+  filter?: SearchQuery | null;
+}
+
+export function encodeSearchFunction(m: SearchFunction, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.fieldValueFactor != null) { w.tag(10); w.message(m.fieldValueFactor, encodeSearchFieldValueFactorFunction); }
+  if (m.random != null) { w.tag(18); w.message(m.random, encodeSearchRandomScoreFunction); }
+  if (m.decay != null) { w.tag(26); w.message(m.decay, encodeSearchDecayFunction); }
+  if (m.weight != null) { w.tag(37); w.float(m.weight); }
+  if (m.filter != null) { w.tag(42); w.message(m.filter, encodeSearchQuery); }
+  return w;
+}
+
+const SearchFunctionDefaults = { fieldValueFactor: null, random: null, decay: null, weight: 0, filter: null };
+
+export function decodeSearchFunction(r: PbReader, end: number = r.end): SearchFunction {
+  const m = Object.create(SearchFunctionDefaults) as SearchFunction;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.fieldValueFactor = r.message(decodeSearchFieldValueFactorFunction); break;
+      case 2: m.random = r.message(decodeSearchRandomScoreFunction); break;
+      case 3: m.decay = r.message(decodeSearchDecayFunction); break;
+      case 4: m.weight = r.float(); break;
+      case 5: m.filter = r.message(decodeSearchQuery); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
 export interface SearchFunctionScoreQuery {
   query?: SearchQuery | null;
   fieldValueFactor?: SearchFieldValueFactor | null;
@@ -3040,6 +3338,45 @@ export function decodeSearchFunctionScoreQuery(r: PbReader, end: number = r.end)
     switch (t >>> 3) {
       case 1: m.query = r.message(decodeSearchQuery); break;
       case 2: m.fieldValueFactor = r.message(decodeSearchFieldValueFactor); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchFunctionsScoreQuery {
+  query?: SearchQuery | null;
+  functions?: SearchFunction[];
+  scoreMode?: number | null;
+  combineMode?: number | null;
+  minScore?: number | null;
+  maxScore?: number | null;
+}
+
+export function encodeSearchFunctionsScoreQuery(m: SearchFunctionsScoreQuery, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.query != null) { w.tag(10); w.message(m.query, encodeSearchQuery); }
+  if (m.functions != null) for (const v of m.functions) { w.tag(18); w.message(v, encodeSearchFunction); }
+  if (m.scoreMode != null) { w.tag(24); w.int32(m.scoreMode); }
+  if (m.combineMode != null) { w.tag(32); w.int32(m.combineMode); }
+  if (m.minScore != null) { w.tag(45); w.float(m.minScore); }
+  if (m.maxScore != null) { w.tag(53); w.float(m.maxScore); }
+  return w;
+}
+
+const SearchFunctionsScoreQueryDefaults = { query: null, scoreMode: 1, combineMode: 1, minScore: 0, maxScore: 0 };
+
+export function decodeSearchFunctionsScoreQuery(r: PbReader, end: number = r.end): SearchFunctionsScoreQuery {
+  const m = Object.create(SearchFunctionsScoreQueryDefaults) as SearchFunctionsScoreQuery;
+  m.functions = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.query = r.message(decodeSearchQuery); break;
+      case 2: m.functions!.push(r.message(decodeSearchFunction)); break;
+      case 3: m.scoreMode = r.int32(); break;
+      case 4: m.combineMode = r.int32(); break;
+      case 5: m.minScore = r.float(); break;
+      case 6: m.maxScore = r.float(); break;
       default: r.skip(t & 7);
     }
   }
@@ -3169,6 +3506,58 @@ export function decodeSearchGeoDistanceSort(r: PbReader, end: number = r.end): S
   return m;
 }
 
+export interface SearchGeoGrid {
+  topLeft?: SearchGeoPoint | null;
+  bottomRight?: SearchGeoPoint | null;
+}
+
+export function encodeSearchGeoGrid(m: SearchGeoGrid, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.topLeft != null) { w.tag(10); w.message(m.topLeft, encodeSearchGeoPoint); }
+  if (m.bottomRight != null) { w.tag(18); w.message(m.bottomRight, encodeSearchGeoPoint); }
+  return w;
+}
+
+const SearchGeoGridDefaults = { topLeft: null, bottomRight: null };
+
+export function decodeSearchGeoGrid(r: PbReader, end: number = r.end): SearchGeoGrid {
+  const m = Object.create(SearchGeoGridDefaults) as SearchGeoGrid;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.topLeft = r.message(decodeSearchGeoPoint); break;
+      case 2: m.bottomRight = r.message(decodeSearchGeoPoint); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGeoPoint {
+  lat?: number | null;
+  lon?: number | null;
+}
+
+export function encodeSearchGeoPoint(m: SearchGeoPoint, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.lat != null) { w.tag(9); w.double(m.lat); }
+  if (m.lon != null) { w.tag(17); w.double(m.lon); }
+  return w;
+}
+
+const SearchGeoPointDefaults = { lat: 0, lon: 0 };
+
+export function decodeSearchGeoPoint(r: PbReader, end: number = r.end): SearchGeoPoint {
+  const m = Object.create(SearchGeoPointDefaults) as SearchGeoPoint;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.lat = r.double(); break;
+      case 2: m.lon = r.double(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
 export interface SearchGeoPolygonQuery {
   fieldName?: string | null;
   points?: string[];
@@ -3219,6 +3608,208 @@ export function decodeSearchGroupBy(r: PbReader, end: number = r.end): SearchGro
       case 1: m.name = r.string(); break;
       case 2: m.type = r.int32(); break;
       case 3: m.body = r.bytes(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByComposite {
+  sources?: SearchGroupBys | null;
+  size?: number | null;
+  subAggs?: SearchAggregations | null;
+  subGroupBys?: SearchGroupBys | null;
+  nextToken?: string | null;
+}
+
+export function encodeSearchGroupByComposite(m: SearchGroupByComposite, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.sources != null) { w.tag(10); w.message(m.sources, encodeSearchGroupBys); }
+  if (m.size != null) { w.tag(16); w.int32(m.size); }
+  if (m.subAggs != null) { w.tag(34); w.message(m.subAggs, encodeSearchAggregations); }
+  if (m.subGroupBys != null) { w.tag(42); w.message(m.subGroupBys, encodeSearchGroupBys); }
+  if (m.nextToken != null) { w.tag(50); w.string(m.nextToken); }
+  return w;
+}
+
+const SearchGroupByCompositeDefaults = { sources: null, size: 0, subAggs: null, subGroupBys: null, nextToken: '' };
+
+export function decodeSearchGroupByComposite(r: PbReader, end: number = r.end): SearchGroupByComposite {
+  const m = Object.create(SearchGroupByCompositeDefaults) as SearchGroupByComposite;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.sources = r.message(decodeSearchGroupBys); break;
+      case 2: m.size = r.int32(); break;
+      case 4: m.subAggs = r.message(decodeSearchAggregations); break;
+      case 5: m.subGroupBys = r.message(decodeSearchGroupBys); break;
+      case 6: m.nextToken = r.string(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByCompositeResult {
+  groupByCompositeResultItems?: SearchGroupByCompositeResultItem[];
+  sourceGroupByNames?: string[];
+  nextToken?: string | null;
+}
+
+export function encodeSearchGroupByCompositeResult(m: SearchGroupByCompositeResult, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.groupByCompositeResultItems != null) for (const v of m.groupByCompositeResultItems) { w.tag(10); w.message(v, encodeSearchGroupByCompositeResultItem); }
+  if (m.sourceGroupByNames != null) for (const v of m.sourceGroupByNames) { w.tag(18); w.string(v); }
+  if (m.nextToken != null) { w.tag(26); w.string(m.nextToken); }
+  return w;
+}
+
+const SearchGroupByCompositeResultDefaults = { nextToken: '' };
+
+export function decodeSearchGroupByCompositeResult(r: PbReader, end: number = r.end): SearchGroupByCompositeResult {
+  const m = Object.create(SearchGroupByCompositeResultDefaults) as SearchGroupByCompositeResult;
+  m.groupByCompositeResultItems = []; m.sourceGroupByNames = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.groupByCompositeResultItems!.push(r.message(decodeSearchGroupByCompositeResultItem)); break;
+      case 2: m.sourceGroupByNames!.push(r.string()); break;
+      case 3: m.nextToken = r.string(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByCompositeResultItem {
+  keys?: string[];
+  rowCount?: Int64Input | null;
+  subAggsResult?: SearchAggregationsResult | null;
+  subGroupBysResult?: SearchGroupBysResult | null;
+}
+
+export function encodeSearchGroupByCompositeResultItem(m: SearchGroupByCompositeResultItem, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.keys != null) for (const v of m.keys) { w.tag(10); w.string(v); }
+  if (m.rowCount != null) { w.tag(16); w.int64(m.rowCount); }
+  if (m.subAggsResult != null) { w.tag(26); w.message(m.subAggsResult, encodeSearchAggregationsResult); }
+  if (m.subGroupBysResult != null) { w.tag(34); w.message(m.subGroupBysResult, encodeSearchGroupBysResult); }
+  return w;
+}
+
+const SearchGroupByCompositeResultItemDefaults = { rowCount: 0, subAggsResult: null, subGroupBysResult: null };
+
+export function decodeSearchGroupByCompositeResultItem(r: PbReader, end: number = r.end): SearchGroupByCompositeResultItem {
+  const m = Object.create(SearchGroupByCompositeResultItemDefaults) as SearchGroupByCompositeResultItem;
+  m.keys = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.keys!.push(r.string()); break;
+      case 2: m.rowCount = r.long(); break;
+      case 3: m.subAggsResult = r.message(decodeSearchAggregationsResult); break;
+      case 4: m.subGroupBysResult = r.message(decodeSearchGroupBysResult); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByDateHistogram {
+  fieldName?: string | null;
+  interval?: SearchDateTimeValue | null;
+  fieldRange?: SearchFieldRange | null;
+  missing?: Uint8Array | null;
+  minDocCount?: Int64Input | null;
+  timeZone?: string | null;
+  sort?: SearchGroupBySort | null;
+  subAggs?: SearchAggregations | null;
+  subGroupBys?: SearchGroupBys | null;
+  offset?: SearchDateTimeValue | null;
+}
+
+export function encodeSearchGroupByDateHistogram(m: SearchGroupByDateHistogram, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.fieldName != null) { w.tag(10); w.string(m.fieldName); }
+  if (m.interval != null) { w.tag(18); w.message(m.interval, encodeSearchDateTimeValue); }
+  if (m.fieldRange != null) { w.tag(26); w.message(m.fieldRange, encodeSearchFieldRange); }
+  if (m.missing != null) { w.tag(34); w.bytes(m.missing); }
+  if (m.minDocCount != null) { w.tag(40); w.int64(m.minDocCount); }
+  if (m.timeZone != null) { w.tag(50); w.string(m.timeZone); }
+  if (m.sort != null) { w.tag(58); w.message(m.sort, encodeSearchGroupBySort); }
+  if (m.subAggs != null) { w.tag(66); w.message(m.subAggs, encodeSearchAggregations); }
+  if (m.subGroupBys != null) { w.tag(74); w.message(m.subGroupBys, encodeSearchGroupBys); }
+  if (m.offset != null) { w.tag(82); w.message(m.offset, encodeSearchDateTimeValue); }
+  return w;
+}
+
+const SearchGroupByDateHistogramDefaults = { fieldName: '', interval: null, fieldRange: null, missing: EMPTY_BYTES, minDocCount: 0, timeZone: '', sort: null, subAggs: null, subGroupBys: null, offset: null };
+
+export function decodeSearchGroupByDateHistogram(r: PbReader, end: number = r.end): SearchGroupByDateHistogram {
+  const m = Object.create(SearchGroupByDateHistogramDefaults) as SearchGroupByDateHistogram;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.fieldName = r.string(); break;
+      case 2: m.interval = r.message(decodeSearchDateTimeValue); break;
+      case 3: m.fieldRange = r.message(decodeSearchFieldRange); break;
+      case 4: m.missing = r.bytes(); break;
+      case 5: m.minDocCount = r.long(); break;
+      case 6: m.timeZone = r.string(); break;
+      case 7: m.sort = r.message(decodeSearchGroupBySort); break;
+      case 8: m.subAggs = r.message(decodeSearchAggregations); break;
+      case 9: m.subGroupBys = r.message(decodeSearchGroupBys); break;
+      case 10: m.offset = r.message(decodeSearchDateTimeValue); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByDateHistogramItem {
+  timestamp?: Int64Input | null;
+  rowCount?: Int64Input | null;
+  subAggsResult?: SearchAggregationsResult | null;
+  subGroupBysResult?: SearchGroupBysResult | null;
+}
+
+export function encodeSearchGroupByDateHistogramItem(m: SearchGroupByDateHistogramItem, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.timestamp != null) { w.tag(8); w.int64(m.timestamp); }
+  if (m.rowCount != null) { w.tag(16); w.int64(m.rowCount); }
+  if (m.subAggsResult != null) { w.tag(26); w.message(m.subAggsResult, encodeSearchAggregationsResult); }
+  if (m.subGroupBysResult != null) { w.tag(34); w.message(m.subGroupBysResult, encodeSearchGroupBysResult); }
+  return w;
+}
+
+const SearchGroupByDateHistogramItemDefaults = { timestamp: 0, rowCount: 0, subAggsResult: null, subGroupBysResult: null };
+
+export function decodeSearchGroupByDateHistogramItem(r: PbReader, end: number = r.end): SearchGroupByDateHistogramItem {
+  const m = Object.create(SearchGroupByDateHistogramItemDefaults) as SearchGroupByDateHistogramItem;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.timestamp = r.long(); break;
+      case 2: m.rowCount = r.long(); break;
+      case 3: m.subAggsResult = r.message(decodeSearchAggregationsResult); break;
+      case 4: m.subGroupBysResult = r.message(decodeSearchGroupBysResult); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByDateHistogramResult {
+  groupByDateHistogramItems?: SearchGroupByDateHistogramItem[];
+}
+
+export function encodeSearchGroupByDateHistogramResult(m: SearchGroupByDateHistogramResult, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.groupByDateHistogramItems != null) for (const v of m.groupByDateHistogramItems) { w.tag(10); w.message(v, encodeSearchGroupByDateHistogramItem); }
+  return w;
+}
+
+export function decodeSearchGroupByDateHistogramResult(r: PbReader, end: number = r.end): SearchGroupByDateHistogramResult {
+  const m = {} as SearchGroupByDateHistogramResult;
+  m.groupByDateHistogramItems = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.groupByDateHistogramItems!.push(r.message(decodeSearchGroupByDateHistogramItem)); break;
       default: r.skip(t & 7);
     }
   }
@@ -3311,6 +3902,272 @@ export function decodeSearchGroupByFieldResultItem(r: PbReader, end: number = r.
       case 2: m.rowCount = r.long(); break;
       case 3: m.subAggsResult = r.message(decodeSearchAggregationsResult); break;
       case 4: m.subGroupBysResult = r.message(decodeSearchGroupBysResult); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByFilter {
+  filters?: SearchQuery[];
+  subAggs?: SearchAggregations | null;
+  subGroupBys?: SearchGroupBys | null;
+}
+
+export function encodeSearchGroupByFilter(m: SearchGroupByFilter, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.filters != null) for (const v of m.filters) { w.tag(10); w.message(v, encodeSearchQuery); }
+  if (m.subAggs != null) { w.tag(18); w.message(m.subAggs, encodeSearchAggregations); }
+  if (m.subGroupBys != null) { w.tag(26); w.message(m.subGroupBys, encodeSearchGroupBys); }
+  return w;
+}
+
+const SearchGroupByFilterDefaults = { subAggs: null, subGroupBys: null };
+
+export function decodeSearchGroupByFilter(r: PbReader, end: number = r.end): SearchGroupByFilter {
+  const m = Object.create(SearchGroupByFilterDefaults) as SearchGroupByFilter;
+  m.filters = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.filters!.push(r.message(decodeSearchQuery)); break;
+      case 2: m.subAggs = r.message(decodeSearchAggregations); break;
+      case 3: m.subGroupBys = r.message(decodeSearchGroupBys); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByFilterResult {
+  groupByFilterResultItems?: SearchGroupByFilterResultItem[];
+}
+
+export function encodeSearchGroupByFilterResult(m: SearchGroupByFilterResult, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.groupByFilterResultItems != null) for (const v of m.groupByFilterResultItems) { w.tag(10); w.message(v, encodeSearchGroupByFilterResultItem); }
+  return w;
+}
+
+export function decodeSearchGroupByFilterResult(r: PbReader, end: number = r.end): SearchGroupByFilterResult {
+  const m = {} as SearchGroupByFilterResult;
+  m.groupByFilterResultItems = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.groupByFilterResultItems!.push(r.message(decodeSearchGroupByFilterResultItem)); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByFilterResultItem {
+  rowCount?: Int64Input | null;
+  subAggsResult?: SearchAggregationsResult | null;
+  subGroupBysResult?: SearchGroupBysResult | null;
+}
+
+export function encodeSearchGroupByFilterResultItem(m: SearchGroupByFilterResultItem, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.rowCount != null) { w.tag(8); w.int64(m.rowCount); }
+  if (m.subAggsResult != null) { w.tag(18); w.message(m.subAggsResult, encodeSearchAggregationsResult); }
+  if (m.subGroupBysResult != null) { w.tag(26); w.message(m.subGroupBysResult, encodeSearchGroupBysResult); }
+  return w;
+}
+
+const SearchGroupByFilterResultItemDefaults = { rowCount: 0, subAggsResult: null, subGroupBysResult: null };
+
+export function decodeSearchGroupByFilterResultItem(r: PbReader, end: number = r.end): SearchGroupByFilterResultItem {
+  const m = Object.create(SearchGroupByFilterResultItemDefaults) as SearchGroupByFilterResultItem;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.rowCount = r.long(); break;
+      case 2: m.subAggsResult = r.message(decodeSearchAggregationsResult); break;
+      case 3: m.subGroupBysResult = r.message(decodeSearchGroupBysResult); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByGeoDistance {
+  fieldName?: string | null;
+  origin?: SearchGeoPoint | null;
+  ranges?: SearchRange[];
+  subAggs?: SearchAggregations | null;
+  subGroupBys?: SearchGroupBys | null;
+}
+
+export function encodeSearchGroupByGeoDistance(m: SearchGroupByGeoDistance, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.fieldName != null) { w.tag(10); w.string(m.fieldName); }
+  if (m.origin != null) { w.tag(18); w.message(m.origin, encodeSearchGeoPoint); }
+  if (m.ranges != null) for (const v of m.ranges) { w.tag(26); w.message(v, encodeSearchRange); }
+  if (m.subAggs != null) { w.tag(34); w.message(m.subAggs, encodeSearchAggregations); }
+  if (m.subGroupBys != null) { w.tag(42); w.message(m.subGroupBys, encodeSearchGroupBys); }
+  return w;
+}
+
+const SearchGroupByGeoDistanceDefaults = { fieldName: '', origin: null, subAggs: null, subGroupBys: null };
+
+export function decodeSearchGroupByGeoDistance(r: PbReader, end: number = r.end): SearchGroupByGeoDistance {
+  const m = Object.create(SearchGroupByGeoDistanceDefaults) as SearchGroupByGeoDistance;
+  m.ranges = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.fieldName = r.string(); break;
+      case 2: m.origin = r.message(decodeSearchGeoPoint); break;
+      case 3: m.ranges!.push(r.message(decodeSearchRange)); break;
+      case 4: m.subAggs = r.message(decodeSearchAggregations); break;
+      case 5: m.subGroupBys = r.message(decodeSearchGroupBys); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByGeoDistanceResult {
+  groupByGeoDistanceResultItems?: SearchGroupByGeoDistanceResultItem[];
+}
+
+export function encodeSearchGroupByGeoDistanceResult(m: SearchGroupByGeoDistanceResult, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.groupByGeoDistanceResultItems != null) for (const v of m.groupByGeoDistanceResultItems) { w.tag(10); w.message(v, encodeSearchGroupByGeoDistanceResultItem); }
+  return w;
+}
+
+export function decodeSearchGroupByGeoDistanceResult(r: PbReader, end: number = r.end): SearchGroupByGeoDistanceResult {
+  const m = {} as SearchGroupByGeoDistanceResult;
+  m.groupByGeoDistanceResultItems = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.groupByGeoDistanceResultItems!.push(r.message(decodeSearchGroupByGeoDistanceResultItem)); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByGeoDistanceResultItem {
+  from?: number | null;
+  to?: number | null;
+  rowCount?: Int64Input | null;
+  subAggsResult?: SearchAggregationsResult | null;
+  subGroupBysResult?: SearchGroupBysResult | null;
+}
+
+export function encodeSearchGroupByGeoDistanceResultItem(m: SearchGroupByGeoDistanceResultItem, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.from != null) { w.tag(9); w.double(m.from); }
+  if (m.to != null) { w.tag(17); w.double(m.to); }
+  if (m.rowCount != null) { w.tag(24); w.int64(m.rowCount); }
+  if (m.subAggsResult != null) { w.tag(34); w.message(m.subAggsResult, encodeSearchAggregationsResult); }
+  if (m.subGroupBysResult != null) { w.tag(42); w.message(m.subGroupBysResult, encodeSearchGroupBysResult); }
+  return w;
+}
+
+const SearchGroupByGeoDistanceResultItemDefaults = { from: 0, to: 0, rowCount: 0, subAggsResult: null, subGroupBysResult: null };
+
+export function decodeSearchGroupByGeoDistanceResultItem(r: PbReader, end: number = r.end): SearchGroupByGeoDistanceResultItem {
+  const m = Object.create(SearchGroupByGeoDistanceResultItemDefaults) as SearchGroupByGeoDistanceResultItem;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.from = r.double(); break;
+      case 2: m.to = r.double(); break;
+      case 3: m.rowCount = r.long(); break;
+      case 4: m.subAggsResult = r.message(decodeSearchAggregationsResult); break;
+      case 5: m.subGroupBysResult = r.message(decodeSearchGroupBysResult); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByGeoGrid {
+  fieldName?: string | null;
+  precision?: number | null;
+  size?: number | null;
+  subAggs?: SearchAggregations | null;
+  subGroupBys?: SearchGroupBys | null;
+}
+
+export function encodeSearchGroupByGeoGrid(m: SearchGroupByGeoGrid, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.fieldName != null) { w.tag(10); w.string(m.fieldName); }
+  if (m.precision != null) { w.tag(16); w.int32(m.precision); }
+  if (m.size != null) { w.tag(24); w.int32(m.size); }
+  if (m.subAggs != null) { w.tag(34); w.message(m.subAggs, encodeSearchAggregations); }
+  if (m.subGroupBys != null) { w.tag(42); w.message(m.subGroupBys, encodeSearchGroupBys); }
+  return w;
+}
+
+const SearchGroupByGeoGridDefaults = { fieldName: '', precision: 1, size: 0, subAggs: null, subGroupBys: null };
+
+export function decodeSearchGroupByGeoGrid(r: PbReader, end: number = r.end): SearchGroupByGeoGrid {
+  const m = Object.create(SearchGroupByGeoGridDefaults) as SearchGroupByGeoGrid;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.fieldName = r.string(); break;
+      case 2: m.precision = r.int32(); break;
+      case 3: m.size = r.int32(); break;
+      case 4: m.subAggs = r.message(decodeSearchAggregations); break;
+      case 5: m.subGroupBys = r.message(decodeSearchGroupBys); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByGeoGridResult {
+  groupByGeoGridResultItems?: SearchGroupByGeoGridResultItem[];
+}
+
+export function encodeSearchGroupByGeoGridResult(m: SearchGroupByGeoGridResult, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.groupByGeoGridResultItems != null) for (const v of m.groupByGeoGridResultItems) { w.tag(10); w.message(v, encodeSearchGroupByGeoGridResultItem); }
+  return w;
+}
+
+export function decodeSearchGroupByGeoGridResult(r: PbReader, end: number = r.end): SearchGroupByGeoGridResult {
+  const m = {} as SearchGroupByGeoGridResult;
+  m.groupByGeoGridResultItems = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.groupByGeoGridResultItems!.push(r.message(decodeSearchGroupByGeoGridResultItem)); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchGroupByGeoGridResultItem {
+  key?: string | null;
+  geoGrid?: SearchGeoGrid | null;
+  rowCount?: Int64Input | null;
+  subAggsResult?: SearchAggregationsResult | null;
+  subGroupBysResult?: SearchGroupBysResult | null;
+}
+
+export function encodeSearchGroupByGeoGridResultItem(m: SearchGroupByGeoGridResultItem, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.key != null) { w.tag(10); w.string(m.key); }
+  if (m.geoGrid != null) { w.tag(18); w.message(m.geoGrid, encodeSearchGeoGrid); }
+  if (m.rowCount != null) { w.tag(24); w.int64(m.rowCount); }
+  if (m.subAggsResult != null) { w.tag(34); w.message(m.subAggsResult, encodeSearchAggregationsResult); }
+  if (m.subGroupBysResult != null) { w.tag(42); w.message(m.subGroupBysResult, encodeSearchGroupBysResult); }
+  return w;
+}
+
+const SearchGroupByGeoGridResultItemDefaults = { key: '', geoGrid: null, rowCount: 0, subAggsResult: null, subGroupBysResult: null };
+
+export function decodeSearchGroupByGeoGridResultItem(r: PbReader, end: number = r.end): SearchGroupByGeoGridResultItem {
+  const m = Object.create(SearchGroupByGeoGridResultItemDefaults) as SearchGroupByGeoGridResultItem;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.key = r.string(); break;
+      case 2: m.geoGrid = r.message(decodeSearchGeoGrid); break;
+      case 3: m.rowCount = r.long(); break;
+      case 4: m.subAggsResult = r.message(decodeSearchAggregationsResult); break;
+      case 5: m.subGroupBysResult = r.message(decodeSearchGroupBysResult); break;
       default: r.skip(t & 7);
     }
   }
@@ -4391,6 +5248,25 @@ export function decodeSearchQuery(r: PbReader, end: number = r.end): SearchQuery
   return m;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SearchRandomScoreFunction {
+}
+
+export function encodeSearchRandomScoreFunction(m: SearchRandomScoreFunction, w: PbWriter = new PbWriter()): PbWriter {
+  return w;
+}
+
+export function decodeSearchRandomScoreFunction(r: PbReader, end: number = r.end): SearchRandomScoreFunction {
+  const m = {} as SearchRandomScoreFunction;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
 export interface SearchRange {
   from?: number | null;
   to?: number | null;
@@ -4967,6 +5843,54 @@ export function decodeSearchTermsQuery(r: PbReader, end: number = r.end): Search
       case 1: m.fieldName = r.string(); break;
       case 2: m.terms!.push(r.bytes()); break;
       case 3: m.weight = r.float(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchTopRowsAggregation {
+  limit?: number | null;
+  sort?: SearchSort | null;
+}
+
+export function encodeSearchTopRowsAggregation(m: SearchTopRowsAggregation, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.limit != null) { w.tag(8); w.int32(m.limit); }
+  if (m.sort != null) { w.tag(18); w.message(m.sort, encodeSearchSort); }
+  return w;
+}
+
+const SearchTopRowsAggregationDefaults = { limit: 0, sort: null };
+
+export function decodeSearchTopRowsAggregation(r: PbReader, end: number = r.end): SearchTopRowsAggregation {
+  const m = Object.create(SearchTopRowsAggregationDefaults) as SearchTopRowsAggregation;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.limit = r.int32(); break;
+      case 2: m.sort = r.message(decodeSearchSort); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return m;
+}
+
+export interface SearchTopRowsAggregationResult {
+  rows?: Uint8Array[];
+}
+
+export function encodeSearchTopRowsAggregationResult(m: SearchTopRowsAggregationResult, w: PbWriter = new PbWriter()): PbWriter {
+  if (m.rows != null) for (const v of m.rows) { w.tag(10); w.bytes(v); }
+  return w;
+}
+
+export function decodeSearchTopRowsAggregationResult(r: PbReader, end: number = r.end): SearchTopRowsAggregationResult {
+  const m = {} as SearchTopRowsAggregationResult;
+  m.rows = [];
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: m.rows!.push(r.bytes()); break;
       default: r.skip(t & 7);
     }
   }

@@ -12,9 +12,11 @@
  * aggregation and group-by body, an analyzer's parameter) are encoded to bytes here as the SDK does (search
  * spec §1.2); values inside them are search variants (§1.3), the same bytes as a filter's column value.
  *
- * Supported shapes: every query type but FUNCTIONS_SCORE (18); aggregations AVG, MAX, MIN, SUM, COUNT,
- * DISTINCT_COUNT, PERCENTILES; group-bys FIELD, RANGE, HISTOGRAM — what tsorm's compiler emits. Another shape
- * is refused with an error naming it, before anything is sent (the SDK transport still takes it).
+ * Supported shapes: every query type the SDK encodes (1–18, FunctionsScore with its field-value-factor, decay,
+ * random and weight functions: search spec §4), every aggregation (TopRows included, its rows decoded as the
+ * row APIs' rows) and every group-by (FIELD, RANGE, FILTER, GEO_DISTANCE, HISTOGRAM, DATE_HISTOGRAM, GEO_GRID,
+ * COMPOSITE with its sources and next token: spec §7). A type number the SDK does not know is refused with an
+ * error naming it, before anything is sent.
  *
  * Results follow `lib/protocol/decoder.js`: Search's `totalCounts` is the decimal string (absent for −1),
  * rows are decoded as the row APIs' rows, aggregation and group-by results are unwrapped from their bytes,
@@ -23,7 +25,7 @@
  * (the SDK throws a TypeError on it) [decision].
  */
 import type { WireOperation } from './operations';
-import { PbReader, type PbWriter } from './pb';
+import { PbReader, type Int64Input, type PbWriter } from './pb';
 import { readPlainBufferRow } from './plainbuffer';
 import * as pb from './proto.gen';
 import { columnValueBuffer, int64Of, isInt64, primaryKeyBuffer, sdkRow } from './row-codec';
@@ -170,8 +172,75 @@ function queryBody(type: number, q: Obj): Uint8Array {
         },
         pb.encodeSearchKnnVectorQuery,
       );
+    case QT.FUNCTIONS_SCORE_QUERY:
+      // encoder.js: query, min/max score, score and combine modes only when truthy; functions always (may be empty).
+      return encoded(
+        {
+          query: q.query ? query(q.query) : undefined,
+          functions: Array.isArray(q.functions) ? (q.functions as Obj[]).map(scoreFunction) : [],
+          scoreMode: (q.scoreMode as number) || undefined,
+          combineMode: (q.combineMode as number) || undefined,
+          minScore: (q.minScore as number) || undefined,
+          maxScore: (q.maxScore as number) || undefined,
+        },
+        pb.encodeSearchFunctionsScoreQuery,
+      );
     default:
-      throw new TypeError(`query: queryType ${type} is not supported by tsorm's wire encoder (use transport: 'sdk')`);
+      throw new TypeError(`query: queryType ${type} is not supported by tsorm's wire encoder (the SDK knows no such type)`);
+  }
+}
+
+/** One function of a FunctionsScoreQuery (encoder.js FUNCTIONS_SCORE_QUERY, search spec §4). */
+function scoreFunction(f: Obj): pb.SearchFunction {
+  const fvf = f.fieldValueFactorFunction as Obj | undefined;
+  const decay = f.decayFunction as Obj | undefined;
+  return {
+    fieldValueFactor: fvf
+      ? { fieldName: fvf.fieldName as string, factor: fvf.factor as number | undefined, modifier: fvf.modifier as number | undefined, missing: fvf.missing as number | undefined }
+      : undefined,
+    random: f.randomFunction ? {} : undefined,
+    decay: decay
+      ? {
+          fieldName: decay.fieldName as string,
+          mathFunction: (decay.mathFunction as number) || undefined,
+          paramType: decay.decayParamType as number | undefined,
+          param: decayParam(decay.decayParamType, (decay.decayParam ?? {}) as Obj),
+          decay: (decay.decay as number) || undefined,
+          multiValueMode: (decay.multiValueMode as number) || undefined,
+        }
+      : undefined,
+    weight: (f.weight as number) || undefined,
+    filter: f.filter ? query(f.filter) : undefined,
+  };
+}
+
+/**
+ * An int64 field the SDK hands to protobufjs as given (a group-by's `minDocCount`, a date decay's
+ * `originLong`): protobufjs reads a number, a decimal string or a Long, and writes 0 for any other object (an
+ * Int64LE among them). tsorm refuses such an object, naming the field, rather than send that silent 0 or
+ * differ from the SDK's bytes [decision].
+ */
+function protobufInt64(v: unknown, field: string): Int64Input | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' || typeof v === 'string' || (typeof v === 'object' && (v as { __isLong__?: boolean }).__isLong__)) return v as Int64Input;
+  throw new TypeError(`${field}: expected an int64 as a number, a decimal string or a Long, got ${typeof v === 'object' ? 'another object' : typeof v}`);
+}
+
+/** A decay function's parameter, as bytes (encoder.js _constructDecayParam). */
+function decayParam(type: unknown, p: Obj): Uint8Array | undefined {
+  switch (type) {
+    case pb.SearchDecayFuncParamType.DF_DATE_PARAM: {
+      return encoded(
+        { originLong: protobufInt64(p.originLong, 'decayParam.originLong'), originString: p.originString as string | undefined, scale: dateTimeValue(p.scale), offset: dateTimeValue(p.offset) },
+        pb.encodeSearchDecayFuncDateParam,
+      );
+    }
+    case pb.SearchDecayFuncParamType.DF_GEO_PARAM:
+      return encoded({ origin: p.origin as string | undefined, scale: p.scale as number | undefined, offset: p.offset as number | undefined }, pb.encodeSearchDecayFuncGeoParam);
+    case pb.SearchDecayFuncParamType.DF_NUMERIC_PARAM:
+      return encoded({ origin: p.origin as number | undefined, scale: p.scale as number | undefined, offset: p.offset as number | undefined }, pb.encodeSearchDecayFuncNumericParam);
+    default:
+      throw new TypeError(`decayFunction.decayParamType: expected 1 (date), 2 (geo) or 3 (numeric), got ${String(type)}`);
   }
 }
 
@@ -265,8 +334,10 @@ function aggregationBody(type: number, a: Obj): Uint8Array {
       return encoded({ fieldName }, pb.encodeSearchCountAggregation);
     case AGG.AGG_PERCENTILES:
       return encoded({ fieldName, percentiles: a.percentiles as number[] | undefined, missing }, pb.encodeSearchPercentilesAggregation);
+    case AGG.AGG_TOP_ROWS:
+      return encoded({ limit: a.limit as number | undefined, sort: a.sort ? sort(a.sort) : undefined }, pb.encodeSearchTopRowsAggregation);
     default:
-      throw new TypeError(`aggregation type ${type} is not supported by tsorm's wire encoder (use transport: 'sdk')`);
+      throw new TypeError(`aggregation type ${type} is not supported by tsorm's wire encoder (the SDK knows no such type)`);
   }
 }
 
@@ -292,27 +363,51 @@ function subs(g: Obj): { subAggs?: pb.SearchAggregations; subGroupBys?: pb.Searc
   return { subAggs: g.subAggs ? aggregations(g.subAggs) : undefined, subGroupBys: g.subGroupBys ? groupBys(g.subGroupBys) : undefined };
 }
 
+/** encoder.js _makeRange: each range as given (Range.create), from/to doubles. */
+function ranges(rs: unknown): pb.SearchRange[] {
+  return ((rs as Obj[] | undefined) ?? []).map((r) => ({ from: r.from as number | undefined, to: r.to as number | undefined }));
+}
+
+function fieldRange(r: unknown): pb.SearchFieldRange | undefined {
+  const range = r as Obj | undefined;
+  return range ? { min: variant(range.min, 'FieldRange.min'), max: variant(range.max, 'FieldRange.max') } : undefined;
+}
+
+/** encoder.js _makeDateTimeValue: { value (int32), unit (DateTimeUnit) }; a falsy one is not sent. */
+function dateTimeValue(d: unknown): pb.SearchDateTimeValue | undefined {
+  return d ? { value: (d as Obj).value as number | undefined, unit: (d as Obj).unit as number | undefined } : undefined;
+}
+
 function groupByBody(type: number, g: Obj): Uint8Array {
   const fieldName = g.fieldName as string | undefined;
   switch (type) {
     case GB.GROUP_BY_FIELD:
       return encoded(
-        { fieldName, size: g.size as number | undefined, minDocCount: g.minDocCount as number | undefined, sort: groupBySort(g.sort), ...subs(g) },
+        { fieldName, size: g.size as number | undefined, minDocCount: protobufInt64(g.minDocCount, 'groupBy.minDocCount'), sort: groupBySort(g.sort), ...subs(g) },
         pb.encodeSearchGroupByField,
       );
     case GB.GROUP_BY_RANGE:
       return encoded(
-        { fieldName, ranges: ((g.ranges as Obj[]) ?? []).map((r) => ({ from: r.from as number | undefined, to: r.to as number | undefined })), ...subs(g) },
+        { fieldName, ranges: ranges(g.ranges), ...subs(g) },
         pb.encodeSearchGroupByRange,
       );
-    case GB.GROUP_BY_HISTOGRAM: {
-      const range = g.fieldRange as Obj | undefined;
+    case GB.GROUP_BY_FILTER:
+      return encoded({ filters: ((g.filters as unknown[]) ?? []).map(query), ...subs(g) }, pb.encodeSearchGroupByFilter);
+    case GB.GROUP_BY_GEO_DISTANCE: {
+      // encoder.js: GeoPoint.create(origin) — an absent origin is still sent, as an empty GeoPoint.
+      const origin = (g.origin ?? {}) as Obj;
+      return encoded(
+        { fieldName, origin: { lat: origin.lat as number | undefined, lon: origin.lon as number | undefined }, ranges: ranges(g.ranges), ...subs(g) },
+        pb.encodeSearchGroupByGeoDistance,
+      );
+    }
+    case GB.GROUP_BY_HISTOGRAM:
       return encoded(
         {
           fieldName,
-          minDocCount: g.minDocCount as number | undefined,
+          minDocCount: protobufInt64(g.minDocCount, 'groupBy.minDocCount'),
           sort: groupBySort(g.sort),
-          fieldRange: range ? { min: variant(range.min, 'FieldRange.min'), max: variant(range.max, 'FieldRange.max') } : undefined,
+          fieldRange: fieldRange(g.fieldRange),
           interval: optionalVariant(g.interval, 'groupBy.interval'),
           missing: optionalVariant(g.missing, 'groupByHistogram.missing'),
           offset: optionalVariant(g.offset, 'groupByHistogram.offset'),
@@ -320,9 +415,39 @@ function groupByBody(type: number, g: Obj): Uint8Array {
         },
         pb.encodeSearchGroupByHistogram,
       );
-    }
+    case GB.GROUP_BY_DATE_HISTOGRAM:
+      return encoded(
+        {
+          fieldName,
+          minDocCount: protobufInt64(g.minDocCount, 'groupBy.minDocCount'),
+          sort: groupBySort(g.sort),
+          fieldRange: fieldRange(g.fieldRange),
+          interval: dateTimeValue(g.interval),
+          missing: optionalVariant(g.missing, 'groupByDateHistogram.missing'),
+          offset: dateTimeValue(g.offset),
+          timeZone: (g.timeZone as string) || undefined,
+          ...subs(g),
+        },
+        pb.encodeSearchGroupByDateHistogram,
+      );
+    case GB.GROUP_BY_GEO_GRID:
+      return encoded(
+        { fieldName, precision: (g.precision as number) || undefined, size: (g.size as number) || undefined, ...subs(g) },
+        pb.encodeSearchGroupByGeoGrid,
+      );
+    case GB.GROUP_BY_COMPOSITE:
+      // The sources are group-bys themselves (encoder.js _makeGroupBys); next_token is the previous page's string.
+      return encoded(
+        {
+          nextToken: (g.nextToken as string) || undefined,
+          size: (g.size as number) || undefined,
+          sources: g.sources ? groupBys(g.sources) : undefined,
+          ...subs(g),
+        },
+        pb.encodeSearchGroupByComposite,
+      );
     default:
-      throw new TypeError(`group-by type ${type} is not supported by tsorm's wire encoder (use transport: 'sdk')`);
+      throw new TypeError(`group-by type ${type} is not supported by tsorm's wire encoder (the SDK knows no such type)`);
   }
 }
 
@@ -446,6 +571,8 @@ function aggResultOf(type: number, body: Uint8Array): unknown {
     case AGG.AGG_COUNT:
     case AGG.AGG_DISTINCT_COUNT:
       return pb.decodeSearchCountAggregationResult(r);
+    case AGG.AGG_TOP_ROWS:
+      return { rows: rowsOf(pb.decodeSearchTopRowsAggregationResult(r).rows) };
     case AGG.AGG_PERCENTILES:
       return {
         items: (pb.decodeSearchPercentilesAggregationResult(r).percentilesAggregationItems ?? []).map((i) => ({ item: { key: i.key, value: readVariant(i.value) } })),
@@ -476,6 +603,29 @@ function groupByResultOf(type: number, body: Uint8Array): unknown {
       return { items: (pb.decodeSearchGroupByRangeResult(r).groupByRangeResultItems ?? []).map((i) => withSubs({ from: i.from, to: i.to, rowCount: i.rowCount }, i)) };
     case GB.GROUP_BY_HISTOGRAM:
       return { items: (pb.decodeSearchGroupByHistogramResult(r).groupByHistogramItems ?? []).map((i) => withSubs({ key: readVariant(i.key), value: i.value }, i)) };
+    case GB.GROUP_BY_FILTER:
+      return { items: (pb.decodeSearchGroupByFilterResult(r).groupByFilterResultItems ?? []).map((i) => withSubs({ rowCount: i.rowCount }, i)) };
+    case GB.GROUP_BY_GEO_DISTANCE:
+      return {
+        items: (pb.decodeSearchGroupByGeoDistanceResult(r).groupByGeoDistanceResultItems ?? []).map((i) => withSubs({ from: i.from, to: i.to, rowCount: i.rowCount }, i)),
+      };
+    case GB.GROUP_BY_DATE_HISTOGRAM:
+      // decoder.js renames timestamp (ms since the epoch) to `timeStamp`.
+      return {
+        items: (pb.decodeSearchGroupByDateHistogramResult(r).groupByDateHistogramItems ?? []).map((i) => withSubs({ timeStamp: i.timestamp, rowCount: i.rowCount }, i)),
+      };
+    case GB.GROUP_BY_GEO_GRID:
+      return {
+        items: (pb.decodeSearchGroupByGeoGridResult(r).groupByGeoGridResultItems ?? []).map((i) => withSubs({ key: i.key, rowCount: i.rowCount, geoGrid: i.geoGrid }, i)),
+      };
+    case GB.GROUP_BY_COMPOSITE: {
+      const m = pb.decodeSearchGroupByCompositeResult(r);
+      return {
+        sourceNames: m.sourceGroupByNames,
+        nextToken: m.nextToken || null,
+        items: (m.groupByCompositeResultItems ?? []).map((i) => withSubs({ keys: i.keys, rowCount: i.rowCount }, i)),
+      };
+    }
     default:
       throw new TypeError(`not exist groupByType: ${type}`);
   }
