@@ -16,7 +16,7 @@ export {
   type TableStoreTriggerTools,
 } from './define';
 export { FunctionError, FunctionDefinitionError, FunctionInitializationError, HttpError, TriggerEventError } from './errors';
-export { decodeTriggerEvent, encodeTriggerEvent } from './trigger/cbor';
+export { decodeTriggerEvent } from './trigger/cbor';
 export { formatInvocation, type InvocationRecord } from './log';
 export { toJson } from './http';
 export type {

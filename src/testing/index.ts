@@ -42,6 +42,7 @@ export {
   type TriggerSink,
 } from './trigger-delivery';
 export { triggerEvent } from './trigger-event';
+export { encodeTriggerEvent } from '../fc/trigger/cbor-encode';
 export type { ChangeInput } from '../codec/change';
 export { fc3HttpEvent, parseHttpInput, type EventInvokeResult, type HandlerModule, type HttpInput, type HttpInvokeResult, type Runtime } from './invoke';
 

@@ -18,7 +18,7 @@ import type { RawChange } from '../client/changes';
 import type { TableStoreClient } from '../client/client';
 import { StreamReader, StreamTrimmedError, type StreamStart } from '../client/stream-reader';
 import { CallScope, type Usage } from '../client/usage';
-import { encodeTriggerEvent } from '../fc/trigger/cbor';
+import { encodeTriggerEvent } from '../fc/trigger/cbor-encode';
 import { LocalInvocationError } from './errors';
 
 /** One batch handed to the function: the event bytes and what they hold. */

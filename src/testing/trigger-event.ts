@@ -4,7 +4,7 @@
  */
 import type { RawChangeEvent } from '../client/changes';
 import { encodeChange, type ChangeInput } from '../codec/change';
-import { encodeTriggerEvent } from '../fc/trigger/cbor';
+import { encodeTriggerEvent } from '../fc/trigger/cbor-encode';
 import { getTableSchema } from '../schema/decorators';
 import type { EntityClass } from '../schema/types';
 

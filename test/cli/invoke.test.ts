@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { encodeTriggerEvent } from '../../src/fc/trigger/cbor';
+import { encodeTriggerEvent } from '../../src/fc/trigger/cbor-encode';
 import { ROOT, sdkFor } from '../support/emulator-process';
 import { IGNORE, Long } from '../support/sdk';
 import { Project, type Target } from '../support/migrate-project';

@@ -9,7 +9,8 @@ import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as counts from '../../examples/app/counts';
 import { AuthorCount, Note, NoteAuthor } from '../../examples/app/entities';
-import { decodeTriggerEvent, encodeTriggerEvent } from '../../src/fc/trigger/cbor';
+import { decodeTriggerEvent } from '../../src/fc/trigger/cbor';
+import { encodeTriggerEvent } from '../../src/fc/trigger/cbor-encode';
 import { createTables, createTrigger, startEmulator, type TestEmulator } from '../../src/testing';
 
 /** A small seeded PRNG (mulberry32), so a failing run can be replayed. */

@@ -5,7 +5,8 @@
 import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Column, PrimaryKey, PrimaryKeys, Table, type ChangeRecord } from '../../src';
-import { defineFunction, encodeTriggerEvent, TriggerEventError, type InvocationRecord } from '../../src/fc';
+import { defineFunction, TriggerEventError, type InvocationRecord } from '../../src/fc';
+import { encodeTriggerEvent } from '../../src/testing';
 import { AccessDeniedError } from '../../src/client/errors';
 import { createTables, invoke, startEmulator, triggerEvent, type TestEmulator } from '../../src/testing';
 

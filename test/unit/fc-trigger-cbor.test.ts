@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RawChangeEvent } from '../../src/client/changes';
 import { TriggerEventError } from '../../src/fc/errors';
-import { decodeTriggerEvent, encodeTriggerEvent } from '../../src/fc/trigger/cbor';
+import { decodeTriggerEvent } from '../../src/fc/trigger/cbor';
+import { encodeTriggerEvent } from '../../src/fc/trigger/cbor-encode';
 
 // streams spec §3.2: the 405-byte vector (the §3.1 UpdateRow with 1.0 for 3.14, plus big and bin).
 const VECTOR = Buffer.from(

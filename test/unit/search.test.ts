@@ -48,9 +48,12 @@ describe('search: analyzers', () => {
     expect(terms(text('split', { delimiter: ',' }), 'a,B,,c')).toEqual(['a', 'b', 'c']);
     expect(terms(text('fuzzy', { minChars: 1, maxChars: 2 }), 'AbC')).toEqual(['a', 'ab', 'b', 'bc', 'c']);
   });
-  it('min_word / max_word with jieba: max_word adds the words inside long words', () => {
+  it('min_word / max_word with jieba: max_word gives every overlapping dictionary word and the uncovered characters', () => {
     expect(terms(text('min_word'), '菊花茶')).toEqual(['菊花茶']);
-    expect(terms(text('max_word'), '菊花茶')).toEqual(['菊花', '花茶', '菊花茶']);
+    expect(terms(text('max_word'), '菊花茶')).toEqual(['菊花', '菊花茶', '花茶']);
+    // The Python SDK's full_text_search_test: a match on 梨花茶 finds the 花茶 rows (spec §11).
+    expect(terms(text('max_word'), '梨花茶')).toEqual(['梨花', '花茶']);
+    expect(terms(text('max_word'), '他来到了网易 TableStore')).toEqual(['他', '来到', '了', '网易', 'tablestore']);
   });
 });
 

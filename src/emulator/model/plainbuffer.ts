@@ -4,28 +4,11 @@
  * one codec serves the wire and the disk; that is why it sits in model/, below both protocol/ and engine/.
  */
 import { CRC_TABLE, crcByte, crcBytes } from '../../client/wire/crc8';
+import { Tag } from '../../client/wire/plainbuffer';
 import { OtsError } from '../errors';
 import { type Cell, compareNames, type Row, type RowData, type Version } from './row';
 import { type Value, VT } from './value';
 
-export const enum Tag {
-  HEADER = 0x75,
-  PK = 0x01,
-  ATTR = 0x02,
-  CELL = 0x03,
-  CELL_NAME = 0x04,
-  CELL_VALUE = 0x05,
-  CELL_TYPE = 0x06,
-  CELL_TIMESTAMP = 0x07,
-  DELETE_MARKER = 0x08,
-  ROW_CHECKSUM = 0x09,
-  CELL_CHECKSUM = 0x0a,
-  EXTENSION = 0x0b,
-  SEQ_INFO = 0x0c,
-  SEQ_INFO_EPOCH = 0x0d,
-  SEQ_INFO_TS = 0x0e,
-  SEQ_INFO_ROW_INDEX = 0x0f,
-}
 
 /** A stream record's sequence info (streams spec §2.5): epoch, log timestamp (μs), row index. */
 export interface SeqInfo {

@@ -3,10 +3,13 @@
  * highlighting). Match/MatchPhrase text is analyzed with the field's analyzer too.
  *
  * `min_word` / `max_word` use jieba-wasm (jieba-rs compiled to WASM, with its bundled dictionary; no native
- * build, no download at install): `min_word` = jieba's precise mode (no overlapping words), `max_word` = its
- * search mode (long words also split into the dictionary words inside them, e.g. 菊花茶 → 菊花, 花茶, 菊花茶).
- * The service's dictionary is not published: segmentation of rare words, names and new words will differ, and
- * jieba's search mode also keeps the long word itself [inferred difference].
+ * build, no download at install): `min_word` = jieba's precise mode (no overlapping words); `max_word` = every
+ * dictionary word of two or more characters found anywhere in the text (jieba's full mode, overlapping), plus
+ * the single characters no such word covers. That reproduces the service's counts in the Python SDK's
+ * full_text_search_test (spec §3 and the table of §11: 梨花茶 → 梨花, 花茶, so a match on 梨花茶 finds the
+ * 花茶 rows; jieba's search mode gave 梨花, 茶 and found none). The service's dictionary is not published:
+ * segmentation of rare words, names and new words will differ, and jieba's dictionary also holds some long
+ * words the service splits (菊花茶 is kept besides 菊花 and 花茶) [inferred difference].
  */
 import { createRequire } from 'node:module';
 import { OtsError } from '../errors';
@@ -110,7 +113,10 @@ function fuzzy(p: AnalyzerParam): Analyzer {
   };
 }
 
-type Jieba = { tokenize(text: string, mode: string, hmm?: boolean): Array<{ word: string; start: number; end: number }> };
+type Jieba = {
+  tokenize(text: string, mode: string, hmm?: boolean): Array<{ word: string; start: number; end: number }>;
+  cut_all(text: string): string[];
+};
 let jieba: Jieba | undefined;
 /**
  * Loaded on first use: instantiating the WASM module and its dictionary takes most of a second [performance].
@@ -127,17 +133,57 @@ function loadJieba(): Jieba {
   }
 }
 
-function chinese(mode: 'default' | 'search'): Analyzer {
+/** UTF-16 offsets of each code point boundary: jieba counts characters (code points); highlight needs UTF-16. */
+function utf16Offsets(text: string): number[] {
+  const utf16: number[] = [0];
+  for (const c of text) utf16.push(utf16[utf16.length - 1] + c.length);
+  return utf16;
+}
+
+const WORDLIKE = /[\p{L}\p{N}]/u;
+
+/** `min_word`: jieba's precise mode, one segmentation without overlaps. */
+function minWord(): Analyzer {
   return {
     tokens(text) {
       const out: Token[] = [];
-      // jieba's offsets count characters (code points); highlight needs UTF-16 offsets.
-      const cps = Array.from(text);
-      const utf16: number[] = [0];
-      for (const c of cps) utf16.push(utf16[utf16.length - 1] + c.length);
-      for (const t of loadJieba().tokenize(text, mode, true)) {
-        if (!/[\p{L}\p{N}]/u.test(t.word)) continue;
+      const utf16 = utf16Offsets(text);
+      for (const t of loadJieba().tokenize(text, 'default', true)) {
+        if (!WORDLIKE.test(t.word)) continue;
         out.push({ term: t.word.toLowerCase(), pos: out.length, start: utf16[t.start], end: utf16[t.end] });
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * `max_word`: the overlapping dictionary words of jieba's full mode, longer than one character, and the single
+ * characters none of them covers (a run of letters or digits is one "word" to jieba, kept whole), in text order.
+ */
+function maxWord(): Analyzer {
+  return {
+    tokens(text) {
+      const cps = Array.from(text);
+      const utf16 = utf16Offsets(text);
+      // Full mode lists words by start position; each word's start is found from the previous word's start.
+      const words: Array<{ word: string; start: number; end: number }> = [];
+      let from = 0;
+      for (const word of loadJieba().cut_all(text)) {
+        const len = Array.from(word).length;
+        let start = from;
+        while (start + len <= cps.length && cps.slice(start, start + len).join('') !== word) start++;
+        if (start + len > cps.length) continue; // [defensive] not found: jieba normalized it; skip rather than misplace
+        words.push({ word, start, end: start + len });
+        from = start;
+      }
+      const covered = new Uint8Array(cps.length);
+      for (const w of words) if (w.end - w.start > 1) covered.fill(1, w.start, w.end);
+      const out: Token[] = [];
+      for (const w of words) {
+        if (w.end - w.start === 1 && covered[w.start]) continue;
+        if (!WORDLIKE.test(w.word)) continue;
+        out.push({ term: w.word.toLowerCase(), pos: out.length, start: utf16[w.start], end: utf16[w.end] });
       }
       return out;
     },
@@ -154,8 +200,8 @@ export function analyzerOf(f: FieldDef): Analyzer {
   switch (f.analyzer ?? 'single_word') {
     case 'split': a = split(p); break;
     case 'fuzzy': a = fuzzy(p); break;
-    case 'min_word': a = chinese('default'); break;
-    case 'max_word': a = chinese('search'); break;
+    case 'min_word': a = minWord(); break;
+    case 'max_word': a = maxWord(); break;
     default: a = singleWord(p);
   }
   cacheKey.set(f, a);
