@@ -128,6 +128,12 @@ describe('aggregations and group-bys', () => {
     await paramInvalid(aggs(t, [{ name: 'a', type: AGG.AGG_MAX, body: { fieldName: 'l' } }, { name: 'a', type: AGG.AGG_MIN, body: { fieldName: 'l' } }]), 'duplicated aggregation name [a]');
   });
 
+  it('serves eight aggregations at one level (the Node SDK test does), refuses 26', async () => {
+    const list = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `m${i}`, type: AGG.AGG_MAX, body: { fieldName: 'l' } }));
+    expect(Object.keys(await aggs(t, list(8)))).toHaveLength(8);
+    await paramInvalid(aggs(t, list(26)), 'too many aggregations: 26, at most 25 per level');
+  });
+
   it('group by field: count DESC then key; row-count sort; sub-agg sort', async () => {
     const r = await groupBy(g, GB.GROUP_BY_FIELD, { fieldName: 'l' });
     expect(r.items.map((i: any) => [i.key, num(i.rowCount)])).toEqual([['0', 34], ['1', 33], ['2', 33]]);

@@ -145,6 +145,26 @@ describe('search paging, columns, collapse, highlight', () => {
     expect(r.searchHits.map((h: any) => h.score)).toEqual([36, 32, 28]);
   });
 
+  it('FunctionsScore without a sort returns the best score first (the Node SDK test: Exists + linear decay)', async () => {
+    const r = await sdk.search({
+      tableName: t,
+      indexName: 'idx',
+      searchQuery: {
+        limit: 2,
+        query: q(QT.FUNCTIONS_SCORE_QUERY, {
+          query: q(QT.RANGE_QUERY, { fieldName: 'l', rangeFrom: Long(10), rangeTo: Long(20), includeLower: true }),
+          functions: [{ weight: 1, filter: q(QT.MATCH_ALL_QUERY, {}), decayFunction: { fieldName: 'l', mathFunction: 3, decay: 0.5, decayParamType: 2, decayParam: { origin: 13.3, scale: 1, offset: 0.5 }, multiValueMode: 2 } }],
+          minScore: 1,
+          scoreMode: 3,
+          combineMode: 4,
+        }),
+      },
+      columnToGet: { returnType: RT.RETURN_NONE },
+    });
+    // l = 13 is within the offset (decay 1, score 2); 14 and 12 decay to 0.9 and 0.6. In index (PK) order 10 came first.
+    expect(pks(r)).toEqual([13, 14]);
+  });
+
   it('sorts missing values last, honours missing_value / missing_field, and uses index_sort by default', async () => {
     const u = janitor.add(uniqueTable('srt'));
     await createTable(sdk, u, [{ name: 'id', type: 'INTEGER' }]);
@@ -170,6 +190,34 @@ describe('search paging, columns, collapse, highlight', () => {
     expect(ids(await s([{ fieldSort: { fieldName: 'a', order: DESC, missingField: 'b' } }]))).toEqual([2, 3, 1, 4]);
     expect(ids(await s([{ fieldSort: { fieldName: 'a', order: ASC, missingValue: Long(6) } }]))).toEqual([1, 2, 4, 3]);
     expect(ids(await s([{ primaryKeySort: { order: DESC } }]))).toEqual([4, 3, 2, 1]);
+  });
+
+  it('scores BM25 close to the service: the Python SDK test of Match 花茶 × pv (int scores 53, 11, 9)', async () => {
+    const u = janitor.add(uniqueTable('bm'));
+    await createTable(sdk, u, [{ name: 'url', type: 'STRING' }]);
+    const docs: Array<[string, string, number]> = [
+      ['http://a.com/001.html', '求推荐几款菊花茶店铺', 25],
+      ['http://b.com/news/001.html', '秋天最适合饮用的几种花茶', 30],
+      ['http://a.com/011.html', '苕溪边上有一大片野生菊花', 100],
+      ['http://a.com/019.html', '菊花茶是一款大部分人都适合的经典花茶', 120],
+    ];
+    for (const [url, title, pv] of docs) await sdk.putRow({ tableName: u, condition: IGNORE(), primaryKey: [{ url }], attributeColumns: [{ title }, { pv: Long(pv) }] });
+    await sdk.createSearchIndex({ tableName: u, indexName: 'i', schema: { fieldSchemas: [{ fieldName: 'title', fieldType: FT.TEXT, analyzer: 'max_word' }, { fieldName: 'pv', fieldType: FT.LONG, enableSortAndAgg: true }] } });
+    const r = await sdk.search({
+      tableName: u,
+      indexName: 'i',
+      searchQuery: {
+        limit: 10,
+        query: q(QT.FUNCTIONS_SCORE_QUERY, { query: q(QT.MATCH_QUERY, { fieldName: 'title', text: '花茶' }), functions: [{ fieldValueFactorFunction: { fieldName: 'pv' } }] }),
+        sort: { sorters: [{ scoreSort: { order: DESC } }] },
+      },
+      columnToGet: { returnType: RT.RETURN_NONE },
+    });
+    expect(r.rows.map((row: any) => row.primaryKey[0].value)).toEqual(['http://a.com/019.html', 'http://b.com/news/001.html', 'http://a.com/001.html']);
+    // The service's int(score) values, so its scores lie in [n, n + 1); ours (token counts, unquantized lengths)
+    // are within 5 % of each interval's middle: 51.9, 11.4, 9.5.
+    const service = [53, 11, 9];
+    r.searchHits.forEach((h: any, i: number) => expect(Math.abs(h.score - (service[i] + 0.5)) / (service[i] + 0.5)).toBeLessThan(0.05));
   });
 
   it('segments Chinese with max_word: 菊花茶 matches 菊花, 花茶 and itself; 梨花茶 holds 花茶', async () => {

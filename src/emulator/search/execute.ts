@@ -27,6 +27,8 @@ export interface Hit {
 }
 
 const EVERY_DOC = (): boolean => true;
+/** QueryType of a FunctionsScoreQuery (spec §1.2): sorted by score when the request has no sort. */
+const QUERY_FUNCTIONS_SCORE = 18;
 
 /** The documents an index serves now: not expired by the index TTL or the table TTL (spec §2.5, §8). */
 export function liveDocs(index: SearchIndex, table: TableMeta, now: number): (d: Doc) => boolean {
@@ -126,7 +128,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
     sortMsg = t.sort ? decodeMessage('search.proto.Sort', Buffer.from(t.sort, 'base64')) : undefined;
     after = t.after;
   }
-  const sorters: Sorter[] = compileSort(scope, sortMsg);
+  const sorters: Sorter[] = compileSort(scope, sortMsg, sq.query?.type === QUERY_FUNCTIONS_SCORE);
 
   const hits = matchAll(index, node, liveDocs(index, table, now));
   const total = hits.docs.length;

@@ -134,8 +134,13 @@ function geoSorter(scope: Scope, m: any): Sorter {
 
 const pkSorter = (desc: boolean): Sorter => ({ desc, key: (d) => d.key, field: '' });
 
-/** Compiles the request's sorters (or the index_sort), ending with the PK tie-breaker. */
-export function compileSort(scope: Scope, sort: any | undefined): Sorter[] {
+/**
+ * Compiles the request's sorters (or the default), ending with the PK tie-breaker. The default is the index_sort
+ * (spec §5), except under a FunctionsScoreQuery (`byScore`): the official Node SDK's own test expects an Exists +
+ * linear-decay query without a sort to return the best-scoring row first (spec §4, "top row col_double 1";
+ * in index order that row is second) [inferred].
+ */
+export function compileSort(scope: Scope, sort: any | undefined, byScore = false): Sorter[] {
   const out: Sorter[] = [];
   for (const s of sort?.sorter ?? []) {
     if (s.fieldSort) out.push(fieldSorter(scope, s.fieldSort));
@@ -148,6 +153,7 @@ export function compileSort(scope: Scope, sort: any | undefined): Sorter[] {
   const requested = sort?.sorter ?? [];
   const last = requested.length ? requested[requested.length - 1] : undefined;
   let endsOnPk = !!(last?.pkSort || last?.docSort);
+  if (!out.length && byScore) out.push({ desc: true, key: (_d, score) => score });
   if (!out.length) {
     for (const s of scope.index.def.indexSort) out.push(indexSorter(scope, s));
     const lastIndexSorter = scope.index.def.indexSort[scope.index.def.indexSort.length - 1];
