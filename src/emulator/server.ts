@@ -177,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       throw OtsError.param('Parse PBMessage from RawString failed.');
     }
     const response = def.handle(request, { engine, faults, streams, search });
+    if (Buffer.isBuffer(response)) return response;
     return encodeMessage(def.responseType ?? `${def.name}Response`, response);
   }
 

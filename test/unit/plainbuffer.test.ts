@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRow, decodeVariant, encodeRow, encodeRows } from '../../src/emulator/model/plainbuffer';
+import { decodeRow, decodeVariant, encodeEachRow, encodeRow, encodeRows } from '../../src/emulator/model/plainbuffer';
 import { VT } from '../../src/emulator/model/value';
 import { type Row } from '../../src/emulator/model/row';
 import { OtsError } from '../../src/emulator/errors';
@@ -119,5 +119,14 @@ describe('PlainBuffer', () => {
     const res = TableStore.decoder.decodeGetRange(encodeMessage('GetRangeResponse', { consumed: { capacityUnit: { read: 1, write: 0 } }, rows: encodeRows(rows) }));
     expect(res.rows.map((r: any) => [r.primaryKey[0].name, String(r.primaryKey[0].value), r.attributes[0].columnName, String(r.attributes[0].columnValue), Number(r.attributes[0].timestamp)]))
       .toEqual(ints.map((n) => ['k', String(n), 'v', String(n), 5]));
+  });
+
+  it('encodes each row of a list as encodeRow does, from one allocation', () => {
+    const ints = [-(2n ** 63n), -1n, 0n, 2n ** 63n - 1n];
+    const rows: Row[] = ints.map((n, k) => ({ pk: [{ name: 'k', value: i(n) }], cells: k % 2 ? [{ name: 'é', value: { t: VT.STRING, v: Buffer.from('x'.repeat(k)) } }] : [], deleteMarker: false }));
+    const each = encodeEachRow(rows);
+    expect(each.map((b) => b.toString('hex'))).toEqual(rows.map((r) => encodeRow(r).toString('hex')));
+    expect(new Set(each.map((b) => b.buffer)).size).toBe(1);
+    expect(encodeEachRow([])).toEqual([]);
   });
 });

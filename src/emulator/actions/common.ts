@@ -30,6 +30,7 @@ export interface Action {
   /** Protobuf message names when they are not `<name>Request` / `<name>Response`. */
   requestType?: string;
   responseType?: string;
+  /** The response message, or its bytes already encoded (a Buffer is sent as it is). */
   handle(req: any, ctx: ActionContext): object;
 }
 

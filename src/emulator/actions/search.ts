@@ -1,4 +1,5 @@
 import { runSearch } from '../search/execute';
+import { encodeSearchResponse } from '../search/response';
 import type { Action } from './common';
 import { searchIndex } from './search-common';
 
@@ -9,6 +10,6 @@ export const search: Action = {
   responseType: 'search.proto.SearchResponse',
   handle(req, { engine, search: indexes }) {
     const { table, index } = searchIndex(indexes, req);
-    return runSearch({ engine, table, index, now: indexes.options.now() }, req);
+    return encodeSearchResponse(runSearch({ engine, table, index, now: indexes.options.now() }, req));
   },
 };

@@ -285,12 +285,27 @@ class Writer {
   }
 }
 
+/** Scratch for writing a BigInt's 8 little-endian bytes (see writeInt64). */
+const I64 = new BigInt64Array(1);
+const I64_BYTES = new Uint8Array(I64.buffer);
+
+/**
+ * A BigInt as 8 little-endian bytes. Out of the int64 range it would wrap where writeBigInt64LE throws, but
+ * every INTEGER value already is an int64 (read from 8 bytes, or checked: writes.ts refuses an overflowing
+ * increment). [performance] Buffer#writeBigInt64LE range-checks with BigInt arithmetic: ~110 ns a value against
+ * ~30 ns through a BigInt64Array, and a Search page of 100 INTEGER primary keys writes 100.
+ */
+function writeInt64(buf: Buffer, pos: number, v: bigint): void {
+  I64[0] = v;
+  for (let k = 0; k < 8; k++) buf[pos + k] = I64_BYTES[k];
+}
+
 function writeValue(w: Writer, v: Value): void {
   w.i32(valueSize(v));
   w.u8(v.t);
   switch (v.t) {
     case VT.INTEGER:
-      w.buf.writeBigInt64LE(v.v, w.pos);
+      writeInt64(w.buf, w.pos, v.v);
       w.pos += 8;
       break;
     case VT.DOUBLE:
@@ -407,6 +422,24 @@ export function encodeStreamRecord(row: Row, seq: SeqInfo): Buffer {
 
 export function encodeRow(row: Row): Buffer {
   return encodeRows([row]);
+}
+
+/**
+ * Each row as its own PlainBuffer (header included), as `encodeRow` gives it, all cut from one allocation
+ * [performance: a Search page of 100 rows sized and allocated 100 buffers].
+ */
+export function encodeEachRow(rows: Row[]): Buffer[] {
+  let bound = 0;
+  for (const r of rows) bound += 4 + rowBound(r);
+  const w = new Writer(Buffer.allocUnsafe(bound));
+  const out = new Array<Buffer>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const start = w.pos;
+    w.i32(Tag.HEADER);
+    writeRow(w, rows[i]);
+    out[i] = w.buf.subarray(start, w.pos);
+  }
+  return out;
 }
 
 /** A stored row as one PlainBuffer row: columns ordered by name, versions by timestamp descending. */

@@ -5,7 +5,7 @@
 import { OtsError } from '../errors';
 import type { Engine } from '../engine/engine';
 import type { TableMeta } from '../engine/catalog';
-import { decodeRow, encodeRow } from '../model/plainbuffer';
+import { decodeRow, encodeEachRow } from '../model/plainbuffer';
 import { decodeMessage, encodeMessage } from '../protocol/proto';
 import { runAggregations } from './aggregations';
 import type { Doc } from './document';
@@ -13,9 +13,10 @@ import { runGroupBys } from './group-by';
 import { compileHighlight, highlightDoc, type HighlightSpec } from './highlight';
 import { compileQuery } from './query';
 import { opt, type QueryNode, type Scope } from './query-node';
+import type { SearchHitResult, SearchResult } from './response';
 import { allFromIndex, buildRow, decodeColumns, type Columns } from './rows';
 import type { SearchIndex } from './search-index';
-import { FieldType } from './schema';
+import { FieldType, type FieldDef } from './schema';
 import { compareKey, compareKeys, compileSort, sortableField, type SortKey, type Sorter } from './sort';
 import { decodeToken, encodeToken, queryHash } from './token';
 
@@ -75,6 +76,15 @@ export function matchAll(index: SearchIndex, node: QueryNode, live: (d: Doc) => 
   return { docs, score: (i) => scores[i], order };
 }
 
+const STORED = new WeakMap<FieldDef[], Set<string>>();
+
+/** The fields whose values the index stores (ALL_FROM_INDEX), once per schema [performance: not per search]. */
+function storedFields(fields: FieldDef[]): Set<string> {
+  let set = STORED.get(fields);
+  if (!set) STORED.set(fields, (set = new Set(fields.filter((f) => f.store !== false && !f.virtual).map((f) => f.name))));
+  return set;
+}
+
 function int(m: any, field: string): number | undefined {
   return m && Object.prototype.hasOwnProperty.call(m, field) && m[field] !== null ? Number(m[field]) : undefined;
 }
@@ -86,7 +96,7 @@ export interface SearchContext {
   now: number;
 }
 
-export function runSearch(ctx: SearchContext, req: any): object {
+export function runSearch(ctx: SearchContext, req: any): SearchResult {
   const { index, table, now } = ctx;
   let sq: any;
   try {
@@ -95,8 +105,7 @@ export function runSearch(ctx: SearchContext, req: any): object {
     throw OtsError.param('failed to parse search_query, please check the request parameter');
   }
   const cols: Columns = decodeColumns(req.columnsToGet);
-  const stored = new Set(index.def.fields.filter((f) => f.store !== false && !f.virtual).map((f) => f.name));
-  const maxLimit = allFromIndex(cols, stored) ? SEARCH_LIMITS.maxLimitFromIndex : SEARCH_LIMITS.maxLimit;
+  const maxLimit = allFromIndex(cols, storedFields(index.def.fields)) ? SEARCH_LIMITS.maxLimitFromIndex : SEARCH_LIMITS.maxLimit;
   const limit = int(sq, 'limit') ?? Math.min(SEARCH_LIMITS.defaultLimit, maxLimit);
   const offset = int(sq, 'offset') ?? 0;
   if (limit < 0) throw OtsError.param(`limit must be non-negative, got ${limit}`);
@@ -119,11 +128,12 @@ export function runSearch(ctx: SearchContext, req: any): object {
     }
     if (token) throw OtsError.param('collapse can not be used with a token');
   }
-  const qh = queryHash(sq.query ? encodeMessage('search.proto.Query', sq.query) : undefined, collapse);
+  // Only a token read or made needs the query's hash.
+  const qh = () => queryHash(sq.query ? encodeMessage('search.proto.Query', sq.query) : undefined, collapse);
   let sortMsg = sq.sort;
   let after: SortKey[] | undefined;
   if (token) {
-    const t = decodeToken(token, `${table.name}/${index.def.name}`, qh);
+    const t = decodeToken(token, `${table.name}/${index.def.name}`, qh());
     // The token carries the sort; a request sort beside it is ignored (spec §6.1).
     sortMsg = t.sort ? decodeMessage('search.proto.Sort', Buffer.from(t.sort, 'base64')) : undefined;
     after = t.after;
@@ -135,34 +145,17 @@ export function runSearch(ctx: SearchContext, req: any): object {
   // Java sends track_total_count (MAX_INT = count, -1 = don't) instead of get_total_count (spec §1.2).
   const track = opt<number>(sq, 'trackTotalCount');
   const wantCount = !!sq.getTotalCount || (track !== undefined && track > 0);
-  const aggCtx = { ...ctx, scope, columns: cols };
-  const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx, hits.docs, sq.aggs)) : undefined;
-  const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx, hits.docs, sq.groupBys)) : undefined;
+  const aggCtx = () => ({ ...ctx, scope, columns: cols });
+  const aggs = sq.aggs ? encodeMessage('search.proto.AggregationsResult', runAggregations(aggCtx(), hits.docs, sq.aggs)) : undefined;
+  const groupBys = sq.groupBys ? encodeMessage('search.proto.GroupBysResult', runGroupBys(aggCtx(), hits.docs, sq.groupBys)) : undefined;
 
-  // Sort keys in one flat array, hits as indexes into it [performance: no object per hit], made on first use.
-  // A walk (below) reads about a page of keys: those go in a map instead [performance: arrays sized by every
-  // match, made and collected per page, made token paging through 200,000 matches allocation-bound].
+  // Sort keys, made on first use. A walk reads the first sorter's key of the hits it passes and keys by hit only
+  // those it must order or resume after; a sort keys every hit, in one flat array with hits as indexes into it
+  // [performance: no object per hit, and no array sized by the matches (2,000 for bench/search.js's range) for
+  // a walk that reads a page of 100].
   const ns = sorters.length;
   const walk = !collapse && hits.order !== undefined && hits.order === sorters[0].field;
-  const walked = walk ? new Map<number, SortKey[]>() : undefined;
-  const keys = new Array<SortKey>(walk ? 0 : total * ns);
-  const keyed = new Uint8Array(walk ? 0 : total);
-  const keysOf = (i: number): SortKey[] => {
-    if (walked) {
-      let k = walked.get(i);
-      if (!k) walked.set(i, (k = sorters.map((s) => s.key(hits.docs[i], hits.score(i)))));
-      return k;
-    }
-    return (key(i, 0), keys.slice(i * ns, i * ns + ns));
-  };
-  const key = (i: number, j: number): SortKey => {
-    if (walked) return keysOf(i)[j];
-    if (!keyed[i]) {
-      for (let x = 0; x < ns; x++) keys[i * ns + x] = sorters[x].key(hits.docs[i], hits.score(i));
-      keyed[i] = 1;
-    }
-    return keys[i * ns + j];
-  };
+  const { key, keysOf } = walk ? keysByHit(hits, sorters) : flatKeys(hits, sorters);
   const byKeys = (a: number, b: number) => {
     for (let j = 0; j < ns; j++) {
       const c = compareKey(sorters[j], key(a, j), key(b, j));
@@ -175,8 +168,9 @@ export function runSearch(ctx: SearchContext, req: any): object {
   let order: number[];
   if (walk) {
     // After a token, the hits whose first key sorts before the token's are not past it: skip them by bisection.
-    const skip = after ? firstAtOrAfter(total, sorters[0].desc, (i) => compareKey(sorters[0], key(i, 0), after![0])) : 0;
-    order = walkPage(total, sorters[0].desc, need, (i) => key(i, 0), past, byKeys, skip);
+    const first = (i: number) => sorters[0].key(hits.docs[i], hits.score(i));
+    const skip = after ? firstAtOrAfter(total, sorters[0].desc, (i) => compareKey(sorters[0], first(i), after![0])) : 0;
+    order = walkPage(total, sorters[0].desc, need, first, past, byKeys, skip);
   }
   else {
     order = [];
@@ -195,15 +189,15 @@ export function runSearch(ctx: SearchContext, req: any): object {
       return true;
     });
   }
-  const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.score(i), k: keysOf(i) }));
+  const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.score(i) }));
 
-  const rows = page.map((h) => encodeRow(buildRow(ctx.engine, table, h.doc, cols, now)));
+  const rows = encodeEachRow(page.map((h) => buildRow(ctx.engine, table, h.doc, cols, now)));
   const searchHits = page.map((h) => searchHit(h, scope, highlight));
   // A token iff the page is full; none for an index without index_sort queried without a sort, none with collapse (§6.1, §6.4).
   const unsorted = !sq.sort && !token && !index.def.indexSort.length;
   const full = limit > 0 && page.length === limit;
   const nextToken = full && !collapse && !unsorted
-    ? encodeToken({ v: 1, index: `${table.name}/${index.def.name}`, query: qh, sort: sortMsg ? encodeMessage('search.proto.Sort', sortMsg).toString('base64') : '', after: page[page.length - 1].k })
+    ? encodeToken({ v: 1, index: `${table.name}/${index.def.name}`, query: qh(), sort: sortMsg ? encodeMessage('search.proto.Sort', sortMsg).toString('base64') : '', after: keysOf(order[(token ? 0 : offset) + page.length - 1]) })
     : undefined;
   return {
     totalHits: !wantCount ? -1 : track !== undefined && track > 0 && !sq.getTotalCount ? Math.min(total, track) : total,
@@ -217,6 +211,38 @@ export function runSearch(ctx: SearchContext, req: any): object {
   };
 }
 
+/** Hit `i`'s key for sorter `j`, and all its keys (an array the caller may keep). */
+interface HitKeys {
+  key(i: number, j: number): SortKey;
+  keysOf(i: number): SortKey[];
+}
+
+/** Sort keys kept by hit: for the few hits a walk reads. */
+function keysByHit(hits: Matches, sorters: Sorter[]): HitKeys {
+  const byHit = new Map<number, SortKey[]>();
+  const keysOf = (i: number) => {
+    let k = byHit.get(i);
+    if (!k) byHit.set(i, (k = sorters.map((s) => s.key(hits.docs[i], hits.score(i)))));
+    return k;
+  };
+  return { keysOf, key: (i, j) => keysOf(i)[j] };
+}
+
+/** Sort keys in one flat array, hits as indexes into it: for a sort, which keys every hit. */
+function flatKeys(hits: Matches, sorters: Sorter[]): HitKeys {
+  const ns = sorters.length;
+  const keys = new Array<SortKey>(hits.docs.length * ns);
+  const keyed = new Uint8Array(hits.docs.length);
+  const key = (i: number, j: number): SortKey => {
+    if (!keyed[i]) {
+      for (let x = 0; x < ns; x++) keys[i * ns + x] = sorters[x].key(hits.docs[i], hits.score(i));
+      keyed[i] = 1;
+    }
+    return keys[i * ns + j];
+  };
+  return { key, keysOf: (i) => (key(i, 0), keys.slice(i * ns, i * ns + ns)) };
+}
+
 /**
  * The first `need` hits in sort order when the hits already ascend by the first sorter's key: read from the front
  * (ASC) or the back (DESC), one run of equal first keys at a time, each run ordered by all the sorters
@@ -227,14 +253,20 @@ function walkPage(total: number, desc: boolean, need: number, first: (i: number)
   const out: number[] = [];
   const step = desc ? -1 : 1;
   let i = desc ? total - 1 - skip : skip;
-  while (out.length < need && i >= 0 && i < total) {
-    const k = first(i);
-    const run: number[] = [];
-    for (; i >= 0 && i < total && first(i) === k; i += step) if (past(i)) run.push(i);
-    if (run.length > 1) run.sort(cmp);
-    for (const x of run) out.push(x);
+  const inside = () => i >= 0 && i < total;
+  let k = inside() ? first(i) : null;
+  while (out.length < need && inside()) {
+    // One run of equal first keys, each hit's first key read once [performance: no array per run].
+    const start = out.length;
+    const run = k;
+    do {
+      if (past(i)) out.push(i);
+      i += step;
+    } while (inside() && (k = first(i)) === run);
+    if (out.length - start > 1) out.push(...out.splice(start).sort(cmp));
   }
-  return out.slice(0, need);
+  if (out.length > need) out.length = need;
+  return out;
 }
 
 /**
@@ -281,8 +313,8 @@ export function smallest<T>(items: T[], k: number, cmp: (a: T, b: T) => number):
   return out;
 }
 
-function searchHit(h: Hit, scope: Scope, highlight: HighlightSpec | undefined): object {
-  const hit: Record<string, unknown> = { score: h.score, highlightResult: highlightDoc(h.doc, highlight, scope.highlights) };
+function searchHit(h: Hit, scope: Scope, highlight: HighlightSpec | undefined): SearchHitResult {
+  const hit: SearchHitResult = { score: h.score, highlightResult: highlightDoc(h.doc, highlight, scope.highlights) };
   if (scope.innerHits.length) hit.searchInnerHits = scope.innerHits.map((ih) => innerHits(h.doc, ih, scope, highlight));
   return hit;
 }

@@ -100,14 +100,25 @@ export function byValue(docs: readonly Doc[], path: string, f: FieldDef, missing
  * [performance: a Map keyed by doubles cost ~120 ns a document in bench/search.js's group-by; a Float64Array
  * sort of the same numbers a fraction of it].
  */
-function countNumbers(docs: readonly Doc[], path: string, f: FieldDef, num: (d: Doc) => number, valuesOf: (d: Doc) => FieldValue[] | undefined): ReturnType<typeof byValue> {
+function countNumbers(ctx: AggContext, docs: readonly Doc[], path: string, f: FieldDef, num: (d: Doc) => number, valuesOf: (d: Doc) => FieldValue[] | undefined): ReturnType<typeof byValue> {
   const xs = new Float64Array(docs.length);
   let n = 0;
   const rest: Doc[] = [];
-  for (const d of docs) {
-    const x = num(d);
-    if (x === x) xs[n++] = x;
-    else rest.push(d);
+  // By slot when the list's slots are known, without reading the documents (SearchIndex.listSlots).
+  const slots = ctx.index.slotsOf(docs);
+  const col = slots && ctx.index.numberColumn(path);
+  if (slots && col) {
+    for (let i = 0; i < slots.length; i++) {
+      const x = slots[i] >= 0 ? col.at[slots[i]] : NaN;
+      if (x === x) xs[n++] = x;
+      else rest.push(docs[i]);
+    }
+  } else {
+    for (const d of docs) {
+      const x = num(d);
+      if (x === x) xs[n++] = x;
+      else rest.push(d);
+    }
   }
   const sorted = xs.subarray(0, n).sort();
   const groups = byValue(rest, path, f, undefined, valuesOf, false);
@@ -135,7 +146,7 @@ function fieldGroupBy(ctx: AggContext, docs: readonly Doc[], m: any): object {
   // Without a request sort the groups are put in a total order (count, then the distinct keys), so the order
   // they are found in does not show: numbers may be counted in any order.
   const anyOrder = !keepDocs && !(m.sort?.sorters ?? []).length && num;
-  const found = anyOrder ? countNumbers(docs, m.fieldName, f, num, valuesOf) : byValue(docs, m.fieldName, f, undefined, valuesOf, keepDocs);
+  const found = anyOrder ? countNumbers(ctx, docs, m.fieldName, f, num, valuesOf) : byValue(docs, m.fieldName, f, undefined, valuesOf, keepDocs);
   const groups = [...found.values()].filter((g) => g.count >= minDocs);
   const sorted = sortGroups(ctx, groups, m.sort, m.subAggs, [(a, b) => b.count - a.count, (a, b) => compareScalars(a.key, b.key)]);
   return {

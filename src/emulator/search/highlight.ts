@@ -88,7 +88,11 @@ function fragmentsOf(v: TextValue, tests: Array<(t: string) => boolean>, p: Para
 }
 
 /** The HighlightResult of one document (empty when nothing was requested, spec §4.1). */
-export function highlightDoc(doc: Doc, spec: HighlightSpec | undefined, matchers: Highlights): object {
+/** The result of a search without highlighting, shared by every hit (read only). */
+const NO_HIGHLIGHT: { readonly highlightFields: readonly object[] } = Object.freeze({ highlightFields: Object.freeze([]) });
+
+export function highlightDoc(doc: Doc, spec: HighlightSpec | undefined, matchers: Highlights): { readonly highlightFields: readonly object[] } {
+  if (!spec) return NO_HIGHLIGHT;
   const fields: object[] = [];
   for (const p of spec?.params ?? []) {
     const tests = matchers.get(p.field);

@@ -233,8 +233,17 @@ function rangeQuery(scope: Scope, m: any): QueryNode {
     return true;
   };
   const text = f.def.type === FieldType.TEXT;
+  const num = scope.nestedPath ? undefined : scope.index.numberColumn(f.path);
   return {
     score: text ? anyValue<TextValue>(scope, f.path, 1, (v) => v.terms.some(inRange)) : anyValue(scope, f.path, 1, inRange),
+    ...(num
+      ? {
+          testSlot: (slot: number) => {
+            const x = num.at[slot];
+            return x === x ? inRange(x) : undefined;
+          },
+        }
+      : {}),
     ...(scope.nestedPath || !scope.index.hasSortedColumn(f.path)
       ? {}
       : {

@@ -28,6 +28,11 @@ export interface QueryNode {
    * page off one end instead of sorting every match.
    */
   candidateOrder?(): string | undefined;
+  /**
+   * Whether the indexed document in slot `slot` matches, read from a number column without the document;
+   * undefined = the column can't tell (none or several values): test the document. Top scope only.
+   */
+  testSlot?(slot: number): boolean | undefined;
 }
 
 /** Term matchers per TEXT field, for Highlight (spec §4.1). */

@@ -10,6 +10,7 @@ import { compileFunctions } from './functions';
 import { compileLeaf } from './query-leaf';
 import { body, opt, queryField, weightOf, type QueryNode, type Scope } from './query-node';
 import { FieldType } from './schema';
+import type { SearchIndex } from './search-index';
 
 const MAX_BOOL_CLAUSES = 1024;
 const MAX_KNN_TOP_K = 1000;
@@ -94,7 +95,7 @@ function boolQuery(scope: Scope, m: any): QueryNode {
     }
     return hits < msm ? undefined : s;
   };
-  const { supplier, cheapest, ...candidates } = boolCandidates(required, filter, msm > 0 && !required.length ? should : []);
+  const { supplier, cheapest, ...candidates } = boolCandidates(scope.index, required, filter, msm > 0 && !required.length ? should : []);
   return {
     score: (d) => scoreWith(d, undefined, 0, filter),
     ...candidates,
@@ -120,11 +121,35 @@ function boolQuery(scope: Scope, m: any): QueryNode {
 const NO_CLAUSES: QueryNode[] = [];
 
 /**
+ * The documents matching filter `q`, in order. A list whose slots the index knows is tested by slot where `q`
+ * can (QueryNode.testSlot), and the kept list's slots are recorded for the next filter and the group-bys
+ * [performance: SearchIndex.listSlots].
+ */
+function narrow(index: SearchIndex, docs: Iterable<Doc>, q: QueryNode): Doc[] {
+  const kept: Doc[] = [];
+  const slots = Array.isArray(docs) ? index.slotsOf(docs) : undefined;
+  if (!slots || !q.testSlot) {
+    for (const d of docs) if (q.score(d) !== undefined) kept.push(d);
+    return kept;
+  }
+  const list = docs as readonly Doc[];
+  const keptSlots = new Int32Array(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const t = slots[i] >= 0 ? q.testSlot(slots[i]) : undefined;
+    if (t === false || (t === undefined && q.score(list[i]) === undefined)) continue;
+    keptSlots[kept.length] = slots[i];
+    kept.push(list[i]);
+  }
+  index.keepSlots(kept, keptSlots.subarray(0, kept.length));
+  return kept;
+}
+
+/**
  * Candidates of a Bool: those of its cheapest required clause - when exactly its matches, narrowed by every other
  * filter clause in one pass each; with no required clause, the union of the should clauses when at least one
  * must match. Otherwise none (every document is scored).
  */
-function boolCandidates(required: QueryNode[], filter: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost' | 'candidateOrder'> & { supplier: { current?: { node: QueryNode; score: number } }; cheapest?: () => QueryNode } {
+function boolCandidates(index: SearchIndex, required: QueryNode[], filter: QueryNode[], should: QueryNode[]): Pick<QueryNode, 'candidates' | 'cost' | 'candidateOrder'> & { supplier: { current?: { node: QueryNode; score: number } }; cheapest?: () => QueryNode } {
   const costed = required.filter((q) => q.cost && q.candidates);
   if (costed.length) {
     const cheapest = () => costed.reduce((a, b) => (b.cost!() < a.cost!() ? b : a));
@@ -145,10 +170,7 @@ function boolCandidates(required: QueryNode[], filter: QueryNode[], should: Quer
         // [performance] one tight loop per filter instead of every clause per document; order kept.
         let docs: Iterable<Doc> = node.candidates!();
         for (const q of filter) {
-          if (q === node) continue;
-          const kept: Doc[] = [];
-          for (const d of docs) if (q.score(d) !== undefined) kept.push(d);
-          docs = kept;
+          if (q !== node) docs = narrow(index, docs, q);
         }
         return docs;
       },

@@ -45,6 +45,13 @@ export class SearchIndex {
    * changes [performance: a term query's page is then its posting's first rows, not a top-k over every match].
    */
   private readonly keyOrdered = new WeakMap<ReadonlySet<Doc>, Doc[]>();
+  /**
+   * The slots of document lists the index made (postings in key order) or a search narrowed from them, aligned
+   * with the list. [performance] a filter or group-by reading a number column by slot then never touches the
+   * documents: over a posting of 1,000 documents scattered through the heap, reading each one's slot was most
+   * of bench/search.js's bool query. A list goes stale with its posting (a changed posting gets a new list).
+   */
+  private readonly listSlots = new WeakMap<readonly Doc[], Int32Array>();
   private readonly stats = new Map<string, FieldStats>();
   /**
    * Top-level fields with postings: KEYWORD, TEXT, BOOLEAN. Numbers and dates are found through the sorted
@@ -201,8 +208,19 @@ export class SearchIndex {
       for (let i = 1; i < docs.length && sorted; i++) sorted = docs[i - 1].key < docs[i].key;
       if (!sorted) docs.sort((a, b) => (a.key < b.key ? -1 : 1));
       this.keyOrdered.set(posting, docs);
+      this.listSlots.set(docs, Int32Array.from(docs, (d) => d.ord ?? -1));
     }
     return docs;
+  }
+
+  /** The slots of a document list (see `listSlots`), when known. */
+  slotsOf(docs: readonly Doc[]): Int32Array | undefined {
+    return this.listSlots.get(docs);
+  }
+
+  /** Records the slots of a list a search narrowed from one with known slots (read only after). */
+  keepSlots(docs: readonly Doc[], slots: Int32Array): void {
+    this.listSlots.set(docs, slots);
   }
 
   /**

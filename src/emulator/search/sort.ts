@@ -92,10 +92,19 @@ function fieldSorter(scope: Scope, m: any): Sorter {
     const xs = vals.map(scalarOf).filter((x): x is Scalar => x !== undefined);
     return xs.length ? pick(xs, mode) : null;
   };
+  // A top-level number field's single value from its number column (SearchIndex.numberColumn): one read of a
+  // Float64Array instead of the values array and its boxed number [performance: a page of 100 read off the
+  // sorted column keyed ~100 documents this way]. NaN (none, several) and unindexed documents read the values.
+  const num = nf ? undefined : scope.index.numberColumn(m.fieldName);
   return {
     desc,
     ...(nf ? {} : { field: String(m.fieldName) }),
     key(d) {
+      if (num) {
+        const ord = d.ord ?? -1;
+        const x = ord >= 0 ? num.at[ord] : NaN;
+        if (x === x) return x;
+      }
       const k = keyOf(values(d));
       if (k !== null) return k;
       if (missingField) {

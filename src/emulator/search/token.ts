@@ -4,7 +4,6 @@
  * decode, belongs to another index, or is used with another query is refused with OTSParameterInvalid
  * [decision: the service's wording is unknown]. Tokens never expire, as the service's don't ("token长期有效").
  */
-import { createHash } from 'node:crypto';
 import { OtsError } from '../errors';
 import type { SortKey } from './sort';
 
@@ -19,13 +18,29 @@ export interface PageToken {
   after: SortKey[];
 }
 
+/**
+ * A 53-bit hash of the parts (cyrb53: two 32-bit multiply-xorshift lanes), as 11 base-36 digits. It tells a
+ * token's own query and a corrupted token apart, nothing more: no secret rides on it [decision]. [performance]
+ * It replaced SHA-1, ~5 us a call through node:crypto and two calls a page.
+ */
 export function queryHash(...parts: Array<Uint8Array | string | undefined>): string {
-  const h = createHash('sha1');
+  // Plain locals, no closure [performance: a page token hashes its ~200-character JSON].
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
   for (const p of parts) {
-    h.update(p === undefined ? '\u0000' : p);
-    h.update('\u0001');
+    // Each part led by its length (-1: absent), so that no two lists of parts feed the same sequence.
+    const n = p === undefined ? -1 : p.length;
+    h1 = Math.imul(h1 ^ n, 2654435761);
+    h2 = Math.imul(h2 ^ n, 1597334677);
+    for (let i = 0; i < n; i++) {
+      const c = typeof p === 'string' ? p.charCodeAt(i) : p![i];
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
   }
-  return h.digest('base64');
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36).padStart(11, '0');
 }
 
 export function encodeToken(t: PageToken): Buffer {
