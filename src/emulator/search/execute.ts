@@ -171,8 +171,7 @@ export function runSearch(ctx: SearchContext, req: any): SearchResult {
     const first = (i: number) => sorters[0].key(hits.docs[i], hits.score(i));
     const skip = after ? firstAtOrAfter(total, sorters[0].desc, (i) => compareKey(sorters[0], first(i), after![0])) : 0;
     order = walkPage(total, sorters[0].desc, need, first, past, byKeys, skip);
-  }
-  else {
+  } else {
     order = [];
     for (let i = 0; i < total; i++) if (past(i)) order.push(i);
     // Collapse needs the whole order (groups are found in sort order); a page needs only its first rows.
