@@ -11,7 +11,8 @@
  *   - exporting 200,000 search matches: the live-heap growth of `search(…).all()` (target < 64 MB), and
  *     `parallelScan` rows/s beside `all()`'s (target ≥ 2×) (see searchExport)
  * Environment: BENCH_SECONDS (per throughput measurement, default 3), BENCH_FIND_ROWS (default 500000),
- * BENCH_EXPORT_ROWS (default 200000), BENCH_ORM=search (only the search parts).
+ * BENCH_EXPORT_ROWS (default 200000), BENCH_ORM=search (only the search parts), BENCH_TRANSPORT=sdk|wire
+ * (tsorm's transport; default: the client's default).
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -253,7 +254,7 @@ exports.run = async function run({ seconds, log }) {
   const emu = await startChild([join(ROOT, 'dist', 'cli', 'tsorm.js'), 'emulator', '--in-memory', '--port', '0'], /TableStore emulator listening on (http:\/\/\S+)/);
   try {
     const keys = { accessKeyId: 'tsorm-emulator', accessKeySecret: 'tsorm-emulator-secret' };
-    const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY });
+    const db = tsorm.connect({ endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY, transport: process.env.BENCH_TRANSPORT || undefined });
     const raw = rawSdkClient(emu.endpoint, keys, CONCURRENCY);
     await createEntityTable(db.client, tsorm.getTableSchema(Note));
     rows.push(...(await searchCpu(tsorm, db, raw, Note, log)));

@@ -41,7 +41,7 @@ export async function searchExample(db: Database = connect()): Promise<string[]>
     { sort: (s) => [s.createdAt.desc()], limit: 20, count: true, highlight: { fields: ['title'] } },
   );
   log.push(`${page.total} found: ${page.items.map((n) => n.id).join(', ')}`); // page.items: Note[]
-  log.push(`highlight ${page.highlights![0].title[0]}`);
+  log.push(`highlight ${page.hits[0].highlight!.title[0]}`); // hits: { item, score, highlight, innerHits }
 
   const ids: string[] = [];
   for await (const n of notes.search(notesSearch, (q) => q.author.term('ada')).all()) ids.push(n.id); // token by token
@@ -53,5 +53,12 @@ export async function searchExample(db: Database = connect()): Promise<string[]>
     (a) => ({ avgLikes: a.likes.avg(), byAuthor: a.author.groupBy({ size: 10, aggs: { likes: a.likes.sum() } }) }),
   );
   log.push(`avg likes ${stats.avgLikes}; ${stats.byAuthor.map((g) => `${g.key}: ${g.count} notes, ${g.likes} likes`).join('; ')}`);
+
+  const month = { value: 1, unit: 'month' } as const;
+  const combos: string[] = []; // every (author, month) bucket, page by page through the composite's own token
+  for await (const b of notes.compositeBuckets(notesSearch, (q) => q.matchAll(), (a) => a.composite({ sources: { author: a.author.groupBy(), month: a.createdAt.dateHistogram({ interval: month }) } }))) {
+    combos.push(`${b.key.author} ${b.key.month.toISOString().slice(0, 7)}: ${b.count}`); // key: { author: string; month: Date }
+  }
+  log.push(`by author and month: ${combos.join(', ')}`);
   return log;
 }

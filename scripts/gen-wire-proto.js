@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Generates src/client/wire/proto.gen.ts: protobuf encoders and decoders for the messages the row APIs send
- * and read (GetRow, PutRow, UpdateRow, DeleteRow, BatchGetRow, BatchWriteRow, GetRange, Error, and the filter
- * messages conditions are made of), from the official SDK's own `.proto` files — the protocol's definition.
+ * Generates src/client/wire/proto.gen.ts: protobuf encoders and decoders for the messages tsorm's wire
+ * transport sends and reads (the row, table, index, transaction, stream and search-index APIs, Error, the
+ * filter messages conditions are made of, and the query, aggregation and group-by bodies tsorm's search
+ * compiler emits; see ROOTS), from the official SDK's own `.proto` files — the protocol's definition.
  *
  * protobufjs is used here, at generation time only, to parse the `.proto` files; the generated TypeScript
  * needs nothing but `wire/pb.ts` at run time.
@@ -47,13 +48,98 @@ const ROOTS = [
   'filter.proto.SingleColumnValueFilter',
   'filter.proto.CompositeColumnValueFilter',
   'filter.proto.ColumnPaginationFilter',
+  // Tables, secondary indexes, local transactions (table-codec.ts).
+  'main.proto.CreateTableRequest',
+  'main.proto.CreateTableResponse',
+  'main.proto.ListTableRequest',
+  'main.proto.ListTableResponse',
+  'main.proto.DeleteTableRequest',
+  'main.proto.DeleteTableResponse',
+  'main.proto.UpdateTableRequest',
+  'main.proto.UpdateTableResponse',
+  'main.proto.DescribeTableRequest',
+  'main.proto.DescribeTableResponse',
+  'main.proto.CreateIndexRequest',
+  'main.proto.CreateIndexResponse',
+  'main.proto.DropIndexRequest',
+  'main.proto.DropIndexResponse',
+  'main.proto.StartLocalTransactionRequest',
+  'main.proto.StartLocalTransactionResponse',
+  'main.proto.CommitTransactionRequest',
+  'main.proto.CommitTransactionResponse',
+  'main.proto.AbortTransactionRequest',
+  'main.proto.AbortTransactionResponse',
+  // Streams (stream-ops.ts).
+  'main.proto.ListStreamRequest',
+  'main.proto.ListStreamResponse',
+  'main.proto.DescribeStreamRequest',
+  'main.proto.DescribeStreamResponse',
+  'main.proto.GetShardIteratorRequest',
+  'main.proto.GetShardIteratorResponse',
+  'main.proto.GetStreamRecordRequest',
+  'main.proto.GetStreamRecordResponse',
+  // Search index administration, Search, ComputeSplits, ParallelScan (search-codec.ts).
+  'search.proto.CreateSearchIndexRequest',
+  'search.proto.CreateSearchIndexResponse',
+  'search.proto.UpdateSearchIndexRequest',
+  'search.proto.UpdateSearchIndexResponse',
+  'search.proto.DeleteSearchIndexRequest',
+  'search.proto.DeleteSearchIndexResponse',
+  'search.proto.ListSearchIndexRequest',
+  'search.proto.ListSearchIndexResponse',
+  'search.proto.DescribeSearchIndexRequest',
+  'search.proto.DescribeSearchIndexResponse',
+  'search.proto.SingleWordAnalyzerParameter',
+  'search.proto.SplitAnalyzerParameter',
+  'search.proto.FuzzyAnalyzerParameter',
+  'search.proto.SearchRequest',
+  'search.proto.SearchResponse',
+  'search.proto.SearchQuery',
+  'search.proto.ComputeSplitsRequest',
+  'search.proto.ComputeSplitsResponse',
+  'search.proto.ParallelScanRequest',
+  'search.proto.ParallelScanResponse',
+  // The query bodies tsorm's search compiler emits (query/search/compile.ts), each sent as bytes in Query.query.
+  'search.proto.MatchQuery',
+  'search.proto.MatchPhraseQuery',
+  'search.proto.TermQuery',
+  'search.proto.TermsQuery',
+  'search.proto.RangeQuery',
+  'search.proto.PrefixQuery',
+  'search.proto.WildcardQuery',
+  'search.proto.BoolQuery',
+  'search.proto.ConstScoreQuery',
+  'search.proto.FunctionScoreQuery',
+  'search.proto.NestedQuery',
+  'search.proto.MatchAllQuery',
+  'search.proto.GeoBoundingBoxQuery',
+  'search.proto.GeoDistanceQuery',
+  'search.proto.GeoPolygonQuery',
+  'search.proto.KnnVectorQuery',
+  // Its aggregations and group-bys (sent as bytes in Aggregation.body / GroupBy.body) and their results. Avg,
+  // Max, Min, Sum and DistinctCount aggregations are one message shape ({1 field_name, 2 missing}), as are the
+  // Avg/Max/Min/Sum results ({1 double}) and Count/DistinctCount results ({1 int64}): the first of each serves.
+  'search.proto.AvgAggregation',
+  'search.proto.CountAggregation',
+  'search.proto.PercentilesAggregation',
+  'search.proto.GroupByField',
+  'search.proto.GroupByRange',
+  'search.proto.GroupByHistogram',
+  'search.proto.AggregationsResult',
+  'search.proto.GroupBysResult',
+  'search.proto.AvgAggregationResult',
+  'search.proto.CountAggregationResult',
+  'search.proto.PercentilesAggregationResult',
+  'search.proto.GroupByFieldResult',
+  'search.proto.GroupByRangeResult',
+  'search.proto.GroupByHistogramResult',
 ];
 
 const SCALARS = {
   int32: { wire: 0, ts: 'number', w: 'int32', r: 'int32' },
   uint32: { wire: 0, ts: 'number', w: 'uint32', r: 'uint32' },
-  int64: { wire: 0, ts: 'Int64Input', w: 'int64', r: 'int64' },
-  uint64: { wire: 0, ts: 'Int64Input', w: 'int64', r: 'int64' },
+  int64: { wire: 0, ts: 'Int64Input', w: 'int64', r: 'long' },
+  uint64: { wire: 0, ts: 'Int64Input', w: 'int64', r: 'long' },
   bool: { wire: 0, ts: 'boolean', w: 'bool', r: 'bool' },
   string: { wire: 2, ts: 'string', w: 'string', r: 'string' },
   bytes: { wire: 2, ts: 'Uint8Array', w: 'bytes', r: 'bytes' },
@@ -63,7 +149,7 @@ const SCALARS = {
 
 function generate() {
   const root = new protobuf.Root();
-  root.loadSync([path.join(PROTO_DIR, 'tablestore.proto'), path.join(PROTO_DIR, 'tablestore_filter.proto')], { keepCase: false });
+  root.loadSync(['tablestore.proto', 'tablestore_filter.proto', 'tablestore_search.proto'].map((f) => path.join(PROTO_DIR, f)), { keepCase: false });
   root.resolveAll();
 
   const types = new Map();
@@ -85,9 +171,11 @@ function generate() {
 
   const tsName = (fullName) => fullName.replace(/^\./, '').split('.').map((s, i, a) => (i === a.length - 1 ? s : s === 'proto' ? '' : s[0].toUpperCase() + s.slice(1))).join('');
   const out = [];
-  out.push('// Generated by scripts/gen-wire-proto.js from the tablestore SDK\'s tablestore.proto and tablestore_filter.proto.');
+  out.push('// Generated by scripts/gen-wire-proto.js from the tablestore SDK\'s tablestore.proto, tablestore_filter.proto and tablestore_search.proto.');
   out.push('// Do not edit: change the generator and run `node scripts/gen-wire-proto.js`.');
   out.push("import { PbReader, PbWriter, type Int64Input } from './pb';");
+  out.push('');
+  out.push('const EMPTY_BYTES: Uint8Array = Buffer.alloc(0);');
   out.push('');
   for (const e of [...enums.values()].sort((a, b) => a.fullName.localeCompare(b.fullName))) {
     out.push(`export const ${tsName(e.fullName)} = {`);
@@ -99,6 +187,8 @@ function generate() {
   for (const t of sorted) {
     const name = tsName(t.fullName);
     const fields = t.fieldsArray.slice().sort((a, b) => a.id - b.id);
+    // An empty message (a response with no fields) is an empty interface, on purpose.
+    if (fields.length === 0) out.push('// eslint-disable-next-line @typescript-eslint/no-empty-object-type');
     out.push(`export interface ${name} {`);
     for (const f of fields) {
       const base = f.resolvedType instanceof protobuf.Type ? tsName(f.resolvedType.fullName) : f.resolvedType ? 'number' : SCALARS[f.type].ts;
@@ -127,9 +217,15 @@ function generate() {
     out.push('}');
     out.push('');
     // Decoder
+    const defaults = fields.filter((f) => !f.repeated && !f.required).map((f) => `${f.name}: ${defaultOf(f)}`);
+    if (defaults.length) {
+      out.push(`const ${name}Defaults = { ${defaults.join(', ')} };`);
+      out.push('');
+    }
     out.push(`export function decode${name}(r: PbReader, end: number = r.end): ${name} {`);
-    const init = fields.filter((f) => f.repeated).map((f) => `${f.name}: []`);
-    out.push(`  const m = { ${init.join(', ')} } as unknown as ${name};`);
+    const init = fields.filter((f) => f.repeated).map((f) => `m.${f.name} = [];`);
+    out.push(`  const m = ${defaults.length ? `Object.create(${name}Defaults)` : '{}'} as ${name};`);
+    if (init.length) out.push(`  ${init.join(' ')}`);
     out.push('  while (r.pos < end) {');
     out.push('    const t = r.uint32();');
     out.push('    switch (t >>> 3) {');
@@ -149,6 +245,31 @@ function generate() {
     out.push('');
   }
   return out.join('\n');
+}
+
+/**
+ * What a decoded message reads for an absent optional field: protobufjs' static code puts these on the message
+ * prototype (`proto2` explicit default, else 0 / '' / false / empty bytes / the enum's first value / null for a
+ * message), and the SDK's results are those messages. The generated decoders make the same choice with a shared
+ * prototype (not frozen: an inherited read-only property would refuse the decoder's own assignment), so a field is an own property only when it was on the wire, as with protobufjs.
+ */
+function defaultOf(f) {
+  if (f.resolvedType instanceof protobuf.Type) return 'null';
+  if (f.resolvedType instanceof protobuf.Enum) {
+    const v = f.options && f.options.default !== undefined ? f.resolvedType.values[f.options.default] : Object.values(f.resolvedType.values)[0];
+    return String(v);
+  }
+  if (f.options && f.options.default !== undefined) return JSON.stringify(f.options.default);
+  switch (f.type) {
+    case 'bool':
+      return 'false';
+    case 'string':
+      return "''";
+    case 'bytes':
+      return 'EMPTY_BYTES';
+    default:
+      return '0';
+  }
 }
 
 if (require.main === module) main();

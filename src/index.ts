@@ -85,7 +85,10 @@ export type {
   Page,
   PageOptions,
   RepositoryUsageRule,
+  InnerHit,
+  InnerHitsOf,
   SearchCall,
+  SearchHit,
   SearchItem,
   SearchOptions,
   SearchPage,
@@ -95,12 +98,28 @@ export type {
   WriteOptions,
 } from './repository';
 export { SearchQuery, Sorter } from './query/search/nodes';
-export { Agg } from './query/search/aggregations';
-export type { AggBuilder, AggResults, CountAggs, GroupByFieldAgg, NumericAggs } from './query/search/aggregations';
-export type { GeoPoint } from './query/search/nodes';
+export { Agg, SourceAgg } from './query/search/aggregations';
+export type {
+  AggBuilder,
+  AggCombinators,
+  AggResults,
+  CompositeBucket,
+  CompositeKey,
+  CompositePage,
+  CountAggs,
+  DateAggs,
+  GeoAggs,
+  GroupByFieldAgg,
+  LatLon,
+  NumericAggs,
+} from './query/search/aggregations';
+export { ScoreFunction } from './query/search/nodes';
+export type { Duration, DurationUnit, FactorModifier, FunctionCombineMode, FunctionScoreMode, GeoPoint } from './query/search/nodes';
 export type {
   BooleanField,
   GeoField,
+  InnerHitsOptions,
+  NestedOptions,
   KeywordField,
   LooseSearchQueryBuilder,
   MatchOptions,
@@ -111,6 +130,7 @@ export type {
   TextField,
   VectorField,
 } from './query/search/builder';
+export type { DecayFunctions, DecayOptions, FunctionBuilder, FunctionOptions, FunctionScoreOptions, NumericFunctions } from './query/search/score-functions';
 export {
   TableStoreClient,
   connect as connectClient,

@@ -9,7 +9,7 @@ import { DeadlineExceededError, TableStoreError } from './errors';
 import { RetryPolicy, type RetryOptions } from './retry';
 import { assertSdkInternals, TableStoreSdk, type SdkClient, type SdkHttpOptions } from './sdk';
 import { deadlineError, earliest, sendOnce, type AttemptContext } from './transport';
-import { isRowOperation, sendWireOnce, type WireEndpoint } from './wire/transport';
+import { sendWireOnce, usesWire, type WireEndpoint } from './wire/transport';
 import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
 
 export interface CallOptions {
@@ -45,8 +45,9 @@ export class TableStoreClient {
   readonly agent: http.Agent;
 
   private readonly sdk: SdkClient;
-  /** Set with `transport: 'wire'`: where the row APIs are sent by tsorm's own transport. */
-  private readonly wire: WireEndpoint | undefined;
+  /** Where tsorm's own transport sends: every API it speaks with `transport: 'wire'`, else the stream APIs. */
+  private readonly wire: WireEndpoint;
+  private readonly wireTransport: boolean;
   private readonly ownsAgent: boolean;
   private readonly meter = new UsageMeter();
   private closed = false;
@@ -85,10 +86,8 @@ export class TableStoreClient {
     if (options.transport !== undefined && options.transport !== 'sdk' && options.transport !== 'wire') {
       throw new TypeError(`connect: transport must be 'sdk' or 'wire', got ${String(options.transport)}`);
     }
-    this.wire =
-      options.transport === 'wire'
-        ? { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.credentials() }
-        : undefined;
+    this.wireTransport = options.transport === 'wire';
+    this.wire = { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.credentials() };
   }
 
   /** The credentials requests are signed with now (kept in the SDK's config, the one place they live). */
@@ -156,7 +155,7 @@ export class TableStoreClient {
     const idempotent = options.idempotent ?? READ_ACTIONS.has(action);
     const operation = sdkOperation(action);
     // Chosen once per call (the operation decides it), not per attempt: the default SDK path pays one check.
-    const wire = this.wire && isRowOperation(operation) ? this.wire : undefined;
+    const wire = usesWire(operation, this.wireTransport) ? this.wire : undefined;
     this.record({ calls: 1 });
 
     let previousError: TableStoreError | undefined;

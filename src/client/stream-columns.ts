@@ -11,7 +11,7 @@
  * - Response: the SDK's decoder skips the unknown field; it is read from the raw body here.
  */
 import { createHash } from 'node:crypto';
-import { Reader, Writer } from 'protobufjs/minimal';
+import { PbReader, PbWriter } from './wire/pb';
 import type { StreamSpecificationInput } from './actions';
 
 /** The `stream_spec` field of each request (CreateTableRequest = 5, UpdateTableRequest = 4; §1.1). */
@@ -28,12 +28,20 @@ export function originColumnsSuffix(operation: string, params: unknown): Uint8Ar
   const field = STREAM_SPEC_FIELD[operation];
   const spec = (params as { streamSpecification?: StreamSpecificationInput } | undefined)?.streamSpecification;
   if (field === undefined || !spec?.enableStream || !spec.columnsToGet?.length) return undefined;
-  const inner = Writer.create();
-  inner.uint32((1 << 3) | 0).bool(true);
-  if (spec.expirationTime !== undefined) inner.uint32((2 << 3) | 0).int32(spec.expirationTime);
-  for (const column of spec.columnsToGet) inner.uint32((3 << 3) | 2).string(column);
-  const outer = Writer.create();
-  outer.uint32((field << 3) | 2).bytes(inner.finish());
+  const inner = new PbWriter(64);
+  inner.tag((1 << 3) | 0);
+  inner.bool(true);
+  if (spec.expirationTime !== undefined) {
+    inner.tag((2 << 3) | 0);
+    inner.int32(spec.expirationTime);
+  }
+  for (const column of spec.columnsToGet) {
+    inner.tag((3 << 3) | 2);
+    inner.string(column);
+  }
+  const outer = new PbWriter(inner.pos + 8);
+  outer.tag((field << 3) | 2);
+  outer.bytes(inner.finish());
   return outer.finish();
 }
 
@@ -47,14 +55,14 @@ export function originColumnsOf(operation: string, body: Uint8Array | undefined)
   const field = STREAM_DETAILS_FIELD[operation];
   if (field === undefined || !body || body.length === 0) return undefined;
   try {
-    const details = lastField(Reader.create(body), field);
+    const details = lastField(new PbReader(Buffer.from(body.buffer, body.byteOffset, body.length)), field);
     if (!details) return undefined;
     const columns: string[] = [];
-    const r = Reader.create(details);
-    while (r.pos < r.len) {
+    const r = new PbReader(details);
+    while (r.pos < r.end) {
       const tag = r.uint32();
       if (tag === ((5 << 3) | 2)) columns.push(r.string());
-      else r.skipType(tag & 7);
+      else r.skip(tag & 7);
     }
     return columns;
   } catch {
@@ -63,12 +71,12 @@ export function originColumnsOf(operation: string, body: Uint8Array | undefined)
 }
 
 /** The bytes of the last occurrence of length-delimited `field` in a message. */
-function lastField(r: Reader, field: number): Uint8Array | undefined {
-  let found: Uint8Array | undefined;
-  while (r.pos < r.len) {
+function lastField(r: PbReader, field: number): Buffer | undefined {
+  let found: Buffer | undefined;
+  while (r.pos < r.end) {
     const tag = r.uint32();
     if (tag >>> 3 === field && (tag & 7) === 2) found = r.bytes();
-    else r.skipType(tag & 7);
+    else r.skip(tag & 7);
   }
   return found;
 }

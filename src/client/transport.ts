@@ -12,13 +12,8 @@
  * - The SDK invokes the send callback with `this` = its `Response`, whose `httpResponse` holds the status,
  *   headers and the whole body. Errors are decoded from there (`main.proto.Error`), not from the SDK's error,
  *   which carries the status as `code` and the raw protobuf bytes as `message`.
- * - Operations the SDK's encoder does not know (the stream APIs, `wire/stream-ops.ts`): on that one request,
- *   tsorm swaps the SDK's `buildContent` and `extractData` listeners for its own encoder and decoder, and keeps
- *   everything else the SDK does (headers, URI `/<Operation>`, MD5, signing, sending, error extraction).
- *   [decision] Of the ways to send an op the SDK cannot encode, this is the least invasive: no prototype, no
- *   global and no SDK file is touched, the signature is the SDK's own (so STS tokens and credential rotation
- *   behave as for every call), and the rest of this file (deadlines, aborts, error decoding) applies
- *   unchanged. Issue 15's own transport can take these codecs over as they are.
+ * - Operations the SDK's encoder does not know (the stream APIs) never come here: `client.ts` sends them
+ *   through tsorm's own transport (`wire/transport.ts`) whichever transport the client uses.
  * - Deadlines and attempt timeouts are tsorm timers that destroy the attempt's `http.ClientRequest`
  *   (`request.httpRequest.stream`), which frees the socket.
  */
@@ -33,8 +28,7 @@ import {
   InvalidRequestError,
 } from './errors';
 import { contentMd5, originColumnsOf, originColumnsSuffix } from './stream-columns';
-import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkRequest, type SdkResponse } from './sdk';
-import { wireOperation, type WireOperation } from './wire/stream-ops';
+import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkResponse } from './sdk';
 import type { Clock } from './clock';
 
 export type AttemptOutcome =
@@ -108,8 +102,6 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
       suffix = originColumnsSuffix(ctx.operation, params);
       request = new TableStoreSdk.Request(sdkClient.config, ctx.operation, params);
       sdkClient.addAllRequestListeners(request);
-      const wire = wireOperation(ctx.operation);
-      if (wire) useWireCodec(sdkClient, request, wire, params);
     } catch (err) {
       finish({ ok: false, error: invalidRequest(ctx, err) });
       return;
@@ -141,25 +133,6 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
         finish(outcomeOf(this, err, data, ctx));
       })
       .catch((err: unknown) => finish({ ok: false, error: invalidRequest(ctx, err) }));
-  });
-}
-
-/**
- * Replaces, on this request only, the SDK's encoder and decoder with tsorm's (see the header). The MD5
- * listener is moved after tsorm's encoder, since 'build' listeners run in the order they were added.
- */
-function useWireCodec(sdkClient: SdkClient, request: SdkRequest, wire: WireOperation, params: unknown): void {
-  // Encoded now, so that a bad parameter is refused before anything is sent (as the SDK's encoder would).
-  const body = Buffer.from(wire.encode(params));
-  request.removeListener('build', sdkClient.buildContent);
-  request.removeListener('build', sdkClient.computeContentMd5);
-  request.removeListener('extractData', sdkClient.extractData);
-  request.on('build', (req) => {
-    req.httpRequest.body = body;
-  });
-  request.on('build', sdkClient.computeContentMd5);
-  request.on('extractData', (resp) => {
-    resp.data = wire.decode(resp.httpResponse.body ?? Buffer.alloc(0));
   });
 }
 

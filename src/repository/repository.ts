@@ -24,10 +24,10 @@ import { save } from './actions/save/save';
 import { transaction } from './actions/transaction/transaction';
 import { update, type UpdateResult } from './actions/update/update';
 import { RepositoryUsageError } from './errors';
-import { aggregate } from './actions/search/aggregate';
+import { aggregate, compositeBuckets } from './actions/search/aggregate';
 import { parallelScan, type ParallelScanOptions } from './actions/search/parallel-scan';
-import type { AggBuilder, AggResults } from '../query/search/aggregations';
-import { startSearch, type SearchCall, type SearchItem, type SearchOptions } from './actions/search/search';
+import type { Agg, AggBuilder, AggResults, CompositeBucket, CompositePage, SourceAgg } from '../query/search/aggregations';
+import { startSearch, type InnerHit, type InnerHitsOf, type SearchCall, type SearchItem, type SearchOptions } from './actions/search/search';
 import { waitForSearchIndex, type WaitForSearchOptions } from './actions/search/sync';
 import type { LooseSearchQueryBuilder, LooseSortBuilder, SearchQueryBuilder, SortBuilder } from '../query/search/builder';
 import type { SearchQuery } from '../query/search/nodes';
@@ -41,7 +41,7 @@ export type { Page, PageOptions } from './actions/find/find';
 export type { FindOptions, KeyRangeQuery } from './actions/find/find-params';
 export type { GetOptions } from './actions/get/get-params';
 export type { UpdateResult } from './actions/update/update';
-export type { SearchCall, SearchItem, SearchOptions, SearchPage } from './actions/search/search';
+export type { InnerHit, InnerHitsOf, SearchCall, SearchHit, SearchItem, SearchOptions, SearchPage } from './actions/search/search';
 export type { ParallelScanOptions } from './actions/search/parallel-scan';
 export type { WaitForSearchOptions } from './actions/search/sync';
 
@@ -136,8 +136,8 @@ export class Repository<T extends object> {
   // ------------------------------------------------------------------ search indexes
 
   /**
-   * Searches a search index (`@SearchIndex`). Await the call for one page (`{ items, total?, cursor? }`),
-   * iterate `.all()` for every match, or `.count()`. With a `defineSearchIndex` handle the builder offers each
+   * Searches a search index (`@SearchIndex`). Await the call for one page (`{ items, hits, total?, cursor? }`:
+   * `hits` holds each item with its score, highlight and inner hits), iterate `.all()` for every match, or `.count()`. With a `defineSearchIndex` handle the builder offers each
    * field the operations of its declared type; with a name, each property those its TypeScript type allows.
    * Search is eventually consistent on the service: see {@link waitForSearch}.
    */
@@ -145,13 +145,13 @@ export class Repository<T extends object> {
     index: SearchIndexRef<T, F>,
     query: (q: SearchQueryBuilder<T, F>) => SearchQuery<T>,
     options?: SearchOptions<T, SortBuilder<T, F>, Extract<keyof F, string>, C>,
-  ): SearchCall<SearchItem<T, C>>;
+  ): SearchCall<SearchItem<T, C>, InnerHitsOf<T, F>>;
   search<C extends AttributeKeys<T> = never>(
     index: string,
     query: (q: LooseSearchQueryBuilder<T>) => SearchQuery<T>,
     options?: SearchOptions<T, LooseSortBuilder<T>, AttributeKeys<T> | (string & {}), C>,
-  ): SearchCall<SearchItem<T, C>>;
-  search(index: string | SearchIndexRef<T, any>, query: (q: any) => SearchQuery<any>, options?: SearchOptions<any, any, string, string>): SearchCall<unknown> {
+  ): SearchCall<SearchItem<T, C>, Partial<Record<string, Array<InnerHit<unknown>>>>>;
+  search(index: string | SearchIndexRef<T, any>, query: (q: any) => SearchQuery<any>, options?: SearchOptions<any, any, string, string>): SearchCall<unknown, unknown> {
     return startSearch(this, typeof index === 'string' ? index : index.name, query, options);
   }
 
@@ -166,6 +166,21 @@ export class Repository<T extends object> {
     aggs: (a: AggBuilder<T, F>) => A,
   ): Promise<AggResults<A>> {
     return aggregate(this, index.name, query, aggs) as Promise<AggResults<A>>;
+  }
+
+  /**
+   * Every bucket of a composite group-by, page by page through its own token (spec §7.2), memory bounded by one
+   * page: `for await (const b of notes.compositeBuckets(idx, q => q.matchAll(), a => a.composite({ sources: {
+   * author: a.author.groupBy(), day: a.createdAt.dateHistogram({ interval: { value: 1, unit: 'day' } }) } })))`
+   * gives `{ key: { author: string; day: Date }; count: number }`. For one page and its `nextToken`, put the
+   * composite in {@link aggregate} (with `token` to continue).
+   */
+  compositeBuckets<F extends Readonly<Record<string, SearchFieldDeclaration>>, S extends Record<string, SourceAgg<unknown, unknown>>, A>(
+    index: SearchIndexRef<T, F>,
+    query: (q: SearchQueryBuilder<T, F>) => SearchQuery<T>,
+    composite: (a: AggBuilder<T, F>) => Agg<CompositePage<S, A>>,
+  ): AsyncIterableIterator<CompositeBucket<S, A>> {
+    return compositeBuckets(this, index.name, query, composite);
   }
 
   /**

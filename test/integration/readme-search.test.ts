@@ -13,6 +13,7 @@ describe('README search example', () => {
       'highlight 野生菊<em>花茶</em>',
       'by ada: n1, n3',
       'avg likes 15.666666666666666; ada: 2 notes, 17 likes; bob: 1 notes, 30 likes',
+      'by author and month: ada 2025-01: 1, ada 2025-03: 1, bob 2025-02: 1',
     ]);
   });
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { protos } from '../../src/client/sdk';
-import { PbReader } from '../../src/client/wire/pb';
+import { PbReader, ProtoLong } from '../../src/client/wire/pb';
 import { decodeMainGetRowRequest, encodeMainGetRowRequest } from '../../src/client/wire/proto.gen';
 
 const gen = require('../../scripts/gen-wire-proto.js') as { generate(): string; OUT: string };
@@ -37,7 +37,11 @@ describe('wire protobuf codegen', () => {
     );
     expect(ours.toString('hex')).toBe(theirs.toString('hex'));
     const back = decodeMainGetRowRequest(new PbReader(ours));
-    expect(back.timeRange).toEqual({ startTime: -9223372036854775808n, endTime: 9223372036854775807n });
+    // Beyond 2^53 an int64 decodes as a ProtoLong (exact decimal string); a safe one as a number.
+    expect([String(back.timeRange?.startTime), String(back.timeRange?.endTime)]).toEqual(['-9223372036854775808', '9223372036854775807']);
+    expect(back.timeRange?.startTime).toBeInstanceOf(ProtoLong);
+    const small = decodeMainGetRowRequest(new PbReader(Buffer.from(encodeMainGetRowRequest({ ...m, timeRange: { startTime: -5, endTime: 2 ** 53 - 1 } }).finish())));
+    expect(small.timeRange).toMatchObject({ startTime: -5, endTime: 2 ** 53 - 1 });
     expect(back.maxVersions).toBe(-1);
     expect(back.columnsToGet).toEqual(['a', '']);
   });

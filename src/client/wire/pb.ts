@@ -112,6 +112,27 @@ function toBigInt(v: Int64Input): bigint {
   return BigInt(String(v));
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** An int64 beyond 2^53 in a decoded message: the `Long` surface the SDK's results have (exact `toString()`). */
+export class ProtoLong {
+  readonly __isLong__ = true;
+  constructor(readonly value: bigint) {}
+  get low(): number {
+    return Number(BigInt.asIntN(32, this.value));
+  }
+  get high(): number {
+    return Number(BigInt.asIntN(32, this.value >> 32n));
+  }
+  toNumber(): number {
+    return Number(this.value);
+  }
+  toString(): string {
+    return this.value.toString();
+  }
+}
+
 /** A malformed protobuf message. */
 class PbError extends Error {
   override name = 'PbError';
@@ -157,6 +178,17 @@ export class PbReader {
       shift += 7n;
       if (shift > 63n) throw new PbError('protobuf: varint longer than 10 bytes');
     }
+  }
+
+  /**
+   * An int64 field of a decoded message, as the SDK's results carry it: a number when it is a safe integer
+   * (every count, size and time in ms or s), else a {@link ProtoLong} that keeps the exact value (a time in
+   * ns). protobufjs gives a `Long` for both; what tsorm reads of them (`sdkNumber`, `Number`, `String`,
+   * `toNumber()`) means the same on either [decision].
+   */
+  long(): number | ProtoLong {
+    const v = this.int64();
+    return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : new ProtoLong(v);
   }
 
   bool(): boolean {

@@ -3,7 +3,7 @@
  * GetRange) for tsorm's own wire transport (issue 15): SDK-shaped params in, SDK-shaped results out, so every
  * layer above `client/` is unchanged whichever transport runs.
  *
- * The request bytes are the SDK's (test/integration/wire-bytes.test.ts compares them): the functions below
+ * The request bytes are the SDK's (test/unit/wire-bytes.test.ts compares them): the functions below
  * mirror `lib/protocol/encoder.js` and `plian_buffer_builder.js` (tablestore 5.6.5) field for field,
  * including its defaults (`maxVersions` 1). Deliberate differences, each named in that test:
  * - a column or key name is written with its UTF-8 byte length; the SDK writes its UTF-16 length, which
@@ -22,6 +22,7 @@ import {
   SingleColumnCondition,
   type Int64LE as Int64LEValue,
 } from '../sdk';
+import type { WireOperation } from './operations';
 import { PbReader, PbWriter } from './pb';
 import * as pb from './proto.gen';
 import { crcByte as crc8 } from './crc8';
@@ -36,7 +37,7 @@ const OP_DELETE_ALL = 0x01;
 const OP_DELETE_ONE = 0x03;
 const OP_INCREMENT = 0x04;
 
-function isInt64(v: unknown): v is Int64LEValue {
+export function isInt64(v: unknown): v is Int64LEValue {
   return typeof v === 'object' && v !== null && (v as { _isInt64LE?: unknown })._isInt64LE === true;
 }
 
@@ -221,7 +222,7 @@ function padded(w: PlainBufferWriter, sdkSize: number): Buffer {
   return out;
 }
 
-function primaryKeyBuffer(primaryKey: unknown): Buffer {
+export function primaryKeyBuffer(primaryKey: unknown): Buffer {
   const w = new PlainBufferWriter();
   w.header();
   const rowCrc = writePrimaryKey(w, primaryKey);
@@ -261,7 +262,7 @@ function deleteRowBuffer(primaryKey: unknown): Buffer {
 }
 
 /** A filter's column value: the value alone, type byte first (`serializeColumnValue`). */
-function columnValueBuffer(v: unknown, name: string): Buffer {
+export function columnValueBuffer(v: unknown, name: string): Buffer {
   const w = new PlainBufferWriter(32);
   writeColumnValue(w, name, v, 0);
   // Drop TAG_CELL_VALUE and the 4-byte length the cell form carries.
@@ -443,15 +444,6 @@ const encoders: Record<string, (p: Obj) => Buffer> = {
   },
 };
 
-/** The request body for a row API, or undefined for an operation this transport does not speak. */
-export function encodeRowRequest(operation: string, params: unknown): Buffer | undefined {
-  const enc = encoders[operation];
-  return enc ? enc(params as Obj) : undefined;
-}
-
-export function isRowOperation(operation: string): boolean {
-  return Object.prototype.hasOwnProperty.call(encoders, operation);
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Responses (decoder.js shapes)
@@ -470,13 +462,13 @@ function sdkValue(cell: PlainBufferCell): unknown {
   }
 }
 
-function int64Of(v: bigint): Int64LEValue {
+export function int64Of(v: bigint): Int64LEValue {
   const b = Buffer.allocUnsafe(8);
   b.writeBigInt64LE(v);
   return new Int64LE(b);
 }
 
-function sdkRow(row: PlainBufferRow): { primaryKey: Array<{ name: string; value: unknown }>; attributes: Array<{ columnName: string; columnValue: unknown; timestamp: unknown }> } {
+export function sdkRow(row: PlainBufferRow): { primaryKey: Array<{ name: string; value: unknown }>; attributes: Array<{ columnName: string; columnValue: unknown; timestamp: unknown }> } {
   return {
     primaryKey: row.primaryKey.map((c) => ({ name: c.name, value: sdkValue(c) })),
     attributes: row.cells.map((c) => ({
@@ -495,7 +487,7 @@ function capacityUnitOf(cu: pb.MainCapacityUnit): { read: number; write: number 
   return { read: cu.read ?? 0, write: cu.write ?? 0 };
 }
 
-function consumedOf(c: pb.MainConsumedCapacity | undefined | null): unknown {
+export function consumedOf(c: pb.MainConsumedCapacity | undefined | null): unknown {
   return c ? { capacityUnit: capacityUnitOf(c.capacityUnit) } : null;
 }
 
@@ -555,9 +547,10 @@ function single(m: { consumed: pb.MainConsumedCapacity; row?: Uint8Array | null 
   return { consumed: consumedOf(m.consumed), row: rowOrEmpty(m.row ?? undefined) };
 }
 
-export function decodeRowResponse(operation: string, body: Buffer): unknown {
-  return decoders[operation](new PbReader(body));
-}
+/** The row APIs' codecs (`operations.ts`). */
+export const ROW_OPERATIONS: Readonly<Record<string, WireOperation>> = Object.fromEntries(
+  Object.keys(encoders).map((op) => [op, { encode: (p: unknown) => encoders[op](p as Obj), decode: (body: Buffer) => decoders[op](new PbReader(body)) }]),
+);
 
 /** `main.proto.Error` from a non-2xx body. */
 export function decodeError(body: Buffer): pb.MainError {

@@ -1,14 +1,16 @@
 /**
  * The four stream APIs (streams spec §2): ListStream, DescribeStream, GetShardIterator, GetStreamRecord.
  *
- * The official Node SDK has no calls for them (no encoder or decoder entries, spec §2.1), but its compiled
- * protobuf module has the messages. tsorm encodes the requests and decodes the responses here, and
- * `transport.ts` sends them through the SDK's own request machinery (signing, headers, HTTP), so they get the
- * same deadlines, retry policy and error decoding as every other call. Records are decoded from PlainBuffer
- * into the lossless {@link RawChange} shape (spec §2.5) by `wire/plainbuffer.ts`.
+ * The official Node SDK has no calls for them (no encoder or decoder entries, spec §2.1), but its `.proto` has
+ * the messages (`proto.gen.ts` is generated from it). tsorm encodes the requests and decodes the responses
+ * here, and the wire transport (`transport.ts`) sends them, whichever transport the client uses for the other
+ * APIs, with the same deadlines, retry policy and error decoding as every other call. Records are decoded from
+ * PlainBuffer into the lossless {@link RawChange} shape (spec §2.5) by `wire/plainbuffer.ts`.
  */
 import type { RawChange, RawChangeColumn, RawChangeType, RawChangeValue } from '../changes';
-import { protos } from '../sdk';
+import type { WireOperation } from './operations';
+import { PbReader, type Int64Input, type PbWriter } from './pb';
+import * as pb from './proto.gen';
 import {
   CELL_OP_DELETE_ALL_VERSIONS,
   CELL_OP_DELETE_ONE_VERSION,
@@ -86,40 +88,17 @@ export interface GetStreamRecordResult {
   nextShardIterator: string | undefined;
 }
 
-/** How tsorm encodes a request the SDK's encoder does not know, and decodes its response. */
-export interface WireOperation {
-  /** The request body (protobuf). */
-  encode(params: unknown): Uint8Array;
-  /** The decoded result; throws on a body that does not hold what the spec says. */
-  decode(body: Buffer): unknown;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Encoding and decoding
 // ---------------------------------------------------------------------------------------------------------
 
-const pb = () => protos.main.proto;
-
-/** protobufjs decodes int64 as `Long` (or a number when small): exact through its decimal string. */
-function int64(v: unknown): bigint {
+/** An int64 field of a decoded message (a number, or a ProtoLong beyond 2^53): exact through its decimal string. */
+function int64(v: Int64Input | null | undefined): bigint {
   return v === undefined || v === null ? 0n : BigInt(String(v));
 }
 
 function optionalString(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** A protobuf varint field of wire type 0, for the fields the SDK's compiled messages lack. */
-function varintField(field: number, value: bigint): Buffer {
-  const bytes: number[] = [(field << 3) | 0];
-  let v = BigInt.asUintN(64, value);
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v !== 0n) b |= 0x80;
-    bytes.push(b);
-  } while (v !== 0n);
-  return Buffer.from(bytes);
 }
 
 const ACTION_TYPES: Record<number, RawChangeType> = { 1: 'PutRow', 2: 'UpdateRow', 3: 'DeleteRow' };
@@ -157,89 +136,71 @@ export function decodeStreamRecord(actionType: number, record: Uint8Array): Stre
   };
 }
 
-const STREAM_OPERATIONS: Record<'listStream' | 'describeStream' | 'getShardIterator' | 'getStreamRecord', WireOperation> = {
-  listStream: {
-    encode: (params) => {
-      const p = params as ListStreamParams;
-      return pb().ListStreamRequest.encode(p.tableName === undefined ? {} : { tableName: p.tableName }).finish();
-    },
-    decode: (body): ListStreamResult => {
-      const m = pb().ListStreamResponse.decode(body) as { streams?: Array<Record<string, unknown>> };
-      return {
-        streams: (m.streams ?? []).map((s) => ({
-          streamId: String(s.streamId),
-          tableName: String(s.tableName),
-          creationTimeMicros: int64(s.creationTime),
-        })),
-      };
-    },
-  },
-  describeStream: {
-    encode: (params) => {
+function op(encode: (p: unknown) => PbWriter, decode: (r: PbReader) => unknown): WireOperation {
+  return { encode: (p) => encode(p).finish(), decode: (body) => decode(new PbReader(body)), sdkLess: true };
+}
+
+/** The stream APIs' codecs (`operations.ts`); the SDK has no calls for them, so they use the wire transport always. */
+export const STREAM_OPERATIONS: Readonly<Record<string, WireOperation>> = {
+  listStream: op(
+    (params) => pb.encodeMainListStreamRequest({ tableName: (params as ListStreamParams).tableName }),
+    (r): ListStreamResult => ({
+      streams: (pb.decodeMainListStreamResponse(r).streams ?? []).map((s) => ({
+        streamId: s.streamId,
+        tableName: s.tableName,
+        creationTimeMicros: int64(s.creationTime),
+      })),
+    }),
+  ),
+  describeStream: op(
+    (params) => {
       const p = params as DescribeStreamParams;
-      return pb()
-        .DescribeStreamRequest.encode({
-          streamId: p.streamId,
-          ...(p.inclusiveStartShardId === undefined ? {} : { inclusiveStartShardId: p.inclusiveStartShardId }),
-          ...(p.shardLimit === undefined ? {} : { shardLimit: p.shardLimit }),
-        })
-        .finish();
+      return pb.encodeMainDescribeStreamRequest({ streamId: p.streamId, inclusiveStartShardId: p.inclusiveStartShardId, shardLimit: p.shardLimit });
     },
-    decode: (body): DescribeStreamResult => {
-      const m = pb().DescribeStreamResponse.decode(body) as Record<string, any>;
-      const shards: StreamShard[] = (m.shards ?? []).map((s: Record<string, unknown>) => ({
-        shardId: String(s.shardId),
-        ...(optionalString(s.parentId) === undefined ? {} : { parentId: String(s.parentId) }),
-        ...(optionalString(s.parentSiblingId) === undefined ? {} : { parentSiblingId: String(s.parentSiblingId) }),
-      }));
+    (r): DescribeStreamResult => {
+      const m = pb.decodeMainDescribeStreamResponse(r);
+      const shards: StreamShard[] = (m.shards ?? []).map((s) => {
+        const parentId = optionalString(s.parentId);
+        const parentSiblingId = optionalString(s.parentSiblingId);
+        return { shardId: s.shardId, ...(parentId === undefined ? {} : { parentId }), ...(parentSiblingId === undefined ? {} : { parentSiblingId }) };
+      });
       const nextShardId = optionalString(m.nextShardId);
       return {
-        streamId: String(m.streamId),
-        expirationTime: Number(m.expirationTime),
-        tableName: String(m.tableName),
+        streamId: m.streamId,
+        expirationTime: m.expirationTime,
+        tableName: m.tableName,
         creationTimeMicros: int64(m.creationTime),
         status: m.streamStatus === 1 ? 'ENABLING' : 'ACTIVE',
         shards,
         ...(nextShardId === undefined ? {} : { nextShardId }),
       };
     },
-  },
-  getShardIterator: {
-    encode: (params) => {
+  ),
+  getShardIterator: op(
+    (params) => {
       const p = params as GetShardIteratorParams;
-      const base = Buffer.from(pb().GetShardIteratorRequest.encode({ streamId: p.streamId, shardId: p.shardId }).finish());
-      // `timestamp = 3` (int64, μs) is in the Java/Go protos, not in the Node SDK's (spec §2.2): appended by
-      // hand, which protobuf allows (fields may come in any order).
-      return p.timestampMicros === undefined ? base : Buffer.concat([base, varintField(3, p.timestampMicros)]);
+      const w = pb.encodeMainGetShardIteratorRequest({ streamId: p.streamId, shardId: p.shardId });
+      // `timestamp = 3` (int64, μs) is in the Java/Go protos, not in the Node SDK's (spec §2.2): written by
+      // hand after the generated fields.
+      if (p.timestampMicros !== undefined) {
+        w.tag((3 << 3) | 0);
+        w.int64(p.timestampMicros);
+      }
+      return w;
     },
-    decode: (body): GetShardIteratorResult => {
-      const m = pb().GetShardIteratorResponse.decode(body) as { shardIterator: string };
-      return { shardIterator: m.shardIterator };
-    },
-  },
-  getStreamRecord: {
-    encode: (params) => {
+    (r): GetShardIteratorResult => ({ shardIterator: pb.decodeMainGetShardIteratorResponse(r).shardIterator }),
+  ),
+  getStreamRecord: op(
+    (params) => {
       const p = params as GetStreamRecordParams;
-      return pb()
-        .GetStreamRecordRequest.encode({ shardIterator: p.shardIterator, ...(p.limit === undefined ? {} : { limit: p.limit }) })
-        .finish();
+      return pb.encodeMainGetStreamRecordRequest({ shardIterator: p.shardIterator, limit: p.limit });
     },
-    decode: (body): GetStreamRecordResult => {
-      const m = pb().GetStreamRecordResponse.decode(body) as {
-        streamRecords?: Array<{ actionType: number; record: Uint8Array }>;
-        nextShardIterator?: string;
-      };
+    (r): GetStreamRecordResult => {
+      const m = pb.decodeMainGetStreamRecordResponse(r);
       return {
-        records: (m.streamRecords ?? []).map((r) => decodeStreamRecord(r.actionType, r.record)),
+        records: (m.streamRecords ?? []).map((x) => decodeStreamRecord(x.actionType, x.record)),
         nextShardIterator: optionalString(m.nextShardIterator),
       };
     },
-  },
+  ),
 };
-
-/** The operations `transport.ts` encodes and decodes itself rather than through the SDK's encoder. */
-export function wireOperation(operation: string): WireOperation | undefined {
-  return Object.prototype.hasOwnProperty.call(STREAM_OPERATIONS, operation)
-    ? STREAM_OPERATIONS[operation as keyof typeof STREAM_OPERATIONS]
-    : undefined;
-}

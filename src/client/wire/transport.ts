@@ -1,6 +1,6 @@
 /**
- * tsorm's own wire transport for the row APIs (issue 15, first slice; opt-in with
- * `connect({ transport: 'wire' })`): one HTTP attempt, encoded by `row-codec.ts`, signed as the SDK signs
+ * tsorm's own wire transport (issue 15; `connect({ transport: 'wire' })`): one HTTP attempt of any API in
+ * `operations.ts`, encoded and decoded by its codec, signed as the SDK signs
  * (lib/signer.js), sent on the client's keep-alive agent, decoded without the SDK's request machinery.
  * `client.ts` keeps the deadlines, retries and CU accounting around it; errors are decoded by the same
  * functions as `../transport.ts`'s, so an attempt's outcome means the same on either transport.
@@ -24,9 +24,16 @@ import {
   type AttemptContext,
   type AttemptOutcome,
 } from '../transport';
-import { decodeRowResponse, encodeRowRequest } from './row-codec';
+import { wireOperation } from './operations';
 
-export { isRowOperation } from './row-codec';
+/**
+ * Whether `operation` goes through this transport: every API it speaks with `transport: 'wire'`; with
+ * `transport: 'sdk'`, the APIs the SDK has no call for (the stream APIs).
+ */
+export function usesWire(operation: string, wireTransport: boolean): boolean {
+  const op = wireOperation(operation);
+  return op !== undefined && (wireTransport || op.sdkLess === true);
+}
 
 export interface WireEndpoint {
   url: URL;
@@ -47,7 +54,7 @@ export function stringToSign(path: string, headers: Record<string, string>): str
 }
 
 /** The request headers, signed, in the SDK's order. */
-export function signedHeaders(endpoint: Pick<WireEndpoint, 'url' | 'instance'>, credentials: Credentials, path: string, body: Buffer, date: Date): Record<string, string> {
+export function signedHeaders(endpoint: Pick<WireEndpoint, 'url' | 'instance'>, credentials: Credentials, path: string, body: Uint8Array, date: Date): Record<string, string> {
   const headers: Record<string, string> = {
     'x-ots-apiversion': '2015-12-31',
     'x-ots-instancename': endpoint.instance,
@@ -63,9 +70,11 @@ export function signedHeaders(endpoint: Pick<WireEndpoint, 'url' | 'instance'>, 
 }
 
 export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: AttemptContext): Promise<AttemptOutcome> {
-  let body: Buffer;
+  const op = wireOperation(ctx.operation);
+  let body: Uint8Array;
   try {
-    body = encodeRowRequest(ctx.operation, params) as Buffer;
+    if (!op) throw new Error(`tsorm's wire transport does not speak ${ctx.operation}`);
+    body = op.encode(params);
   } catch (err) {
     return Promise.resolve({ ok: false, error: invalidRequest(ctx, err, "tsorm's wire encoder") });
   }
@@ -106,9 +115,9 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
           return;
         }
         try {
-          const decoded = decodeRowResponse(ctx.operation, data) as { RequestId?: string };
+          const decoded = op!.decode(data) as { RequestId?: string };
           // As lib/client.js extractData does: batch callers read per-row errors' request id from here.
-          decoded.RequestId = requestId;
+          if (!op!.sdkLess) decoded.RequestId = requestId;
           finish({ ok: true, data: decoded, requestId, status });
         } catch (err) {
           finish({ ok: false, error: invalidResponse(ctx, status, requestId, err as Error) });

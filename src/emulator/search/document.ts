@@ -152,10 +152,11 @@ function childDocs(f: FieldDef, raw: Raw, path: string, parent: Doc): Doc[] | un
   });
 }
 
+/** Appends to the parent's roll-up; a copy, never the child's own array, which later children would grow. */
 function push(doc: Doc, path: string, vals: FieldValue[]): void {
   const list = doc.values.get(path);
   if (list) list.push(...vals);
-  else doc.values.set(path, vals);
+  else doc.values.set(path, [...vals]);
 }
 
 function addField(doc: Doc, f: FieldDef, path: string, raw: Raw, fromCell: boolean): void {

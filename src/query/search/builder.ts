@@ -23,10 +23,21 @@
  */
 // `import = require`: the emitted .d.ts then compiles without esModuleInterop (see entity-types.ts). Type-only.
 import Long = require('long');
-import type { AttributeKeys } from '../../schema/entity-types';
+import type { AttributeKeys, PrimaryKeyNames } from '../../schema/entity-types';
 import type { SearchFieldDeclaration, SearchFieldSchema, SearchFieldType, SearchIndexSchema } from '../../schema/search-index';
 import { QueryError } from '../errors';
-import { freeze, SearchQuery, Sorter, type GeoPoint, type SearchNode } from './nodes';
+import { functionBuilder, type FunctionBuilder, type FunctionScoreOptions } from './score-functions';
+import {
+  definedOf,
+  freeze,
+  ScoreFunction,
+  SearchQuery,
+  Sorter,
+  type GeoPoint,
+  type HighlightNode,
+  type InnerHitsNode,
+  type SearchNode,
+} from './nodes';
 
 // ------------------------------------------------------------------------------------------------ types
 
@@ -37,6 +48,9 @@ export type ElementOf<V> = V extends readonly (infer E)[] ? E : V;
 type VirtualValue<Ty> = Ty extends 'long' ? number | bigint : Ty extends 'double' ? number : Ty extends 'date' ? Date : Ty extends 'boolean' ? boolean : string;
 /** The value type of field `K`: the property's own (element) type, or the virtual field's by its search type. */
 export type FieldValue<T, K, D> = K extends keyof T ? ElementOf<NonNullable<T[K]>> : VirtualValue<DeclaredType<D>>;
+
+/** The item type of a search: the entity, or with `columns` the partial entity holding those and the key. */
+export type SearchItem<T, C> = [C] extends [never] ? T : Pick<T, Extract<C | PrimaryKeyNames<T>, keyof T>>;
 
 export interface MatchOptions {
   /** `or` (default): any term; `and`: every term. */
@@ -112,10 +126,30 @@ export type FieldRef<T, V, Ty> = Ty extends 'text'
             : never;
 
 type FieldsDecl = Readonly<Record<string, SearchFieldDeclaration>>;
-type NestedKeys<F> = { [K in keyof F & string]: DeclaredType<F[K]> extends 'nested' ? K : never }[keyof F & string];
-type NestedFields<D> = D extends { readonly fields: infer S } ? (S extends FieldsDecl ? S : never) : never;
+export type NestedKeys<F> = { [K in keyof F & string]: DeclaredType<F[K]> extends 'nested' ? K : never }[keyof F & string];
+export type NestedFields<D> = D extends { readonly fields: infer S } ? (S extends FieldsDecl ? S : never) : never;
 /** Keys of numeric fields (FunctionScore's field_value_factor). */
 export type NumericKeys<F> = { [K in keyof F & string]: DeclaredType<F[K]> extends 'long' | 'double' ? K : never }[keyof F & string];
+
+/** Keys of TEXT fields declared with `highlight: true`. */
+export type HighlightKeys<F> = { [K in keyof F & string]: F[K] extends { readonly type: 'text'; readonly highlight: true } ? K : never }[keyof F & string];
+/** The element type of nested field `K` of `T`. */
+export type NestedItem<T, K> = K extends keyof T ? ElementOf<NonNullable<T[K]>> : unknown;
+
+/** What a nested query returns beside each hit (spec §4 Nested inner_hits): its matching children. */
+export interface InnerHitsOptions<C, S, K extends string> {
+  /** Order of the children (default their order in the array). */
+  sort?: (s: S) => Array<Sorter<C>>;
+  offset?: number;
+  /** Children per hit (service default 3). */
+  limit?: number;
+  highlight?: Omit<HighlightNode, 'fields'> & { fields: readonly K[] };
+}
+export interface NestedOptions<C, S, K extends string> {
+  scoreMode?: 'avg' | 'max' | 'min' | 'sum' | 'none';
+  /** Return the matching children beside each hit (`page.hits[i].innerHits[path]`). */
+  innerHits?: InnerHitsOptions<C, S, K>;
+}
 
 export interface SearchCombinators<T, F> {
   /** Every row. */
@@ -126,11 +160,21 @@ export interface SearchCombinators<T, F> {
   constScore(filter: SearchQuery<T>): SearchQuery<T>;
   /** `query`'s score multiplied by a numeric field's value (field_value_factor). */
   functionScore(query: SearchQuery<T>, field: NumericKeys<F>): SearchQuery<T>;
+  /**
+   * `query`'s score combined with score functions (FunctionsScore): decay from an origin on numeric, date and geo
+   * fields, field value factors, weights, random; each optionally for the rows its filter matches.
+   *
+   * ```ts
+   * q.functionScore(q.title.match('tea'), (f) => [f.createdAt.gauss({ origin: new Date(), scale: { value: 7, unit: 'day' } })])
+   * // → { queryType: 18, query: { query: { queryType: 1, … }, functions: [{ decayFunction: { decayParamType: 1, … } }] } }
+   * ```
+   */
+  functionScore(query: SearchQuery<T>, functions: (f: FunctionBuilder<T, F>) => Array<ScoreFunction<T>>, options?: FunctionScoreOptions): SearchQuery<T>;
   /** Queries on the sub-fields of a nested field (they are reachable nowhere else). */
   nested<K extends NestedKeys<F>>(
     path: K,
-    build: (n: SearchQueryBuilder<K extends keyof T ? ElementOf<NonNullable<T[K]>> : unknown, NestedFields<F[K]>>) => SearchQuery<K extends keyof T ? ElementOf<NonNullable<T[K]>> : unknown>,
-    options?: { scoreMode?: 'avg' | 'max' | 'min' | 'sum' | 'none' },
+    build: (n: SearchQueryBuilder<NestedItem<T, K>, NestedFields<F[K]>>) => SearchQuery<NestedItem<T, K>>,
+    options?: NestedOptions<NestedItem<T, K>, SortBuilder<NestedItem<T, K>, NestedFields<F[K]>>, HighlightKeys<NestedFields<F[K]>>>,
   ): SearchQuery<T>;
 }
 
@@ -154,7 +198,11 @@ export type LooseFieldRef<T, V> = [V] extends [string]
 export type LooseSearchQueryBuilder<T> = {
   readonly [K in AttributeKeys<T>]-?: LooseFieldRef<T, ElementOf<NonNullable<T[K]>>>;
 } & Omit<SearchCombinators<T, Record<AttributeKeys<T>, 'long'>>, 'nested'> & {
-    nested<K extends AttributeKeys<T>>(path: K, build: (n: LooseSearchQueryBuilder<ElementOf<NonNullable<T[K]>>>) => SearchQuery<ElementOf<NonNullable<T[K]>>>, options?: { scoreMode?: 'avg' | 'max' | 'min' | 'sum' | 'none' }): SearchQuery<T>;
+    nested<K extends AttributeKeys<T>>(
+      path: K,
+      build: (n: LooseSearchQueryBuilder<ElementOf<NonNullable<T[K]>>>) => SearchQuery<ElementOf<NonNullable<T[K]>>>,
+      options?: NestedOptions<ElementOf<NonNullable<T[K]>>, LooseSortBuilder<ElementOf<NonNullable<T[K]>>>, string>,
+    ): SearchQuery<T>;
   };
 
 // ------------------------------------------------------------------------------------------------ runtime
@@ -275,15 +323,34 @@ function builderOf(entity: string, fields: readonly SearchFieldSchema[]): Record
       return q({ ...node, ...(msm !== undefined ? { minimumShouldMatch: msm } : {}) });
     },
     constScore: (filter: unknown) => q({ kind: 'constScore', filter: nodeOf(entity, filter, 'constScore') }),
-    functionScore: (query: unknown, field: string) => {
-      const f = fields.find((x) => x.key === field);
-      if (!f || (f.type !== 'long' && f.type !== 'double')) throw new QueryError('UNSUPPORTED_COMPARISON', entity, field, 'functionScore() takes a long or double field of the index');
-      return q({ kind: 'functionScore', query: nodeOf(entity, query, 'functionScore'), field });
+    functionScore: (query: unknown, by: string | ((f: unknown) => unknown), options: FunctionScoreOptions = {}) => {
+      if (typeof by === 'function') {
+        const fns = by(functionBuilder(entity, fields));
+        if (!Array.isArray(fns) || fns.length === 0 || !fns.every((x) => x instanceof ScoreFunction)) {
+          throw new QueryError('INVALID_CONDITION', entity, undefined, 'functionScore() functions must return a non-empty array of score functions (f.field.gauss(…), f.weight(…), …)');
+        }
+        return q({ kind: 'functionsScore', query: nodeOf(entity, query, 'functionScore'), functions: Object.freeze(fns.map((x: ScoreFunction<unknown>) => x.node)), ...definedOf(options, ['scoreMode', 'combineMode', 'minScore', 'maxScore']) });
+      }
+      const f = fields.find((x) => x.key === by);
+      if (!f || (f.type !== 'long' && f.type !== 'double')) throw new QueryError('UNSUPPORTED_COMPARISON', entity, String(by), 'functionScore() takes a long or double field of the index');
+      return q({ kind: 'functionScore', query: nodeOf(entity, query, 'functionScore'), field: by });
     },
-    nested: (path: string, build: (n: unknown) => unknown, options: { scoreMode?: 'avg' | 'max' | 'min' | 'sum' | 'none' } = {}) => {
+    nested: (path: string, build: (n: unknown) => unknown, options: NestedOptions<unknown, unknown, string> = {}) => {
       const sub = nestedBuilders.get(path);
       if (!sub) throw new QueryError('UNKNOWN_PROPERTY', entity, path, 'is not a nested field of the index');
-      return q({ kind: 'nested', path, query: nodeOf(entity, build(sub), `nested(${path})`), scoreMode: options.scoreMode ?? 'avg' });
+      const ih = options.innerHits;
+      let innerHits: InnerHitsNode | undefined;
+      if (ih) {
+        for (const k of ['offset', 'limit'] as const) {
+          if (ih[k] !== undefined && (!Number.isInteger(ih[k]) || ih[k]! < 0)) throw new QueryError('INVALID_CONDITION', entity, path, `innerHits ${k} is a non-negative integer`);
+        }
+        const sort = ih.sort ? ih.sort(sortBuilderOf(entity, fields.find((f) => f.key === path)!.fields ?? [])) : undefined;
+        if (sort !== undefined && (!Array.isArray(sort) || !sort.every((x) => x instanceof Sorter))) throw new QueryError('INVALID_CONDITION', entity, path, 'innerHits sort must return an array of sorters');
+        const node: { -readonly [K in keyof InnerHitsNode]: InnerHitsNode[K] } = definedOf(ih, ['offset', 'limit', 'highlight']);
+        if (sort?.length) node.sort = Object.freeze(sort.map((x: Sorter<unknown>) => x.node));
+        innerHits = freeze(node);
+      }
+      return q({ kind: 'nested', path, query: nodeOf(entity, build(sub), `nested(${path})`), scoreMode: options.scoreMode ?? 'avg', ...(innerHits ? { innerHits } : {}) });
     },
   };
   // Field references win over combinators of the same name (a field named `bool` is `q.bool`).
@@ -323,17 +390,22 @@ export type LooseSortBuilder<T> = { readonly [K in AttributeKeys<T>]-?: SortFiel
 };
 
 const SORTABLE: readonly SearchFieldType[] = ['keyword', 'long', 'double', 'date', 'boolean'];
-const sorters = new WeakMap<SearchIndexSchema, Record<string, unknown>>();
+const sorters = new WeakMap<readonly SearchFieldSchema[], Record<string, unknown>>();
 
 /** The sort builder of an index (cached). */
 export function sortBuilder(entity: string, index: SearchIndexSchema): Record<string, unknown> {
-  let s = sorters.get(index);
+  return sortBuilderOf(entity, index.fields);
+}
+
+/** The sort builder of a field list: the index's, or a nested field's sub-fields (inner hits). */
+function sortBuilderOf(entity: string, fields: readonly SearchFieldSchema[]): Record<string, unknown> {
+  let s = sorters.get(fields);
   if (s) return s;
   const out: Record<string, unknown> = {
     score: (order: 'asc' | 'desc' = 'desc') => new Sorter({ kind: 'score', order }),
     primaryKey: (order: 'asc' | 'desc' = 'asc') => new Sorter({ kind: 'primaryKey', order }),
   };
-  for (const f of index.fields) {
+  for (const f of fields) {
     const refuse = () => {
       throw new QueryError('UNSUPPORTED_COMPARISON', entity, f.key, `a ${f.type} field cannot sort a search${f.sortAndAgg === false ? ' (sortAndAgg is off)' : ''} (spec §5, §12)`);
     };
@@ -350,6 +422,6 @@ export function sortBuilder(entity: string, index: SearchIndexSchema): Record<st
       },
     });
   }
-  sorters.set(index, (s = Object.freeze(out)));
+  sorters.set(fields, (s = Object.freeze(out)));
   return s;
 }

@@ -5,8 +5,8 @@
  */
 import { encodeFieldValue } from '../../../codec/value';
 import { QueryError } from '../../../query/errors';
-import { compileSearchQuery, compileSort, type SearchContext } from '../../../query/search/compile';
-import type { SearchNode, SortNode } from '../../../query/search/nodes';
+import { compileHighlight, compileSearchQuery, compileSort, TOP, type SearchContext } from '../../../query/search/compile';
+import type { HighlightNode, SearchNode, SortNode } from '../../../query/search/nodes';
 import type { SearchIndexSchema } from '../../../schema/search-index';
 import type { TableSchema } from '../../../schema/types';
 import { InvalidCursorError, RepositoryUsageError } from '../../errors';
@@ -21,14 +21,9 @@ const MAX_OFFSET_PLUS_LIMIT = 100_000;
 const RETURN_SPECIFIED = 2;
 const RETURN_NONE = 3;
 
-/** Highlight (TEXT fields declared with `highlight: true`, spec §2.1 field 14). */
-export interface HighlightOptions<K extends string = string> {
+/** Highlight (TEXT fields declared with `highlight: true`, spec §2.1 field 14, §4.1). */
+export interface HighlightOptions<K extends string = string> extends Omit<HighlightNode, 'fields'> {
   fields: readonly K[];
-  preTag?: string;
-  postTag?: string;
-  /** Fragments per field (service default when absent). */
-  fragments?: number;
-  fragmentSize?: number;
 }
 
 /** What the compiled search needs, resolved from the options by the repository. */
@@ -64,6 +59,17 @@ export function columnsToGet(schema: TableSchema, columns: readonly string[] | u
   let all = allColumns.get(schema);
   if (!all) allColumns.set(schema, (all = columnsOf(schema, schema.columns.map((c) => c.property))));
   return all;
+}
+
+/**
+ * `entity` reduced to the asked properties and the key (the request read a union of several asks, as TopRows of
+ * one request share its ColumnsToGet); unchanged without `columns`.
+ */
+export function pickColumns<E extends object>(schema: TableSchema, entity: E, columns: readonly string[] | undefined): E {
+  if (!columns) return entity;
+  const keep = new Set([...columns, ...schema.primaryKeys.map((k) => k.property)]);
+  for (const p of Object.keys(entity)) if (!keep.has(p)) delete (entity as Record<string, unknown>)[p];
+  return entity;
 }
 
 function columnsOf(schema: TableSchema, columns: readonly string[]): Record<string, unknown> {
@@ -112,16 +118,7 @@ export function searchParams(schema: TableSchema, index: SearchIndexSchema, plan
   // invites a mismatch.
   if (plan.token) searchQuery.token = plan.token;
   else if (plan.sort?.length) searchQuery.sort = compileSort(ctx, plan.sort);
-  if (plan.highlight) {
-    const h = plan.highlight;
-    searchQuery.highlight = {
-      highlightParameters: h.fields.map((key) => {
-        const f = index.byKey[key];
-        if (!f || f.type !== 'text' || !f.highlight) throw new QueryError('UNSUPPORTED_COMPARISON', schema.entityName, key, `highlight needs a text field declared with highlight: true in '${index.name}'`);
-        return { fieldName: f.name, ...(h.preTag !== undefined ? { preTag: h.preTag } : {}), ...(h.postTag !== undefined ? { postTag: h.postTag } : {}), ...(h.fragments !== undefined ? { numberOfFragments: h.fragments } : {}), ...(h.fragmentSize !== undefined ? { fragmentSize: h.fragmentSize } : {}) };
-      }),
-    };
-  }
+  if (plan.highlight) searchQuery.highlight = compileHighlight(ctx, TOP(ctx), plan.highlight);
   if (plan.collapse !== undefined) {
     const f = index.byKey[plan.collapse];
     if (!f || !['keyword', 'long', 'double'].includes(f.type) || f.array) {
