@@ -96,6 +96,47 @@ async function measure(op, seconds, concurrency, perOp = () => 1, pid = undefine
   return { rate: units / elapsed, callRate: calls / elapsed, cpuPerCall };
 }
 
+/**
+ * `calls` calls of `op`, `concurrency` in flight: this process's client CPU (user + system, `process.cpuUsage`)
+ * µs per call, and calls/s.
+ */
+async function burst(op, calls, concurrency) {
+  let next = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < calls) {
+        next++;
+        await op();
+      }
+    }),
+  );
+  const c = process.cpuUsage(c0);
+  return { cpu: (c.user + c.system) / calls, rate: calls / ((performance.now() - t0) / 1000) };
+}
+
+/**
+ * Bursts of each variant (`{ name: op }`) in interleaved rounds, the order rotating each round, after one
+ * warm-up burst each: the load of a shared machine then weighs on every variant alike. Resolves to
+ * `{ name: { cpu, rate } }`, the medians of the rounds.
+ */
+async function interleaved(variants, { rounds, calls, concurrency }) {
+  const names = Object.keys(variants);
+  for (const n of names) await burst(variants[n], calls, concurrency);
+  const cpu = Object.fromEntries(names.map((n) => [n, []]));
+  const rate = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const n = names[(round + k) % names.length];
+      const r = await burst(variants[n], calls, concurrency);
+      cpu[n].push(r.cpu);
+      rate[n].push(r.rate);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, { cpu: median(cpu[n]), rate: median(rate[n]) }]));
+}
+
 /** The raw official SDK's client for the emulator at `endpoint`, on its own keep-alive agent. */
 function rawSdkClient(endpoint, keys, maxSockets) {
   const TableStore = require('tablestore');
@@ -115,4 +156,4 @@ function sdkCall(client, method, params) {
   return new Promise((resolve, reject) => client[method](params, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
-module.exports = { startChild, measure, median, cpuMicros, sdkCall, rawSdkClient, ROOT };
+module.exports = { startChild, measure, burst, interleaved, median, cpuMicros, sdkCall, rawSdkClient, ROOT };

@@ -2,7 +2,7 @@
 /**
  * Issue 15: client CPU per getRow / putRow, three ways against one emulator process (the built
  * `tsorm emulator --in-memory`, a child process): tsorm's client on its own wire transport
- * (`transport: 'wire'`), tsorm's client on the SDK transport (the default), and the raw SDK. Client CPU is
+ * (`transport: 'wire'`, the default), tsorm's client on the SDK transport (`transport: 'sdk'`), and the raw SDK. Client CPU is
  * this process's `process.cpuUsage()` over a burst of calls, 16 in flight; the three run in interleaved
  * rounds (the order rotates each round) and the medians of the rounds are reported, with calls/s.
  *
@@ -10,32 +10,13 @@
  */
 'use strict';
 const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
 const TableStore = require('tablestore');
-const { startChild, median, sdkCall, rawSdkClient, ROOT } = require('./lib');
+const { startChild, interleaved, sdkCall, rawSdkClient, ROOT } = require('./lib');
 
 const DIST = join(ROOT, 'dist', 'src');
 const CONCURRENCY = 16;
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || 9;
 const CALLS = Number(process.env.BENCH_CALLS) || 2000;
-
-/** `calls` calls of `op`, `CONCURRENCY` in flight: client CPU µs per call and calls/s. */
-async function burst(op) {
-  let next = 0;
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < CALLS) {
-        next++;
-        await op();
-      }
-    }),
-  );
-  const c = process.cpuUsage(c0);
-  const seconds = (performance.now() - t0) / 1000;
-  return { cpu: (c.user + c.system) / CALLS, rate: CALLS / seconds };
-}
 
 async function main() {
   const tsorm = require(join(DIST, 'index.js'));
@@ -52,7 +33,7 @@ async function main() {
     const keys = { accessKeyId: 'tsorm-emulator', accessKeySecret: 'tsorm-emulator-secret' };
     const conn = { endpoint: emu.endpoint, instance: 'tsorm', ...keys, maxSockets: CONCURRENCY };
     const wire = tsorm.connect({ ...conn, transport: 'wire' }).client;
-    const sdk = tsorm.connect(conn).client;
+    const sdk = tsorm.connect({ ...conn, transport: 'sdk' }).client;
     const raw = rawSdkClient(emu.endpoint, keys, CONCURRENCY);
     const schema = tsorm.getTableSchema(Item);
     await createEntityTable(sdk, schema);
@@ -71,18 +52,8 @@ async function main() {
     const variants = ['wire', 'sdk', 'raw'];
     const results = {};
     for (const [name, fns] of Object.entries(ops)) {
-      for (const v of variants) await burst(fns[v]); // warm-up
-      const cpu = { wire: [], sdk: [], raw: [] };
-      const rate = { wire: [], sdk: [], raw: [] };
-      for (let round = 0; round < ROUNDS; round++) {
-        for (let k = 0; k < variants.length; k++) {
-          const v = variants[(round + k) % variants.length];
-          const r = await burst(fns[v]);
-          cpu[v].push(r.cpu);
-          rate[v].push(r.rate);
-        }
-      }
-      results[name] = Object.fromEntries(variants.map((v) => [v, { cpuMicros: median(cpu[v]), callsPerSecond: median(rate[v]) }]));
+      const r = await interleaved(fns, { rounds: ROUNDS, calls: CALLS, concurrency: CONCURRENCY });
+      results[name] = Object.fromEntries(variants.map((v) => [v, { cpuMicros: r[v].cpu, callsPerSecond: r[v].rate }]));
     }
     for (const [name, r] of Object.entries(results)) {
       console.log(`${name}: client CPU µs/call (median of ${ROUNDS} rounds of ${CALLS} calls, ${CONCURRENCY} in flight)`);

@@ -9,7 +9,7 @@ import type {
   Int64LE,
   PrimaryKeyValue,
   RowExistenceExpectationValue,
-} from './sdk';
+} from './values';
 import type {
   DescribeStreamParams,
   DescribeStreamResult,

@@ -7,7 +7,7 @@ import { READ_ACTIONS, sdkOperation, type ActionName, type ActionParams, type Ac
 import { resolveConfig, validateCredentials, type ConnectOptions, type Credentials } from './config';
 import { DeadlineExceededError, TableStoreError } from './errors';
 import { RetryPolicy, type RetryOptions } from './retry';
-import { assertSdkInternals, TableStoreSdk, type SdkClient, type SdkHttpOptions } from './sdk';
+import { assertSdkInternals, loadSdk, type SdkClient, type SdkHttpOptions } from './sdk';
 import { deadlineError, earliest, sendOnce, type AttemptContext } from './transport';
 import { sendWireOnce, usesWire, type WireEndpoint } from './wire/transport';
 import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
@@ -44,16 +44,18 @@ export class TableStoreClient {
   /** The keep-alive agent every request of this client goes through. */
   readonly agent: http.Agent;
 
-  private readonly sdk: SdkClient;
-  /** Where tsorm's own transport sends: every API it speaks with `transport: 'wire'`, else the stream APIs. */
+  /** The SDK's client, created on first use: with `transport: 'sdk'`, or for an API the wire does not speak. */
+  private sdkClient: SdkClient | undefined;
+  /** Where tsorm's own transport sends: every API it speaks (the default), else the stream APIs. */
   private readonly wire: WireEndpoint;
   private readonly wireTransport: boolean;
+  private readonly secure: boolean;
+  private creds: Credentials;
   private readonly ownsAgent: boolean;
   private readonly meter = new UsageMeter();
   private closed = false;
 
   constructor(options: ConnectOptions = {}) {
-    assertSdkInternals();
     const cfg = resolveConfig(options);
     this.endpoint = cfg.endpoint;
     this.instance = cfg.instance;
@@ -64,7 +66,7 @@ export class TableStoreClient {
           ? options.retry
           : new RetryPolicy(options.retry ?? {});
 
-    const secure = cfg.url.protocol === 'https:';
+    const secure = (this.secure = cfg.url.protocol === 'https:');
     const agentOptions: http.AgentOptions = {
       keepAlive: true,
       maxSockets: cfg.maxSockets,
@@ -75,30 +77,41 @@ export class TableStoreClient {
     this.ownsAgent = options.agent === undefined;
     this.agent = options.agent ?? (secure ? new (httpsModule().Agent)(agentOptions) : new http.Agent(agentOptions));
 
-    this.sdk = new TableStoreSdk.Client({
-      endpoint: cfg.endpoint,
-      instancename: cfg.instance,
-      accessKeyId: cfg.credentials.accessKeyId,
-      accessKeySecret: cfg.credentials.accessKeySecret,
-      httpOptions: sdkHttpOptions(this.agent, secure),
-    });
-    this.applyCredentials(cfg.credentials);
+    this.creds = cfg.credentials;
     if (options.transport !== undefined && options.transport !== 'sdk' && options.transport !== 'wire') {
       throw new TypeError(`connect: transport must be 'sdk' or 'wire', got ${String(options.transport)}`);
     }
-    this.wireTransport = options.transport === 'wire';
-    this.wire = { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.credentials() };
-  }
-
-  /** The credentials requests are signed with now (kept in the SDK's config, the one place they live). */
-  private credentials(): Credentials {
-    const c = this.sdk.config;
-    return { accessKeyId: c.accessKeyId ?? '', accessKeySecret: c.accessKeySecret ?? '', securityToken: c.securityToken ?? undefined };
+    this.wireTransport = options.transport !== 'sdk';
+    // With `transport: 'sdk'`, checked now, so that an SDK upgrade that moved its internals fails at
+    // connect(), not mid-request.
+    if (!this.wireTransport) assertSdkInternals();
+    this.wire = { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.creds };
   }
 
   /** The access key id requests are currently signed with. */
   get accessKeyId(): string {
-    return this.sdk.config.accessKeyId ?? '';
+    return this.creds.accessKeyId;
+  }
+
+  /** Which transport sends this client's requests. */
+  get transport(): 'wire' | 'sdk' {
+    return this.wireTransport ? 'wire' : 'sdk';
+  }
+
+  /** The SDK's client, created (and the SDK loaded) the first time a request goes through the SDK. */
+  private sdk(): SdkClient {
+    if (this.sdkClient) return this.sdkClient;
+    if (this.wireTransport) assertSdkInternals();
+    const c = this.creds;
+    this.sdkClient = new (loadSdk().Client)({
+      endpoint: this.endpoint,
+      instancename: this.instance,
+      accessKeyId: c.accessKeyId,
+      accessKeySecret: c.accessKeySecret,
+      httpOptions: sdkHttpOptions(this.agent, this.secure),
+    });
+    this.applyCredentials(c);
+    return this.sdkClient;
   }
 
   /**
@@ -156,6 +169,7 @@ export class TableStoreClient {
     const operation = sdkOperation(action);
     // Chosen once per call (the operation decides it), not per attempt: the default SDK path pays one check.
     const wire = usesWire(operation, this.wireTransport) ? this.wire : undefined;
+    const sdk = wire ? undefined : this.sdk();
     this.record({ calls: 1 });
 
     let previousError: TableStoreError | undefined;
@@ -178,7 +192,7 @@ export class TableStoreClient {
         attempt,
         clock,
       };
-      const outcome = await (wire ? sendWireOnce(wire, params, ctx) : sendOnce(this.sdk, params, ctx));
+      const outcome = await (wire ? sendWireOnce(wire, params, ctx) : sendOnce(sdk as SdkClient, params, ctx));
 
       if (outcome.ok) {
         const cu = consumedCapacity(outcome.data);
@@ -210,7 +224,9 @@ export class TableStoreClient {
   }
 
   private applyCredentials(c: Credentials): void {
-    const cfg = this.sdk.config;
+    this.creds = c;
+    if (!this.sdkClient) return;
+    const cfg = this.sdkClient.config;
     // The SDK reads both spellings at signing time (`secretAccessKey || accessKeySecret`,
     // `stsToken || securityToken`): set both so neither can shadow the new value.
     cfg.accessKeyId = c.accessKeyId;

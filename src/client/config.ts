@@ -39,9 +39,10 @@ export interface ConnectOptions {
   /** Where to read missing settings from. Default `process.env`. */
   env?: Record<string, string | undefined>;
   /**
-   * How requests are sent. `'sdk'` (the default for now): through the official SDK's client. `'wire'`: tsorm's
-   * own transport (`client/wire/`, issue 15) for the row APIs (GetRow, PutRow, UpdateRow, DeleteRow,
-   * BatchGetRow, BatchWriteRow, GetRange); every other action still goes through the SDK.
+   * How requests are sent. `'wire'` (the default): tsorm's own transport (`client/wire/`, issue 15) for every
+   * API it speaks (the row APIs: GetRow, PutRow, UpdateRow, DeleteRow, BatchGetRow, BatchWriteRow, GetRange);
+   * any other action goes through the official SDK, loaded the first time one is called. `'sdk'`: everything
+   * through the official SDK's client, loaded at `connect()`.
    */
   transport?: 'sdk' | 'wire';
 }

@@ -72,7 +72,6 @@ export {
   PrimaryKeyType,
   ReturnType,
   RowExistenceExpectation,
-  sdkVersion,
   SingleColumnCondition,
   UpdateType,
   type CellValue,
@@ -82,4 +81,5 @@ export {
   type InfMin,
   type PkAutoIncrement,
   type PrimaryKeyValue,
-} from './sdk';
+} from './values';
+export { sdkVersion } from './sdk';

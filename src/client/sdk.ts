@@ -5,126 +5,11 @@
  * lib/event_listeners.js, lib/http/node.js, lib/metadata.js, lib/filter.js, lib/protocol/*). `@types/tablestore`
  * is wrong in places and is not used.
  *
- * Everything else in tsorm that needs an SDK value (a `Condition`, `INF_MIN`, an int64 cell) imports it from
- * here (or from `client/index.ts`), never from `tablestore` itself.
+ * Nothing here loads the SDK until `loadSdk()` is called: only `transport: 'sdk'` does (issue 15). The values
+ * requests carry (int64, sentinels, conditions) are tsorm's own, in `values.ts`; `sdk-adapter.ts` turns them
+ * into the SDK's objects at this transport's boundary.
  */
 import type * as http from 'node:http';
-
-// ---------------------------------------------------------------------------------------------------------
-// Values the SDK reads and writes
-// ---------------------------------------------------------------------------------------------------------
-
-/**
- * The SDK's int64 value: `Int64LE` from its own copy of `int64-buffer`. The SDK's encoder checks
- * `instanceof Int64LE`, so int64 cells must be built with the constructor exported below (never with
- * `TableStore.Long`, which keeps shared state in a singleton: values made earlier can change under you).
- * `toString()` is exact; `toNumber()` and `toJSON()` lose precision beyond 2^53.
- */
-export interface Int64LE {
-  toNumber(): number;
-  toJSON(): number;
-  toString(radix?: number): string;
-  toBuffer(raw?: boolean): Buffer;
-  toArray(raw?: boolean): number[];
-}
-
-/**
- * A number the SDK hands back: a plain number, or an int64 read as a protobufjs `Long` (search, aggregation,
- * DescribeSearchIndex, DescribeTable replies) or an `Int64LE` (cells). Precision beyond 2^53 is lost, which
- * callers accept for counts, sizes and timestamps.
- */
-export function sdkNumber(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (v && typeof (v as { toNumber?: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber();
-  return Number(v);
-}
-
-export interface Int64LEConstructor {
-  /** From a safe integer, or from a decimal string (`radix` 10) that may exceed 2^53. */
-  new (value?: number): Int64LE;
-  new (value: string, radix?: number): Int64LE;
-  new (high: number, low: number): Int64LE;
-  /** Reads 8 little-endian bytes. */
-  new (buffer: Buffer | Uint8Array, offset?: number): Int64LE;
-  isInt64LE(value: unknown): value is Int64LE;
-}
-
-/** Sentinels of `lib/metadata.js`: plain objects compared by identity. */
-export interface InfMin {
-  readonly __tablestoreSentinel: 'INF_MIN';
-}
-export interface InfMax {
-  readonly __tablestoreSentinel: 'INF_MAX';
-}
-export interface PkAutoIncrement {
-  readonly __tablestoreSentinel: 'PK_AUTO_INCR';
-}
-
-/** A primary-key value the encoder accepts (a JS number is refused as a primary key). */
-export type PrimaryKeyValue = string | Buffer | Int64LE | InfMin | InfMax | PkAutoIncrement;
-/** An attribute value the encoder accepts: a JS `number` is written as DOUBLE, int64 must be `Int64LE`. */
-export type CellValue = string | number | boolean | Buffer | Int64LE;
-
-// ---------------------------------------------------------------------------------------------------------
-// Condition / filter classes (lib/filter.js)
-// ---------------------------------------------------------------------------------------------------------
-
-export type RowExistenceExpectationValue = 0 | 1 | 2;
-export type LogicalOperatorValue = number;
-export type ComparatorTypeValue = number;
-
-/** Base of the column-condition classes; the encoder dispatches on `instanceof`. */
-export interface ColumnCondition {
-  getType(): number;
-}
-
-export interface SingleColumnCondition extends ColumnCondition {
-  columnName: string;
-  columnValue: CellValue;
-  comparator: ComparatorTypeValue;
-  passIfMissing: boolean;
-  latestVersionOnly: boolean;
-}
-export interface SingleColumnConditionConstructor {
-  /** `passIfMissing` and `latestVersionOnly` default to `true`. */
-  new (
-    columnName: string,
-    columnValue: CellValue,
-    comparator: ComparatorTypeValue,
-    passIfMissing?: boolean,
-    latestVersionOnly?: boolean,
-  ): SingleColumnCondition;
-}
-
-export interface CompositeCondition extends ColumnCondition {
-  combinator: LogicalOperatorValue;
-  sub_conditions: ColumnFilter[];
-  addSubCondition(condition: ColumnFilter): void;
-  clearSubCondition(): void;
-}
-export interface CompositeConditionConstructor {
-  new (combinator: LogicalOperatorValue): CompositeCondition;
-}
-
-export interface ColumnPaginationFilter {
-  limit: number;
-  offset: number;
-  getType(): number;
-}
-export interface ColumnPaginationFilterConstructor {
-  new (limit?: number, offset?: number): ColumnPaginationFilter;
-}
-
-export type ColumnFilter = SingleColumnCondition | CompositeCondition | ColumnPaginationFilter;
-
-export interface Condition {
-  rowExistenceExpectation: RowExistenceExpectationValue;
-  columnCondition: ColumnFilter | null;
-}
-export interface ConditionConstructor {
-  new (rowExistenceExpectation: RowExistenceExpectationValue, columnCondition?: ColumnFilter | null): Condition;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Request machinery (lib/config.js, lib/request.js, lib/http.js, lib/http/node.js)
 // ---------------------------------------------------------------------------------------------------------
@@ -227,38 +112,19 @@ export interface SdkClient {
 // The module
 // ---------------------------------------------------------------------------------------------------------
 
-interface TableStoreModule {
+/** The parts of the `tablestore` module tsorm uses (the value classes are typed by `values.ts`'s twins). */
+export interface TableStoreModule {
   Client: new (config: SdkConfigInit) => SdkClient;
   Request: new (config: SdkConfig, operation: string, params: unknown) => SdkRequest;
-  Condition: ConditionConstructor;
-  SingleColumnCondition: SingleColumnConditionConstructor;
-  CompositeCondition: CompositeConditionConstructor;
-  ColumnPaginationFilter: ColumnPaginationFilterConstructor;
-  ColumnCondition: abstract new () => ColumnCondition;
-  RowExistenceExpectation: { IGNORE: 0; EXPECT_EXIST: 1; EXPECT_NOT_EXIST: 2 };
-  LogicalOperator: { NOT: number; AND: number; OR: number };
-  ComparatorType: {
-    EQUAL: number;
-    NOT_EQUAL: number;
-    GREATER_THAN: number;
-    GREATER_EQUAL: number;
-    LESS_THAN: number;
-    LESS_EQUAL: number;
-  };
-  Direction: { FORWARD: 'FORWARD'; BACKWARD: 'BACKWARD' };
-  UpdateType: { PUT: 'PUT'; DELETE: 'DELETE'; DELETE_ALL: 'DELETE_ALL'; INCREMENT: 'INCREMENT' };
-  BatchWriteType: { PUT: 1; UPDATE: 2; DELETE: 3 };
-  ReturnType: { NONE: 0; Primarykey: 1; AfterModify: 2 };
-  PrimaryKeyType: { INTEGER: 1; STRING: 2; BINARY: 3 };
-  PrimaryKeyOption: { AUTO_INCREMENT: 1 };
-  DefinedColumnType: { DCT_INTEGER: 1; DCT_DOUBLE: 2; DCT_BOOLEAN: 3; DCT_STRING: 4 };
-  IndexUpdateMode: { IUM_ASYNC_INDEX: 0; IUM_SYNC_INDEX: 1 };
-  IndexType: { IT_GLOBAL_INDEX: 0; IT_LOCAL_INDEX: 1 };
-  INF_MIN: InfMin;
-  INF_MAX: InfMax;
-  PK_AUTO_INCR: PkAutoIncrement;
+  Condition: new (rowExistenceExpectation: number, columnCondition?: unknown) => object;
+  SingleColumnCondition: new (name: string, value: unknown, comparator: number, passIfMissing?: boolean, latestVersionOnly?: boolean) => object;
+  CompositeCondition: new (combinator: number) => { addSubCondition(condition: unknown): void };
+  ColumnPaginationFilter: new (limit?: number, offset?: number) => object;
+  INF_MIN: object;
+  INF_MAX: object;
+  PK_AUTO_INCR: object;
   /** A shared singleton: only used once, to find the SDK's `Int64LE` class. */
-  Long: { fromNumber(n: number): Int64LE };
+  Long: { fromNumber(n: number): object };
 }
 
 /** A protobufjs static message type (from the SDK's `tablestore_compiled_proto.js`). */
@@ -282,73 +148,90 @@ export interface CompiledProtos {
   search: { proto: Record<string, ProtoMessageType<any>> };
 }
 
+let loaded: TableStoreModule | undefined;
+
 /**
- * Globals the SDK assigns without declaring them (found with eslint `no-undef` over tablestore 5.6 lib/):
- * `for (pro in …)` in lib/filter.js (the Condition and filter constructors: every conditional write),
- * `for (sub in …)` in lib/protocol/encoder.js (composite filters), `for (key in …)` and `size = …` in
- * lib/protocol/plian_buffer_builder.js (every write's size check). In the SDK's own sloppy-mode files these
- * create globals; in a bundle whose output starts with "use strict" (esbuild with a tsconfig `strict` or
- * `alwaysStrict`, or ESM output) they throw `ReferenceError: pro is not defined` at the first write (issue 8,
- * item 5). Declaring the globals the SDK would have created itself makes both work, with no edit in
- * node_modules. [decision] Not enumerable, so they show in no `for … in globalThis`.
+ * `require` of an SDK file, out of bundlers' sight. [decision] Not a static `require('tablestore')`: esbuild
+ * and webpack follow those, and would pack the whole SDK (a third of a deploy bundle) into every FC function
+ * although only `transport: 'sdk'` and SQLQuery use it (issue 15). A function that uses those with a bundled
+ * deployment keeps `tablestore` installed beside the bundle (`--external:tablestore` + node_modules); without
+ * it, the first such call says so.
  */
-for (const name of ['pro', 'sub', 'key', 'size']) {
-  if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value: undefined, writable: true, configurable: true, enumerable: false });
+function requireSdk(id: string): unknown {
+  const load: NodeJS.Require | undefined = typeof module !== 'undefined' && typeof module.require === 'function' ? module.require.bind(module) as NodeJS.Require : typeof require === 'function' ? require : undefined;
+  try {
+    if (!load) throw new Error('require() is not available');
+    return load(id);
+  } catch (err) {
+    throw new Error(
+      `tsorm: transport 'sdk' and SQLQuery need the official SDK, and '${id}' could not be loaded (${(err as Error).message}). ` +
+        'It is a dependency of tsorm: install it, and in a bundled deployment keep it external (esbuild --external:tablestore) and ship node_modules/tablestore beside the bundle.',
+      { cause: err },
+    );
+  }
 }
 
-// Static specifiers only, so that bundlers (FC deployments often bundle) can follow them.
-const sdk = require('tablestore') as TableStoreModule;
+/** The SDK module, loaded on first use: only `transport: 'sdk'` and SQLQuery need it (its `require` costs ~90 ms). */
+export function loadSdk(): TableStoreModule {
+  if (loaded) return loaded;
+  /**
+   * Globals the SDK assigns without declaring them (found with eslint `no-undef` over tablestore 5.6 lib/):
+   * `for (pro in …)` in lib/filter.js (the Condition and filter constructors: every conditional write),
+   * `for (sub in …)` in lib/protocol/encoder.js (composite filters), `for (key in …)` and `size = …` in
+   * lib/protocol/plian_buffer_builder.js (every write's size check). In the SDK's own sloppy-mode files these
+   * create globals; in a bundle whose output starts with "use strict" (esbuild with a tsconfig `strict` or
+   * `alwaysStrict`, or ESM output) they throw `ReferenceError: pro is not defined` at the first write (issue 8,
+   * item 5). Declaring the globals the SDK would have created itself makes both work, with no edit in
+   * node_modules. [decision] Not enumerable, so they show in no `for … in globalThis`.
+   */
+  for (const name of ['pro', 'sub', 'key', 'size']) {
+    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value: undefined, writable: true, configurable: true, enumerable: false });
+  }
+  loaded = requireSdk('tablestore') as TableStoreModule;
+  return loaded;
+}
 
-/** The SDK module itself, for `client/` internals only. */
-export const TableStoreSdk: TableStoreModule = sdk;
+/**
+ * Which of the SDK's key sentinels `value` is, if the SDK is loaded (by tsorm or by the caller); never loads
+ * it. For callers that pass `TableStore.INF_MIN` & co. to a client on the wire transport.
+ */
+export function sdkSentinel(value: object): 'INF_MIN' | 'INF_MAX' | 'PK_AUTO_INCR' | undefined {
+  let sdk: Partial<TableStoreModule> | undefined = loaded;
+  if (!sdk) {
+    try {
+      sdk = require.cache[require.resolve('tablestore')]?.exports as Partial<TableStoreModule> | undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (!sdk) return undefined;
+  return value === sdk.INF_MIN ? 'INF_MIN' : value === sdk.INF_MAX ? 'INF_MAX' : value === sdk.PK_AUTO_INCR ? 'PK_AUTO_INCR' : undefined;
+}
 
 /**
  * The SDK's own compiled protobuf module: the same file the SDK's encoder and decoder loaded (the package has
- * no `exports` map), so this costs nothing.
+ * no `exports` map), so this costs nothing once the SDK is loaded.
  */
-export const protos: CompiledProtos = require('tablestore/lib/protocol/tablestore_compiled_proto.js');
+export function sdkProtos(): CompiledProtos {
+  loadSdk();
+  return requireSdk('tablestore/lib/protocol/tablestore_compiled_proto.js') as CompiledProtos;
+}
 
 /**
  * The SDK's version, from its package.json. A function, read on demand: a module-level `require` of the JSON
  * would cost every FC cold start a file read (about 0.25 ms) for a value only an error message needs.
  */
 export function sdkVersion(): string {
-  return (require('tablestore/package.json') as { version: string }).version;
+  return (requireSdk('tablestore/package.json') as { version: string }).version;
 }
-
-/**
- * The `Int64LE` class the SDK's encoder recognises: taken from a value the SDK itself builds, so it is the
- * SDK's own copy of `int64-buffer` whatever the install layout (`int64-buffer` is not a tsorm dependency).
- */
-export const Int64LE: Int64LEConstructor = sdk.Long.fromNumber(0).constructor as unknown as Int64LEConstructor;
-
-// Constants, re-exported with their literal types.
-export const Condition: ConditionConstructor = sdk.Condition;
-export const SingleColumnCondition: SingleColumnConditionConstructor = sdk.SingleColumnCondition;
-export const CompositeCondition: CompositeConditionConstructor = sdk.CompositeCondition;
-export const ColumnPaginationFilter: ColumnPaginationFilterConstructor = sdk.ColumnPaginationFilter;
-export const RowExistenceExpectation = sdk.RowExistenceExpectation;
-export const LogicalOperator = sdk.LogicalOperator;
-export const ComparatorType = sdk.ComparatorType;
-export const Direction = sdk.Direction;
-export const UpdateType = sdk.UpdateType;
-export const BatchWriteType = sdk.BatchWriteType;
-/** Note the SDK's spelling: `Primarykey` (lower-case k). */
-export const ReturnType = sdk.ReturnType;
-export const PrimaryKeyType = sdk.PrimaryKeyType;
-export const PrimaryKeyOption = sdk.PrimaryKeyOption;
-export const DefinedColumnType = sdk.DefinedColumnType;
-export const IndexUpdateMode = sdk.IndexUpdateMode;
-export const IndexType = sdk.IndexType;
-export const INF_MIN: InfMin = sdk.INF_MIN;
-export const INF_MAX: InfMax = sdk.INF_MAX;
-export const PK_AUTO_INCR: PkAutoIncrement = sdk.PK_AUTO_INCR;
 
 /**
  * The SDK internals `client/transport.ts` relies on. Checked once when a client is created so that an SDK
  * upgrade that moves them fails loudly at `connect()`, not with a TypeError in the middle of a request.
  */
 export function assertSdkInternals(): void {
+  const sdk = loadSdk();
+  const protos = sdkProtos();
   const missing: string[] = [];
   if (typeof sdk.Client !== 'function') missing.push('TableStore.Client');
   if (typeof sdk.Request !== 'function') missing.push('TableStore.Request');

@@ -28,7 +28,9 @@ import {
   InvalidRequestError,
 } from './errors';
 import { contentMd5, originColumnsOf, originColumnsSuffix } from './stream-columns';
-import { protos, TableStoreSdk, type SdkClient, type SdkError, type SdkResponse } from './sdk';
+import { loadSdk, type SdkClient, type SdkError, type SdkResponse } from './sdk';
+import { toSdkParams } from './sdk-adapter';
+import { decodeError } from './wire/row-codec';
 import type { Clock } from './clock';
 
 export type AttemptOutcome =
@@ -100,7 +102,7 @@ export function sendOnce(sdkClient: SdkClient, params: unknown, ctx: AttemptCont
     let suffix: Uint8Array | undefined;
     try {
       suffix = originColumnsSuffix(ctx.operation, params);
-      request = new TableStoreSdk.Request(sdkClient.config, ctx.operation, params);
+      request = new (loadSdk().Request)(sdkClient.config, ctx.operation, toSdkParams(params));
       sdkClient.addAllRequestListeners(request);
     } catch (err) {
       finish({ ok: false, error: invalidRequest(ctx, err) });
@@ -205,7 +207,7 @@ export function decodeErrorBody(body: Buffer | string | undefined): { code: stri
   if (body === undefined || body.length === 0) return undefined;
   try {
     const buf = typeof body === 'string' ? Buffer.from(body, 'binary') : body;
-    const e = protos.main.proto.Error.decode(buf);
+    const e = decodeError(buf);
     if (typeof e.code !== 'string' || e.code === '') return undefined;
     return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
   } catch {

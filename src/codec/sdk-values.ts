@@ -1,55 +1,40 @@
 /**
- * The SDK's value classes and constants as the ORM layers (codec/, query/) use them: int64 cells, PK
- * placeholders, condition objects. The SDK is typed once, in `client/sdk.ts` (the layer below); no requests
- * are made here. Facts relied on (tablestore 5.6.5):
- * - integer cells are `Int64LE` instances of the SDK's own `int64-buffer` copy (checked with `instanceof` by its
- *   PlainBuffer writer, so only that class will do); `TableStore.Long.fromString` returns one, but through a
- *   shared singleton, so the class is taken from it once and instances are built from 8-byte LE buffers;
- * - `INF_MIN`, `INF_MAX`, `PK_AUTO_INCR` are identity-compared sentinel objects.
+ * The request values as the ORM layers (codec/, query/) use them: int64 cells, PK placeholders, condition
+ * objects. They are tsorm's own (`client/values.ts`, the layer below), not the SDK's: the runtime loads no SDK
+ * (issue 15). Reading accepts any int64 (tsorm's, or the SDK's from `transport: 'sdk'` results).
  */
 
 import {
+  int64,
+  int64Value,
   Int64LE,
-  TableStoreSdk,
   type CellValue,
   type CompositeCondition,
   type Condition,
   type Int64LE as Int64LEValue,
   type SingleColumnCondition,
-} from '../client/sdk';
+} from '../client/values';
+import * as values from '../client/values';
 
-/** An int64 cell value as the SDK reads and writes it (`int64-buffer`'s `Int64LE`). */
+/** An int64 cell value. */
 export type SdkInt64 = Int64LEValue;
-/** A value the SDK can put in a cell. */
+/** A value a cell can hold. */
 export type SdkCellValue = CellValue;
-/** An SDK column condition (SingleColumnCondition or CompositeCondition). */
+/** A column condition (SingleColumnCondition or CompositeCondition). */
 export type SdkColumnCondition = SingleColumnCondition | CompositeCondition;
 export type SdkRowCondition = Condition;
-export type SdkModule = typeof TableStoreSdk;
+export type SdkModule = typeof values;
 
-/** The `tablestore` module. */
+/** The value classes, sentinels and constants (`client/values.ts`), in the shape of the SDK's module. */
 export function sdk(): SdkModule {
-  return TableStoreSdk;
+  return values;
 }
 
-/** True for an SDK int64 cell value (any copy of `int64-buffer`'s Int64LE). */
-export function isSdkInt64(value: unknown): value is SdkInt64 {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (Int64LE.isInt64LE(value) || (value as { _isInt64LE?: unknown })._isInt64LE === true)
-  );
-}
+/** True for an int64 cell value (tsorm's, or any copy of int64-buffer's Int64LE). */
+export const isSdkInt64: (value: unknown) => value is SdkInt64 = Int64LE.isInt64LE;
 
-/** Builds an SDK int64 cell value; `value` must already be within the int64 range. */
-export function toSdkInt64(value: bigint): SdkInt64 {
-  const buffer = Buffer.allocUnsafe(8);
-  buffer.writeBigInt64LE(value);
-  return new Int64LE(buffer);
-}
+/** Builds an int64 cell value; `value` must already be within the int64 range. */
+export const toSdkInt64: (value: bigint) => SdkInt64 = int64;
 
-/** The exact value of an SDK int64 cell. */
-export function fromSdkInt64(value: SdkInt64): bigint {
-  const buffer = value.toBuffer();
-  return buffer.readBigInt64LE(0);
-}
+/** The exact value of an int64 cell. */
+export const fromSdkInt64: (value: SdkInt64) => bigint = int64Value;

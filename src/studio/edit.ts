@@ -14,7 +14,7 @@
  */
 import type { PrimaryKeyInput, UpdateOfAttributeColumns } from '../client/actions';
 import type { TableStoreClient } from '../client/client';
-import { ComparatorType, CompositeCondition, Condition, LogicalOperator, PK_AUTO_INCR, RowExistenceExpectation, SingleColumnCondition, type CellValue, type ColumnFilter } from '../client/sdk';
+import { ComparatorType, CompositeCondition, Condition, LogicalOperator, PK_AUTO_INCR, RowExistenceExpectation, SingleColumnCondition, type CellValue, type ColumnFilter } from '../client/values';
 import { decodeFieldValue, encodeFieldValue } from '../codec/value';
 import type { LoadedEntity } from '../project/config';
 import { Repository } from '../repository/repository';

@@ -5,7 +5,7 @@
  */
 import type { GetRangeParams, PrimaryKeyCell, SdkRow } from '../client/actions';
 import type { TableStoreClient } from '../client/client';
-import { ComparatorType, CompositeCondition, INF_MAX, INF_MIN, LogicalOperator, SingleColumnCondition, type CellValue, type ColumnFilter } from '../client/sdk';
+import { ComparatorType, CompositeCondition, INF_MAX, INF_MIN, LogicalOperator, SingleColumnCondition, type CellValue, type ColumnFilter } from '../client/values';
 import { decodeCursor, encodeCursor } from '../repository/actions/find/cursor';
 import type { Comparator, RowsPage, RowsQuery, TableView } from './protocol';
 import { compareKeyValue, fromCell, keyValue, rowView, StudioInputError } from './values';

@@ -7,7 +7,7 @@
  */
 import type { SdkRow } from '../client/actions';
 import type { TableStoreClient } from '../client/client';
-import type { CellValue } from '../client/sdk';
+import type { CellValue } from '../client/values';
 import { fromSdkInt64, isSdkInt64 } from '../codec/sdk-values';
 import { HIGHLIGHT_POST, HIGHLIGHT_PRE, type SearchClause, type SearchFieldType, type SearchFieldView, type SearchIndexView, type SearchRequest, type SearchResultView } from './protocol';
 import { fromCell, rowView, StudioInputError } from './values';

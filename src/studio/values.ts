@@ -3,7 +3,7 @@
  * and written with `toSdkInt64`, so int64 values stay exact end to end; BINARY travels as base64.
  */
 import type { SdkRow } from '../client/actions';
-import type { CellValue } from '../client/sdk';
+import type { CellValue } from '../client/values';
 import { fromSdkInt64, isSdkInt64, toSdkInt64 } from '../codec/sdk-values';
 import { INT64_MAX, INT64_MIN } from '../codec/value';
 import type { Cell, CellType, RowView } from './protocol';

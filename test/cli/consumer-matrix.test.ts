@@ -139,7 +139,8 @@ describe('consumer matrix: the packed tarball in throwaway projects', { timeout:
       // tsconfig strict → esbuild starts the bundle with "use strict": the SDK's undeclared globals must not throw.
       expect(readFileSync(join(deploy, 'index.js'), 'utf8')).toMatch(/^"use strict";/);
       const inputs = Object.keys((JSON.parse(readFileSync(join(p, 'meta.json'), 'utf8')) as { inputs: object }).inputs);
-      expect(inputs.some((i) => i.includes('node_modules/tablestore/'))).toBe(true);
+      // Issue 15: the SDK is not bundled (the wire transport serves the handler; client/sdk.ts requires it out of bundlers' sight).
+      expect(inputs.filter((i) => i.includes('node_modules/tablestore/'))).toEqual([]);
       expect(inputs.filter((i) => /node_modules\/(lmdb|msgpackr|@swc|class-validator|commander)\/|tsorm\/dist\/(cli|src\/(emulator|migrations|testing))\//.test(i))).toEqual([]);
       writeFileSync(
         join(deploy, 'run.js'),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { sdkFor, type Client } from '../support/emulator-process';
 import { configFile, Project, type Target } from '../support/migrate-project';
-import { Int64LE } from '../../src/client/sdk';
+import { Int64LE } from '../../src/client/values';
 import { IGNORE } from '../support/sdk';
 
 /** A fresh int64 cell per value (the SDK's `Long.fromString` hands out one shared object). */

@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TableStoreClient } from '../../src/client/client';
 import { toSdkInt64 } from '../../src/codec/sdk-values';
-import { Condition, RowExistenceExpectation } from '../../src/client/sdk';
+import { Condition, RowExistenceExpectation } from '../../src/client/values';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { ROOT } from '../support/emulator-process';
 import { configFile, Project, type Running } from '../support/migrate-project';

@@ -5,11 +5,12 @@ import { createEntityTable } from '../../src/migrations/spec/entity-table';
 import { getTableSchema, type EntityClass } from '../../src/schema';
 
 /**
- * The transport the ORM tests run on: `TSORM_TEST_TRANSPORT=wire` selects tsorm's own wire transport (issue 15)
- * instead of the SDK's.
+ * The transport the ORM tests run on: the default (tsorm's own wire transport, issue 15) unless
+ * `TSORM_TEST_TRANSPORT` says `sdk` or `wire`. `npm test` runs a smoke subset with `sdk` (vitest.config.ts).
  */
-export function testTransport(): 'wire' | undefined {
-  return process.env.TSORM_TEST_TRANSPORT === 'wire' ? 'wire' : undefined;
+export function testTransport(): 'wire' | 'sdk' | undefined {
+  const t = process.env.TSORM_TEST_TRANSPORT;
+  return t === 'sdk' || t === 'wire' ? t : undefined;
 }
 
 export function connectDb(options: Record<string, unknown> = {}): Database {

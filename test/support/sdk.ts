@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import { toSdkParams } from '../../src/client/sdk-adapter';
 
 export const TableStore = require('tablestore');
 
@@ -68,7 +69,11 @@ export function connectSdk(overrides: Record<string, unknown> = {}): Sdk {
   return promisify(raw);
 }
 
-/** An SDK client's callback methods as promises, and the client itself as `raw`; not a thenable (no `then`). */
+/**
+ * An SDK client's callback methods as promises, and the client itself as `raw`; not a thenable (no `then`).
+ * Params may hold tsorm's values (src/client/values.ts): they are turned into the SDK's, as `transport: 'sdk'`
+ * does (src/client/sdk-adapter.ts).
+ */
 export function promisify(raw: any): Sdk {
   return new Proxy({ raw } as Sdk, {
     get: (_t, prop) =>
@@ -76,7 +81,7 @@ export function promisify(raw: any): Sdk {
         ? raw
         : typeof prop !== 'string' || typeof raw[prop] !== 'function'
           ? undefined
-          : (params: any = {}) => new Promise((resolve, reject) => raw[prop](params, (err: any, data: any) => (err ? reject(err) : resolve(data)))),
+          : (params: any = {}) => new Promise((resolve, reject) => raw[prop](toSdkParams(params), (err: any, data: any) => (err ? reject(err) : resolve(data)))),
   });
 }
 

@@ -18,7 +18,9 @@ import {
   type TableStoreClient,
 } from '../../src/client';
 import { decodeErrorBody } from '../../src/client/transport';
-import { protos } from '../../src/client/sdk';
+import { sdkProtos } from '../../src/client/sdk';
+
+const protos = sdkProtos();
 import { errorReply, failure, startFakeServer, TEST_CREDENTIALS, type FakeServer, type Reply } from './client-fake-server';
 
 const pk = [{ id: 'a' }];

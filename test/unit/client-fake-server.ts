@@ -6,7 +6,9 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { expect } from 'vitest';
 import { TableStoreError } from '../../src/client/errors';
-import { protos } from '../../src/client/sdk';
+import { sdkProtos } from '../../src/client/sdk';
+
+const protos = sdkProtos();
 
 const pb = protos.main.proto;
 

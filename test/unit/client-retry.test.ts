@@ -12,7 +12,9 @@ import {
   ThrottledError,
   type TableStoreClient,
 } from '../../src/client';
-import { TableStoreSdk } from '../../src/client/sdk';
+import { loadSdk } from '../../src/client/sdk';
+
+const TableStoreSdk = loadSdk();
 import { SimulatedClock } from '../support/clock';
 import { errorReply, failure, getRowReply, putRowReply, startFakeServer, TEST_CREDENTIALS, type FakeServer } from './client-fake-server';
 

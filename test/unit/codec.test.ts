@@ -17,7 +17,7 @@ import {
 } from '../../src/codec';
 import type { ReadRow as SdkRow } from '../../src/client/actions';
 import { AutoIncrement, Column, getTableSchema, PrimaryKey, PrimaryKeys, Table, Version, type TableSchema } from '../../src/schema';
-import { SDK, serializeUpdateRow, throughPutRow } from './helpers/sdk';
+import { SDK, serializeUpdateRow, throughPutRow, toSdkParams, V } from './helpers/sdk';
 
 const MIN = -(2n ** 63n);
 const MAX = 2n ** 63n - 1n;
@@ -294,14 +294,14 @@ describe('encodeKey', () => {
     expectCodecError(() => encodeKey(orders, { id: Long.ONE }), 'MISSING_KEY', { property: 'shopId', column: 'shopId' }, /primary key value is missing/);
     expectCodecError(() => encodeKey(orders, { shopId: 's' }), 'MISSING_KEY', { property: 'id' }, /only generated on insert/);
     const key = encodeKey(orders, { shopId: 's' }, { autoIncrement: true });
-    expect(key[1].id).toBe(SDK.PK_AUTO_INCR);
+    expect(key[1].id).toBe(V.PK_AUTO_INCR);
     // A given auto-increment value is used as is.
     expect(String(encodeKey(orders, { shopId: 's', id: Long.fromNumber(3) }, { autoIncrement: true })[1].id)).toBe('3');
   });
 
   it('puts the auto-increment placeholder in a PutRow the SDK can serialise', () => {
     const { primaryKey, attributeColumns } = encodeRow(orders, { shopId: 's', email: 'e', qty: 1, total: 2n, version: 1 }, { autoIncrement: true });
-    expect(() => SDK.PlainBufferBuilder.serializeForPutRow(primaryKey, attributeColumns)).not.toThrow();
+    expect(() => SDK.PlainBufferBuilder.serializeForPutRow(toSdkParams(primaryKey), toSdkParams(attributeColumns))).not.toThrow();
   });
 
   it('refuses a non-object key', () => {

@@ -17,7 +17,7 @@ import {
   type QueryRule,
 } from '../../src/query';
 import { Column, getTableSchema, PrimaryKey, PrimaryKeys, Table } from '../../src/schema';
-import { columnValueBytes, LogicalOperator, SDK, throughFilterEncoder, type WireFilter } from './helpers/sdk';
+import { columnValueBytes, LogicalOperator, SDK, throughFilterEncoder, type WireFilter, toSdkParams, V } from './helpers/sdk';
 
 @Table('orders')
 class Order {
@@ -138,7 +138,7 @@ function depth(f: WireFilter): number {
 describe('toSdkCondition', () => {
   it('builds a SingleColumnCondition with the stored name, the column-typed value and the options', () => {
     const sdkCond = toSdkCondition(schema, c.price.gte(2, { passIfMissing: true, latestVersionOnly: false })) as any;
-    expect(sdkCond).toBeInstanceOf(SDK.SingleColumnCondition);
+    expect(sdkCond).toBeInstanceOf(V.SingleColumnCondition);
     expect(sdkCond.columnName).toBe('unit_price');
     expect(sdkCond.columnValue).toBe(2);
     expect(sdkCond.comparator).toBe(SDK.ComparatorType.GREATER_EQUAL);
@@ -191,7 +191,7 @@ describe('toSdkCondition', () => {
   it('compiles or, not and mixed trees with the right arity everywhere', () => {
     const cond = c.or(c.email.eq('a'), c.not(c.qty.lt(3)), c.paid.eq(true).and(c.price.gt(1.5), c.meta.eq({ tags: ['x'] })));
     const sdkCond = toSdkCondition(schema, cond) as any;
-    expect(sdkCond).toBeInstanceOf(SDK.CompositeCondition);
+    expect(sdkCond).toBeInstanceOf(V.CompositeCondition);
     expect(sdkCond.combinator).toBe(SDK.LogicalOperator.OR);
     const wire = throughFilterEncoder(sdkCond);
     const found = leaves(wire);
@@ -223,16 +223,16 @@ describe('toSdkCondition', () => {
 
   it('builds row conditions with an existence expectation', () => {
     const none = toSdkRowCondition(schema, 'notExist') as any;
-    expect(none).toBeInstanceOf(SDK.Condition);
+    expect(none).toBeInstanceOf(V.Condition);
     expect(none.rowExistenceExpectation).toBe(SDK.RowExistenceExpectation.EXPECT_NOT_EXIST);
     expect(none.columnCondition).toBeNull();
     const exist = toSdkRowCondition(schema, 'exist', c.qty.eq(1)) as any;
     expect(exist.rowExistenceExpectation).toBe(SDK.RowExistenceExpectation.EXPECT_EXIST);
-    expect(exist.columnCondition).toBeInstanceOf(SDK.SingleColumnCondition);
+    expect(exist.columnCondition).toBeInstanceOf(V.SingleColumnCondition);
     expect((toSdkRowCondition(schema, 'ignore') as any).rowExistenceExpectation).toBe(SDK.RowExistenceExpectation.IGNORE);
     // The SDK encodes it.
     const proto: Record<string, unknown> = {};
-    SDK.encoder._makeCondition(proto, exist);
+    SDK.encoder._makeCondition(proto, toSdkParams(exist));
     expect(proto.rowExistence).toBe(SDK.RowExistenceExpectation.EXPECT_EXIST);
     expect(proto.columnCondition).toBeInstanceOf(Uint8Array);
   });
@@ -247,8 +247,8 @@ describe('key ranges', () => {
   const values = (pk: Record<string, unknown>[]) =>
     pk.map((col) => {
       const v = Object.values(col)[0];
-      if (v === SDK.INF_MIN) return 'MIN';
-      if (v === SDK.INF_MAX) return 'MAX';
+      if (v === V.INF_MIN) return 'MIN';
+      if (v === V.INF_MAX) return 'MAX';
       return isSdkInt64(v) ? fromSdkInt64(v) : v;
     });
 
@@ -260,8 +260,8 @@ describe('key ranges', () => {
     expect(values(r.exclusiveEndPrimaryKey)).toEqual(['s1', 'MAX']);
     expect(r.empty).toBe(false);
     // The SDK serialises both bounds.
-    expect(() => SDK.PlainBufferBuilder.serializePrimaryKey(r.inclusiveStartPrimaryKey)).not.toThrow();
-    expect(() => SDK.PlainBufferBuilder.serializePrimaryKey(r.exclusiveEndPrimaryKey)).not.toThrow();
+    expect(() => SDK.PlainBufferBuilder.serializePrimaryKey(toSdkParams(r.inclusiveStartPrimaryKey))).not.toThrow();
+    expect(() => SDK.PlainBufferBuilder.serializePrimaryKey(toSdkParams(r.exclusiveEndPrimaryKey))).not.toThrow();
   });
 
   it('fills a prefix with INF_MAX/INF_MIN backward', () => {

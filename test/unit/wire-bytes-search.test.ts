@@ -6,7 +6,7 @@
  * ranges and terms, highlight, collapse, routing, tokens; index schemas with every field option and analyzer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Int64LE } from '../../src/client/sdk';
+import { Int64LE } from '../../src/client/values';
 import { putRowBuffer } from '../../src/client/wire/row-codec';
 import { expectSameRequest, plain, sdkEncode, startComparison, type Comparison } from './wire-compare';
 

@@ -6,7 +6,7 @@
  * explicit modes, int64 times beyond 2^53. Deliberate differences (an SDK bug each) are the last cases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Int64LE } from '../../src/client/sdk';
+import { Int64LE } from '../../src/client/values';
 import { originColumnsSuffix } from '../../src/client/stream-columns';
 import { expectSameRequest, plain, sdkEncode, startComparison, type Comparison } from './wire-compare';
 

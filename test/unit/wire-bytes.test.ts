@@ -17,20 +17,24 @@ import {
   INF_MIN,
   Int64LE,
   PK_AUTO_INCR,
-  protos,
   SingleColumnCondition,
-  TableStoreSdk,
-} from '../../src/client/sdk';
+  LogicalOperator as LO,
+  ComparatorType as CT,
+  RowExistenceExpectation as RE,
+  ReturnType as RT,
+} from '../../src/client/values';
+import { loadSdk, sdkProtos } from '../../src/client/sdk';
+import { toSdkParams } from '../../src/client/sdk-adapter';
 import { stringToSign } from '../../src/client/wire/transport';
 import { putRowBuffer } from '../../src/client/wire/row-codec';
 import { startFakeServer, type FakeServer, type Received } from './client-fake-server';
 
-const pb = protos.main.proto as unknown as Record<string, { create(p: object): object; encode(m: object): { finish(): Uint8Array } }>;
+const TableStoreSdk = loadSdk() as unknown as { Client: new (o: object) => unknown; Long: { fromNumber(n: number): unknown }; INF_MIN: object; INF_MAX: object; PK_AUTO_INCR: object; Condition: new (...a: unknown[]) => object; SingleColumnCondition: new (...a: unknown[]) => object; CompositeCondition: new (c: number) => { addSubCondition(c: unknown): void } };
+const pb = sdkProtos().main.proto as unknown as Record<string, { create(p: object): object; encode(m: object): { finish(): Uint8Array } }>;
 const enc = (type: string, m: object) => pb[type].encode(pb[type].create(m)).finish();
 
 const I64_MAX = new Int64LE('9223372036854775807', 10);
 const I64_MIN = new Int64LE('-9223372036854775808', 10);
-const { LogicalOperator: LO, ComparatorType: CT, RowExistenceExpectation: RE, ReturnType: RT } = TableStoreSdk;
 
 const consumed = { capacityUnit: { read: 1, write: 1 } };
 /** A row the canned responses carry: every value type, int64 extremes, an empty string, a version. */
@@ -75,8 +79,17 @@ afterAll(async () => {
   await server.close();
 });
 
-async function both(action: string, params: () => Record<string, unknown>): Promise<{ ours: Received; theirs: Received; ourData: unknown; theirData: unknown }> {
-  const theirData = await new Promise((resolve, reject) => sdk[action](params(), (err, data) => (err ? reject(err as Error) : resolve(data))));
+/**
+ * One request each way: tsorm's client with tsorm's values (`values.ts`), the raw SDK with the same params
+ * turned into its own objects by `toSdkParams` (so the adapter of `transport: 'sdk'` is tested too).
+ * `sdkParams` overrides what the SDK is given.
+ */
+async function both(
+  action: string,
+  params: () => Record<string, unknown>,
+  sdkParams: () => unknown = () => toSdkParams(params()),
+): Promise<{ ours: Received; theirs: Received; ourData: unknown; theirData: unknown }> {
+  const theirData = await new Promise((resolve, reject) => sdk[action](sdkParams(), (err, data) => (err ? reject(err as Error) : resolve(data))));
   const theirs = server.requests[server.requests.length - 1];
   const ourData = await wire.call(action as 'getRow', params() as never);
   const ours = server.requests[server.requests.length - 1];
@@ -229,10 +242,32 @@ describe('wire transport: byte-identical with the official SDK', () => {
   });
 });
 
+describe("wire transport: the SDK's own values, as callers may still pass them", () => {
+  it("encodes the SDK's Int64LE, sentinels and condition classes as it encodes tsorm's", async () => {
+    const S = TableStoreSdk;
+    const sdkParams = () => {
+      const and = new S.CompositeCondition(LO.AND);
+      and.addSubCondition(new S.SingleColumnCondition('a', S.Long.fromNumber(7), CT.EQUAL));
+      and.addSubCondition(new S.SingleColumnCondition('b', 'x', CT.NOT_EQUAL, false));
+      return {
+        tableName: 't',
+        primaryKey: [{ id: 'a' }, { seq: S.PK_AUTO_INCR }],
+        attributeColumns: [{ n: S.Long.fromNumber(-3) }],
+        condition: new S.Condition(RE.EXPECT_EXIST, and),
+      };
+    };
+    const { ours, theirs } = await both('putRow', sdkParams, sdkParams);
+    expectSameRequest(ours, theirs);
+    const range = () => ({ tableName: 't', direction: 'FORWARD', inclusiveStartPrimaryKey: [{ id: S.INF_MIN }], exclusiveEndPrimaryKey: [{ id: S.INF_MAX }] });
+    const r = await both('getRange', range, range);
+    expectSameRequest(r.ours, r.theirs);
+  });
+});
+
 describe('wire transport: deliberate differences from the SDK', () => {
   it('a non-ASCII column name: we write its UTF-8 byte length, the SDK its UTF-16 length (a corrupt PlainBuffer)', async () => {
     const params = () => ({ tableName: 't', primaryKey: [{ id: 'a' }], attributeColumns: [{ 'é': 'v' }], condition: new Condition(RE.IGNORE, null) });
-    await new Promise<unknown>((resolve) => sdk.putRow(params(), (err) => resolve(err)));
+    await new Promise<unknown>((resolve) => sdk.putRow(toSdkParams(params()), (err) => resolve(err)));
     const sdkReq = server.requests[server.requests.length - 1];
     await wire.call('putRow', params() as never);
     const ours = server.requests[server.requests.length - 1];

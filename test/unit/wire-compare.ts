@@ -1,19 +1,20 @@
 /**
  * The harness of the byte-identity tests (issue 15): the official SDK's client and tsorm's wire transport
  * talk to one loopback server (client-fake-server.ts) that records each request and answers with a canned
- * response; `both()` sends the same input through each, so a test compares the two requests and the two
- * decoded results.
+ * response; `both()` sends the same input through each (turned into the SDK's own value objects for the SDK,
+ * `toSdkParams`), so a test compares the two requests and the two decoded results.
  */
 import { expect } from 'vitest';
 import { connect, type TableStoreClient } from '../../src/client';
-import { protos, TableStoreSdk } from '../../src/client/sdk';
+import { loadSdk, sdkProtos } from '../../src/client/sdk';
+import { toSdkParams } from '../../src/client/sdk-adapter';
 import { startFakeServer, type FakeServer, type Received } from './client-fake-server';
 
 type Proto = Record<string, { create(p: object): object; encode(m: object): { finish(): Uint8Array } }>;
 
 /** Encodes `m` as `package.type` with the SDK's own compiled protobuf module. */
 export function sdkEncode(pkg: 'main' | 'search', type: string, m: object): Uint8Array {
-  const p = protos[pkg].proto as unknown as Proto;
+  const p = sdkProtos()[pkg].proto as unknown as Proto;
   return p[type].encode(p[type].create(m)).finish();
 }
 
@@ -30,7 +31,7 @@ export async function startComparison(replies: Record<string, () => Uint8Array>)
   const server = await startFakeServer((req) => ({ status: 200, body: replies[req.action]() }));
   const credentials = { accessKeyId: 'ak-id', accessKeySecret: 'secret', securityToken: 'sts-token' };
   const wire = connect({ endpoint: server.endpoint, instance: 'inst', ...credentials, transport: 'wire', retry: false });
-  const sdk = new TableStoreSdk.Client({
+  const sdk = new (loadSdk().Client)({
     endpoint: server.endpoint,
     instancename: 'inst',
     accessKeyId: credentials.accessKeyId,
@@ -42,7 +43,8 @@ export async function startComparison(replies: Record<string, () => Uint8Array>)
     wire,
     sdk,
     async both(action, params) {
-      const theirData = await new Promise((resolve, reject) => sdk[action](params(), (err, data) => (err ? reject(err as Error) : resolve(data))));
+      // tsorm's values (client/values.ts) on our side; the SDK gets its own objects, as `transport: 'sdk'` does.
+      const theirData = await new Promise((resolve, reject) => sdk[action](toSdkParams(params()), (err, data) => (err ? reject(err as Error) : resolve(data))));
       const theirs = server.requests[server.requests.length - 1];
       const ourData = await wire.call(action as 'getRow', params() as never);
       const ours = server.requests[server.requests.length - 1];

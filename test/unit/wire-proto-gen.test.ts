@@ -5,9 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { protos } from '../../src/client/sdk';
+import { sdkProtos } from '../../src/client/sdk';
 import { PbReader, ProtoLong } from '../../src/client/wire/pb';
 import { decodeMainGetRowRequest, encodeMainGetRowRequest } from '../../src/client/wire/proto.gen';
+
+const protos = sdkProtos();
 
 const gen = require('../../scripts/gen-wire-proto.js') as { generate(): string; OUT: string };
 

@@ -12,16 +12,8 @@
  *   the SDK throws a TypeError on it (`_makeCondition(undefined)`; a batch row's condition is `required`)
  *   [decision].
  */
-import {
-  ColumnPaginationFilter,
-  CompositeCondition,
-  INF_MAX,
-  INF_MIN,
-  Int64LE,
-  PK_AUTO_INCR,
-  SingleColumnCondition,
-  type Int64LE as Int64LEValue,
-} from '../sdk';
+import { FilterType, INF_MAX, INF_MIN, int64, Int64LE, PK_AUTO_INCR, type Int64LE as Int64LEValue } from '../values';
+import { sdkSentinel } from '../sdk';
 import type { WireOperation } from './operations';
 import { PbReader, PbWriter } from './pb';
 import * as pb from './proto.gen';
@@ -37,8 +29,18 @@ const OP_DELETE_ALL = 0x01;
 const OP_DELETE_ONE = 0x03;
 const OP_INCREMENT = 0x04;
 
-export function isInt64(v: unknown): v is Int64LEValue {
-  return typeof v === 'object' && v !== null && (v as { _isInt64LE?: unknown })._isInt64LE === true;
+export const isInt64: (v: unknown) => v is Int64LEValue = Int64LE.isInt64LE;
+
+/**
+ * A key sentinel: tsorm's, or the SDK's own when a caller passes those (they are `{}` objects compared by
+ * identity, so they are only recognised when the SDK is loaded; `sdkSentinel` does not load it).
+ */
+function sentinelOf(v: unknown): number | undefined {
+  if (v === INF_MIN) return VT_INF_MIN;
+  if (v === INF_MAX) return VT_INF_MAX;
+  if (v === PK_AUTO_INCR) return VT_AUTO_INCREMENT;
+  const sdk = typeof v === 'object' && v !== null && !isInt64(v) && !Buffer.isBuffer(v) ? sdkSentinel(v) : undefined;
+  return sdk === 'INF_MIN' ? VT_INF_MIN : sdk === 'INF_MAX' ? VT_INF_MAX : sdk === 'PK_AUTO_INCR' ? VT_AUTO_INCREMENT : undefined;
 }
 
 function int64Bytes(v: unknown, field: string): Buffer {
@@ -55,12 +57,11 @@ function int64Bytes(v: unknown, field: string): Buffer {
 // ---------------------------------------------------------------------------------------------------------
 
 function writeKeyValue(w: PlainBufferWriter, name: string, v: unknown, crc: number): number {
-  if (v === INF_MIN) return w.sentinel(VT_INF_MIN, crc);
-  if (v === INF_MAX) return w.sentinel(VT_INF_MAX, crc);
-  if (v === PK_AUTO_INCR) return w.sentinel(VT_AUTO_INCREMENT, crc);
-  if (isInt64(v)) return w.int64(v.toBuffer(), crc);
   if (typeof v === 'string') return w.bytesValue(VT.STRING, v, crc);
+  if (isInt64(v)) return w.int64(v.toBuffer(), crc);
   if (Buffer.isBuffer(v)) return w.bytesValue(VT.BLOB, v, crc);
+  const sentinel = sentinelOf(v);
+  if (sentinel !== undefined) return w.sentinel(sentinel, crc);
   throw new TypeError(`primaryKey.${name}: unsupported primary key type: ${typeof v}`);
 }
 
@@ -154,10 +155,10 @@ function writeUpdateColumns(w: PlainBufferWriter, updates: unknown, rowCrc: numb
 // (the cost is a few bytes, and no request can be read differently from the SDK's) [decision].
 
 function pkValueSize(v: unknown): number {
-  if (v === INF_MIN || v === INF_MAX || v === PK_AUTO_INCR) return 7;
-  if (isInt64(v)) return 14;
   if (typeof v === 'string') return 10 + Buffer.byteLength(v);
+  if (isInt64(v)) return 14;
   if (Buffer.isBuffer(v)) return 10 + v.length;
+  if (sentinelOf(v) !== undefined) return 7;
   return 0;
 }
 
@@ -273,18 +274,21 @@ export function columnValueBuffer(v: unknown, name: string): Buffer {
 // Conditions and filters (encoder.js _makeCondition / _makeColumnCondition)
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * Dispatched on `getType()` (filter.proto's FilterType), not on the class: tsorm's conditions and the SDK's,
+ * which callers may still pass, have the same fields (lib/filter.js).
+ */
 function filterOf(cond: unknown): pb.FilterFilter {
-  const c = cond as { getType(): number };
-  const type = c.getType();
+  const type = typeof (cond as { getType?: unknown })?.getType === 'function' ? (cond as { getType(): number }).getType() : undefined;
   let filter: Uint8Array;
-  if (cond instanceof CompositeCondition) {
-    const cc = cond as unknown as { combinator: number; sub_conditions: unknown[] };
+  if (type === FilterType.COMPOSITE_COLUMN_VALUE) {
+    const cc = cond as { combinator: number; sub_conditions: unknown[] };
     if (cc.combinator === undefined || cc.combinator === null) throw new TypeError('CompositeCondition: combinator should be one of TableStore.LogicalOperator');
     filter = pb
       .encodeFilterCompositeColumnValueFilter({ combinator: cc.combinator, subFilters: cc.sub_conditions.map(filterOf) })
       .finish();
-  } else if (cond instanceof SingleColumnCondition) {
-    const s = cond as unknown as { comparator: number; columnName: string; columnValue: unknown; passIfMissing: boolean; latestVersionOnly: boolean };
+  } else if (type === FilterType.SINGLE_COLUMN_VALUE) {
+    const s = cond as { comparator: number; columnName: string; columnValue: unknown; passIfMissing: boolean; latestVersionOnly: boolean };
     filter = pb
       .encodeFilterSingleColumnValueFilter({
         comparator: s.comparator,
@@ -294,8 +298,8 @@ function filterOf(cond: unknown): pb.FilterFilter {
         latestVersionOnly: s.latestVersionOnly,
       })
       .finish();
-  } else if (cond instanceof ColumnPaginationFilter) {
-    const p = cond as unknown as { offset: number; limit: number };
+  } else if (type === FilterType.COLUMN_PAGINATION) {
+    const p = cond as { offset: number; limit: number };
     filter = pb.encodeFilterColumnPaginationFilter({ offset: p.offset, limit: p.limit }).finish();
   } else {
     throw new TypeError('columnCondition: expected a CompositeCondition, SingleColumnCondition or ColumnPaginationFilter');
@@ -454,7 +458,7 @@ function sdkValue(cell: PlainBufferCell): unknown {
   if (!v) return null;
   switch (v.type) {
     case 'INTEGER':
-      return int64Of(v.value);
+      return int64(v.value);
     case 'DOUBLE':
       return v.value;
     default:
@@ -462,11 +466,8 @@ function sdkValue(cell: PlainBufferCell): unknown {
   }
 }
 
-export function int64Of(v: bigint): Int64LEValue {
-  const b = Buffer.allocUnsafe(8);
-  b.writeBigInt64LE(v);
-  return new Int64LE(b);
-}
+/** An int64 result value (tsorm's own, `values.ts`). */
+export const int64Of: (v: bigint) => Int64LEValue = int64;
 
 export function sdkRow(row: PlainBufferRow): { primaryKey: Array<{ name: string; value: unknown }>; attributes: Array<{ columnName: string; columnValue: unknown; timestamp: unknown }> } {
   return {
@@ -474,7 +475,7 @@ export function sdkRow(row: PlainBufferRow): { primaryKey: Array<{ name: string;
     attributes: row.cells.map((c) => ({
       columnName: c.name,
       columnValue: sdkValue(c),
-      timestamp: c.timestampMillis === undefined ? null : int64Of(c.timestampMillis),
+      timestamp: c.timestampMillis === undefined ? null : int64(c.timestampMillis),
     })),
   };
 }

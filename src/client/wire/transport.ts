@@ -53,21 +53,36 @@ export function stringToSign(path: string, headers: Record<string, string>): str
   return `${path}\nPOST\n\n${names.map((n) => `${n.toLowerCase()}:${headers[n]}`).join('\n')}\n`;
 }
 
-/** The request headers, signed, in the SDK's order. */
-export function signedHeaders(endpoint: Pick<WireEndpoint, 'url' | 'instance'>, credentials: Credentials, path: string, body: Uint8Array, date: Date): Record<string, string> {
-  const headers: Record<string, string> = {
-    'x-ots-apiversion': '2015-12-31',
-    'x-ots-instancename': endpoint.instance,
-    'x-ots-contentmd5': createHash('md5').update(body).digest('base64'),
-    'Content-Length': String(body.length),
-    Host: endpoint.url.hostname,
-    'x-ots-date': date.toISOString(),
-    'x-ots-accesskeyid': credentials.accessKeyId,
-  };
-  if (credentials.securityToken) headers['x-ots-ststoken'] = credentials.securityToken;
-  headers['x-ots-signature'] = createHmac('sha1', credentials.accessKeySecret).update(stringToSign(path, headers)).digest('base64');
-  return headers;
+/**
+ * The request headers, signed, in the SDK's order, as the flat `[name, value, …]` list `http.request`
+ * takes. [performance] Built and signed in one pass: the x-ots-* names are fixed, so their sorted order
+ * (accesskeyid, apiversion, contentmd5, date, instancename, ststoken) is written out rather than sorted per
+ * call, and a list skips Node's per-header validation of an object (`setHeader`); test/unit/wire-bytes.test.ts
+ * checks the signature against `stringToSign` over the headers received.
+ */
+export function signedHeaderList(endpoint: Pick<WireEndpoint, 'url' | 'instance'>, credentials: Credentials, path: string, body: Uint8Array, date: Date): string[] {
+  const md5 = createHash('md5').update(body).digest('base64');
+  const iso = date.toISOString();
+  const token = credentials.securityToken;
+  const toSign =
+    `${path}\nPOST\n\nx-ots-accesskeyid:${credentials.accessKeyId}\nx-ots-apiversion:${API_VERSION}\nx-ots-contentmd5:${md5}` +
+    `\nx-ots-date:${iso}\nx-ots-instancename:${endpoint.instance}\n${token ? `x-ots-ststoken:${token}\n` : ''}`;
+  const signature = createHmac('sha1', credentials.accessKeySecret).update(toSign).digest('base64');
+  const list = [
+    'x-ots-apiversion', API_VERSION,
+    'x-ots-instancename', endpoint.instance,
+    'x-ots-contentmd5', md5,
+    'Content-Length', String(body.length),
+    'Host', endpoint.url.hostname,
+    'x-ots-date', iso,
+    'x-ots-accesskeyid', credentials.accessKeyId,
+  ];
+  if (token) list.push('x-ots-ststoken', token);
+  list.push('x-ots-signature', signature);
+  return list;
 }
+
+const API_VERSION = '2015-12-31';
 
 export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: AttemptContext): Promise<AttemptOutcome> {
   const op = wireOperation(ctx.operation);
@@ -91,7 +106,7 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
       port: url.port || (secure ? 443 : 80),
       method: 'POST',
       path,
-      headers: signedHeaders(endpoint, endpoint.credentials(), path, body, new Date()),
+      headers: signedHeaderList(endpoint, endpoint.credentials(), path, body, new Date()),
       agent: endpoint.agent,
     });
 

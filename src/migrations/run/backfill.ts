@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { toKeyInput, type BatchWriteRowItem, type PrimaryKeyCell, type PrimaryKeyInput, type SdkRow, type UpdateOfAttributeColumns } from '../../client/actions';
 import type { TableStoreClient } from '../../client/client';
 import { createTableStoreError, isRetryableCode, TableStoreError } from '../../client/errors';
-import { ComparatorType, Condition, INF_MAX, INF_MIN, RowExistenceExpectation, SingleColumnCondition, type CellValue } from '../../client/sdk';
+import { ComparatorType, Condition, INF_MAX, INF_MIN, RowExistenceExpectation, SingleColumnCondition, type CellValue } from '../../client/values';
 import { decodeRow } from '../../codec/row';
 import { fromSdkInt64, isSdkInt64, toSdkInt64, type SdkInt64 } from '../../codec/sdk-values';
 import { encodeUpdate } from '../../codec/update';

@@ -11,7 +11,7 @@
 import { hostname } from 'node:os';
 import type { TableStoreClient } from '../../client/client';
 import { TableAlreadyExistsError } from '../../client/errors';
-import { Condition, INF_MAX, INF_MIN, Int64LE, RowExistenceExpectation, type CellValue } from '../../client/sdk';
+import { Condition, INF_MAX, INF_MIN, Int64LE, RowExistenceExpectation, type CellValue } from '../../client/values';
 import { toKeyInput, type PrimaryKeyInput, type SdkRow } from '../../client/actions';
 import { ConfigError } from '../../project/errors';
 import { createTableParams, keyText, normalizeSpec, type NormalizedTableSpec } from '../spec/table-spec';

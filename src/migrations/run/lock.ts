@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../client/clock';
 import { ConditionCheckFailedError } from '../../client/errors';
-import { ComparatorType, CompositeCondition, Condition, Int64LE, LogicalOperator, RowExistenceExpectation, SingleColumnCondition } from '../../client/sdk';
+import { ComparatorType, CompositeCondition, Condition, Int64LE, LogicalOperator, RowExistenceExpectation, SingleColumnCondition } from '../../client/values';
 import { LockHeldError, LockLostError, type LockHolder } from '../errors';
 import { condition, toColumns, type HistoryStore } from './history';
 

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TableStoreClient } from '../../client/client';
 import { TableNotFoundError, TableStoreError } from '../../client/errors';
-import { INF_MAX, INF_MIN } from '../../client/sdk';
+import { INF_MAX, INF_MIN } from '../../client/values';
 import { TableNotReadyError } from '../errors';
 import { describeSearchIndexes } from './search-index-spec';
 import { specFromDescribe, type NormalizedTableSpec } from './table-spec';

@@ -12,7 +12,7 @@ import type { TableStoreClient } from '../../client/client';
 import { isValidName } from '../../schema/names';
 import type { SearchFieldSchema, SearchFieldType, SearchIndexSchema } from '../../schema/search-index';
 import { TableSpecError } from '../errors';
-import { sdkNumber } from '../../client/sdk';
+import { sdkNumber } from '../../client/values';
 
 export interface SearchFieldSpec {
   /** Index field name (stored column name, or the virtual field's name; relative inside nested). */

@@ -12,7 +12,7 @@ import { isValidName } from '../../schema/names';
 import type { StorageType, TableSchema } from '../../schema/types';
 import { TableSpecError } from '../errors';
 import { normalizeSearchIndex, searchIndexDifference, searchIndexSpecFromSchema, type SearchIndexSpec } from './search-index-spec';
-import { sdkNumber } from '../../client/sdk';
+import { sdkNumber } from '../../client/values';
 
 export type KeyType = 'STRING' | 'INTEGER' | 'BINARY';
 

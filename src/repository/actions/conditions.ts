@@ -3,7 +3,7 @@
  * `@Version` column, compiled into one SDK `Condition`.
  */
 import { ConcurrentModificationError, ConditionCheckFailedError } from '../../client/errors';
-import type { Condition as SdkRowCondition } from '../../client/sdk';
+import type { Condition as SdkRowCondition } from '../../client/values';
 import { toSdkRowCondition, type RowExpectation } from '../../query/compile';
 import { Condition, conditionBuilder, resolveWhere, type ConditionNode, type Where } from '../../query/condition';
 import type { PrimaryKeyInput } from '../../client/actions';

@@ -8,7 +8,7 @@ import { getParams } from '../../../src/repository/actions/get/get-params';
 import { insertParams } from '../../../src/repository/actions/insert/insert-params';
 import { saveParams } from '../../../src/repository/actions/save/save-params';
 import { updateParams } from '../../../src/repository/actions/update/update-params';
-import type { SingleColumnCondition } from '../../../src/client/sdk';
+import type { SingleColumnCondition } from '../../../src/client/values';
 import { AutoIncrement, Column, getTableSchema, PrimaryKey, PrimaryKeys, Table } from '../../../src/schema';
 import { EXPECT_EXIST, EXPECT_NOT_EXIST, IGNORE, Long, Note, notes, order, orders, plainCells, plainKey } from './fixtures';
 

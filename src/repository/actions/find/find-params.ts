@@ -1,5 +1,5 @@
 import type { GetRangeParams, PrimaryKeyInput } from '../../../client/actions';
-import type { ColumnFilter } from '../../../client/sdk';
+import type { ColumnFilter } from '../../../client/values';
 import { toSdkCondition } from '../../../query/compile';
 import { resolveWhere, type Where } from '../../../query/condition';
 import { keyRange, prefixRange, type Direction, type SdkKeyRange } from '../../../query/range';

@@ -4,7 +4,6 @@
  * into the shape the request's types promise. `compositeBuckets` pages one composite group-by by its own token.
  */
 import type { ReadRow } from '../../../client/actions';
-import { sdkNumber } from '../../../client/sdk';
 import { decodeRow } from '../../../codec/row';
 import { QueryError } from '../../../query/errors';
 import { Agg, aggBuilder, type AggNode } from '../../../query/search/aggregations';
@@ -16,6 +15,7 @@ import type { SearchIndexSchema } from '../../../schema/search-index';
 import type { TableSchema } from '../../../schema/types';
 import type { RowTarget } from '../target';
 import { columnsToGet, pickColumns, searchIndexOf } from './search-params';
+import { sdkNumber } from '../../../client/values';
 
 type Named = Array<{ name?: string; aggResult?: any; groupByResult?: any }>;
 interface SdkAggResults {

@@ -16,7 +16,7 @@ import { SearchQuery } from '../../../query/search/nodes';
 import { RepositoryUsageError } from '../../errors';
 import type { RowTarget } from '../target';
 import { columnsToGet, searchIndexOf } from './search-params';
-import { sdkNumber } from '../../../client/sdk';
+import { sdkNumber } from '../../../client/values';
 
 export interface ParallelScanOptions<C extends string = string> {
   /** Splits scanned at once (default 4, at most the service's splits_size). */

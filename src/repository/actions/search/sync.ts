@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TableStoreClient } from '../../../client/client';
 import { SearchSyncTimeoutError } from '../../errors';
-import { sdkNumber } from '../../../client/sdk';
+import { sdkNumber } from '../../../client/values';
 
 /** Options of {@link waitForSearchIndex}. */
 export interface WaitForSearchOptions {
