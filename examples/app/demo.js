@@ -14,14 +14,15 @@
  *    attached to it locally (`createTrigger` of tsorm/testing): after a note is created or deleted through
  *    the HTTP function, the trigger's invocation (FC's CBOR event) and the per-author counts it keeps are shown.
  *
- * 4. creates a search index on the notes table and searches it (full text, a term, a group-by) with the
- *    official SDK's search calls through tsorm's client: the emulator indexes the rows already there.
+ * 4. searches the notes through the same function's search routes, on the search index tsorm_notes_search that
+ *    entities.ts declares (@SearchIndex) and the third migration created: a few more notes are written
+ *    through the function, then full text with highlights, notes by author and tag in cursor pages, and likes
+ *    per author (a group-by).
  *
  * Plain CommonJS on the built package (`npm run build` first; the npm scripts do it).
  */
 'use strict';
 const { join } = require('node:path');
-const { URLSearchParams } = require('node:url');
 const { startEmulator } = require('tsorm/emulator');
 const { loadConfig, loadModule, Migrator } = require('tsorm/migrations');
 const { createTrigger, formatTriggerInvocation, invoke } = require('tsorm/testing');
@@ -31,6 +32,11 @@ const { formatHttpResponse } = require('../../dist/cli/commands/invoke.js');
 const ROOT = join(__dirname, '..', '..');
 const out = (text = '') => process.stdout.write(`${text}\n`);
 const indent = (text) => text.replace(/^(?=.)/gm, '    ');
+/**
+ * A long value as its start and length, for the screen only (the calls get it whole): a search cursor carries
+ * the service's token, hundreds of characters.
+ */
+const shorten = (value) => (value.length > 128 ? `${value.slice(0, 24)}…(${value.length} chars)` : value);
 
 async function main() {
   out('tsorm demo: the example app (examples/app) on the local TableStore emulator, called as Function Compute 3.0 calls it');
@@ -73,26 +79,37 @@ async function main() {
 
     out('3. The HTTP function (examples/app/index.ts), one invocation per step:');
     const api = await loadModule(join(ROOT, 'examples/app/index.ts'));
-    let n = 0;
+    let n = 0; // invocations in all
+    let step = 0; // the step letter within a section
     const totals = { calls: 0, readCU: 0, writeCU: 0 };
-    const call = async (title, http) => {
+    const request = (http) => {
+      const query = http.query ? `?${Object.entries(http.query).map(([k, v]) => `${k}=${shorten(v)}`).join('&')}` : '';
+      return `${http.method ?? 'GET'} ${http.path}${query}${http.body === undefined ? '' : ` ${JSON.stringify(http.body)}`}`;
+    };
+    /** One invocation: its request, log lines (cost line included) and response; `brief`: one line, the status. */
+    const call = async (title, http, { brief = false, trigger = true } = {}) => {
       n++;
-      const body = http.body === undefined ? '' : ` ${JSON.stringify(http.body)}`;
-      out();
-      out(`  ${String.fromCharCode(96 + n)}) ${title}: ${http.method ?? 'GET'} ${http.path}${http.query ? `?${new URLSearchParams(http.query)}` : ''}${body}`);
+      if (!brief) {
+        out();
+        out(`  ${String.fromCharCode(97 + step++)}) ${title}: ${request(http)}`);
+      }
       const r = await invoke(api, { emulator: emu, http, requestId: `demo-${n}`, timeout: 10 });
       for (const line of r.logs) {
         const m = /\[(\w+)\] (.*)$/.exec(line);
-        out(`    log: ${m ? m[2] : line}`);
         const cost = /^tsorm invocation .* calls=(\d+) .*readCU=(\d+) writeCU=(\d+)$/.exec(m ? m[2] : line);
         if (cost) {
           totals.calls += Number(cost[1]);
           totals.readCU += Number(cost[2]);
           totals.writeCU += Number(cost[3]);
         }
+        if (!brief) out(`    log: ${m ? m[2] : line}`);
       }
-      out(indent(formatHttpResponse(r)));
-      if (http.method === 'POST' || http.method === 'DELETE') await afterTrigger();
+      if (brief) {
+        out(`    ${request(http)} → HTTP ${r.statusCode}`);
+        return r;
+      }
+      out(indent(formatHttpResponse(r).replace(/"cursor": "([\w-]+)"/g, (_, c) => `"cursor": "${shorten(c)}"`)));
+      if (trigger && (http.method === 'POST' || http.method === 'DELETE')) await afterTrigger();
       return r;
     };
 
@@ -112,10 +129,11 @@ async function main() {
     await call('read it again', { path: `/boards/${board}/notes/${id}` });
 
     await trigger.close();
-    db.close();
 
     out();
-    await searchNotes(client);
+    step = 0;
+    await searchNotes(call, db);
+    db.close();
 
     out();
     out(`Done: ${n} invocations on one function instance (the first ran the initializer, the rest were warm),`);
@@ -128,37 +146,33 @@ async function main() {
   }
 }
 
-/** Step 4: a search index on tsorm_notes, then a full-text match and a group-by, as the SDK's calls send them. */
-async function searchNotes(client) {
-  const { FieldType, QueryType, GroupByType, ColumnReturnType } = require('tablestore');
-  out('4. Search (a search index on tsorm_notes; the official SDK\'s createSearchIndex and search calls):');
-  await client.call('createSearchIndex', {
-    tableName: 'tsorm_notes',
-    indexName: 'tsorm_notes_search',
-    schema: {
-      fieldSchemas: [
-        { fieldName: 'author', fieldType: FieldType.KEYWORD, enableSortAndAgg: true },
-        { fieldName: 'title', fieldType: FieldType.TEXT, analyzer: 'single_word', analyzerParameter: { caseSensitive: false, delimitWord: false } },
-        { fieldName: 'likes', fieldType: FieldType.LONG, enableSortAndAgg: true },
-      ],
-    },
-  });
-  out('    created tsorm_notes_search (author KEYWORD, title TEXT, likes LONG): the notes already there are indexed at once');
-  const found = await client.call('search', {
-    tableName: 'tsorm_notes',
-    indexName: 'tsorm_notes_search',
-    searchQuery: {
-      limit: 10,
-      getTotalCount: true,
-      query: { queryType: QueryType.MATCH_QUERY, query: { fieldName: 'title', text: 'NOTE' } },
-      groupBys: { groupBys: [{ name: 'by_author', type: GroupByType.GROUP_BY_FIELD, body: { fieldName: 'author', size: 10 } }] },
-    },
-    columnToGet: { returnType: ColumnReturnType.RETURN_SPECIFIED, returnNames: ['author', 'title'] },
-  });
-  out(`    match title "NOTE": ${found.totalCounts} hit(s)`);
-  for (const row of found.rows) out(`      ${row.attributes.map((a) => `${a.columnName}=${JSON.stringify(a.columnValue)}`).join(' ')}`);
-  const groups = found.groupBys.groupByResults[0].groupByResult.items;
-  out(`    group by author: ${groups.map((g) => `${g.key} ${g.rowCount}`).join(', ')}`);
+/**
+ * Step 4: the function's search routes on tsorm_notes_search (declared in entities.ts, created by the third
+ * migration). A few notes to search first, written through the function.
+ */
+async function searchNotes(call, db) {
+  const { Note, notesSearch } = await loadModule(join(ROOT, 'examples/app/entities.ts'));
+  out('4. Search: the search index tsorm_notes_search (@SearchIndex in entities.ts, created by the third migration), through the HTTP function');
+  out('    four more notes, written through the function (one invocation each, then likes added with PATCH):');
+  const board = 'tea';
+  const notes = [
+    { author: 'ada', title: '菊花茶的做法', text: '菊花洗净, 沸水冲泡: chrysanthemum tea', tags: ['tea', 'recipe'], likes: 4 },
+    { author: 'ada', title: '野生菊花茶', text: 'wild chrysanthemum from the hills', tags: ['tea'] },
+    { author: 'grace', title: 'Jasmine 花茶', text: 'green tea scented with jasmine', tags: ['tea'], likes: 9 },
+    { author: 'ada', title: 'Coffee at dawn', text: 'not a tea at all', tags: ['coffee'], likes: 2 },
+  ];
+  for (const { likes, ...body } of notes) {
+    const created = await call('', { method: 'POST', path: `/boards/${board}/notes`, body }, { brief: true });
+    if (likes) await call('', { method: 'PATCH', path: `/boards/${board}/notes/${created.json().id}`, body: { likes } }, { brief: true });
+  }
+  // The service indexes writes within seconds (eventually consistent); the emulator at once, unless started
+  // with a sync delay. Either way this returns once the index has caught up.
+  await db.repository(Note).waitForSearch(notesSearch);
+  out('    (repo.waitForSearch: the index has caught up with those writes; search is eventually consistent on the service)');
+  await call('full text in title and text, best first, with highlights', { path: '/search/notes', query: { q: '菊花茶', limit: '2' } }, { trigger: false });
+  const page1 = await call("ada's notes tagged tea, newest first, one per page", { path: '/authors/ada/tags/tea/notes', query: { limit: '1' } });
+  await call('the next page (the cursor of the first)', { path: '/authors/ada/tags/tea/notes', query: { limit: '1', cursor: page1.json().cursor } });
+  await call('likes per author (a group-by on author, the sum of likes in each group)', { path: '/stats/likes-by-author' });
 }
 
 main().then(

@@ -88,12 +88,13 @@ describe('examples/app as deployed', () => {
         const id = JSON.parse(created.body).id;
         const got = await api.handler(http('GET', '/boards/deployed/notes/' + id), ctx('r2'));
         const invalid = await api.handler(http('POST', '/boards/deployed/notes', { author: 'ada', title: '' }), ctx('r4'));
+        const searched = await api.handler(http('GET', '/stats/likes-by-author'), ctx('r5'));
         const counted = await events.handler(Buffer.from(JSON.stringify({ views: [{ board: 'deployed', id }] })), ctx('r3'));
         // The TableStore trigger's CBOR event for that note's PutRow, twice (a redelivery): counted once.
         const counts = require('./counts.js');
         const event = Buffer.from('__PUT_EVENT__', 'hex');
         const triggered = [await counts.handler(event, ctx('t1')), await counts.handler(event, ctx('t2'))];
-        console.log(JSON.stringify({ created: created.statusCode, got: got.statusCode, invalid: invalid.statusCode, note: JSON.parse(got.body), counted, triggered, lines }));
+        console.log(JSON.stringify({ created: created.statusCode, got: got.statusCode, invalid: invalid.statusCode, note: JSON.parse(got.body), searched: JSON.parse(searched.body), counted, triggered, lines }));
         process.exit(0);
       })().catch((e) => { console.error(e); process.exit(1); });`;
     const { Note, AuthorCount, NoteAuthor } = await import('../../examples/app/entities');
@@ -102,12 +103,12 @@ describe('examples/app as deployed', () => {
     const r = await runScript(script.replace('__PUT_EVENT__', putEvent));
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ created: 201, got: 200, invalid: 422, note: { title: 'bundled by esbuild', views: 0, likes: '0' }, counted: { counted: 1, missing: 0 } });
+    expect(out).toMatchObject({ created: 201, got: 200, invalid: 422, note: { title: 'bundled by esbuild', views: 0, likes: '0' }, searched: { authors: [{ author: 'ada', notes: 1, likes: 0 }] }, counted: { counted: 1, missing: 0 } });
     expect(out.triggered).toEqual([{ records: 1, applied: 1 }, { records: 1, applied: 0 }]);
     const counted = await db.repository(AuthorCount).get({ author: 'bundle' });
     expect(counted?.notes).toBe(1);
     db.close();
-    expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(6);
+    expect(out.lines.filter((l: string) => l.startsWith('tsorm invocation'))).toHaveLength(7);
     // The code package is the two bundles: no node_modules (issue 8: a small deploy).
     expect(statSync(join(outDir, 'index.js')).size).toBeLessThan(2_000_000);
   });

@@ -122,6 +122,10 @@ describe('the repository root', () => {
     expect(up.stdout).toContain('createTable tsorm_notes: created');
     const d = await sdkFor(emu.endpoint).describeTable({ tableName: 'tsorm_notes' });
     expect(d.indexMetas.map((i: { name: string }) => i.name)).toEqual(['tsorm_notes_by_author']);
+    // the search index of entities.ts (@SearchIndex), which the app's search routes query
+    expect(up.stdout).toContain('createSearchIndex tsorm_notes.tsorm_notes_search: created and caught up');
+    const ix = await sdkFor(emu.endpoint).listSearchIndex({ tableName: 'tsorm_notes' });
+    expect(ix.indices.map((i: { indexName: string }) => i.indexName)).toEqual(['tsorm_notes_search']);
     const all = JSON.parse((await run(['migrate:status', '--json'])).stdout);
     expect(all.pending).toBe(0);
     const down = await run(['migrate:revert', '--steps', String(all.applied)]);

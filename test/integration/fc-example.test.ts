@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import * as events from '../../examples/app/events';
+import { Note, notesSearch } from '../../examples/app/entities';
 import * as api from '../../examples/app/index';
 import { connect } from '../../src';
 import { createTables, invoke, resetInstance, type InvokeOptions } from '../../src/testing';
@@ -24,6 +25,8 @@ afterAll(async () => {
   resetInstance(events);
   // the backend's 64-table quota is shared by the test files running side by side
   const db = connect({ endpoint: b().endpoint, instance: b().instance, accessKeyId: b().accessKeyId, accessKeySecret: b().accessKeySecret });
+  // a table with a search index cannot be deleted (search spec §9): the index goes first
+  await db.client.call('deleteSearchIndex', { tableName: 'tsorm_notes', indexName: notesSearch.name }).catch(() => undefined);
   await db.client.call('deleteTable', { tableName: 'tsorm_notes' }).catch(() => undefined);
   db.close();
 });
@@ -86,6 +89,98 @@ describe('examples/app HTTP function', () => {
     expect(badCursor.statusCode).toBe(400);
     expect((await invoke(api, { ...target(), http: 'GET /nowhere' })).statusCode).toBe(404);
     expect((await invoke(api, { ...target(), http: `PUT /boards/${board}/notes` })).statusCode).toBe(405);
+  });
+});
+
+describe('examples/app search routes (the search index tsorm_notes_search)', () => {
+  // Authors of this test only: the group-by and the author filters see no other test's notes.
+  const sfx = Date.now().toString(36);
+  const ada = `ada-${sfx}`;
+  const grace = `grace-${sfx}`;
+  const searchBoard = `search-${sfx}`;
+  const get = async (path: string, query?: Record<string, string>) => {
+    const r = await invoke(api, { ...target(), http: { path, query } });
+    expect(r.statusCode, r.body.toString()).toBe(200);
+    return r.json();
+  };
+  /** Every page of a route, following its cursor; the items of each page. */
+  const pages = async (path: string, query: Record<string, string>) => {
+    const out: Array<Array<Record<string, any>>> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await get(path, cursor ? { ...query, cursor } : query);
+      out.push(page.items);
+      cursor = page.cursor;
+    } while (cursor && out.length < 10);
+    return out;
+  };
+
+  beforeAll(async () => {
+    const notes: Array<{ author: string; title: string; text?: string; tags?: string[]; likes?: number }> = [
+      { author: ada, title: '菊花茶的做法', text: '先把菊花洗净, then steep', tags: ['tea', 'recipe'], likes: 3 },
+      { author: grace, title: 'Jasmine 花茶', tags: ['tea'], likes: 10 },
+      { author: ada, title: 'coffee at dawn', text: 'no 菊花 here', tags: ['coffee'] },
+      { author: ada, title: '野生菊花茶', tags: ['tea'], likes: 5 },
+    ];
+    for (const { likes, ...body } of notes) {
+      const r = await invoke(api, { ...target(), http: { method: 'POST', path: `/boards/${searchBoard}/notes`, body } });
+      expect(r.statusCode).toBe(201);
+      expect(r.json().tags).toEqual(body.tags);
+      if (likes) expect((await invoke(api, { ...target(), http: { method: 'PATCH', path: `/boards/${searchBoard}/notes/${r.json().id}`, body: { likes } } })).statusCode).toBe(200);
+    }
+    // search is eventually consistent on the service: wait until the index has caught up with the writes
+    const db = connect({ endpoint: b().endpoint, instance: b().instance, accessKeyId: b().accessKeyId, accessKeySecret: b().accessKeySecret });
+    await db.repository(Note).waitForSearch(notesSearch);
+    db.close();
+  });
+
+  it('GET /search/notes: full text in title and text, with highlights, in cursor pages', async () => {
+    const all = await get('/search/notes', { q: '菊花' });
+    // 菊花 is in two titles and in the text of "coffee at dawn"; "Jasmine 花茶" has 花茶 only
+    expect(all.total).toBe(3);
+    const titles = all.items.map((i: { note: { title: string } }) => i.note.title);
+    expect([...titles].sort()).toEqual(['coffee at dawn', '菊花茶的做法', '野生菊花茶']);
+    const coffee = all.items.find((i: { note: { title: string } }) => i.note.title === 'coffee at dawn');
+    expect(coffee.note).toMatchObject({ author: ada, board: searchBoard, tags: ['coffee'] });
+    expect(coffee.highlights.text).toEqual(['no <em>菊花</em> here']);
+    expect(coffee.highlights.title ?? []).toEqual([]);
+    const recipe = all.items.find((i: { note: { title: string } }) => i.note.title === '菊花茶的做法');
+    expect(recipe.highlights.title.join('')).toContain('<em>菊花</em>');
+    expect(recipe.highlights.text.join('')).toContain('<em>菊花</em>');
+    // the same matches one per page, through the cursor, in the same order
+    const paged = await pages('/search/notes', { q: '菊花', limit: '1' });
+    expect(paged.flat().map((i) => i.note.title)).toEqual(titles);
+    expect((await get('/search/notes', { q: 'nothing-like-this' })).items).toEqual([]);
+  });
+
+  it('GET /authors/{author}/tags/{tag}/notes: filtered by both, newest first, in cursor pages', async () => {
+    const paged = await pages(`/authors/${ada}/tags/tea/notes`, { limit: '1' });
+    // the service returns a cursor whenever a page is full (search spec §6.1): here a last, empty page
+    expect(paged.map((items) => items.map((n) => n.title))).toEqual([['野生菊花茶'], ['菊花茶的做法'], []]);
+    const times = paged.flat().map((n) => Date.parse(n.createdAt));
+    expect(times[0]).toBeGreaterThanOrEqual(times[1]);
+    expect((await get(`/authors/${ada}/tags/coffee/notes`)).items.map((n: { title: string }) => n.title)).toEqual(['coffee at dawn']);
+    expect((await get(`/authors/${grace}/tags/recipe/notes`)).items).toEqual([]);
+  });
+
+  it('GET /stats/likes-by-author: a group-by on author with the sum of likes, most liked first', async () => {
+    const { authors } = await get('/stats/likes-by-author');
+    const mine = authors.filter((a: { author: string }) => a.author.endsWith(sfx));
+    expect(mine).toEqual([
+      { author: grace, notes: 1, likes: 10 },
+      { author: ada, notes: 3, likes: 8 },
+    ]);
+    const likes = authors.map((a: { likes: number }) => a.likes);
+    expect(likes).toEqual([...likes].sort((x, y) => y - x));
+  });
+
+  it('answers 400 for a missing query, bad tags or a cursor of another route', async () => {
+    expect((await invoke(api, { ...target(), http: 'GET /search/notes' })).statusCode).toBe(400);
+    const badTags = await invoke(api, { ...target(), http: { method: 'POST', path: `/boards/${searchBoard}/notes`, body: { author: ada, title: 't', tags: 'tea' } } });
+    expect([badTags.statusCode, badTags.json().error]).toEqual([400, 'tags must be an array of non-empty strings']);
+    const cursor = (await get(`/boards/${searchBoard}/notes`, { limit: '1' })).cursor as string;
+    expect((await invoke(api, { ...target(), http: { path: '/search/notes', query: { q: '菊花', cursor } } })).statusCode).toBe(400);
+    expect((await invoke(api, { ...target(), http: { path: '/search/notes', query: { q: '菊花', cursor: 'nope' } } })).statusCode).toBe(400);
   });
 });
 
