@@ -28,6 +28,7 @@ import { toSdkParams } from '../../src/client/sdk-adapter';
 import { stringToSign } from '../../src/client/wire/transport';
 import { putRowBuffer } from '../../src/client/wire/row-codec';
 import { startFakeServer, type FakeServer, type Received } from './client-fake-server';
+import { expectSameRequest, plain } from './wire-compare';
 
 const TableStoreSdk = loadSdk() as unknown as { Client: new (o: object) => unknown; Long: { fromNumber(n: number): unknown }; INF_MIN: object; INF_MAX: object; PK_AUTO_INCR: object; Condition: new (...a: unknown[]) => object; SingleColumnCondition: new (...a: unknown[]) => object; CompositeCondition: new (c: number) => { addSubCondition(c: unknown): void } };
 const pb = sdkProtos().main.proto as unknown as Record<string, { create(p: object): object; encode(m: object): { finish(): Uint8Array } }>;
@@ -97,28 +98,6 @@ async function both(
 }
 
 /** Int64LE → its decimal string, so that two copies of the class compare equal. */
-function plain(v: unknown): unknown {
-  if (v && typeof v === 'object' && (v as { _isInt64LE?: boolean })._isInt64LE) return `int64:${String(v)}`;
-  if (Buffer.isBuffer(v)) return `hex:${v.toString('hex')}`;
-  if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (k !== 'RequestId' && typeof x !== 'function') out[k] = plain(x);
-    return out;
-  }
-  return v;
-}
-
-function expectSameRequest(ours: Received, theirs: Received): void {
-  expect(ours.action).toBe(theirs.action);
-  expect(ours.body.toString('hex')).toBe(theirs.body.toString('hex'));
-  expect(ours.headerNames).toEqual(theirs.headerNames);
-  for (const name of Object.keys(theirs.headers)) {
-    if (name === 'x-ots-date' || name === 'x-ots-signature') continue;
-    expect([name, ours.headers[name]]).toEqual([name, theirs.headers[name]]);
-  }
-}
-
 const cases: Array<[string, string, () => Record<string, unknown>]> = [
   ['getRow', 'string, int64 max and binary keys; columns, versions, time range, single-column filter', () => ({
     tableName: 't',
