@@ -38,11 +38,17 @@ export const enum VT {
   BOOLEAN = 0x02,
   STRING = 0x03,
   BLOB = 0x07,
+  /** Primary-key placeholders a request carries (the SDK's INF_MIN / INF_MAX / PK_AUTO_INCR). */
+  INF_MIN = 0x09,
+  INF_MAX = 0x0a,
+  AUTO_INCREMENT = 0x0b,
 }
 
 /** Cell operation bytes (streams spec §2.5). 0x04 (INCREMENT) never appears in a record: Java throws on it. */
 export const CELL_OP_DELETE_ALL_VERSIONS = 0x01;
 export const CELL_OP_DELETE_ONE_VERSION = 0x03;
+/** An UpdateRow cell's INCREMENT (requests only). */
+export const CELL_OP_INCREMENT = 0x04;
 
 export interface PlainBufferCell {
   name: string;

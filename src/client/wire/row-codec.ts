@@ -18,16 +18,20 @@ import type { WireOperation } from './operations';
 import { PbReader, PbWriter } from './pb';
 import * as pb from './proto.gen';
 import { crcByte as crc8 } from './crc8';
-import { PlainBufferWriter, readPlainBufferRow, readPlainBufferRows, VT, type PlainBufferCell, type PlainBufferRow } from './plainbuffer';
+import {
+  CELL_OP_DELETE_ALL_VERSIONS,
+  CELL_OP_DELETE_ONE_VERSION,
+  CELL_OP_INCREMENT,
+  PlainBufferWriter,
+  readPlainBufferRow,
+  readPlainBufferRows,
+  VT,
+  type PlainBufferCell,
+  type PlainBufferRow,
+} from './plainbuffer';
 
 type Obj = Record<string, unknown>;
 
-const VT_INF_MIN = 0x09;
-const VT_INF_MAX = 0x0a;
-const VT_AUTO_INCREMENT = 0x0b;
-const OP_DELETE_ALL = 0x01;
-const OP_DELETE_ONE = 0x03;
-const OP_INCREMENT = 0x04;
 
 export const isInt64: (v: unknown) => v is Int64LEValue = Int64LE.isInt64LE;
 
@@ -36,11 +40,11 @@ export const isInt64: (v: unknown) => v is Int64LEValue = Int64LE.isInt64LE;
  * identity, so they are only recognised when the SDK is loaded; `sdkSentinel` does not load it).
  */
 function sentinelOf(v: unknown): number | undefined {
-  if (v === INF_MIN) return VT_INF_MIN;
-  if (v === INF_MAX) return VT_INF_MAX;
-  if (v === PK_AUTO_INCR) return VT_AUTO_INCREMENT;
+  if (v === INF_MIN) return VT.INF_MIN;
+  if (v === INF_MAX) return VT.INF_MAX;
+  if (v === PK_AUTO_INCR) return VT.AUTO_INCREMENT;
   const sdk = typeof v === 'object' && v !== null && !isInt64(v) && !Buffer.isBuffer(v) ? sdkSentinel(v) : undefined;
-  return sdk === 'INF_MIN' ? VT_INF_MIN : sdk === 'INF_MAX' ? VT_INF_MAX : sdk === 'PK_AUTO_INCR' ? VT_AUTO_INCREMENT : undefined;
+  return sdk === 'INF_MIN' ? VT.INF_MIN : sdk === 'INF_MAX' ? VT.INF_MAX : sdk === 'PK_AUTO_INCR' ? VT.AUTO_INCREMENT : undefined;
 }
 
 function int64Bytes(v: unknown, field: string): Buffer {
@@ -113,7 +117,7 @@ function writeUpdateColumn(w: PlainBufferWriter, op: string, name: string, value
   w.byte(0x03);
   let crc = w.cellName(name);
   if (value !== undefined && value !== null) crc = writeColumnValue(w, name, value, crc);
-  const opByte = op === 'DELETE' ? OP_DELETE_ONE : op === 'DELETE_ALL' ? OP_DELETE_ALL : op === 'INCREMENT' ? OP_INCREMENT : undefined;
+  const opByte = op === 'DELETE' ? CELL_OP_DELETE_ONE_VERSION : op === 'DELETE_ALL' ? CELL_OP_DELETE_ALL_VERSIONS : op === 'INCREMENT' ? CELL_OP_INCREMENT : undefined;
   if (opByte !== undefined) w.cellType(opByte);
   if (timestamp !== undefined && timestamp !== null) crc = w.timestamp(int64Bytes(timestamp, `${name}.timestamp`), crc);
   if (opByte !== undefined) crc = crc8(crc, opByte);
