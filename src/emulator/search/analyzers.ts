@@ -164,20 +164,22 @@ function minWord(): Analyzer {
 function maxWord(): Analyzer {
   return {
     tokens(text) {
-      const cps = Array.from(text);
       const utf16 = utf16Offsets(text);
-      // Full mode lists words by start position; each word's start is found from the previous word's start.
+      const chars = utf16.length - 1;
+      // Full mode lists words by start position (in characters): each word is looked for from the previous
+      // word's start, compared in place (startsWith at the UTF-16 offset), no substring per step.
       const words: Array<{ word: string; start: number; end: number }> = [];
       let from = 0;
       for (const word of loadJieba().cut_all(text)) {
-        const len = Array.from(word).length;
+        let len = 0;
+        for (const _ of word) len++;
         let start = from;
-        while (start + len <= cps.length && cps.slice(start, start + len).join('') !== word) start++;
-        if (start + len > cps.length) continue; // [defensive] not found: jieba normalized it; skip rather than misplace
+        while (start + len <= chars && !text.startsWith(word, utf16[start])) start++;
+        if (start + len > chars) continue; // [defensive] not found: jieba normalized it; skip rather than misplace
         words.push({ word, start, end: start + len });
         from = start;
       }
-      const covered = new Uint8Array(cps.length);
+      const covered = new Uint8Array(chars);
       for (const w of words) if (w.end - w.start > 1) covered.fill(1, w.start, w.end);
       const out: Token[] = [];
       for (const w of words) {
