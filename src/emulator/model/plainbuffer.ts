@@ -325,6 +325,28 @@ function writeValue(w: Writer, v: Value): void {
   }
 }
 
+/** The checksum of the name writeName wrote last [performance: no object to return two numbers]. */
+let nameCrc = 0;
+
+/** Writes a cell name's UTF-8 bytes at `at`; returns their length, their checksum left in `nameCrc`. */
+function writeName(buf: Buffer, at: number, name: string): number {
+  let crc = 0;
+  const n = name.length;
+  for (let i = 0; i < n; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch > 0x7f) {
+      // not ASCII: let Buffer encode it, then checksum the bytes
+      const len = buf.write(name, at, 'utf8');
+      nameCrc = crcBytes(0, buf, at, at + len);
+      return len;
+    }
+    buf[at + i] = ch;
+    crc = CRC_TABLE[crc ^ ch];
+  }
+  nameCrc = crc;
+  return n;
+}
+
 /** Writes one cell and returns its checksum, computed over the bytes just written (see readCell). */
 function writeCell(w: Writer, c: Cell): number {
   const buf = w.buf;
@@ -332,20 +354,8 @@ function writeCell(w: Writer, c: Cell): number {
   w.u8(Tag.CELL_NAME);
   const lenAt = w.pos;
   const nameStart = lenAt + 4;
-  const name = c.name;
-  let crc = 0;
-  let nlen = name.length;
-  for (let i = 0; i < nlen; i++) {
-    const ch = name.charCodeAt(i);
-    if (ch > 0x7f) {
-      // not ASCII: let Buffer encode it, then checksum the bytes
-      nlen = buf.write(name, nameStart, 'utf8');
-      crc = crcBytes(0, buf, nameStart, nameStart + nlen);
-      break;
-    }
-    buf[nameStart + i] = ch;
-    crc = CRC_TABLE[crc ^ ch];
-  }
+  const nlen = writeName(buf, nameStart, c.name);
+  let crc = nameCrc;
   buf.writeInt32LE(nlen, lenAt);
   w.pos = nameStart + nlen;
   if (c.value) {
@@ -459,23 +469,12 @@ function le32(buf: Buffer, pos: number, n: number): void {
 /** The end of the primary-key cell written at `pos`; its checksum is left in `pkCellCrc`. */
 let pkCellCrc = 0;
 function writePkCell(buf: Buffer, pos: number, c: Cell): number {
-  const name = c.name;
   const v = c.value!;
   buf[pos] = Tag.CELL;
   buf[pos + 1] = Tag.CELL_NAME;
   const nameStart = pos + 6;
-  let nlen = name.length;
-  let crc = 0;
-  for (let i = 0; i < nlen; i++) {
-    const ch = name.charCodeAt(i);
-    if (ch > 0x7f) {
-      nlen = buf.write(name, nameStart, 'utf8');
-      crc = crcBytes(0, buf, nameStart, nameStart + nlen);
-      break;
-    }
-    buf[nameStart + i] = ch;
-    crc = CRC_TABLE[crc ^ ch];
-  }
+  const nlen = writeName(buf, nameStart, c.name);
+  let crc = nameCrc;
   le32(buf, pos + 2, nlen);
   pos = nameStart + nlen;
   buf[pos] = Tag.CELL_VALUE;
