@@ -1,10 +1,9 @@
 import { OtsError } from '../errors';
-import { encodeRow } from '../model/plainbuffer';
 import { liveDocs } from '../search/execute';
 import { decodeScanToken, encodeScanToken, SCAN_LIMITS, sliceOf, SPLITS_SIZE } from '../search/parallel-scan';
 import { compileQuery } from '../search/query';
 import { opt } from '../search/query-node';
-import { buildRow, decodeColumns } from '../search/rows';
+import { decodeColumns, encodeHitRows } from '../search/rows';
 import { own, type Action } from './common';
 import { searchIndex } from './search-common';
 
@@ -64,7 +63,7 @@ export const parallelScan: Action = {
       if (page.length === limit) break;
     }
     return {
-      rows: page.map((d) => encodeRow(buildRow(engine, table, d, cols, now))),
+      rows: encodeHitRows(engine, table, page, cols, now),
       ...(page.length ? { nextToken: encodeScanToken({ session: session.id, parallelId, after: page[page.length - 1].key }) } : {}),
     };
   },
