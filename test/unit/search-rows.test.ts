@@ -1,9 +1,9 @@
 /**
- * The rows a Search / ParallelScan page returns: `encodeHitRows` writes table rows straight from their stored
+ * The rows a Search / ParallelScan page returns: `encodeDocRows` writes table rows straight from their stored
  * bytes (a performance path) and must give, byte for byte, what the general path gives (`encodeRow(buildRow(…))`:
  * decode, visibleRow, re-encode) over versions, TTL-hidden versions, PK-only rows, rows with every column hidden,
  * booleans, doubles, blobs, non-ASCII names, ALL and SPECIFIED (absent and key names included), and rows gone
- * from the table.
+ * from the table; pages read by key order (one scan) or one by one.
  */
 import { describe, expect, it } from 'vitest';
 import type { TableMeta } from '../../src/emulator/engine/catalog';
@@ -12,7 +12,7 @@ import { encodeRow, encodeStoredRow, writeLatestOfStoredRow } from '../../src/em
 import type { RowData, Version } from '../../src/emulator/model/row';
 import { type Value, VT } from '../../src/emulator/model/value';
 import type { Doc } from '../../src/emulator/search/document';
-import { buildRow, encodeHitRows, ReturnType, type Columns } from '../../src/emulator/search/rows';
+import { buildRow, encodeDocRows, ReturnType, type Columns } from '../../src/emulator/search/rows';
 import { MemoryStore } from '../../src/emulator/storage/memory';
 
 /** A small deterministic generator, so a failure replays. */
@@ -57,7 +57,7 @@ function row(r: (n: number) => number, i: number): RowData {
   return { pk: [{ name: 'id', value: { t: VT.INTEGER, v: BigInt(i) } }, { name: 'part', value: { t: VT.STRING, v: Buffer.from(`p${i % 3}`) } }], cols };
 }
 
-describe('search rows: encodeHitRows equals encodeRow(buildRow(…))', () => {
+describe('search rows: encodeDocRows equals encodeRow(buildRow(…))', () => {
   const engine = new Engine(new MemoryStore());
   const r = rng(7);
   const docs: Doc[] = [];
@@ -83,10 +83,15 @@ describe('search rows: encodeHitRows equals encodeRow(buildRow(…))', () => {
     for (const maxVersions of [1, 3]) {
       it(`TTL ${ttl} days, max versions ${maxVersions}`, () => {
         const table = { name: 't', options: { timeToLive: ttl === -1 ? -1 : ttl * 86_400, maxVersions } } as unknown as TableMeta;
-        for (const cols of columns) {
-          const fast = encodeHitRows(engine, table, docs, cols, NOW);
-          expect(fast).toHaveLength(docs.length);
-          docs.forEach((d, i) => expect(fast[i].toString('hex'), `row ${i}, ${JSON.stringify(cols)}`).toBe(encodeRow(buildRow(engine, table, d, cols, NOW)).toString('hex')));
+        // Every doc, and every 5th (sparse: a key-order read exhausts its scan budget and reads the rest one by one).
+        for (const page of [docs, docs.filter((_, i) => i % 5 === 0)]) {
+          for (const keyOrder of [false, true]) {
+            for (const cols of columns) {
+              const fast = encodeDocRows(engine, table, page, cols, NOW, keyOrder);
+              expect(fast).toHaveLength(page.length);
+              page.forEach((d, i) => expect(fast[i].toString('hex'), `row ${d.key}, ${JSON.stringify(cols)}`).toBe(encodeRow(buildRow(engine, table, d, cols, NOW)).toString('hex')));
+            }
+          }
         }
       });
     }

@@ -3,7 +3,7 @@ import { liveDocs } from '../search/execute';
 import { decodeScanToken, encodeScanToken, SCAN_LIMITS, sliceOf, SPLITS_SIZE } from '../search/parallel-scan';
 import { compileQuery } from '../search/query';
 import { opt } from '../search/query-node';
-import { decodeColumns, encodeHitRows } from '../search/rows';
+import { decodeColumns, encodeDocRows } from '../search/rows';
 import { own, type Action } from './common';
 import { searchIndex } from './search-common';
 
@@ -57,13 +57,13 @@ export const parallelScan: Action = {
     }
     for (let i = start; i < docs.length; i++) {
       const d = docs[i];
-      if (sliceOf(d.key, maxParallel) !== parallelId || !live(d)) continue;
+      if ((maxParallel > 1 && sliceOf(d.key, maxParallel) !== parallelId) || !live(d)) continue;
       if (node && node.score(d) === undefined) continue;
       page.push(d);
       if (page.length === limit) break;
     }
     return {
-      rows: encodeHitRows(engine, table, page, cols, now),
+      rows: encodeDocRows(engine, table, page, cols, now, true),
       ...(page.length ? { nextToken: encodeScanToken({ session: session.id, parallelId, after: page[page.length - 1].key }) } : {}),
     };
   },
