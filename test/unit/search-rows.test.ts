@@ -3,9 +3,12 @@
  * bytes (a performance path) and must give, byte for byte, what the general path gives (`encodeRow(buildRow(…))`:
  * decode, visibleRow, re-encode) over versions, TTL-hidden versions, PK-only rows, rows with every column hidden,
  * booleans, doubles, blobs, non-ASCII names, ALL and SPECIFIED (absent and key names included), and rows gone
- * from the table; pages read by key order (one scan) or one by one.
+ * from the table; pages read by key order (one scan) or one by one; in memory and on disk.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { TableMeta } from '../../src/emulator/engine/catalog';
 import { Engine } from '../../src/emulator/engine/engine';
 import { encodeRow, encodeStoredRow, writeLatestOfStoredRow } from '../../src/emulator/model/plainbuffer';
@@ -13,6 +16,8 @@ import type { RowData, Version } from '../../src/emulator/model/row';
 import { type Value, VT } from '../../src/emulator/model/value';
 import type { Doc } from '../../src/emulator/search/document';
 import { buildRow, encodeDocRows, ReturnType, type Columns } from '../../src/emulator/search/rows';
+import type { KVStore } from '../../src/emulator/storage/kv';
+import { LmdbStore } from '../../src/emulator/storage/lmdb';
 import { MemoryStore } from '../../src/emulator/storage/memory';
 
 /** A small deterministic generator, so a failure replays. */
@@ -57,8 +62,18 @@ function row(r: (n: number) => number, i: number): RowData {
   return { pk: [{ name: 'id', value: { t: VT.INTEGER, v: BigInt(i) } }, { name: 'part', value: { t: VT.STRING, v: Buffer.from(`p${i % 3}`) } }], cols };
 }
 
-describe('search rows: encodeDocRows equals encodeRow(buildRow(…))', () => {
-  const engine = new Engine(new MemoryStore());
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const stores: Array<[string, () => KVStore]> = [
+  ['in memory', () => new MemoryStore()],
+  ['on disk (LMDB)', () => new LmdbStore(dirs[dirs.push(mkdtempSync(join(tmpdir(), 'tsorm-search-rows-'))) - 1])],
+];
+
+describe.each(stores)('search rows (%s): encodeDocRows equals encodeRow(buildRow(…))', (_, store) => {
+  const engine = new Engine(store());
+  afterAll(() => engine.kv.close());
   const r = rng(7);
   const docs: Doc[] = [];
   let plain = 0;
