@@ -25,6 +25,16 @@ export class GrowableBuffer {
     this.buf = next;
   }
 
+  /**
+   * Continues writing where `other` stopped, in its buffer; `other.adopt(this)` hands the (maybe grown) buffer
+   * back. One buffer for two formats: a BatchWriteRow's PlainBuffer rows are written straight into its
+   * protobuf request, without a buffer of their own and a copy.
+   */
+  adopt(other: GrowableBuffer): void {
+    this.buf = other.buf;
+    this.pos = other.pos;
+  }
+
   /** The bytes written (a view on the buffer). */
   finish(): Buffer {
     return this.buf.subarray(0, this.pos);
