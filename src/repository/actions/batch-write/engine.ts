@@ -65,6 +65,33 @@ export function estimateSize(v: unknown): number {
   return n;
 }
 
+/**
+ * {@link estimateSize} of a batch row, specialised for its shape [performance]: a fixed allowance for what every
+ * row carries (its type, existence expectation, protobuf tags and lengths, PlainBuffer header, markers and
+ * checksums; about 25 bytes are written) and, per key or PUT cell, its name, value and 16 bytes of framing
+ * (about 14 are written); the rarer parts (an UPDATE's groups, a column condition, return content) walked as
+ * `estimateSize` walks them. The generic walk of the whole row (its keys, the condition object) cost about a
+ * tenth of a 100-row batchSave's client CPU.
+ */
+export function estimateRowSize(row: BatchWriteRowItem): number {
+  let n = 64 + cellsSize(row.primaryKey);
+  if (row.type === 'PUT') n += cellsSize(row.attributeColumns);
+  else if (row.type === 'UPDATE') n += estimateSize(row.attributeColumns);
+  const condition = row.condition as { columnCondition?: unknown } | undefined;
+  if (condition?.columnCondition) n += estimateSize(condition.columnCondition);
+  if (row.returnContent) n += estimateSize(row.returnContent);
+  return n;
+}
+
+/** `{ name: value }` cells (a key, or a PUT's columns with their `timestamp`): names, values, framing. */
+function cellsSize(cells: ReadonlyArray<Record<string, unknown>>): number {
+  let n = 0;
+  for (const cell of cells) {
+    for (const name in cell) n += Buffer.byteLength(name) + 16 + estimateSize(cell[name]);
+  }
+  return n;
+}
+
 function chunk(items: WriteItem[], maxRows: number, maxBytes: number): WriteItem[][] {
   const out: WriteItem[][] = [];
   let current: WriteItem[] = [];
