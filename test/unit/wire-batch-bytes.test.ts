@@ -22,6 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => cmp.close());
 
+const EDGES = [2n ** 53n - 1n, -(2n ** 53n - 1n), 2n ** 53n, -(2n ** 53n), 2n ** 32n, -(2n ** 32n), 2n ** 32n - 1n, -1n, 0n];
+
 function row(i: number): Record<string, unknown> {
   const key = [{ id: i % 3 === 0 ? `k${i}` : `键-${i}-ключ` }, { n: new Int64LE(BigInt(i) * -7_000_000_000_000n) }];
   const text = i % 10 === 0 ? 'é'.repeat(70 + i) : i % 10 === 1 ? 'x'.repeat(120 + (i % 16)) : i % 10 === 2 ? 'y'.repeat(16_370 + i) : `v${i}`;
@@ -47,6 +49,8 @@ function row(i: number): Record<string, unknown> {
           { bin: Buffer.from([i & 0xff, 0, 0xff]) },
           { v: new Int64LE(BigInt(i) << 40n), timestamp: new Int64LE(1700000000000 + i) },
           { e: '' },
+          // Either side of ±(2^53-1), where the writer turns from numbers to BigInt arithmetic.
+          { edge: new Int64LE(EDGES[i % EDGES.length]), timestamp: new Int64LE(EDGES[(i + 1) % EDGES.length]) },
         ],
         condition: new Condition(i % 8 === 0 ? RE.EXPECT_NOT_EXIST : RE.IGNORE, null),
         returnContent: i % 8 === 1 ? { returnType: RT.Primarykey } : undefined,

@@ -317,11 +317,15 @@ function filterBytes(cond: unknown): Buffer | undefined {
   return Buffer.from(pb.encodeFilterFilter(filterOf(cond)).finish());
 }
 
+/** A condition without a column condition, by expectation: one object each, shared by every row [performance]. */
+const PLAIN_CONDITIONS: readonly pb.MainCondition[] = [0, 1, 2].map((rowExistence) => Object.freeze({ rowExistence }));
+
 function conditionOf(cond: unknown): pb.MainCondition {
   const c = (cond ?? { rowExistenceExpectation: 0 }) as { rowExistenceExpectation?: number; columnCondition?: unknown };
   if (c.rowExistenceExpectation === undefined || c.rowExistenceExpectation === null) {
     throw new TypeError('condition.rowExistenceExpectation should be one of TableStore.RowExistenceExpectation');
   }
+  if (c.columnCondition == null && PLAIN_CONDITIONS[c.rowExistenceExpectation]) return PLAIN_CONDITIONS[c.rowExistenceExpectation];
   const out: pb.MainCondition = { rowExistence: c.rowExistenceExpectation };
   if (c.columnCondition != null) out.columnCondition = filterBytes(c.columnCondition);
   return out;
