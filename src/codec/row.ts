@@ -23,7 +23,7 @@
 import type { AttributeColumnsInput, PrimaryKeyCell, PrimaryKeyInput, ReadRow } from '../client/actions';
 import type { TableSchema } from '../schema/types';
 import { CodecError } from './errors';
-import { sdk, fromSdkInt64, isSdkInt64, type SdkCellValue } from './sdk-values';
+import { sdk, sdkCell, fromSdkInt64, isSdkInt64, type SdkCellValue } from './sdk-values';
 import { decodeFieldValue, describe, encodeFieldValue, encodeKeyValue } from './value';
 
 export interface EncodeKeyOptions {
@@ -60,18 +60,23 @@ export function encodeKey(schema: TableSchema, key: object, options: EncodeKeyOp
   if (key === null || typeof key !== 'object') {
     throw new CodecError('INVALID_VALUE', { ...tableContext(schema), actual: describe(key) }, 'a primary key must be an object');
   }
-  return schema.primaryKeys.map((field) => {
+  const primaryKey: PrimaryKeyInput = [];
+  for (const field of schema.primaryKeys) {
     const value = propertyOf(key, field.property);
     if (value === undefined || value === null) {
-      if (field.autoIncrement && options.autoIncrement) return { [field.name]: sdk().PK_AUTO_INCR };
+      if (field.autoIncrement && options.autoIncrement) {
+        primaryKey.push(sdkCell(field.name, sdk().PK_AUTO_INCR));
+        continue;
+      }
       throw new CodecError(
         'MISSING_KEY',
         { entity: schema.entityName, table: schema.tableName, property: field.property, column: field.name, expected: field.type },
         field.autoIncrement ? 'the auto-increment key is required here (it is only generated on insert)' : 'primary key value is missing',
       );
     }
-    return { [field.name]: encodeKeyValue(schema, field, value) };
-  });
+    primaryKey.push(sdkCell(field.name, encodeKeyValue(schema, field, value)));
+  }
+  return primaryKey;
 }
 
 /**
@@ -92,7 +97,7 @@ export function encodeRow(
   for (const field of schema.columns) {
     const value = propertyOf(entity, field.property);
     if (value === undefined || value === null) continue;
-    const cell: AttributeColumnsInput[number] = { [field.name]: encodeFieldValue(schema, field, value) };
+    const cell: AttributeColumnsInput[number] = sdkCell<SdkCellValue | number>(field.name, encodeFieldValue(schema, field, value));
     if (timestamp !== undefined) cell.timestamp = timestamp;
     attributeColumns.push(cell);
   }
