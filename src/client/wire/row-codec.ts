@@ -12,7 +12,7 @@
  *   the SDK throws a TypeError on it (`_makeCondition(undefined)`; a batch row's condition is `required`)
  *   [decision].
  */
-import { FilterType, INF_MAX, INF_MIN, int64, Int64LE, int64Value, PK_AUTO_INCR, type Int64LE as Int64LEValue } from '../values';
+import { FilterType, INF_MAX, INF_MIN, int64, Int64LE, int64Value, PK_AUTO_INCR, utf8Length, type Int64LE as Int64LEValue } from '../values';
 import { sdkSentinel } from '../sdk';
 import type { WireOperation } from './operations';
 import { PbReader, PbWriter } from './pb';
@@ -158,7 +158,7 @@ function writeUpdateColumns(w: PlainBufferWriter, updates: unknown, rowCrc: numb
 // (the cost is a few bytes, and no request can be read differently from the SDK's) [decision].
 
 function pkValueSize(v: unknown): number {
-  if (typeof v === 'string') return 10 + Buffer.byteLength(v);
+  if (typeof v === 'string') return 10 + utf8Length(v);
   if (isInt64(v)) return 14;
   if (Buffer.isBuffer(v)) return 10 + v.length;
   if (sentinelOf(v) !== undefined) return 7;
@@ -167,14 +167,14 @@ function pkValueSize(v: unknown): number {
 
 function columnValueSize(v: unknown): number {
   if (typeof v === 'number' || isInt64(v)) return 14;
-  if (typeof v === 'string') return 10 + Buffer.byteLength(v);
+  if (typeof v === 'string') return 10 + utf8Length(v);
   if (Buffer.isBuffer(v)) return 10 + v.length;
   if (typeof v === 'boolean') return 7;
   return 0;
 }
 
 function columnSize(name: string, v: unknown, timestamp?: unknown): number {
-  return 8 + Buffer.byteLength(name) + (v !== null ? columnValueSize(v) : 0) + (timestamp !== undefined ? 9 : 0);
+  return 8 + utf8Length(name) + (v !== null ? columnValueSize(v) : 0) + (timestamp !== undefined ? 9 : 0);
 }
 
 function primaryKeySize(primaryKey: unknown): number {

@@ -9,6 +9,7 @@ import type { TableStoreClient } from '../../../client/client';
 import { createTableStoreError, isRetryableCode, TableStoreError } from '../../../client/errors';
 import type { RetryPolicy } from '../../../client/retry';
 import { isSdkInt64 } from '../../../codec/sdk-values';
+import { utf8Length } from '../../../client/values';
 import { inTransaction } from '../target';
 
 export interface BatchOptions {
@@ -51,7 +52,7 @@ export type RowOutcome = { ok: true; primaryKey: PrimaryKeyCell[] | null } | { o
  */
 export function estimateSize(v: unknown): number {
   if (v === null || v === undefined) return 0;
-  if (typeof v === 'string') return Buffer.byteLength(v) + 5;
+  if (typeof v === 'string') return utf8Length(v) + 5;
   if (typeof v !== 'object') return 9;
   if (Buffer.isBuffer(v)) return v.length + 5;
   if (Array.isArray(v)) {
@@ -61,7 +62,7 @@ export function estimateSize(v: unknown): number {
   }
   if (isSdkInt64(v)) return 9;
   let n = 0;
-  for (const k of Object.keys(v)) n += Buffer.byteLength(k) + 16 + estimateSize((v as Record<string, unknown>)[k]);
+  for (const k of Object.keys(v)) n += utf8Length(k) + 16 + estimateSize((v as Record<string, unknown>)[k]);
   return n;
 }
 
@@ -87,7 +88,7 @@ export function estimateRowSize(row: BatchWriteRowItem): number {
 function cellsSize(cells: ReadonlyArray<Record<string, unknown>>): number {
   let n = 0;
   for (const cell of cells) {
-    for (const name in cell) n += Buffer.byteLength(name) + 16 + estimateSize(cell[name]);
+    for (const name in cell) n += utf8Length(name) + 16 + estimateSize(cell[name]);
   }
   return n;
 }
