@@ -7,16 +7,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Condition, Int64LE, PK_AUTO_INCR, RowExistenceExpectation as RE, SingleColumnCondition, ComparatorType as CT, ReturnType as RT } from '../../src/client/values';
+import { wireOperation } from '../../src/client/wire/operations';
+import { PbWriter } from '../../src/client/wire/pb';
+import { primaryKeyBuffer } from '../../src/client/wire/row-codec';
 import { expectSameRequest, plain, sdkEncode, startComparison, type Comparison } from './wire-compare';
 
 const consumed = { capacityUnit: { read: 0, write: 1 } };
+
+/** A result row: most written, some refused, some returning their (auto-increment) key. */
+function replyRow(i: number): object {
+  if (i % 50 === 7) return { isOk: false, error: { code: 'OTSConditionCheckFail', message: 'no' } };
+  if (i % 8 === 1) return { isOk: true, consumed, row: primaryKeyBuffer([{ id: `k${i}` }, { n: new Int64LE(BigInt(i) * 1000n) }]) };
+  return { isOk: true, consumed };
+}
 
 let cmp: Comparison;
 beforeAll(async () => {
   cmp = await startComparison({
     BatchWriteRow: () =>
       sdkEncode('main', 'BatchWriteRowResponse', {
-        tables: [{ tableName: 't', rows: Array.from({ length: 200 }, (_, i) => (i % 50 === 7 ? { isOk: false, error: { code: 'OTSConditionCheckFail', message: 'no' } } : { isOk: true, consumed })) }],
+        tables: [{ tableName: 't', rows: Array.from({ length: 200 }, (_, i) => replyRow(i)) }],
       }),
   });
 });
@@ -77,5 +87,26 @@ describe('wire transport: a full-size BatchWriteRow is byte-identical with the S
     });
     const { ours, theirs } = await cmp.both('batchWriteRow', params);
     expectSameRequest(ours, theirs);
+  });
+
+  it('decodes a response whose table name follows its rows, and refuses a row without isOk', () => {
+    const decode = wireOperation('batchWriteRow')!.decode;
+    const rowBytes = Buffer.from(sdkEncode('main', 'RowInBatchWriteRowResponse', { isOk: true, consumed }));
+    const w = new PbWriter();
+    w.tag(10);
+    const table = w.reserveLength();
+    for (let i = 0; i < 2; i++) {
+      w.tag(18);
+      w.bytes(rowBytes);
+    }
+    w.tag(10);
+    w.string('late');
+    w.endLength(table);
+    const decoded = decode(Buffer.from(w.finish())) as { tables: Array<{ tableName: string; capacityUnit: unknown }> };
+    expect(decoded.tables.map((r) => [r.tableName, r.capacityUnit])).toEqual([['late', { read: 0, write: 1 }], ['late', { read: 0, write: 1 }]]);
+
+    const noIsOk = sdkEncode('main', 'BatchWriteRowResponse', { tables: [{ tableName: 't', rows: [] }] });
+    const bad = Buffer.concat([Buffer.from(noIsOk.subarray(0, 1)), Buffer.from([noIsOk[1] + 4]), Buffer.from(noIsOk.subarray(2)), Buffer.from([0x12, 0x02, 0x28, 0x00])]);
+    expect(() => decode(bad)).toThrow(/RowInBatchWriteRowResponse lacks the required field isOk/);
   });
 });

@@ -314,8 +314,11 @@ export class PbReader {
   }
 
   required(m: object, names: string[], message: string): void {
-    for (const n of names) {
-      if ((m as Record<string, unknown>)[n] === undefined) throw new PbError(`protobuf: ${message} lacks the required field ${n}`);
-    }
+    for (const n of names) this.requireField((m as Record<string, unknown>)[n], n, message);
+  }
+
+  /** Throws unless the required field `name` of `message` was read (`value` defined). */
+  requireField(value: unknown, name: string, message: string): void {
+    if (value === undefined) throw new PbError(`protobuf: ${message} lacks the required field ${name}`);
   }
 }

@@ -558,31 +558,121 @@ const decoders: Record<string, (r: PbReader) => unknown> = {
       ),
     };
   },
-  batchWriteRow: (r) => {
-    const m = pb.decodeMainBatchWriteRowResponse(r);
-    return {
-      tables: (m.tables ?? []).flatMap((t) =>
-        (t.rows ?? []).map((row) => batchRowResult(row, t.tableName)),
-      ),
-    };
-  },
+  batchWriteRow: decodeBatchWriteRow,
 };
 
 /** One row of a BatchGetRow or BatchWriteRow result (decoder.js `_parseBatchGetRowItem`, `_parseWriteRowItem`). */
 function batchRowResult(
   row: { isOk: boolean; error?: pb.MainError | null; consumed?: pb.MainConsumedCapacity | null; row?: Uint8Array | null },
   tableName: string,
-): unknown {
-  const parsed = row.isOk && row.row && row.row.length > 0 ? sdkRow(readPlainBufferRow(row.row)) : undefined;
+): BatchRowResult {
+  return rowResult(row.isOk, row.error, row.consumed == null ? '' : capacityUnitOf(row.consumed.capacityUnit), row.row, tableName);
+}
+
+interface BatchRowResult {
+  isOk: boolean;
+  errorCode: string | null;
+  errorMessage: string | null;
+  tableName: string;
+  capacityUnit: { read: number; write: number } | '';
+  primaryKey: unknown;
+  attributes: unknown;
+}
+
+function rowResult(
+  isOk: boolean,
+  error: pb.MainError | null | undefined,
+  capacityUnit: BatchRowResult['capacityUnit'],
+  row: Uint8Array | null | undefined,
+  tableName: string,
+): BatchRowResult {
+  const parsed = isOk && row && row.length > 0 ? sdkRow(readPlainBufferRow(row)) : undefined;
   return {
-    isOk: row.isOk,
-    errorCode: row.isOk ? null : (row.error?.code ?? null),
-    errorMessage: row.isOk ? null : (row.error?.message ?? null),
+    isOk,
+    errorCode: isOk ? null : (error?.code ?? null),
+    errorMessage: isOk ? null : (error?.message ?? null),
     tableName,
-    capacityUnit: row.consumed == null ? '' : capacityUnitOf(row.consumed.capacityUnit),
+    capacityUnit,
     primaryKey: parsed ? parsed.primaryKey : null,
     attributes: parsed ? parsed.attributes : null,
   };
+}
+
+/**
+ * BatchWriteRowResponse straight into the SDK's result rows: the fields and required-field checks of
+ * `pb.decodeMainBatchWriteRowResponse` and the messages inside it (tables 1 → tableName 1, rows 2 → isOk 1,
+ * error 2, consumed 3 → capacityUnit 1 → read 1, write 2; row 4), read without their intermediate objects.
+ * [performance] Four objects per row less (row, consumed, capacity unit, and the copy of it); a batch answers
+ * hundreds of rows. test/unit/wire-bytes*.test.ts compare the result with the SDK's.
+ */
+function decodeBatchWriteRow(r: PbReader): { tables: BatchRowResult[] } {
+  const rows: BatchRowResult[] = [];
+  while (r.pos < r.end) {
+    const t = r.uint32();
+    if (t >>> 3 === 1) r.message((r, end) => readWriteTable(r, end, rows));
+    else r.skip(t & 7);
+  }
+  return { tables: rows };
+}
+
+function readWriteTable(r: PbReader, end: number, out: BatchRowResult[]): void {
+  const first = out.length;
+  let tableName: string | undefined;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: tableName = r.string(); break;
+      case 2: out.push(r.message(readWriteRow)); break;
+      default: r.skip(t & 7);
+    }
+  }
+  r.requireField(tableName, 'tableName', '.main.proto.TableInBatchWriteRowResponse');
+  // The name may follow the rows on the wire.
+  for (let i = first; i < out.length; i++) out[i].tableName = tableName!;
+}
+
+function readWriteRow(r: PbReader, end: number): BatchRowResult {
+  let isOk: boolean | undefined;
+  let error: pb.MainError | undefined;
+  let capacityUnit: BatchRowResult['capacityUnit'] = '';
+  let row: Uint8Array | undefined;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: isOk = r.bool(); break;
+      case 2: error = r.message(pb.decodeMainError); break;
+      case 3: capacityUnit = r.message(readConsumed); break;
+      case 4: row = r.bytes(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  r.requireField(isOk, 'isOk', '.main.proto.RowInBatchWriteRowResponse');
+  return rowResult(isOk!, error, capacityUnit, row, '');
+}
+
+/** ConsumedCapacity → its capacity unit, absent counts 0 (`capacityUnitOf`). */
+function readConsumed(r: PbReader, end: number): { read: number; write: number } {
+  let cu: { read: number; write: number } | undefined;
+  while (r.pos < end) {
+    const t = r.uint32();
+    if (t >>> 3 === 1) cu = r.message(readCapacityUnit);
+    else r.skip(t & 7);
+  }
+  r.requireField(cu, 'capacityUnit', '.main.proto.ConsumedCapacity');
+  return cu!;
+}
+
+function readCapacityUnit(r: PbReader, end: number): { read: number; write: number } {
+  const cu = { read: 0, write: 0 };
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: cu.read = r.int32(); break;
+      case 2: cu.write = r.int32(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return cu;
 }
 
 function single(m: { consumed: pb.MainConsumedCapacity; row?: Uint8Array | null }): unknown {
