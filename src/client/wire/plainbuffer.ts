@@ -368,28 +368,17 @@ export class PlainBufferWriter extends GrowableBuffer {
     return crcByte(crc, type);
   }
 
-  /** An INTEGER from its 8 little-endian bytes. */
-  int64(bytes: Uint8Array, crc: number): number {
-    if (bytes.length !== 8) throw new PlainBufferError(`PlainBuffer: an int64 needs 8 bytes, got ${bytes.length}`);
-    const at = this.valueHead(VT.INTEGER, 9);
-    this.buf.set(bytes, at);
-    this.pos = at + 8;
-    return crcBytes(crcByte(crc, VT.INTEGER), this.buf, at, at + 8);
-  }
-
   /** An INTEGER from its exact value (signed 64-bit). */
   int64Value(value: bigint, crc: number): number {
     const at = this.valueHead(VT.INTEGER, 9);
     putInt64(this.buf, at, value);
-    this.pos = at + 8;
-    return crcBytes(crcByte(crc, VT.INTEGER), this.buf, at, at + 8);
+    return this.endValue8(VT.INTEGER, at, crc);
   }
 
   double(value: number, crc: number): number {
     const at = this.valueHead(VT.DOUBLE, 9);
     this.buf.writeDoubleLE(value, at);
-    this.pos = at + 8;
-    return crcBytes(crcByte(crc, VT.DOUBLE), this.buf, at, at + 8);
+    return this.endValue8(VT.DOUBLE, at, crc);
   }
 
   bool(value: boolean, crc: number): number {
@@ -456,6 +445,12 @@ export class PlainBufferWriter extends GrowableBuffer {
     putU32(this.buf, at + 1, length);
     this.buf[at + 5] = type;
     return at + 6;
+  }
+
+  /** After the 8 bytes of an INTEGER or DOUBLE written at `at`: the checksum with the type byte and them. */
+  private endValue8(type: number, at: number, crc: number): number {
+    this.pos = at + 8;
+    return crcBytes(crcByte(crc, type), this.buf, at, at + 8);
   }
 
   private writeBytesHead(at: number, type: number, n: number): void {
