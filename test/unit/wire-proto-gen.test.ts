@@ -7,9 +7,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sdkProtos } from '../../src/client/sdk';
 import { PbReader, ProtoLong } from '../../src/client/wire/pb';
-import { decodeMainGetRowRequest, encodeMainGetRowRequest } from '../../src/client/wire/proto.gen';
+import { decodeMainGetRowRequest, encodeMainBatchWriteRowRequest, encodeMainGetRowRequest } from '../../src/client/wire/proto.gen';
 
 const protos = sdkProtos();
+
+function range(from: number, to: number, step = 1): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i += step) out.push(i);
+  return out;
+}
 
 const gen = require('../../scripts/gen-wire-proto.js') as { generate(): string; OUT: string };
 
@@ -46,6 +52,29 @@ describe('wire protobuf codegen', () => {
     expect(small.timeRange).toMatchObject({ startTime: -5, endTime: 2 ** 53 - 1 });
     expect(back.maxVersions).toBe(-1);
     expect(back.columnsToGet).toEqual(['a', '']);
+  });
+
+  it('writes nested messages in place with the same length varints as protobufjs, across the 1/2/3-byte boundaries', () => {
+    const Req = protos.main.proto.BatchWriteRowRequest as unknown as {
+      create(p: object): object;
+      encode(m: object): { finish(): Uint8Array };
+    };
+    // Row-change lengths sweeping the points where a row's, a table's and a condition's length varints grow a
+    // byte (128, 16,384 and 2,097,152 bytes of body).
+    const sizes = [0, 1, ...range(100, 140), ...range(16_340, 16_400), ...range(2_097_120, 2_097_160, 7)];
+    for (const size of sizes) {
+      const rowChange = Buffer.alloc(size, 7);
+      const m = {
+        tables: [
+          { tableName: 't', rows: [{ type: 1, rowChange, condition: { rowExistence: 0, columnCondition: size < 200 ? Buffer.alloc(size % 7, 1) : undefined } }] },
+          { tableName: 'u'.repeat(size % 3), rows: [] },
+        ],
+        transactionId: 'tx',
+      };
+      const ours = Buffer.from(encodeMainBatchWriteRowRequest(m).finish());
+      const theirs = Buffer.from(Req.encode(Req.create(m)).finish());
+      expect(ours.equals(theirs), `row change of ${size} bytes`).toBe(true);
+    }
   });
 
   it('refuses a message that lacks a required field, naming it', () => {
