@@ -1,9 +1,10 @@
 /**
- * src/client/wire/proto.gen.ts is checked in (scripts/gen-wire-proto.js says why): regenerating it from the
- * SDK's .proto files must give the same text, and the generated codec must agree with the SDK's compiled
+ * src/client/wire/proto.gen.ts and proto-search.gen.ts are checked in (scripts/gen-wire-proto.js says why):
+ * regenerating them from the SDK's .proto files must give the same text, and the generated codec must agree with the SDK's compiled
  * protobufjs module on a message both encode.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sdkProtos } from '../../src/client/sdk';
 import { PbReader, ProtoLong } from '../../src/client/wire/pb';
@@ -11,11 +12,13 @@ import { decodeMainGetRowRequest, encodeMainGetRowRequest } from '../../src/clie
 
 const protos = sdkProtos();
 
-const gen = require('../../scripts/gen-wire-proto.js') as { generate(): string; OUT: string };
+const gen = require('../../scripts/gen-wire-proto.js') as { generate(): Record<string, string> };
 
 describe('wire protobuf codegen', () => {
-  it('regenerating proto.gen.ts from the SDK .proto files gives the checked-in file', () => {
-    expect(gen.generate()).toBe(readFileSync(gen.OUT, 'utf8'));
+  it('regenerating proto.gen.ts and proto-search.gen.ts from the SDK .proto files gives the checked-in files', () => {
+    const files = gen.generate();
+    expect(Object.keys(files).map((f) => basename(f))).toEqual(['proto.gen.ts', 'proto-search.gen.ts']);
+    for (const [file, text] of Object.entries(files)) expect(text, file).toBe(readFileSync(file, 'utf8'));
   });
 
   it('encodes as the SDK compiled module does (negative int32, int64 extremes, repeated, nested) and decodes back', () => {
