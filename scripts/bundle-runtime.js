@@ -37,11 +37,11 @@ const STUB = '/* tsorm: bundled into _runtime.js (scripts/bundle-runtime.js) */'
 /**
  * The chunks: name → the runtime modules (paths under dist/src, no extension) bundled into
  * `_runtime-<name>.js` instead of the main bundle. Search: what `repository.search/aggregate/parallelScan`,
- * the search builder and the wire transport's search APIs run. Stream: reading a table's changes
+ * the search builder, the wire transport's search APIs and `@SearchIndex` declarations run. Stream: reading a table's changes
  * (`repository.changes`, the stream reader) and decoding TableStore-trigger events (CBOR, change records).
  */
 const CHUNKS = {
-  search: [/^query\/search\/(?!nodes$)/, /^repository\/actions\/search\//, /^client\/wire\/search-codec$/, /^client\/wire\/proto-search\.gen$/],
+  search: [/^query\/search\/(?!nodes$)/, /^schema\/search-index$/, /^repository\/actions\/search\//, /^client\/wire\/search-codec$/, /^client\/wire\/proto-search\.gen$/],
   stream: [/^fc\/trigger\//, /^codec\/change$/, /^client\/stream-reader$/, /^repository\/actions\/changes\//],
 };
 const chunkFile = (chunk) => `_runtime-${chunk}.js`;
