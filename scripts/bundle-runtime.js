@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 /**
  * Build step after `tsc` (`npm run build`): the runtime — every module `tsorm` and `tsorm/fc` load (schema,
- * codec, query, repository, client, fc) — bundled into one file, `dist/src/_runtime.js`, and a two-line stub
- * left at each of those modules' paths that hands out the bundle's copy.
+ * codec, query, repository, client, fc) — bundled into one file, `dist/src/_runtime.js` (plus the chunks
+ * below), and a two-line stub left at each of those modules' paths that hands out the bundle's copy.
  *
  * Why: a Function Compute cold start pays for every file Node loads, about 0.2 ms of CPU per CommonJS file
- * whatever its size (resolution, read, compile), and the runtime is some seventy small files: one file instead
+ * whatever its size (resolution, read, compile), and the runtime is some ninety small files: one file instead
  * saves most of that (`npm run bench:fc`). Why stubs: `tsorm/migrations`, `tsorm/testing`, the emulator and
  * the CLI import runtime modules by relative path; through the stubs they get the very same module objects
  * (one entity registry, one `TableStoreError` class), never a second copy.
  *
- * Chunks: what a handler doing row calls never needs (the search builder, compiler, codec and messages) is
- * bundled apart, into `dist/src/_runtime-<chunk>.js`, loaded on first use. [performance] A cold start pays for
+ * Chunks: what a handler doing row calls never needs (search; change streams and trigger decoding: `CHUNKS`)
+ * is bundled apart, into `dist/src/_runtime-<chunk>.js`, loaded on first use. [performance] A cold start pays for
  * every byte Node reads and V8 parses, not only for the code it runs (`npm run bench:orm`, `require-tsorm`).
  * A runtime module that imports a chunk's module gets a stand-in from the main bundle: an object with the
  * module's export names (read from tsc's output at build time) as getters that load the chunk on first read.
@@ -37,7 +37,8 @@ const STUB = '/* tsorm: bundled into _runtime.js (scripts/bundle-runtime.js) */'
 /**
  * The chunks: name → the runtime modules (paths under dist/src, no extension) bundled into
  * `_runtime-<name>.js` instead of the main bundle. Search: what `repository.search/aggregate/parallelScan`,
- * the search builder, the wire transport's search APIs and `@SearchIndex` declarations run. Stream: reading a table's changes
+ * the search builder, the wire transport's search APIs and `@SearchIndex` declarations run (query/search/nodes
+ * stays: the entry's SearchQuery/Sorter/ScoreFunction classes are small). Stream: reading a table's changes
  * (`repository.changes`, the stream reader) and decoding TableStore-trigger events (CBOR, change records).
  */
 const CHUNKS = {
