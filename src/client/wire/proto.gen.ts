@@ -235,25 +235,8 @@ export function encodeMainAbortTransactionRequest(m: MainAbortTransactionRequest
   return w;
 }
 
-export function decodeMainAbortTransactionRequest(r: PbReader, end: number = r.end): MainAbortTransactionRequest {
-  const m = {} as MainAbortTransactionRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.transactionId = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["transactionId"], '.main.proto.AbortTransactionRequest');
-  return m;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MainAbortTransactionResponse {
-}
-
-export function encodeMainAbortTransactionResponse(m: MainAbortTransactionResponse, w: PbWriter = new PbWriter()): PbWriter {
-  return w;
 }
 
 export function decodeMainAbortTransactionResponse(r: PbReader, end: number = r.end): MainAbortTransactionResponse {
@@ -276,26 +259,8 @@ export function encodeMainBatchGetRowRequest(m: MainBatchGetRowRequest, w: PbWri
   return w;
 }
 
-export function decodeMainBatchGetRowRequest(r: PbReader, end: number = r.end): MainBatchGetRowRequest {
-  const m = {} as MainBatchGetRowRequest;
-  m.tables = [];
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tables!.push(r.message(decodeMainTableInBatchGetRowRequest)); break;
-      default: r.skip(t & 7);
-    }
-  }
-  return m;
-}
-
 export interface MainBatchGetRowResponse {
   tables?: MainTableInBatchGetRowResponse[];
-}
-
-export function encodeMainBatchGetRowResponse(m: MainBatchGetRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  if (m.tables != null) for (const v of m.tables) { w.tag(10); w.message(v, encodeMainTableInBatchGetRowResponse); }
-  return w;
 }
 
 export function decodeMainBatchGetRowResponse(r: PbReader, end: number = r.end): MainBatchGetRowResponse {
@@ -322,29 +287,8 @@ export function encodeMainBatchWriteRowRequest(m: MainBatchWriteRowRequest, w: P
   return w;
 }
 
-const MainBatchWriteRowRequestDefaults = { transactionId: '' };
-
-export function decodeMainBatchWriteRowRequest(r: PbReader, end: number = r.end): MainBatchWriteRowRequest {
-  const m = Object.create(MainBatchWriteRowRequestDefaults) as MainBatchWriteRowRequest;
-  m.tables = [];
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tables!.push(r.message(decodeMainTableInBatchWriteRowRequest)); break;
-      case 2: m.transactionId = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  return m;
-}
-
 export interface MainBatchWriteRowResponse {
   tables?: MainTableInBatchWriteRowResponse[];
-}
-
-export function encodeMainBatchWriteRowResponse(m: MainBatchWriteRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  if (m.tables != null) for (const v of m.tables) { w.tag(10); w.message(v, encodeMainTableInBatchWriteRowResponse); }
-  return w;
 }
 
 export function decodeMainBatchWriteRowResponse(r: PbReader, end: number = r.end): MainBatchWriteRowResponse {
@@ -395,25 +339,8 @@ export function encodeMainCommitTransactionRequest(m: MainCommitTransactionReque
   return w;
 }
 
-export function decodeMainCommitTransactionRequest(r: PbReader, end: number = r.end): MainCommitTransactionRequest {
-  const m = {} as MainCommitTransactionRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.transactionId = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["transactionId"], '.main.proto.CommitTransactionRequest');
-  return m;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MainCommitTransactionResponse {
-}
-
-export function encodeMainCommitTransactionResponse(m: MainCommitTransactionResponse, w: PbWriter = new PbWriter()): PbWriter {
-  return w;
 }
 
 export function decodeMainCommitTransactionResponse(r: PbReader, end: number = r.end): MainCommitTransactionResponse {
@@ -438,29 +365,8 @@ export function encodeMainCondition(m: MainCondition, w: PbWriter = new PbWriter
   return w;
 }
 
-const MainConditionDefaults = { columnCondition: EMPTY_BYTES };
-
-export function decodeMainCondition(r: PbReader, end: number = r.end): MainCondition {
-  const m = Object.create(MainConditionDefaults) as MainCondition;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.rowExistence = r.int32(); break;
-      case 2: m.columnCondition = r.bytes(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["rowExistence"], '.main.proto.Condition');
-  return m;
-}
-
 export interface MainConsumedCapacity {
   capacityUnit: MainCapacityUnit;
-}
-
-export function encodeMainConsumedCapacity(m: MainConsumedCapacity, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.capacityUnit, encodeMainCapacityUnit);
-  return w;
 }
 
 export function decodeMainConsumedCapacity(r: PbReader, end: number = r.end): MainConsumedCapacity {
@@ -489,29 +395,8 @@ export function encodeMainCreateIndexRequest(m: MainCreateIndexRequest, w: PbWri
   return w;
 }
 
-const MainCreateIndexRequestDefaults = { includeBaseData: false };
-
-export function decodeMainCreateIndexRequest(r: PbReader, end: number = r.end): MainCreateIndexRequest {
-  const m = Object.create(MainCreateIndexRequestDefaults) as MainCreateIndexRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.mainTableName = r.string(); break;
-      case 2: m.indexMeta = r.message(decodeMainIndexMeta); break;
-      case 3: m.includeBaseData = r.bool(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["mainTableName","indexMeta"], '.main.proto.CreateIndexRequest');
-  return m;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MainCreateIndexResponse {
-}
-
-export function encodeMainCreateIndexResponse(m: MainCreateIndexResponse, w: PbWriter = new PbWriter()): PbWriter {
-  return w;
 }
 
 export function decodeMainCreateIndexResponse(r: PbReader, end: number = r.end): MainCreateIndexResponse {
@@ -544,33 +429,8 @@ export function encodeMainCreateTableRequest(m: MainCreateTableRequest, w: PbWri
   return w;
 }
 
-const MainCreateTableRequestDefaults = { tableOptions: null, streamSpec: null };
-
-export function decodeMainCreateTableRequest(r: PbReader, end: number = r.end): MainCreateTableRequest {
-  const m = Object.create(MainCreateTableRequestDefaults) as MainCreateTableRequest;
-  m.partitions = []; m.indexMetas = [];
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableMeta = r.message(decodeMainTableMeta); break;
-      case 2: m.reservedThroughput = r.message(decodeMainReservedThroughput); break;
-      case 3: m.tableOptions = r.message(decodeMainTableOptions); break;
-      case 4: m.partitions!.push(r.message(decodeMainPartitionRange)); break;
-      case 5: m.streamSpec = r.message(decodeMainStreamSpecification); break;
-      case 7: m.indexMetas!.push(r.message(decodeMainIndexMeta)); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableMeta","reservedThroughput"], '.main.proto.CreateTableRequest');
-  return m;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MainCreateTableResponse {
-}
-
-export function encodeMainCreateTableResponse(m: MainCreateTableResponse, w: PbWriter = new PbWriter()): PbWriter {
-  return w;
 }
 
 export function decodeMainCreateTableResponse(r: PbReader, end: number = r.end): MainCreateTableResponse {
@@ -626,34 +486,9 @@ export function encodeMainDeleteRowRequest(m: MainDeleteRowRequest, w: PbWriter 
   return w;
 }
 
-const MainDeleteRowRequestDefaults = { returnContent: null, transactionId: '' };
-
-export function decodeMainDeleteRowRequest(r: PbReader, end: number = r.end): MainDeleteRowRequest {
-  const m = Object.create(MainDeleteRowRequestDefaults) as MainDeleteRowRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.primaryKey = r.bytes(); break;
-      case 3: m.condition = r.message(decodeMainCondition); break;
-      case 4: m.returnContent = r.message(decodeMainReturnContent); break;
-      case 5: m.transactionId = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName","primaryKey","condition"], '.main.proto.DeleteRowRequest');
-  return m;
-}
-
 export interface MainDeleteRowResponse {
   consumed: MainConsumedCapacity;
   row?: Uint8Array | null;
-}
-
-export function encodeMainDeleteRowResponse(m: MainDeleteRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.consumed, encodeMainConsumedCapacity);
-  if (m.row != null) { w.tag(18); w.bytes(m.row); }
-  return w;
 }
 
 const MainDeleteRowResponseDefaults = { row: EMPTY_BYTES };
@@ -681,25 +516,8 @@ export function encodeMainDeleteTableRequest(m: MainDeleteTableRequest, w: PbWri
   return w;
 }
 
-export function decodeMainDeleteTableRequest(r: PbReader, end: number = r.end): MainDeleteTableRequest {
-  const m = {} as MainDeleteTableRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName"], '.main.proto.DeleteTableRequest');
-  return m;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MainDeleteTableResponse {
-}
-
-export function encodeMainDeleteTableResponse(m: MainDeleteTableResponse, w: PbWriter = new PbWriter()): PbWriter {
-  return w;
 }
 
 export function decodeMainDeleteTableResponse(r: PbReader, end: number = r.end): MainDeleteTableResponse {
@@ -726,23 +544,6 @@ export function encodeMainDescribeStreamRequest(m: MainDescribeStreamRequest, w:
   return w;
 }
 
-const MainDescribeStreamRequestDefaults = { inclusiveStartShardId: '', shardLimit: 0 };
-
-export function decodeMainDescribeStreamRequest(r: PbReader, end: number = r.end): MainDescribeStreamRequest {
-  const m = Object.create(MainDescribeStreamRequestDefaults) as MainDescribeStreamRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.streamId = r.string(); break;
-      case 2: m.inclusiveStartShardId = r.string(); break;
-      case 3: m.shardLimit = r.int32(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["streamId"], '.main.proto.DescribeStreamRequest');
-  return m;
-}
-
 export interface MainDescribeStreamResponse {
   streamId: string;
   expirationTime: number;
@@ -751,17 +552,6 @@ export interface MainDescribeStreamResponse {
   streamStatus: number;
   shards?: MainStreamShard[];
   nextShardId?: string | null;
-}
-
-export function encodeMainDescribeStreamResponse(m: MainDescribeStreamResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.string(m.streamId);
-  w.tag(16); w.int32(m.expirationTime);
-  w.tag(26); w.string(m.tableName);
-  w.tag(32); w.int64(m.creationTime);
-  w.tag(40); w.int32(m.streamStatus);
-  if (m.shards != null) for (const v of m.shards) { w.tag(50); w.message(v, encodeMainStreamShard); }
-  if (m.nextShardId != null) { w.tag(58); w.string(m.nextShardId); }
-  return w;
 }
 
 const MainDescribeStreamResponseDefaults = { nextShardId: '' };
@@ -795,19 +585,6 @@ export function encodeMainDescribeTableRequest(m: MainDescribeTableRequest, w: P
   return w;
 }
 
-export function decodeMainDescribeTableRequest(r: PbReader, end: number = r.end): MainDescribeTableRequest {
-  const m = {} as MainDescribeTableRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName"], '.main.proto.DescribeTableRequest');
-  return m;
-}
-
 export interface MainDescribeTableResponse {
   tableMeta: MainTableMeta;
   reservedThroughputDetails: MainReservedThroughputDetails;
@@ -816,17 +593,6 @@ export interface MainDescribeTableResponse {
   streamDetails?: MainStreamDetails | null;
   shardSplits?: Uint8Array[];
   indexMetas?: MainIndexMeta[];
-}
-
-export function encodeMainDescribeTableResponse(m: MainDescribeTableResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.tableMeta, encodeMainTableMeta);
-  w.tag(18); w.message(m.reservedThroughputDetails, encodeMainReservedThroughputDetails);
-  w.tag(26); w.message(m.tableOptions, encodeMainTableOptions);
-  w.tag(32); w.int32(m.tableStatus);
-  if (m.streamDetails != null) { w.tag(42); w.message(m.streamDetails, encodeMainStreamDetails); }
-  if (m.shardSplits != null) for (const v of m.shardSplits) { w.tag(50); w.bytes(v); }
-  if (m.indexMetas != null) for (const v of m.indexMetas) { w.tag(66); w.message(v, encodeMainIndexMeta); }
-  return w;
 }
 
 const MainDescribeTableResponseDefaults = { streamDetails: null };
@@ -862,26 +628,8 @@ export function encodeMainDropIndexRequest(m: MainDropIndexRequest, w: PbWriter 
   return w;
 }
 
-export function decodeMainDropIndexRequest(r: PbReader, end: number = r.end): MainDropIndexRequest {
-  const m = {} as MainDropIndexRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.mainTableName = r.string(); break;
-      case 2: m.indexName = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["mainTableName","indexName"], '.main.proto.DropIndexRequest');
-  return m;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface MainDropIndexResponse {
-}
-
-export function encodeMainDropIndexResponse(m: MainDropIndexResponse, w: PbWriter = new PbWriter()): PbWriter {
-  return w;
 }
 
 export function decodeMainDropIndexResponse(r: PbReader, end: number = r.end): MainDropIndexResponse {
@@ -898,12 +646,6 @@ export function decodeMainDropIndexResponse(r: PbReader, end: number = r.end): M
 export interface MainError {
   code: string;
   message?: string | null;
-}
-
-export function encodeMainError(m: MainError, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.string(m.code);
-  if (m.message != null) { w.tag(18); w.string(m.message); }
-  return w;
 }
 
 const MainErrorDefaults = { message: '' };
@@ -963,38 +705,6 @@ export function encodeMainGetRangeRequest(m: MainGetRangeRequest, w: PbWriter = 
   return w;
 }
 
-const MainGetRangeRequestDefaults = { timeRange: null, maxVersions: 0, limit: 0, cacheBlocks: true, filter: EMPTY_BYTES, startColumn: '', endColumn: '', token: EMPTY_BYTES, transactionId: '', dataBlockTypeHint: 0, returnEntirePrimaryKeys: true, compressTypeHint: 0 };
-
-export function decodeMainGetRangeRequest(r: PbReader, end: number = r.end): MainGetRangeRequest {
-  const m = Object.create(MainGetRangeRequestDefaults) as MainGetRangeRequest;
-  m.columnsToGet = [];
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.direction = r.int32(); break;
-      case 3: m.columnsToGet!.push(r.string()); break;
-      case 4: m.timeRange = r.message(decodeMainTimeRange); break;
-      case 5: m.maxVersions = r.int32(); break;
-      case 6: m.limit = r.int32(); break;
-      case 7: m.inclusiveStartPrimaryKey = r.bytes(); break;
-      case 8: m.exclusiveEndPrimaryKey = r.bytes(); break;
-      case 9: m.cacheBlocks = r.bool(); break;
-      case 10: m.filter = r.bytes(); break;
-      case 11: m.startColumn = r.string(); break;
-      case 12: m.endColumn = r.string(); break;
-      case 13: m.token = r.bytes(); break;
-      case 14: m.transactionId = r.string(); break;
-      case 15: m.dataBlockTypeHint = r.int32(); break;
-      case 16: m.returnEntirePrimaryKeys = r.bool(); break;
-      case 17: m.compressTypeHint = r.int32(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName","direction","inclusiveStartPrimaryKey","exclusiveEndPrimaryKey"], '.main.proto.GetRangeRequest');
-  return m;
-}
-
 export interface MainGetRangeResponse {
   consumed: MainConsumedCapacity;
   rows: Uint8Array;
@@ -1002,16 +712,6 @@ export interface MainGetRangeResponse {
   nextToken?: Uint8Array | null;
   dataBlockType?: number | null;
   compressType?: number | null;
-}
-
-export function encodeMainGetRangeResponse(m: MainGetRangeResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.consumed, encodeMainConsumedCapacity);
-  w.tag(18); w.bytes(m.rows);
-  if (m.nextStartPrimaryKey != null) { w.tag(26); w.bytes(m.nextStartPrimaryKey); }
-  if (m.nextToken != null) { w.tag(34); w.bytes(m.nextToken); }
-  if (m.dataBlockType != null) { w.tag(40); w.int32(m.dataBlockType); }
-  if (m.compressType != null) { w.tag(48); w.int32(m.compressType); }
-  return w;
 }
 
 const MainGetRangeResponseDefaults = { nextStartPrimaryKey: EMPTY_BYTES, nextToken: EMPTY_BYTES, dataBlockType: 0, compressType: 0 };
@@ -1063,43 +763,10 @@ export function encodeMainGetRowRequest(m: MainGetRowRequest, w: PbWriter = new 
   return w;
 }
 
-const MainGetRowRequestDefaults = { timeRange: null, maxVersions: 0, cacheBlocks: true, filter: EMPTY_BYTES, startColumn: '', endColumn: '', token: EMPTY_BYTES, transactionId: '' };
-
-export function decodeMainGetRowRequest(r: PbReader, end: number = r.end): MainGetRowRequest {
-  const m = Object.create(MainGetRowRequestDefaults) as MainGetRowRequest;
-  m.columnsToGet = [];
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.primaryKey = r.bytes(); break;
-      case 3: m.columnsToGet!.push(r.string()); break;
-      case 4: m.timeRange = r.message(decodeMainTimeRange); break;
-      case 5: m.maxVersions = r.int32(); break;
-      case 6: m.cacheBlocks = r.bool(); break;
-      case 7: m.filter = r.bytes(); break;
-      case 8: m.startColumn = r.string(); break;
-      case 9: m.endColumn = r.string(); break;
-      case 10: m.token = r.bytes(); break;
-      case 11: m.transactionId = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName","primaryKey"], '.main.proto.GetRowRequest');
-  return m;
-}
-
 export interface MainGetRowResponse {
   consumed: MainConsumedCapacity;
   row: Uint8Array;
   nextToken?: Uint8Array | null;
-}
-
-export function encodeMainGetRowResponse(m: MainGetRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.consumed, encodeMainConsumedCapacity);
-  w.tag(18); w.bytes(m.row);
-  if (m.nextToken != null) { w.tag(26); w.bytes(m.nextToken); }
-  return w;
 }
 
 const MainGetRowResponseDefaults = { nextToken: EMPTY_BYTES };
@@ -1130,27 +797,8 @@ export function encodeMainGetShardIteratorRequest(m: MainGetShardIteratorRequest
   return w;
 }
 
-export function decodeMainGetShardIteratorRequest(r: PbReader, end: number = r.end): MainGetShardIteratorRequest {
-  const m = {} as MainGetShardIteratorRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.streamId = r.string(); break;
-      case 2: m.shardId = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["streamId","shardId"], '.main.proto.GetShardIteratorRequest');
-  return m;
-}
-
 export interface MainGetShardIteratorResponse {
   shardIterator: string;
-}
-
-export function encodeMainGetShardIteratorResponse(m: MainGetShardIteratorResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.string(m.shardIterator);
-  return w;
 }
 
 export function decodeMainGetShardIteratorResponse(r: PbReader, end: number = r.end): MainGetShardIteratorResponse {
@@ -1177,31 +825,9 @@ export function encodeMainGetStreamRecordRequest(m: MainGetStreamRecordRequest, 
   return w;
 }
 
-const MainGetStreamRecordRequestDefaults = { limit: 0 };
-
-export function decodeMainGetStreamRecordRequest(r: PbReader, end: number = r.end): MainGetStreamRecordRequest {
-  const m = Object.create(MainGetStreamRecordRequestDefaults) as MainGetStreamRecordRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.shardIterator = r.string(); break;
-      case 2: m.limit = r.int32(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["shardIterator"], '.main.proto.GetStreamRecordRequest');
-  return m;
-}
-
 export interface MainGetStreamRecordResponse {
   streamRecords?: MainGetStreamRecordResponseStreamRecord[];
   nextShardIterator?: string | null;
-}
-
-export function encodeMainGetStreamRecordResponse(m: MainGetStreamRecordResponse, w: PbWriter = new PbWriter()): PbWriter {
-  if (m.streamRecords != null) for (const v of m.streamRecords) { w.tag(10); w.message(v, encodeMainGetStreamRecordResponseStreamRecord); }
-  if (m.nextShardIterator != null) { w.tag(18); w.string(m.nextShardIterator); }
-  return w;
 }
 
 const MainGetStreamRecordResponseDefaults = { nextShardIterator: '' };
@@ -1223,12 +849,6 @@ export function decodeMainGetStreamRecordResponse(r: PbReader, end: number = r.e
 export interface MainGetStreamRecordResponseStreamRecord {
   actionType: number;
   record: Uint8Array;
-}
-
-export function encodeMainGetStreamRecordResponseStreamRecord(m: MainGetStreamRecordResponseStreamRecord, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(8); w.int32(m.actionType);
-  w.tag(18); w.bytes(m.record);
-  return w;
 }
 
 export function decodeMainGetStreamRecordResponseStreamRecord(r: PbReader, end: number = r.end): MainGetStreamRecordResponseStreamRecord {
@@ -1294,27 +914,8 @@ export function encodeMainListStreamRequest(m: MainListStreamRequest, w: PbWrite
   return w;
 }
 
-const MainListStreamRequestDefaults = { tableName: '' };
-
-export function decodeMainListStreamRequest(r: PbReader, end: number = r.end): MainListStreamRequest {
-  const m = Object.create(MainListStreamRequestDefaults) as MainListStreamRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  return m;
-}
-
 export interface MainListStreamResponse {
   streams?: MainStream[];
-}
-
-export function encodeMainListStreamResponse(m: MainListStreamResponse, w: PbWriter = new PbWriter()): PbWriter {
-  if (m.streams != null) for (const v of m.streams) { w.tag(10); w.message(v, encodeMainStream); }
-  return w;
 }
 
 export function decodeMainListStreamResponse(r: PbReader, end: number = r.end): MainListStreamResponse {
@@ -1338,24 +939,8 @@ export function encodeMainListTableRequest(m: MainListTableRequest, w: PbWriter 
   return w;
 }
 
-export function decodeMainListTableRequest(r: PbReader, end: number = r.end): MainListTableRequest {
-  const m = {} as MainListTableRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      default: r.skip(t & 7);
-    }
-  }
-  return m;
-}
-
 export interface MainListTableResponse {
   tableNames?: string[];
-}
-
-export function encodeMainListTableResponse(m: MainListTableResponse, w: PbWriter = new PbWriter()): PbWriter {
-  if (m.tableNames != null) for (const v of m.tableNames) { w.tag(10); w.string(v); }
-  return w;
 }
 
 export function decodeMainListTableResponse(r: PbReader, end: number = r.end): MainListTableResponse {
@@ -1380,20 +965,6 @@ export function encodeMainPartitionRange(m: MainPartitionRange, w: PbWriter = ne
   w.tag(10); w.bytes(m.begin);
   w.tag(18); w.bytes(m.end);
   return w;
-}
-
-export function decodeMainPartitionRange(r: PbReader, end: number = r.end): MainPartitionRange {
-  const m = {} as MainPartitionRange;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.begin = r.bytes(); break;
-      case 2: m.end = r.bytes(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["begin","end"], '.main.proto.PartitionRange');
-  return m;
 }
 
 export interface MainPrimaryKeySchema {
@@ -1443,34 +1014,9 @@ export function encodeMainPutRowRequest(m: MainPutRowRequest, w: PbWriter = new 
   return w;
 }
 
-const MainPutRowRequestDefaults = { returnContent: null, transactionId: '' };
-
-export function decodeMainPutRowRequest(r: PbReader, end: number = r.end): MainPutRowRequest {
-  const m = Object.create(MainPutRowRequestDefaults) as MainPutRowRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.row = r.bytes(); break;
-      case 3: m.condition = r.message(decodeMainCondition); break;
-      case 4: m.returnContent = r.message(decodeMainReturnContent); break;
-      case 5: m.transactionId = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName","row","condition"], '.main.proto.PutRowRequest');
-  return m;
-}
-
 export interface MainPutRowResponse {
   consumed: MainConsumedCapacity;
   row?: Uint8Array | null;
-}
-
-export function encodeMainPutRowResponse(m: MainPutRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.consumed, encodeMainConsumedCapacity);
-  if (m.row != null) { w.tag(18); w.bytes(m.row); }
-  return w;
 }
 
 const MainPutRowResponseDefaults = { row: EMPTY_BYTES };
@@ -1498,30 +1044,10 @@ export function encodeMainReservedThroughput(m: MainReservedThroughput, w: PbWri
   return w;
 }
 
-export function decodeMainReservedThroughput(r: PbReader, end: number = r.end): MainReservedThroughput {
-  const m = {} as MainReservedThroughput;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.capacityUnit = r.message(decodeMainCapacityUnit); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["capacityUnit"], '.main.proto.ReservedThroughput');
-  return m;
-}
-
 export interface MainReservedThroughputDetails {
   capacityUnit: MainCapacityUnit;
   lastIncreaseTime: Int64Input;
   lastDecreaseTime?: Int64Input | null;
-}
-
-export function encodeMainReservedThroughputDetails(m: MainReservedThroughputDetails, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.capacityUnit, encodeMainCapacityUnit);
-  w.tag(16); w.int64(m.lastIncreaseTime);
-  if (m.lastDecreaseTime != null) { w.tag(24); w.int64(m.lastDecreaseTime); }
-  return w;
 }
 
 const MainReservedThroughputDetailsDefaults = { lastDecreaseTime: 0 };
@@ -1552,37 +1078,12 @@ export function encodeMainReturnContent(m: MainReturnContent, w: PbWriter = new 
   return w;
 }
 
-const MainReturnContentDefaults = { returnType: 0 };
-
-export function decodeMainReturnContent(r: PbReader, end: number = r.end): MainReturnContent {
-  const m = Object.create(MainReturnContentDefaults) as MainReturnContent;
-  m.returnColumnNames = [];
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.returnType = r.int32(); break;
-      case 2: m.returnColumnNames!.push(r.string()); break;
-      default: r.skip(t & 7);
-    }
-  }
-  return m;
-}
-
 export interface MainRowInBatchGetRowResponse {
   isOk: boolean;
   error?: MainError | null;
   consumed?: MainConsumedCapacity | null;
   row?: Uint8Array | null;
   nextToken?: Uint8Array | null;
-}
-
-export function encodeMainRowInBatchGetRowResponse(m: MainRowInBatchGetRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(8); w.bool(m.isOk);
-  if (m.error != null) { w.tag(18); w.message(m.error, encodeMainError); }
-  if (m.consumed != null) { w.tag(26); w.message(m.consumed, encodeMainConsumedCapacity); }
-  if (m.row != null) { w.tag(34); w.bytes(m.row); }
-  if (m.nextToken != null) { w.tag(42); w.bytes(m.nextToken); }
-  return w;
 }
 
 const MainRowInBatchGetRowResponseDefaults = { error: null, consumed: null, row: EMPTY_BYTES, nextToken: EMPTY_BYTES };
@@ -1619,37 +1120,11 @@ export function encodeMainRowInBatchWriteRowRequest(m: MainRowInBatchWriteRowReq
   return w;
 }
 
-const MainRowInBatchWriteRowRequestDefaults = { returnContent: null };
-
-export function decodeMainRowInBatchWriteRowRequest(r: PbReader, end: number = r.end): MainRowInBatchWriteRowRequest {
-  const m = Object.create(MainRowInBatchWriteRowRequestDefaults) as MainRowInBatchWriteRowRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.type = r.int32(); break;
-      case 2: m.rowChange = r.bytes(); break;
-      case 3: m.condition = r.message(decodeMainCondition); break;
-      case 4: m.returnContent = r.message(decodeMainReturnContent); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["type","rowChange","condition"], '.main.proto.RowInBatchWriteRowRequest');
-  return m;
-}
-
 export interface MainRowInBatchWriteRowResponse {
   isOk: boolean;
   error?: MainError | null;
   consumed?: MainConsumedCapacity | null;
   row?: Uint8Array | null;
-}
-
-export function encodeMainRowInBatchWriteRowResponse(m: MainRowInBatchWriteRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(8); w.bool(m.isOk);
-  if (m.error != null) { w.tag(18); w.message(m.error, encodeMainError); }
-  if (m.consumed != null) { w.tag(26); w.message(m.consumed, encodeMainConsumedCapacity); }
-  if (m.row != null) { w.tag(34); w.bytes(m.row); }
-  return w;
 }
 
 const MainRowInBatchWriteRowResponseDefaults = { error: null, consumed: null, row: EMPTY_BYTES };
@@ -1681,27 +1156,8 @@ export function encodeMainStartLocalTransactionRequest(m: MainStartLocalTransact
   return w;
 }
 
-export function decodeMainStartLocalTransactionRequest(r: PbReader, end: number = r.end): MainStartLocalTransactionRequest {
-  const m = {} as MainStartLocalTransactionRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.key = r.bytes(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName","key"], '.main.proto.StartLocalTransactionRequest');
-  return m;
-}
-
 export interface MainStartLocalTransactionResponse {
   transactionId: string;
-}
-
-export function encodeMainStartLocalTransactionResponse(m: MainStartLocalTransactionResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.string(m.transactionId);
-  return w;
 }
 
 export function decodeMainStartLocalTransactionResponse(r: PbReader, end: number = r.end): MainStartLocalTransactionResponse {
@@ -1721,13 +1177,6 @@ export interface MainStream {
   streamId: string;
   tableName: string;
   creationTime: Int64Input;
-}
-
-export function encodeMainStream(m: MainStream, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.string(m.streamId);
-  w.tag(18); w.string(m.tableName);
-  w.tag(24); w.int64(m.creationTime);
-  return w;
 }
 
 export function decodeMainStream(r: PbReader, end: number = r.end): MainStream {
@@ -1752,14 +1201,6 @@ export interface MainStreamDetails {
   lastEnableTime?: Int64Input | null;
 }
 
-export function encodeMainStreamDetails(m: MainStreamDetails, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(8); w.bool(m.enableStream);
-  if (m.streamId != null) { w.tag(18); w.string(m.streamId); }
-  if (m.expirationTime != null) { w.tag(24); w.int32(m.expirationTime); }
-  if (m.lastEnableTime != null) { w.tag(32); w.int64(m.lastEnableTime); }
-  return w;
-}
-
 const MainStreamDetailsDefaults = { streamId: '', expirationTime: 0, lastEnableTime: 0 };
 
 export function decodeMainStreamDetails(r: PbReader, end: number = r.end): MainStreamDetails {
@@ -1782,13 +1223,6 @@ export interface MainStreamShard {
   shardId: string;
   parentId?: string | null;
   parentSiblingId?: string | null;
-}
-
-export function encodeMainStreamShard(m: MainStreamShard, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.string(m.shardId);
-  if (m.parentId != null) { w.tag(18); w.string(m.parentId); }
-  if (m.parentSiblingId != null) { w.tag(26); w.string(m.parentSiblingId); }
-  return w;
 }
 
 const MainStreamShardDefaults = { parentId: '', parentSiblingId: '' };
@@ -1819,22 +1253,6 @@ export function encodeMainStreamSpecification(m: MainStreamSpecification, w: PbW
   return w;
 }
 
-const MainStreamSpecificationDefaults = { expirationTime: 0 };
-
-export function decodeMainStreamSpecification(r: PbReader, end: number = r.end): MainStreamSpecification {
-  const m = Object.create(MainStreamSpecificationDefaults) as MainStreamSpecification;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.enableStream = r.bool(); break;
-      case 2: m.expirationTime = r.int32(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["enableStream"], '.main.proto.StreamSpecification');
-  return m;
-}
-
 export interface MainTableInBatchGetRowRequest {
   tableName: string;
   primaryKey?: Uint8Array[];
@@ -1862,40 +1280,9 @@ export function encodeMainTableInBatchGetRowRequest(m: MainTableInBatchGetRowReq
   return w;
 }
 
-const MainTableInBatchGetRowRequestDefaults = { timeRange: null, maxVersions: 0, cacheBlocks: true, filter: EMPTY_BYTES, startColumn: '', endColumn: '' };
-
-export function decodeMainTableInBatchGetRowRequest(r: PbReader, end: number = r.end): MainTableInBatchGetRowRequest {
-  const m = Object.create(MainTableInBatchGetRowRequestDefaults) as MainTableInBatchGetRowRequest;
-  m.primaryKey = []; m.token = []; m.columnsToGet = [];
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.primaryKey!.push(r.bytes()); break;
-      case 3: m.token!.push(r.bytes()); break;
-      case 4: m.columnsToGet!.push(r.string()); break;
-      case 5: m.timeRange = r.message(decodeMainTimeRange); break;
-      case 6: m.maxVersions = r.int32(); break;
-      case 7: m.cacheBlocks = r.bool(); break;
-      case 8: m.filter = r.bytes(); break;
-      case 9: m.startColumn = r.string(); break;
-      case 10: m.endColumn = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName"], '.main.proto.TableInBatchGetRowRequest');
-  return m;
-}
-
 export interface MainTableInBatchGetRowResponse {
   tableName: string;
   rows?: MainRowInBatchGetRowResponse[];
-}
-
-export function encodeMainTableInBatchGetRowResponse(m: MainTableInBatchGetRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.string(m.tableName);
-  if (m.rows != null) for (const v of m.rows) { w.tag(18); w.message(v, encodeMainRowInBatchGetRowResponse); }
-  return w;
 }
 
 export function decodeMainTableInBatchGetRowResponse(r: PbReader, end: number = r.end): MainTableInBatchGetRowResponse {
@@ -1924,30 +1311,9 @@ export function encodeMainTableInBatchWriteRowRequest(m: MainTableInBatchWriteRo
   return w;
 }
 
-export function decodeMainTableInBatchWriteRowRequest(r: PbReader, end: number = r.end): MainTableInBatchWriteRowRequest {
-  const m = {} as MainTableInBatchWriteRowRequest;
-  m.rows = [];
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.rows!.push(r.message(decodeMainRowInBatchWriteRowRequest)); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName"], '.main.proto.TableInBatchWriteRowRequest');
-  return m;
-}
-
 export interface MainTableInBatchWriteRowResponse {
   tableName: string;
   rows?: MainRowInBatchWriteRowResponse[];
-}
-
-export function encodeMainTableInBatchWriteRowResponse(m: MainTableInBatchWriteRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.string(m.tableName);
-  if (m.rows != null) for (const v of m.rows) { w.tag(18); w.message(v, encodeMainRowInBatchWriteRowResponse); }
-  return w;
 }
 
 export function decodeMainTableInBatchWriteRowResponse(r: PbReader, end: number = r.end): MainTableInBatchWriteRowResponse {
@@ -2048,22 +1414,6 @@ export function encodeMainTimeRange(m: MainTimeRange, w: PbWriter = new PbWriter
   return w;
 }
 
-const MainTimeRangeDefaults = { startTime: 0, endTime: 0, specificTime: 0 };
-
-export function decodeMainTimeRange(r: PbReader, end: number = r.end): MainTimeRange {
-  const m = Object.create(MainTimeRangeDefaults) as MainTimeRange;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.startTime = r.long(); break;
-      case 2: m.endTime = r.long(); break;
-      case 3: m.specificTime = r.long(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  return m;
-}
-
 export interface MainUpdateRowRequest {
   tableName: string;
   rowChange: Uint8Array;
@@ -2081,34 +1431,9 @@ export function encodeMainUpdateRowRequest(m: MainUpdateRowRequest, w: PbWriter 
   return w;
 }
 
-const MainUpdateRowRequestDefaults = { returnContent: null, transactionId: '' };
-
-export function decodeMainUpdateRowRequest(r: PbReader, end: number = r.end): MainUpdateRowRequest {
-  const m = Object.create(MainUpdateRowRequestDefaults) as MainUpdateRowRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.rowChange = r.bytes(); break;
-      case 3: m.condition = r.message(decodeMainCondition); break;
-      case 4: m.returnContent = r.message(decodeMainReturnContent); break;
-      case 5: m.transactionId = r.string(); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName","rowChange","condition"], '.main.proto.UpdateRowRequest');
-  return m;
-}
-
 export interface MainUpdateRowResponse {
   consumed: MainConsumedCapacity;
   row?: Uint8Array | null;
-}
-
-export function encodeMainUpdateRowResponse(m: MainUpdateRowResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.consumed, encodeMainConsumedCapacity);
-  if (m.row != null) { w.tag(18); w.bytes(m.row); }
-  return w;
 }
 
 const MainUpdateRowResponseDefaults = { row: EMPTY_BYTES };
@@ -2142,35 +1467,10 @@ export function encodeMainUpdateTableRequest(m: MainUpdateTableRequest, w: PbWri
   return w;
 }
 
-const MainUpdateTableRequestDefaults = { reservedThroughput: null, tableOptions: null, streamSpec: null };
-
-export function decodeMainUpdateTableRequest(r: PbReader, end: number = r.end): MainUpdateTableRequest {
-  const m = Object.create(MainUpdateTableRequestDefaults) as MainUpdateTableRequest;
-  while (r.pos < end) {
-    const t = r.uint32();
-    switch (t >>> 3) {
-      case 1: m.tableName = r.string(); break;
-      case 2: m.reservedThroughput = r.message(decodeMainReservedThroughput); break;
-      case 3: m.tableOptions = r.message(decodeMainTableOptions); break;
-      case 4: m.streamSpec = r.message(decodeMainStreamSpecification); break;
-      default: r.skip(t & 7);
-    }
-  }
-  r.required(m, ["tableName"], '.main.proto.UpdateTableRequest');
-  return m;
-}
-
 export interface MainUpdateTableResponse {
   reservedThroughputDetails: MainReservedThroughputDetails;
   tableOptions: MainTableOptions;
   streamDetails?: MainStreamDetails | null;
-}
-
-export function encodeMainUpdateTableResponse(m: MainUpdateTableResponse, w: PbWriter = new PbWriter()): PbWriter {
-  w.tag(10); w.message(m.reservedThroughputDetails, encodeMainReservedThroughputDetails);
-  w.tag(18); w.message(m.tableOptions, encodeMainTableOptions);
-  if (m.streamDetails != null) { w.tag(26); w.message(m.streamDetails, encodeMainStreamDetails); }
-  return w;
 }
 
 const MainUpdateTableResponseDefaults = { streamDetails: null };
