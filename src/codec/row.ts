@@ -148,11 +148,24 @@ export function decodeRow<T>(schema: TableSchema<T>, row: ReadRow, options: Deco
     }
     entity[field.property] = decodeFieldValue(schema, field, cell.value);
   }
-  if (row.attributes && row.attributes.length > 0) {
+  const attrs = row.attributes;
+  if (attrs && attrs.length > 0 && namesAscend(attrs)) {
+    // No name repeats, so each cell is its column's one version [performance: no map per row; reads return
+    // columns ordered by name, one version each unless more were asked for].
+    for (const cell of attrs) {
+      const field = schema.byName[cell.columnName];
+      if (!field) {
+        if (strict) unknownColumn(schema, cell.columnName);
+        continue;
+      }
+      if (cell.columnValue === null || cell.columnValue === undefined) continue;
+      entity[field.property] = decodeFieldValue(schema, field, cell.columnValue);
+    }
+  } else if (attrs && attrs.length > 0) {
     // The newest version of each mapped column. Timestamps are compared only when a column comes back with
     // several versions: a one-version row (the common case) converts none.
     const newest = new Map<string, { columnValue: unknown; timestamp?: unknown }>();
-    for (const cell of row.attributes) {
+    for (const cell of attrs) {
       if (!schema.byName[cell.columnName]) {
         if (strict) unknownColumn(schema, cell.columnName);
         continue;
@@ -167,6 +180,12 @@ export function decodeRow<T>(schema: TableSchema<T>, row: ReadRow, options: Deco
     }
   }
   return entity as T;
+}
+
+/** Whether the cells' names strictly ascend (so none repeats). */
+function namesAscend(attrs: readonly { columnName: string }[]): boolean {
+  for (let i = 1; i < attrs.length; i++) if (!(attrs[i - 1].columnName < attrs[i].columnName)) return false;
+  return true;
 }
 
 /**

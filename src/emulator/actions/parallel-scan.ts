@@ -1,10 +1,9 @@
 import { OtsError } from '../errors';
-import { encodeRow } from '../model/plainbuffer';
 import { liveDocs } from '../search/execute';
 import { decodeScanToken, encodeScanToken, SCAN_LIMITS, sliceOf, SPLITS_SIZE } from '../search/parallel-scan';
 import { compileQuery } from '../search/query';
 import { opt } from '../search/query-node';
-import { buildRow, decodeColumns } from '../search/rows';
+import { decodeColumns, encodeDocRows } from '../search/rows';
 import { own, type Action } from './common';
 import { searchIndex } from './search-common';
 
@@ -58,13 +57,13 @@ export const parallelScan: Action = {
     }
     for (let i = start; i < docs.length; i++) {
       const d = docs[i];
-      if (sliceOf(d.key, maxParallel) !== parallelId || !live(d)) continue;
+      if ((maxParallel > 1 && sliceOf(d.key, maxParallel) !== parallelId) || !live(d)) continue;
       if (node && node.score(d) === undefined) continue;
       page.push(d);
       if (page.length === limit) break;
     }
     return {
-      rows: page.map((d) => encodeRow(buildRow(engine, table, d, cols, now))),
+      rows: encodeDocRows(engine, table, page, cols, now, true),
       ...(page.length ? { nextToken: encodeScanToken({ session: session.id, parallelId, after: page[page.length - 1].key }) } : {}),
     };
   },

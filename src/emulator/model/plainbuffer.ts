@@ -513,3 +513,88 @@ export function inspectStoredRow(buf: Buffer, maxVersions: number, minTs: number
   }
   return buf[pos] === Tag.ROW_CHECKSUM && pos + 2 === end ? size : -1;
 }
+
+/**
+ * Writes a stored row (as `encodeStoredRow` wrote it) into `dst` at `at` as a read returns its newest visible
+ * version of each column without timestamps (header, PK cells, then attributes by name; spec §1.4 of the
+ * search spec): what `encodeRow` gives for the row `visibleRow` makes and a Search hit keeps, straight from the
+ * bytes [performance: no decode into a row and no re-encode; Search and ParallelScan read whole pages of rows].
+ * `want` (UTF-8 names) keeps only those columns; versions older than `minTs` are hidden (TTL). Needs at most
+ * `stored.length` bytes of room. Returns the position after the row, or -1 when the row is not plain (an op,
+ * a missing timestamp, a delete marker, an extension, anything unexpected): the caller decodes it instead.
+ * Checksums are not verified: the bytes are the codec's own output.
+ */
+export function writeLatestOfStoredRow(stored: Buffer, dst: Buffer, at: number, want: readonly Buffer[] | undefined, minTs: number): number {
+  const end = stored.length;
+  if (end < 7 || stored[4] !== Tag.PK) return -1;
+  let pos = 5;
+  let rowCrc = 0;
+  // The key cells, verbatim: name, value and checksum only.
+  while (stored[pos] === Tag.CELL) {
+    if (pos + 6 > end || stored[pos + 1] !== Tag.CELL_NAME) return -1;
+    const v = pos + 6 + stored.readInt32LE(pos + 2);
+    if (v < pos + 6 || v + 5 > end || stored[v] !== Tag.CELL_VALUE) return -1;
+    const c = v + 5 + stored.readInt32LE(v + 1);
+    if (c <= v + 5 || c + 2 > end || stored[c] !== Tag.CELL_CHECKSUM) return -1;
+    rowCrc = crcByte(rowCrc, stored[c + 1]);
+    pos = c + 2;
+  }
+  let out = copyBytes(stored, 0, pos, dst, at);
+  if (stored[pos] === Tag.ATTR) {
+    const attrAt = out++;
+    dst[attrAt] = Tag.ATTR;
+    pos++;
+    let lastStart = -1; // the name of the column last written (its versions after the first are skipped)
+    let lastLen = -1;
+    while (stored[pos] === Tag.CELL) {
+      if (pos + 6 > end || stored[pos + 1] !== Tag.CELL_NAME) return -1;
+      const nlen = stored.readInt32LE(pos + 2);
+      const nameStart = pos + 6;
+      const v = nameStart + nlen;
+      if (nlen < 0 || v + 5 > end || stored[v] !== Tag.CELL_VALUE) return -1;
+      const valueEnd = v + 5 + stored.readInt32LE(v + 1);
+      if (valueEnd <= v + 5 || valueEnd + 11 > end || stored[valueEnd] !== Tag.CELL_TIMESTAMP || stored[valueEnd + 9] !== Tag.CELL_CHECKSUM) return -1;
+      pos = valueEnd + 11;
+      const ts = stored.readInt32LE(valueEnd + 5) * 0x100000000 + stored.readUInt32LE(valueEnd + 1);
+      if (ts < minTs) continue;
+      if (nlen === lastLen && sameBytes(stored, lastStart, stored, nameStart, nlen)) continue;
+      if (want && !wanted(want, stored, nameStart, v)) continue;
+      lastStart = nameStart;
+      lastLen = nlen;
+      // Name and value as stored, then the cell's checksum without the timestamp (see readCell).
+      out = copyBytes(stored, nameStart - 6, valueEnd, dst, out);
+      let crc = crcBytes(0, stored, nameStart, v);
+      crc = stored[v + 5] === VT.BOOLEAN ? crcByte(crcByte(crc, VT.BOOLEAN), stored[v + 6] ? 1 : 0) : crcBytes(crc, stored, v + 5, valueEnd);
+      dst[out++] = Tag.CELL_CHECKSUM;
+      dst[out++] = crc;
+      rowCrc = crcByte(rowCrc, crc);
+    }
+    if (out === attrAt + 1) out = attrAt; // no column is visible: no attribute tag (see writeRow)
+  }
+  if (stored[pos] !== Tag.ROW_CHECKSUM || pos + 2 !== end) return -1;
+  dst[out++] = Tag.ROW_CHECKSUM;
+  dst[out++] = crcByte(rowCrc, 0);
+  return out;
+}
+
+/** Whether the name at stored[start, end) is one of `want`. */
+function wanted(want: readonly Buffer[], stored: Buffer, start: number, end: number): boolean {
+  const n = end - start;
+  for (const w of want) if (w.length === n && sameBytes(w, 0, stored, start, n)) return true;
+  return false;
+}
+
+/**
+ * [performance] Byte loops for the few dozen bytes of a cell: Buffer#copy and Buffer#compare cost ~200 ns a
+ * call in their JS wrappers (bounds checks, argument coercion), more than the copy itself.
+ */
+function copyBytes(src: Buffer, start: number, end: number, dst: Buffer, at: number): number {
+  if (end - start > 64) return at + src.copy(dst, at, start, end);
+  for (let i = start; i < end; i++) dst[at++] = src[i];
+  return at;
+}
+
+function sameBytes(a: Buffer, aStart: number, b: Buffer, bStart: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}

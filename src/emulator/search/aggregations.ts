@@ -5,12 +5,11 @@
  * rule that reproduces every observed value).
  */
 import { OtsError } from '../errors';
-import { encodeRow } from '../model/plainbuffer';
 import { encodeMessage } from '../protocol/proto';
 import type { Doc, FieldValue } from './document';
 import type { SearchContext } from './execute';
 import { body, opt, type Scope } from './query-node';
-import { buildRow, type Columns } from './rows';
+import { encodeDocRows, type Columns } from './rows';
 import { FIELD_TYPE_NAMES, FieldType, resolveField, type FieldDef } from './schema';
 import { compareKeys, compileSort } from './sort';
 import { coerce, encodeVariant, isIntegral, scalarOf, variant, type Scalar } from './values';
@@ -105,7 +104,7 @@ function one(ctx: AggContext, docs: readonly Doc[], type: number, m: any): objec
       const sorters = compileSort(ctx.scope, m.sort);
       const keyed = docs.map((d) => ({ d, k: sorters.map((s) => s.key(d, 0)) }));
       keyed.sort((a, b) => compareKeys(sorters, a.k, b.k));
-      return { rows: keyed.slice(0, limit).map(({ d }) => encodeRow(buildRow(ctx.engine, ctx.table, d, ctx.columns, ctx.now))) };
+      return { rows: encodeDocRows(ctx.engine, ctx.table, keyed.slice(0, limit).map(({ d }) => d), ctx.columns, ctx.now) };
     }
     case 8: {
       const f = aggField(ctx, m.fieldName, t.label, [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE]);

@@ -5,7 +5,7 @@
 import { OtsError } from '../errors';
 import type { Engine } from '../engine/engine';
 import type { TableMeta } from '../engine/catalog';
-import { decodeRow, encodeEachRow } from '../model/plainbuffer';
+import { decodeRow } from '../model/plainbuffer';
 import { decodeMessage, encodeMessage } from '../protocol/proto';
 import { runAggregations } from './aggregations';
 import type { Doc } from './document';
@@ -14,7 +14,7 @@ import { compileHighlight, highlightDoc, type HighlightSpec } from './highlight'
 import { compileQuery } from './query';
 import { opt, type QueryNode, type Scope } from './query-node';
 import type { SearchHitResult, SearchResult } from './response';
-import { allFromIndex, buildRow, decodeColumns, type Columns } from './rows';
+import { allFromIndex, decodeColumns, encodeDocRows, type Columns } from './rows';
 import type { SearchIndex } from './search-index';
 import { FieldType, type FieldDef } from './schema';
 import { compareKey, compareKeys, compileSort, sortableField, type SortKey, type Sorter } from './sort';
@@ -190,7 +190,7 @@ export function runSearch(ctx: SearchContext, req: any): SearchResult {
   }
   const page = order.slice(token ? 0 : offset, (token ? 0 : offset) + limit).map((i) => ({ doc: hits.docs[i], score: hits.score(i) }));
 
-  const rows = encodeEachRow(page.map((h) => buildRow(ctx.engine, table, h.doc, cols, now)));
+  const rows = encodeDocRows(ctx.engine, table, page.map((h) => h.doc), cols, now);
   const searchHits = page.map((h) => searchHit(h, scope, highlight));
   // A token iff the page is full; none for an index without index_sort queried without a sort, none with collapse (§6.1, §6.4).
   const unsorted = !sq.sort && !token && !index.def.indexSort.length;
