@@ -15,6 +15,7 @@
  * Environment: BENCH_SECONDS (sequential insert, default 3), BENCH_ROUNDS (client CPU rounds, default 7),
  * BENCH_SCALE (calls per client CPU burst, × 1), BENCH_FIND_ROWS (default 500000), BENCH_EXPORT_ROWS (default
  * 200000), BENCH_ORM=search (only the search parts), BENCH_ORM=client (client CPU and require only),
+ * BENCH_ORM=require (require only, no emulator),
  * BENCH_TRANSPORT=sdk|wire (tsorm's transport; default: the client's default).
  */
 'use strict';
@@ -315,6 +316,7 @@ function requireTimes(a, b, runs) {
 }
 
 exports.run = async function run({ seconds, log }) {
+  if (process.env.BENCH_ORM === 'require') return requireRow(log);
   seconds = seconds ?? Number(process.env.BENCH_SECONDS || 3);
   const findRows = Number(process.env.BENCH_FIND_ROWS || 500_000);
   const exportRows = Number(process.env.BENCH_EXPORT_ROWS || 200_000);

@@ -115,12 +115,6 @@ export function toEpochMs(t: number | Date): number {
 // Reading consumed capacity from decoded responses (shapes of lib/protocol/decoder.js)
 // ---------------------------------------------------------------------------------------------------------
 
-function cuOf(value: unknown): { read: number; write: number } {
-  if (value === null || typeof value !== 'object') return { read: 0, write: 0 };
-  const cu = value as Partial<CapacityUnit>;
-  return { read: toCount(cu.read), write: toCount(cu.write) };
-}
-
 function toCount(v: unknown): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   // protobufjs may hand back a Long for int64 fields; CU fields are int32, but be tolerant.
@@ -128,11 +122,6 @@ function toCount(v: unknown): number {
     return (v as { toNumber(): number }).toNumber();
   }
   return 0;
-}
-
-function consumedOf(value: unknown): { read: number; write: number } {
-  if (value === null || typeof value !== 'object') return { read: 0, write: 0 };
-  return cuOf((value as { capacityUnit?: unknown }).capacityUnit);
 }
 
 /**
@@ -145,24 +134,32 @@ function consumedOf(value: unknown): { read: number; write: number } {
 export function consumedCapacity(data: unknown): { read: number; write: number } {
   const total = { read: 0, write: 0 };
   if (data === null || typeof data !== 'object') return total;
-  const add = (cu: { read: number; write: number }) => {
-    total.read += cu.read;
-    total.write += cu.write;
-  };
   const d = data as { consumed?: unknown; tables?: unknown; consumes?: unknown };
-  if (d.consumed !== undefined) add(consumedOf(d.consumed));
+  if (d.consumed !== undefined) addConsumed(total, d.consumed);
   if (Array.isArray(d.tables)) {
+    // [performance] Row by row without an object or array per row: a batch of hundreds of rows passes here.
     for (const entry of d.tables) {
-      const rows: unknown[] = Array.isArray(entry) ? entry : [entry];
-      for (const row of rows) {
-        if (row !== null && typeof row === 'object' && 'capacityUnit' in row) {
-          add(cuOf((row as { capacityUnit: unknown }).capacityUnit));
-        }
-      }
+      if (Array.isArray(entry)) for (const row of entry) addRow(total, row);
+      else addRow(total, entry);
     }
   }
   if (Array.isArray(d.consumes)) {
-    for (const c of d.consumes) if (c !== null && typeof c === 'object') add(consumedOf((c as { consumed?: unknown }).consumed));
+    for (const c of d.consumes) if (c !== null && typeof c === 'object') addConsumed(total, (c as { consumed?: unknown }).consumed);
   }
   return total;
+}
+
+function addConsumed(total: { read: number; write: number }, consumed: unknown): void {
+  if (consumed !== null && typeof consumed === 'object') addCu(total, (consumed as { capacityUnit?: unknown }).capacityUnit);
+}
+
+function addRow(total: { read: number; write: number }, row: unknown): void {
+  if (row !== null && typeof row === 'object' && 'capacityUnit' in row) addCu(total, (row as { capacityUnit: unknown }).capacityUnit);
+}
+
+function addCu(total: { read: number; write: number }, value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  const cu = value as Partial<CapacityUnit>;
+  total.read += toCount(cu.read);
+  total.write += toCount(cu.write);
 }

@@ -134,6 +134,17 @@ export function sdkNumber(v: unknown): number {
   return Number(v);
 }
 
+/**
+ * The UTF-8 byte length of `s` (a name or string value as a request carries it). [performance] A short all-ASCII string (a column name, most keys and values)
+ * is counted in JS, which costs less than the native `Buffer.byteLength` call; the sizes of every cell of
+ * every row of a batch are counted with it.
+ */
+export function utf8Length(s: string): number {
+  if (s.length > 64) return Buffer.byteLength(s);
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s);
+  return s.length;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Primary-key sentinels (lib/metadata.js: objects compared by identity)
 // ---------------------------------------------------------------------------------------------------------

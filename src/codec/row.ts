@@ -23,7 +23,7 @@
 import type { AttributeColumnsInput, PrimaryKeyCell, PrimaryKeyInput, ReadRow } from '../client/actions';
 import type { TableSchema } from '../schema/types';
 import { CodecError } from './errors';
-import { sdk, fromSdkInt64, isSdkInt64, type SdkCellValue } from './sdk-values';
+import { sdk, sdkCell, fromSdkInt64, isSdkInt64, type SdkCellValue } from './sdk-values';
 import { decodeFieldValue, describe, encodeFieldValue, encodeKeyValue } from './value';
 
 export interface EncodeKeyOptions {
@@ -56,22 +56,31 @@ function propertyOf(source: unknown, property: string): unknown {
  * The SDK primary key of `key` (an entity or a plain object holding every primary-key property), in schema
  * order. Throws `CodecError` MISSING_KEY for an absent key (see `options.autoIncrement`).
  */
-export function encodeKey(schema: TableSchema, key: object, options: EncodeKeyOptions = {}): PrimaryKeyInput {
+export function encodeKey(schema: TableSchema, key: object, options?: EncodeKeyOptions): PrimaryKeyInput {
   if (key === null || typeof key !== 'object') {
     throw new CodecError('INVALID_VALUE', { ...tableContext(schema), actual: describe(key) }, 'a primary key must be an object');
   }
-  return schema.primaryKeys.map((field) => {
+  // [performance] Arrays of their final size: an empty array's first push allocates room for 16 elements,
+  // and a batch encodes two arrays per row (with the cells, most of what a batch allocates).
+  const fields = schema.primaryKeys;
+  const primaryKey: PrimaryKeyInput = new Array(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
     const value = propertyOf(key, field.property);
     if (value === undefined || value === null) {
-      if (field.autoIncrement && options.autoIncrement) return { [field.name]: sdk().PK_AUTO_INCR };
+      if (field.autoIncrement && options?.autoIncrement) {
+        primaryKey[i] = sdkCell(field.name, sdk().PK_AUTO_INCR);
+        continue;
+      }
       throw new CodecError(
         'MISSING_KEY',
         { entity: schema.entityName, table: schema.tableName, property: field.property, column: field.name, expected: field.type },
         field.autoIncrement ? 'the auto-increment key is required here (it is only generated on insert)' : 'primary key value is missing',
       );
     }
-    return { [field.name]: encodeKeyValue(schema, field, value) };
-  });
+    primaryKey[i] = sdkCell(field.name, encodeKeyValue(schema, field, value));
+  }
+  return primaryKey;
 }
 
 /**
@@ -81,21 +90,26 @@ export function encodeKey(schema: TableSchema, key: object, options: EncodeKeyOp
 export function encodeRow(
   schema: TableSchema,
   entity: object,
-  options: EncodeRowOptions = {},
+  options?: EncodeRowOptions,
 ): { primaryKey: PrimaryKeyInput; attributeColumns: AttributeColumnsInput } {
   const primaryKey = encodeKey(schema, entity, options);
-  const { timestamp } = options;
+  const timestamp = options?.timestamp;
   if (timestamp !== undefined && (!Number.isSafeInteger(timestamp) || timestamp < 0)) {
     throw new CodecError('INVALID_VALUE', { ...tableContext(schema), actual: describe(timestamp) }, 'a cell timestamp must be a non-negative integer number of ms');
   }
-  const attributeColumns: AttributeColumnsInput = [];
-  for (const field of schema.columns) {
+  // At most one cell per column (absent ones are skipped): sized so, then cut to the cells written.
+  const fields = schema.columns;
+  const attributeColumns: AttributeColumnsInput = new Array(fields.length);
+  let n = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
     const value = propertyOf(entity, field.property);
     if (value === undefined || value === null) continue;
-    const cell: AttributeColumnsInput[number] = { [field.name]: encodeFieldValue(schema, field, value) };
+    const cell: AttributeColumnsInput[number] = sdkCell<SdkCellValue | number>(field.name, encodeFieldValue(schema, field, value));
     if (timestamp !== undefined) cell.timestamp = timestamp;
-    attributeColumns.push(cell);
+    attributeColumns[n++] = cell;
   }
+  attributeColumns.length = n;
   return { primaryKey, attributeColumns };
 }
 

@@ -6,7 +6,7 @@ import type { UpdateOfAttributeColumns } from '../client/actions';
 import type { UpdateChanges } from '../schema/entity-types';
 import type { FieldSchema, TableSchema } from '../schema/types';
 import { CodecError } from './errors';
-import { toSdkInt64, type SdkCellValue, type SdkInt64 } from './sdk-values';
+import { sdkCell, toSdkInt64, type SdkCellValue, type SdkInt64 } from './sdk-values';
 import { encodeFieldValue, fieldContext, int64FromDelta, describe } from './value';
 
 
@@ -57,7 +57,7 @@ export function encodeUpdate<T>(schema: TableSchema<T>, changes: UpdateChanges<T
     const field = attributeField(schema, property, 'set');
     claim(field, value === null ? 'remove' : 'set');
     if (value === null) deletes.push(field.name);
-    else puts.push({ [field.name]: encodeFieldValue(schema, field, value) });
+    else puts.push(sdkCell(field.name, encodeFieldValue(schema, field, value)));
   }
   for (const property of (changes.remove ?? []) as readonly string[]) {
     const field = attributeField(schema, property, 'remove');
@@ -73,7 +73,7 @@ export function encodeUpdate<T>(schema: TableSchema<T>, changes: UpdateChanges<T
       throw new CodecError('NOT_ALLOWED', fieldContext(schema, field, describe(delta)), `only int64 columns can be incremented, not ${field.type}`);
     }
     claim(field, 'increment');
-    increments.push({ [field.name]: toSdkInt64(int64FromDelta(schema, field, delta)) });
+    increments.push(sdkCell(field.name, toSdkInt64(int64FromDelta(schema, field, delta))));
     incremented.push(field.name);
   }
 

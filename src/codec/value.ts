@@ -16,7 +16,7 @@
  * common foreign row; a decimal STRING is *not* parsed into an int64 (a string is not a number, and conditions
  * comparing it as INTEGER would never match it).
  */
-import Long from 'long';
+import type Long from 'long';
 import type { KeyCellValue } from '../client/actions';
 import type { FieldSchema, StorageType, TableSchema } from '../schema/types';
 import { CodecError, type CodecErrorContext } from './errors';
@@ -33,6 +33,21 @@ export const MAX_ATTRIBUTE_VALUE_BYTES = 2 * 1024 * 1024;
 const MAX_DATE_MS = 8.64e15;
 
 const DECIMAL_RE = /^-?\d+$/;
+
+/**
+ * `Long.isLong` without loading `long`: the check is the marker long puts on every instance (`__isLong__`).
+ * [performance] `long` compiles a WebAssembly module when it loads (~4 ms of a cold start): it is required
+ * only when a `mode: 'long'` column is read ({@link longClass}).
+ */
+function isLong(value: unknown): value is Long {
+  return typeof value === 'object' && value !== null && (value as { __isLong__?: unknown }).__isLong__ === true;
+}
+
+let LongClass: typeof Long | undefined;
+/** The `long` package's class, loaded on first use. */
+function longClass(): typeof Long {
+  return (LongClass ??= require('long') as typeof Long);
+}
 
 /** The stored type of a value (schema/types.ts `StorageType`). */
 export type StoredKind = StorageType;
@@ -54,7 +69,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return value.length > 40 ? `string of length ${value.length}` : `string ${JSON.stringify(value)}`;
   if (typeof value !== 'object') return typeof value;
   if (Buffer.isBuffer(value)) return `Buffer of ${value.length} bytes`;
-  if (Long.isLong(value)) return `Long ${(value as Long).toString()}`;
+  if (isLong(value)) return `Long ${value.toString()}`;
   if (isSdkInt64(value)) return `Int64 ${value.toString()}`;
   const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
   return ctor && ctor !== 'Object' ? ctor : 'object';
@@ -93,9 +108,9 @@ export function int64FromProperty(schema: TableSchema, field: FieldSchema, value
       if (typeof value !== 'bigint') fail('INVALID_VALUE', schema, field, value, `expected a bigint, got ${describe(value)}`);
       return checkRange(schema, field, value, value);
     case 'long':
-      if (!Long.isLong(value)) fail('INVALID_VALUE', schema, field, value, `expected a Long, got ${describe(value)}`);
+      if (!isLong(value)) fail('INVALID_VALUE', schema, field, value, `expected a Long, got ${describe(value)}`);
       // An unsigned Long prints its unsigned value, which the range check then judges.
-      return checkRange(schema, field, value, BigInt((value as Long).toString()));
+      return checkRange(schema, field, value, BigInt(value.toString()));
     case 'string':
       if (typeof value !== 'string') fail('INVALID_VALUE', schema, field, value, `expected a decimal string, got ${describe(value)}`);
       if (!DECIMAL_RE.test(value)) fail('NOT_INTEGER', schema, field, value, `${JSON.stringify(value)} is not a decimal integer (/^-?\\d+$/)`);
@@ -122,7 +137,7 @@ export function int64ToProperty(schema: TableSchema, field: FieldSchema, v: bigi
     case 'bigint':
       return v;
     case 'long':
-      return Long.fromString(v.toString(), false, 10);
+      return longClass().fromString(v.toString(), false, 10);
     case 'string':
       return v.toString();
     case 'number':
@@ -138,7 +153,7 @@ export function int64ToProperty(schema: TableSchema, field: FieldSchema, v: bigi
 /** An exact integer from an increment delta given as number, bigint, Long or decimal string. */
 export function int64FromDelta(schema: TableSchema, field: FieldSchema, value: unknown): bigint {
   if (typeof value === 'bigint') return checkRange(schema, field, value, value);
-  if (Long.isLong(value)) return checkRange(schema, field, value, BigInt((value as Long).toString()));
+  if (isLong(value)) return checkRange(schema, field, value, BigInt(value.toString()));
   if (typeof value === 'string' && DECIMAL_RE.test(value)) return checkRange(schema, field, value, BigInt(value));
   if (typeof value === 'number') return safeNumberToBigInt(schema, field, value);
   return fail('INVALID_VALUE', schema, field, value, `an increment must be an integer (number, bigint, Long or decimal string), got ${describe(value)}`);
@@ -159,7 +174,9 @@ export function encodeFieldValue(schema: TableSchema, field: FieldSchema, value:
   switch (field.type) {
     case 'string':
       if (typeof value !== 'string') fail('INVALID_VALUE', schema, field, value, `expected a string, got ${describe(value)}`);
-      checkSize(schema, field, value, Buffer.byteLength(value, 'utf8'));
+      // [performance] A UTF-16 code unit is at most 3 UTF-8 bytes: a string that short cannot exceed the limit
+      // (counting its bytes is a native call per value of every row of a batch).
+      if (value.length * 3 > MAX_PK_VALUE_BYTES) checkSize(schema, field, value, Buffer.byteLength(value, 'utf8'));
       return value;
     case 'boolean':
       if (typeof value !== 'boolean') fail('INVALID_VALUE', schema, field, value, `expected a boolean, got ${describe(value)}`);

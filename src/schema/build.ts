@@ -493,7 +493,9 @@ export function buildSchema(
     throw new SchemaError('INDEX', entity, undefined, `at most ${MAX_DEFINED_COLUMNS} predefined columns per table, got ${definedColumns.length}`);
   }
 
-  const searchIndexes = buildSearchIndexes(entity, tableName, options, primaryKeys, byProperty, pendingSearchIndexes);
+  // [performance] Not called without declarations: search-index.ts is in the runtime's search chunk
+  // (scripts/bundle-runtime.js), which an entity without a search index then never loads.
+  const searchIndexes = pendingSearchIndexes.length === 0 ? [] : buildSearchIndexes(entity, tableName, options, primaryKeys, byProperty, pendingSearchIndexes);
 
   const schema: TableSchema = {
     entity: cls,

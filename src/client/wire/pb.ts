@@ -25,6 +25,16 @@ export class GrowableBuffer {
     this.buf = next;
   }
 
+  /**
+   * Continues writing where `other` stopped, in its buffer; `other.adopt(this)` hands the (maybe grown) buffer
+   * back. One buffer for two formats: a BatchWriteRow's PlainBuffer rows are written straight into its
+   * protobuf request, without a buffer of their own and a copy.
+   */
+  adopt(other: GrowableBuffer): void {
+    this.buf = other.buf;
+    this.pos = other.pos;
+  }
+
   /** The bytes written (a view on the buffer). */
   finish(): Buffer {
     return this.buf.subarray(0, this.pos);
@@ -97,10 +107,55 @@ export class PbWriter extends GrowableBuffer {
     this.pos += v.length;
   }
 
+  /**
+   * A nested message, written in place: its length is reserved as one byte and the body encoded straight into
+   * this buffer; a body of 128 bytes or more is then moved up by the bytes its length varint needs beyond the
+   * one. [performance] A sub-writer per nested message (an allocation and a copy of every nested body, once per
+   * level) cost about a tenth of a 100-row BatchWriteRow's encoding, which nests a message per row and a
+   * condition in each; the bytes are the same (the length is the minimal varint either way).
+   */
   message<T>(v: T, encode: (m: T, w: PbWriter) => PbWriter): void {
-    const sub = encode(v, new PbWriter(64));
-    this.bytes(sub.finish());
+    const at = this.reserveLength();
+    encode(v, this);
+    this.endLength(at);
   }
+
+  /** Reserves the one-byte length of a length-delimited field whose body follows; see {@link endLength}. */
+  reserveLength(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  /**
+   * Writes the length of the body written since `reserveLength()` returned `at`: at least `minLength` bytes,
+   * the body zero-padded up to it. Moves the body up when its length varint needs more than the reserved byte.
+   */
+  endLength(at: number, minLength = 0): void {
+    if (this.pos - at - 1 < minLength) {
+      const pad = minLength - (this.pos - at - 1);
+      this.ensure(pad);
+      this.buf.fill(0, this.pos, this.pos + pad);
+      this.pos += pad;
+    }
+    let n = this.pos - at - 1;
+    if (n < 0x80) {
+      this.buf[at] = n;
+      return;
+    }
+    const extra = varintSize(n) - 1;
+    this.ensure(extra);
+    this.buf.copyWithin(at + 1 + extra, at + 1, this.pos);
+    this.pos += extra;
+    while (n > 0x7f) {
+      this.buf[at++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    this.buf[at] = n;
+  }
+}
+
+function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
 
 function toBigInt(v: Int64Input): bigint {
@@ -259,8 +314,11 @@ export class PbReader {
   }
 
   required(m: object, names: string[], message: string): void {
-    for (const n of names) {
-      if ((m as Record<string, unknown>)[n] === undefined) throw new PbError(`protobuf: ${message} lacks the required field ${n}`);
-    }
+    for (const n of names) this.requireField((m as Record<string, unknown>)[n], n, message);
+  }
+
+  /** Throws unless the required field `name` of `message` was read (`value` defined). */
+  requireField(value: unknown, name: string, message: string): void {
+    if (value === undefined) throw new PbError(`protobuf: ${message} lacks the required field ${name}`);
   }
 }

@@ -9,7 +9,7 @@
  * own transport will grow from for GetRow/GetRange rows.
  */
 import type { RawChangeValue } from '../changes';
-import { crcByte, crcBytes } from './crc8';
+import { CRC_TABLE, crcByte, crcBytes } from './crc8';
 import { GrowableBuffer } from './pb';
 
 export const enum Tag {
@@ -305,6 +305,13 @@ function readRow(r: Reader): PlainBufferRow {
  * A PlainBuffer writer (semantics spec §11.3): the wire layout and checksums only. What to write (keys,
  * columns, update ops, sentinels) is decided by `wire/row-codec.ts`, which mirrors the SDK's
  * `plian_buffer_builder.js` call for call so that the bytes are the SDK's.
+ *
+ * [performance] A BatchWriteRow writes every cell of every row through here, so each method makes room once
+ * and stores its bytes directly; names and strings that are all ASCII (nearly every name and most values) are
+ * copied and checksummed in one pass, without `Buffer.byteLength` and `buf.write` (native calls that cost more
+ * than the copy for short strings); an int64 is written from its exact value, without an 8-byte buffer of its
+ * own. A writer can also continue another writer's buffer (`adopt`), so that a batch's rows are written
+ * straight into its protobuf request (`row-codec.ts`).
  */
 export class PlainBufferWriter extends GrowableBuffer {
   constructor(size = 128) {
@@ -318,7 +325,7 @@ export class PlainBufferWriter extends GrowableBuffer {
 
   u32(v: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    putU32(this.buf, this.pos, v);
     this.pos += 4;
   }
 
@@ -328,6 +335,18 @@ export class PlainBufferWriter extends GrowableBuffer {
 
   /** `TAG_CELL_NAME`, length, UTF-8 bytes; returns the cell checksum over the name. */
   cellName(name: string): number {
+    const n = name.length;
+    this.ensure(5 + n);
+    const at = this.pos;
+    const crc = asciiCopy(this.buf, at + 5, name, 0);
+    if (crc < 0) return this.cellNameUtf8(name);
+    this.buf[at] = Tag.CELL_NAME;
+    putU32(this.buf, at + 1, n);
+    this.pos = at + 5 + n;
+    return crc;
+  }
+
+  private cellNameUtf8(name: string): number {
     const n = Buffer.byteLength(name);
     this.byte(Tag.CELL_NAME);
     this.u32(n);
@@ -340,80 +359,150 @@ export class PlainBufferWriter extends GrowableBuffer {
 
   /** A value cell holding only its type byte: INF_MIN (0x09), INF_MAX (0x0a), the auto-increment placeholder (0x0b). */
   sentinel(type: number, crc: number): number {
-    this.byte(Tag.CELL_VALUE);
-    this.u32(1);
-    this.byte(type);
+    this.ensure(6);
+    const at = this.pos;
+    this.buf[at] = Tag.CELL_VALUE;
+    putU32(this.buf, at + 1, 1);
+    this.buf[at + 5] = type;
+    this.pos = at + 6;
     return crcByte(crc, type);
   }
 
-  /** An INTEGER from its 8 little-endian bytes. */
-  int64(bytes: Uint8Array, crc: number): number {
-    this.byte(Tag.CELL_VALUE);
-    this.u32(9);
-    this.byte(VT.INTEGER);
-    return this.raw8(bytes, crcByte(crc, VT.INTEGER));
+  /** An INTEGER from its exact value (signed 64-bit). */
+  int64Value(value: bigint, crc: number): number {
+    const at = this.valueHead(VT.INTEGER, 9);
+    putInt64(this.buf, at, value);
+    return this.endValue8(VT.INTEGER, at, crc);
   }
 
   double(value: number, crc: number): number {
-    this.byte(Tag.CELL_VALUE);
-    this.u32(9);
-    this.byte(VT.DOUBLE);
-    this.ensure(8);
-    this.buf.writeDoubleLE(value, this.pos);
-    const at = this.pos;
-    this.pos += 8;
-    return crcBytes(crcByte(crc, VT.DOUBLE), this.buf, at, at + 8);
+    const at = this.valueHead(VT.DOUBLE, 9);
+    this.buf.writeDoubleLE(value, at);
+    return this.endValue8(VT.DOUBLE, at, crc);
   }
 
   bool(value: boolean, crc: number): number {
-    this.byte(Tag.CELL_VALUE);
-    this.u32(2);
-    this.byte(VT.BOOLEAN);
-    this.byte(value ? 1 : 0);
+    const at = this.valueHead(VT.BOOLEAN, 2);
+    this.buf[at] = value ? 1 : 0;
+    this.pos = at + 1;
     return crcByte(crcByte(crc, VT.BOOLEAN), value ? 1 : 0);
   }
 
   /** A STRING (UTF-8) or a BLOB. */
   bytesValue(type: VT.STRING | VT.BLOB, value: string | Uint8Array, crc: number): number {
+    if (typeof value === 'string') {
+      // All ASCII: its length is its byte length; copied and checksummed at once, after the 10 bytes of head.
+      const n = value.length;
+      this.ensure(10 + n);
+      const at = this.pos;
+      const body = asciiCopy(this.buf, at + 10, value, stringHeadCrc(crc, type, n));
+      if (body >= 0) {
+        this.writeBytesHead(at, type, n);
+        this.pos = at + 10 + n;
+        return body;
+      }
+    }
     const n = typeof value === 'string' ? Buffer.byteLength(value) : value.length;
-    this.byte(Tag.CELL_VALUE);
-    this.u32(n + 5);
-    this.byte(type);
-    this.u32(n);
-    crc = crcByte(crc, type);
-    for (let i = 0; i < 4; i++) crc = crcByte(crc, (n >>> (i * 8)) & 0xff);
-    this.ensure(n);
-    if (typeof value === 'string') this.buf.write(value, this.pos, n, 'utf8');
-    else this.buf.set(value, this.pos);
-    crc = crcBytes(crc, this.buf, this.pos, this.pos + n);
-    this.pos += n;
-    return crc;
+    this.ensure(10 + n);
+    const at = this.pos;
+    this.writeBytesHead(at, type, n);
+    if (typeof value === 'string') this.buf.write(value, at + 10, n, 'utf8');
+    else this.buf.set(value, at + 10);
+    this.pos = at + 10 + n;
+    return crcBytes(stringHeadCrc(crc, type, n), this.buf, at + 10, at + 10 + n);
   }
 
   /** `TAG_CELL_TIMESTAMP` and the ms as int64; returns the checksum with them. */
-  timestamp(bytes: Uint8Array, crc: number): number {
-    this.byte(Tag.CELL_TIMESTAMP);
-    return this.raw8(bytes, crc);
+  timestamp(value: bigint, crc: number): number {
+    this.ensure(9);
+    const at = this.pos;
+    this.buf[at] = Tag.CELL_TIMESTAMP;
+    putInt64(this.buf, at + 1, value);
+    this.pos = at + 9;
+    return crcBytes(crc, this.buf, at + 1, at + 9);
   }
 
   /** `TAG_CELL_TYPE` and the op byte (not in the checksum here: the op follows the timestamp in it, §11.3). */
   cellType(op: number): void {
-    this.byte(Tag.CELL_TYPE);
-    this.byte(op);
+    this.ensure(2);
+    this.buf[this.pos++] = Tag.CELL_TYPE;
+    this.buf[this.pos++] = op;
   }
 
   /** `TAG_CELL_CHECKSUM` and the cell checksum; returns the row checksum folded with it. */
   endCell(cellCrc: number, rowCrc: number): number {
-    this.byte(Tag.CELL_CHECKSUM);
-    this.byte(cellCrc);
+    this.ensure(2);
+    this.buf[this.pos++] = Tag.CELL_CHECKSUM;
+    this.buf[this.pos++] = cellCrc;
     return crcByte(rowCrc, cellCrc);
   }
 
-  private raw8(bytes: Uint8Array, crc: number): number {
-    if (bytes.length !== 8) throw new PlainBufferError(`PlainBuffer: an int64 needs 8 bytes, got ${bytes.length}`);
-    this.ensure(8);
-    this.buf.set(bytes, this.pos);
-    this.pos += 8;
-    return crcBytes(crc, bytes, 0, 8);
+  /** `TAG_CELL_VALUE`, the value's length and its type byte; returns where the value's bytes go (room made). */
+  private valueHead(type: number, length: number): number {
+    this.ensure(5 + length);
+    const at = this.pos;
+    this.buf[at] = Tag.CELL_VALUE;
+    putU32(this.buf, at + 1, length);
+    this.buf[at + 5] = type;
+    return at + 6;
   }
+
+  /** After the 8 bytes of an INTEGER or DOUBLE written at `at`: the checksum with the type byte and them. */
+  private endValue8(type: number, at: number, crc: number): number {
+    this.pos = at + 8;
+    return crcBytes(crcByte(crc, type), this.buf, at, at + 8);
+  }
+
+  private writeBytesHead(at: number, type: number, n: number): void {
+    this.buf[at] = Tag.CELL_VALUE;
+    putU32(this.buf, at + 1, n + 5);
+    this.buf[at + 5] = type;
+    putU32(this.buf, at + 6, n);
+  }
+}
+
+function putU32(buf: Buffer, at: number, v: number): void {
+  buf[at] = v & 0xff;
+  buf[at + 1] = (v >>> 8) & 0xff;
+  buf[at + 2] = (v >>> 16) & 0xff;
+  buf[at + 3] = (v >>> 24) & 0xff;
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * `value` as 8 little-endian bytes (two's complement). [performance] Within ±(2^53-1) (counts, ms, most
+ * keys) through a number: Buffer's writeBigInt64LE takes four BigInt operations, each a heap allocation.
+ */
+function putInt64(buf: Buffer, at: number, value: bigint): void {
+  if (value < MIN_SAFE || value > MAX_SAFE) {
+    buf.writeBigInt64LE(value, at);
+    return;
+  }
+  const n = Number(value);
+  putU32(buf, at, n >>> 0);
+  putU32(buf, at + 4, Math.floor(n / 4294967296));
+}
+
+/** The checksum of a STRING/BLOB value's head: its type byte and its 4 length bytes (semantics spec §11.3). */
+function stringHeadCrc(crc: number, type: number, n: number): number {
+  crc = crcByte(crc, type);
+  for (let i = 0; i < 4; i++) crc = crcByte(crc, (n >>> (i * 8)) & 0xff);
+  return crc;
+}
+
+/**
+ * Copies `s` into `buf` at `at` and folds its bytes into `crc`, if it is all ASCII (one byte a character, room
+ * made by the caller); -1 at the first other character, the bytes copied so far being garbage the caller
+ * overwrites.
+ */
+function asciiCopy(buf: Buffer, at: number, s: string, crc: number): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    buf[at + i] = c;
+    crc = CRC_TABLE[crc ^ c];
+  }
+  return crc;
 }

@@ -12,7 +12,7 @@
  *   the SDK throws a TypeError on it (`_makeCondition(undefined)`; a batch row's condition is `required`)
  *   [decision].
  */
-import { FilterType, INF_MAX, INF_MIN, int64, Int64LE, PK_AUTO_INCR, type Int64LE as Int64LEValue } from '../values';
+import { FilterType, INF_MAX, INF_MIN, int64, Int64LE, int64Value, PK_AUTO_INCR, utf8Length, type Int64LE as Int64LEValue } from '../values';
 import { sdkSentinel } from '../sdk';
 import type { WireOperation } from './operations';
 import { PbReader, PbWriter } from './pb';
@@ -47,13 +47,12 @@ function sentinelOf(v: unknown): number | undefined {
   return sdk === 'INF_MIN' ? VT.INF_MIN : sdk === 'INF_MAX' ? VT.INF_MAX : sdk === 'PK_AUTO_INCR' ? VT.AUTO_INCREMENT : undefined;
 }
 
-function int64Bytes(v: unknown, field: string): Buffer {
-  if (isInt64(v)) return v.toBuffer();
-  const b = Buffer.allocUnsafe(8);
-  if (typeof v === 'number' && Number.isFinite(v)) b.writeBigInt64LE(BigInt(Math.trunc(v)));
-  else if (typeof v === 'bigint') b.writeBigInt64LE(BigInt.asIntN(64, v));
-  else throw new TypeError(`${field}: expected an int64 (Int64LE or a number), got ${typeof v}`);
-  return b;
+/** A cell version or other int64 given as Int64LE, number or bigint: its exact signed 64-bit value. */
+function int64Exact(v: unknown, field: string): bigint {
+  if (isInt64(v)) return int64Value(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
+  if (typeof v === 'bigint') return BigInt.asIntN(64, v);
+  throw new TypeError(`${field}: expected an int64 (Int64LE or a number), got ${typeof v}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -62,7 +61,7 @@ function int64Bytes(v: unknown, field: string): Buffer {
 
 function writeKeyValue(w: PlainBufferWriter, name: string, v: unknown, crc: number): number {
   if (typeof v === 'string') return w.bytesValue(VT.STRING, v, crc);
-  if (isInt64(v)) return w.int64(v.toBuffer(), crc);
+  if (isInt64(v)) return w.int64Value(int64Value(v), crc);
   if (Buffer.isBuffer(v)) return w.bytesValue(VT.BLOB, v, crc);
   const sentinel = sentinelOf(v);
   if (sentinel !== undefined) return w.sentinel(sentinel, crc);
@@ -70,7 +69,7 @@ function writeKeyValue(w: PlainBufferWriter, name: string, v: unknown, crc: numb
 }
 
 function writeColumnValue(w: PlainBufferWriter, name: string, v: unknown, crc: number): number {
-  if (isInt64(v)) return w.int64(v.toBuffer(), crc);
+  if (isInt64(v)) return w.int64Value(int64Value(v), crc);
   if (typeof v === 'string') return w.bytesValue(VT.STRING, v, crc);
   if (Buffer.isBuffer(v)) return w.bytesValue(VT.BLOB, v, crc);
   if (typeof v === 'boolean') return w.bool(v, crc);
@@ -107,7 +106,7 @@ function writeColumns(w: PlainBufferWriter, columns: unknown, rowCrc: number): n
     if (name === undefined) continue;
     w.byte(0x03);
     let crc = writeColumnValue(w, name, col[name], w.cellName(name));
-    if (col.timestamp !== undefined && col.timestamp !== null) crc = w.timestamp(int64Bytes(col.timestamp, `${name}.timestamp`), crc);
+    if (col.timestamp !== undefined && col.timestamp !== null) crc = w.timestamp(int64Exact(col.timestamp, `${name}.timestamp`), crc);
     rowCrc = w.endCell(crc, rowCrc);
   }
   return rowCrc;
@@ -119,7 +118,7 @@ function writeUpdateColumn(w: PlainBufferWriter, op: string, name: string, value
   if (value !== undefined && value !== null) crc = writeColumnValue(w, name, value, crc);
   const opByte = op === 'DELETE' ? CELL_OP_DELETE_ONE_VERSION : op === 'DELETE_ALL' ? CELL_OP_DELETE_ALL_VERSIONS : op === 'INCREMENT' ? CELL_OP_INCREMENT : undefined;
   if (opByte !== undefined) w.cellType(opByte);
-  if (timestamp !== undefined && timestamp !== null) crc = w.timestamp(int64Bytes(timestamp, `${name}.timestamp`), crc);
+  if (timestamp !== undefined && timestamp !== null) crc = w.timestamp(int64Exact(timestamp, `${name}.timestamp`), crc);
   if (opByte !== undefined) crc = crc8(crc, opByte);
   return w.endCell(crc, rowCrc);
 }
@@ -159,7 +158,7 @@ function writeUpdateColumns(w: PlainBufferWriter, updates: unknown, rowCrc: numb
 // (the cost is a few bytes, and no request can be read differently from the SDK's) [decision].
 
 function pkValueSize(v: unknown): number {
-  if (typeof v === 'string') return 10 + Buffer.byteLength(v);
+  if (typeof v === 'string') return 10 + utf8Length(v);
   if (isInt64(v)) return 14;
   if (Buffer.isBuffer(v)) return 10 + v.length;
   if (sentinelOf(v) !== undefined) return 7;
@@ -168,14 +167,14 @@ function pkValueSize(v: unknown): number {
 
 function columnValueSize(v: unknown): number {
   if (typeof v === 'number' || isInt64(v)) return 14;
-  if (typeof v === 'string') return 10 + Buffer.byteLength(v);
+  if (typeof v === 'string') return 10 + utf8Length(v);
   if (Buffer.isBuffer(v)) return 10 + v.length;
   if (typeof v === 'boolean') return 7;
   return 0;
 }
 
 function columnSize(name: string, v: unknown, timestamp?: unknown): number {
-  return 8 + Buffer.byteLength(name) + (v !== null ? columnValueSize(v) : 0) + (timestamp !== undefined ? 9 : 0);
+  return 8 + utf8Length(name) + (v !== null ? columnValueSize(v) : 0) + (timestamp !== undefined ? 9 : 0);
 }
 
 function primaryKeySize(primaryKey: unknown): number {
@@ -227,43 +226,45 @@ function padded(w: PlainBufferWriter, sdkSize: number): Buffer {
   return out;
 }
 
+/** A PlainBuffer of one row: header, `body`'s cells, row checksum (with the delete marker when `deleted`). */
+function writeRow(w: PlainBufferWriter, body: (w: PlainBufferWriter) => number, deleted = false): void {
+  w.header();
+  const rowCrc = body(w);
+  if (deleted) w.byte(0x08);
+  w.byte(0x09);
+  w.byte(crc8(rowCrc, deleted ? 1 : 0));
+}
+
 export function primaryKeyBuffer(primaryKey: unknown): Buffer {
   const w = new PlainBufferWriter();
-  w.header();
-  const rowCrc = writePrimaryKey(w, primaryKey);
-  w.byte(0x09);
-  w.byte(crc8(rowCrc, 0));
+  writeRow(w, (w) => writePrimaryKey(w, primaryKey));
   return padded(w, 4 + primaryKeySize(primaryKey) + 2);
 }
 
+/** A PutRow's row: returns the size the SDK allocates for it (the bytes written are padded up to it). */
+function writePutRow(w: PlainBufferWriter, primaryKey: unknown, columns: unknown): number {
+  writeRow(w, (w) => writeColumns(w, columns ?? [], writePrimaryKey(w, primaryKey)));
+  return putRowSize(primaryKey, columns);
+}
+
+function writeUpdateRow(w: PlainBufferWriter, primaryKey: unknown, updates: unknown): number {
+  writeRow(w, (w) => writeUpdateColumns(w, updates, writePrimaryKey(w, primaryKey)));
+  return updateRowSize(primaryKey, updates);
+}
+
+function writeDeleteRow(w: PlainBufferWriter, primaryKey: unknown): number {
+  writeRow(w, (w) => writePrimaryKey(w, primaryKey), true);
+  return 4 + primaryKeySize(primaryKey) + 3;
+}
+
+/** A row change in a buffer of its own, padded as the SDK's (PutRow, UpdateRow, DeleteRow). */
+function rowBuffer(write: (w: PlainBufferWriter) => number): Buffer {
+  const w = new PlainBufferWriter();
+  return padded(w, write(w));
+}
+
 export function putRowBuffer(primaryKey: unknown, columns: unknown): Buffer {
-  const w = new PlainBufferWriter();
-  w.header();
-  let rowCrc = writePrimaryKey(w, primaryKey);
-  rowCrc = writeColumns(w, columns ?? [], rowCrc);
-  w.byte(0x09);
-  w.byte(crc8(rowCrc, 0));
-  return padded(w, putRowSize(primaryKey, columns));
-}
-
-function updateRowBuffer(primaryKey: unknown, updates: unknown): Buffer {
-  const w = new PlainBufferWriter();
-  w.header();
-  let rowCrc = writePrimaryKey(w, primaryKey);
-  rowCrc = writeUpdateColumns(w, updates, rowCrc);
-  w.byte(0x09);
-  w.byte(crc8(rowCrc, 0));
-  return padded(w, updateRowSize(primaryKey, updates));
-}
-
-function deleteRowBuffer(primaryKey: unknown): Buffer {
-  const w = new PlainBufferWriter();
-  w.header();
-  const rowCrc = writePrimaryKey(w, primaryKey);
-  w.byte(0x08);
-  w.byte(0x09);
-  w.byte(crc8(rowCrc, 1));
-  return padded(w, 4 + primaryKeySize(primaryKey) + 3);
+  return rowBuffer((w) => writePutRow(w, primaryKey, columns));
 }
 
 /** A filter's column value: the value alone, type byte first (`serializeColumnValue`). */
@@ -316,11 +317,15 @@ function filterBytes(cond: unknown): Buffer | undefined {
   return Buffer.from(pb.encodeFilterFilter(filterOf(cond)).finish());
 }
 
+/** A condition without a column condition, by expectation: one object each, shared by every row [performance]. */
+const PLAIN_CONDITIONS: readonly pb.MainCondition[] = [0, 1, 2].map((rowExistence) => Object.freeze({ rowExistence }));
+
 function conditionOf(cond: unknown): pb.MainCondition {
   const c = (cond ?? { rowExistenceExpectation: 0 }) as { rowExistenceExpectation?: number; columnCondition?: unknown };
   if (c.rowExistenceExpectation === undefined || c.rowExistenceExpectation === null) {
     throw new TypeError('condition.rowExistenceExpectation should be one of TableStore.RowExistenceExpectation');
   }
+  if (c.columnCondition == null && PLAIN_CONDITIONS[c.rowExistenceExpectation]) return PLAIN_CONDITIONS[c.rowExistenceExpectation];
   const out: pb.MainCondition = { rowExistence: c.rowExistenceExpectation };
   if (c.columnCondition != null) out.columnCondition = filterBytes(c.columnCondition);
   return out;
@@ -378,7 +383,7 @@ const encoders: Record<string, (p: Obj) => Buffer> = {
     pb
       .encodeMainUpdateRowRequest({
         tableName: p.tableName as string,
-        rowChange: updateRowBuffer(p.primaryKey, p.updateOfAttributeColumns),
+        rowChange: rowBuffer((w) => writeUpdateRow(w, p.primaryKey, p.updateOfAttributeColumns)),
         condition: conditionOf(p.condition),
         returnContent: returnContentOf(p.returnContent, true),
         transactionId: (p.transactionId as string) || undefined,
@@ -388,7 +393,7 @@ const encoders: Record<string, (p: Obj) => Buffer> = {
     pb
       .encodeMainDeleteRowRequest({
         tableName: p.tableName as string,
-        primaryKey: deleteRowBuffer(p.primaryKey),
+        primaryKey: rowBuffer((w) => writeDeleteRow(w, p.primaryKey)),
         condition: conditionOf(p.condition),
         returnContent: returnContentOf(p.returnContent, false),
         transactionId: (p.transactionId as string) || undefined,
@@ -421,37 +426,69 @@ const encoders: Record<string, (p: Obj) => Buffer> = {
               })
       .finish();
   },
-  batchWriteRow: (p) => {
-    if (!Array.isArray(p.tables) || p.tables.length === 0) throw new TypeError('params.tables is not correct');
-    return pb
-      .encodeMainBatchWriteRowRequest({
-        tables: (p.tables as Obj[]).map((t) => ({
-          tableName: t.tableName as string,
-          rows: (t.rows as Obj[]).map((r): pb.MainRowInBatchWriteRowRequest => {
-            const type = r.type as string;
-            const rowChange =
-              type === 'PUT'
-                ? putRowBuffer(r.primaryKey, r.attributeColumns)
-                : type === 'UPDATE'
-                  ? updateRowBuffer(r.primaryKey, r.attributeColumns)
-                  : type === 'DELETE'
-                    ? deleteRowBuffer(r.primaryKey)
-                    : undefined;
-            if (!rowChange) throw new TypeError(`batchWriteRow: row type must be PUT, UPDATE or DELETE, got ${type}`);
-            return {
-              type: pb.MainOperationType[type as 'PUT'],
-              rowChange,
-              condition: conditionOf(r.condition),
-              returnContent: returnContentOf(r.returnContent, true),
-            };
-          }),
-        })),
-        transactionId: (p.transactionId as string) || undefined,
-      })
-      .finish();
-  },
+  batchWriteRow: (p) => encodeBatchWriteRow(p),
 };
 
+
+/** A BatchWriteRow row's PlainBuffer, by its type (`PUT`, `UPDATE`, `DELETE`): returns the SDK's size of it. */
+const ROW_WRITERS: Readonly<Record<string, (w: PlainBufferWriter, r: Obj) => number>> = {
+  PUT: (w, r) => writePutRow(w, r.primaryKey, r.attributeColumns),
+  UPDATE: (w, r) => writeUpdateRow(w, r.primaryKey, r.attributeColumns),
+  DELETE: (w, r) => writeDeleteRow(w, r.primaryKey),
+};
+
+/**
+ * BatchWriteRowRequest, field for field as `pb.encodeMainBatchWriteRowRequest` (and the SDK) writes it, but in
+ * one buffer: each row's PlainBuffer is written straight into the request where its `rowChange` bytes go.
+ * [performance] A batch is hundreds of rows; a buffer, a padded copy and a copy into the request per row were
+ * a third of its encoding. test/unit/wire-bytes.test.ts compares the bytes with the SDK's.
+ */
+function encodeBatchWriteRow(p: Obj): Buffer {
+  const tables = p.tables as Obj[];
+  if (!Array.isArray(tables) || tables.length === 0) throw new TypeError('params.tables is not correct');
+  let rowCount = 0;
+  for (const t of tables) {
+    if (!Array.isArray(t.rows)) throw new TypeError(`batchWriteRow: rows of ${String(t.tableName)} must be an array`);
+    rowCount += t.rows.length;
+  }
+  const w = new PbWriter(256 + 128 * rowCount);
+  const plain = new PlainBufferWriter(0);
+  for (const t of tables) {
+    w.tag(10);
+    const table = w.reserveLength();
+    w.tag(10);
+    w.string(t.tableName as string);
+    for (const r of t.rows as Obj[]) {
+      const type = r.type as string;
+      const writeRowChange = Object.prototype.hasOwnProperty.call(ROW_WRITERS, type) ? ROW_WRITERS[type] : undefined;
+      if (!writeRowChange) throw new TypeError(`batchWriteRow: row type must be PUT, UPDATE or DELETE, got ${type}`);
+      w.tag(18);
+      const row = w.reserveLength();
+      w.tag(8);
+      w.int32(pb.MainOperationType[type as 'PUT']);
+      w.tag(18);
+      const rowChange = w.reserveLength();
+      plain.adopt(w);
+      const sdkSize = writeRowChange(plain, r);
+      w.adopt(plain);
+      w.endLength(rowChange, sdkSize);
+      w.tag(26);
+      w.message(conditionOf(r.condition), pb.encodeMainCondition);
+      const returnContent = returnContentOf(r.returnContent, true);
+      if (returnContent) {
+        w.tag(34);
+        w.message(returnContent, pb.encodeMainReturnContent);
+      }
+      w.endLength(row);
+    }
+    w.endLength(table);
+  }
+  if (p.transactionId) {
+    w.tag(18);
+    w.string(p.transactionId as string);
+  }
+  return w.finish();
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Responses (decoder.js shapes)
@@ -521,31 +558,121 @@ const decoders: Record<string, (r: PbReader) => unknown> = {
       ),
     };
   },
-  batchWriteRow: (r) => {
-    const m = pb.decodeMainBatchWriteRowResponse(r);
-    return {
-      tables: (m.tables ?? []).flatMap((t) =>
-        (t.rows ?? []).map((row) => batchRowResult(row, t.tableName)),
-      ),
-    };
-  },
+  batchWriteRow: decodeBatchWriteRow,
 };
 
 /** One row of a BatchGetRow or BatchWriteRow result (decoder.js `_parseBatchGetRowItem`, `_parseWriteRowItem`). */
 function batchRowResult(
   row: { isOk: boolean; error?: pb.MainError | null; consumed?: pb.MainConsumedCapacity | null; row?: Uint8Array | null },
   tableName: string,
-): unknown {
-  const parsed = row.isOk && row.row && row.row.length > 0 ? sdkRow(readPlainBufferRow(row.row)) : undefined;
+): BatchRowResult {
+  return rowResult(row.isOk, row.error, row.consumed == null ? '' : capacityUnitOf(row.consumed.capacityUnit), row.row, tableName);
+}
+
+interface BatchRowResult {
+  isOk: boolean;
+  errorCode: string | null;
+  errorMessage: string | null;
+  tableName: string;
+  capacityUnit: { read: number; write: number } | '';
+  primaryKey: unknown;
+  attributes: unknown;
+}
+
+function rowResult(
+  isOk: boolean,
+  error: pb.MainError | null | undefined,
+  capacityUnit: BatchRowResult['capacityUnit'],
+  row: Uint8Array | null | undefined,
+  tableName: string,
+): BatchRowResult {
+  const parsed = isOk && row && row.length > 0 ? sdkRow(readPlainBufferRow(row)) : undefined;
   return {
-    isOk: row.isOk,
-    errorCode: row.isOk ? null : (row.error?.code ?? null),
-    errorMessage: row.isOk ? null : (row.error?.message ?? null),
+    isOk,
+    errorCode: isOk ? null : (error?.code ?? null),
+    errorMessage: isOk ? null : (error?.message ?? null),
     tableName,
-    capacityUnit: row.consumed == null ? '' : capacityUnitOf(row.consumed.capacityUnit),
+    capacityUnit,
     primaryKey: parsed ? parsed.primaryKey : null,
     attributes: parsed ? parsed.attributes : null,
   };
+}
+
+/**
+ * BatchWriteRowResponse straight into the SDK's result rows: the fields and required-field checks of
+ * `pb.decodeMainBatchWriteRowResponse` and the messages inside it (tables 1 → tableName 1, rows 2 → isOk 1,
+ * error 2, consumed 3 → capacityUnit 1 → read 1, write 2; row 4), read without their intermediate objects.
+ * [performance] Four objects per row less (row, consumed, capacity unit, and the copy of it); a batch answers
+ * hundreds of rows. test/unit/wire-bytes*.test.ts compare the result with the SDK's.
+ */
+function decodeBatchWriteRow(r: PbReader): { tables: BatchRowResult[] } {
+  const rows: BatchRowResult[] = [];
+  while (r.pos < r.end) {
+    const t = r.uint32();
+    if (t >>> 3 === 1) r.message((r, end) => readWriteTable(r, end, rows));
+    else r.skip(t & 7);
+  }
+  return { tables: rows };
+}
+
+function readWriteTable(r: PbReader, end: number, out: BatchRowResult[]): void {
+  const first = out.length;
+  let tableName: string | undefined;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: tableName = r.string(); break;
+      case 2: out.push(r.message(readWriteRow)); break;
+      default: r.skip(t & 7);
+    }
+  }
+  r.requireField(tableName, 'tableName', '.main.proto.TableInBatchWriteRowResponse');
+  // The name may follow the rows on the wire.
+  for (let i = first; i < out.length; i++) out[i].tableName = tableName!;
+}
+
+function readWriteRow(r: PbReader, end: number): BatchRowResult {
+  let isOk: boolean | undefined;
+  let error: pb.MainError | undefined;
+  let capacityUnit: BatchRowResult['capacityUnit'] = '';
+  let row: Uint8Array | undefined;
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: isOk = r.bool(); break;
+      case 2: error = r.message(pb.decodeMainError); break;
+      case 3: capacityUnit = r.message(readConsumed); break;
+      case 4: row = r.bytes(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  r.requireField(isOk, 'isOk', '.main.proto.RowInBatchWriteRowResponse');
+  return rowResult(isOk!, error, capacityUnit, row, '');
+}
+
+/** ConsumedCapacity → its capacity unit, absent counts 0 (`capacityUnitOf`). */
+function readConsumed(r: PbReader, end: number): { read: number; write: number } {
+  let cu: { read: number; write: number } | undefined;
+  while (r.pos < end) {
+    const t = r.uint32();
+    if (t >>> 3 === 1) cu = r.message(readCapacityUnit);
+    else r.skip(t & 7);
+  }
+  r.requireField(cu, 'capacityUnit', '.main.proto.ConsumedCapacity');
+  return cu!;
+}
+
+function readCapacityUnit(r: PbReader, end: number): { read: number; write: number } {
+  const cu = { read: 0, write: 0 };
+  while (r.pos < end) {
+    const t = r.uint32();
+    switch (t >>> 3) {
+      case 1: cu.read = r.int32(); break;
+      case 2: cu.write = r.int32(); break;
+      default: r.skip(t & 7);
+    }
+  }
+  return cu;
 }
 
 function single(m: { consumed: pb.MainConsumedCapacity; row?: Uint8Array | null }): unknown {

@@ -27,7 +27,7 @@
 import type { WireOperation } from './operations';
 import { PbReader, type Int64Input, type PbWriter } from './pb';
 import { readPlainBufferRow } from './plainbuffer';
-import * as pb from './proto.gen';
+import * as pb from './proto-search.gen';
 import { columnValueBuffer, int64Of, isInt64, primaryKeyBuffer, sdkRow } from './row-codec';
 
 type Obj = Record<string, unknown>;

@@ -6,13 +6,23 @@ import { fromSdkInt64, isSdkInt64 } from '../../codec/sdk-values';
  * the key holds the auto-increment placeholder (the service makes it a new key).
  */
 export function keyId(pk: PrimaryKeyInput): string | undefined {
-  const parts: string[] = [];
+  // [performance] Runs once per row of every batch: the first own key of each cell without Object.entries,
+  // the parts joined as they come.
+  let id: string | undefined;
   for (const cell of pk) {
-    const [name, v] = Object.entries(cell)[0] ?? ['', undefined];
-    if (typeof v === 'string') parts.push(`${name}\u0000s${v}`);
-    else if (Buffer.isBuffer(v)) parts.push(`${name}\u0000b${v.toString('hex')}`);
-    else if (isSdkInt64(v)) parts.push(`${name}\u0000i${fromSdkInt64(v)}`);
+    let name = '';
+    let v: unknown;
+    for (const k in cell) {
+      name = k;
+      v = (cell as Record<string, unknown>)[k];
+      break;
+    }
+    let part: string;
+    if (typeof v === 'string') part = `${name}\u0000s${v}`;
+    else if (Buffer.isBuffer(v)) part = `${name}\u0000b${v.toString('hex')}`;
+    else if (isSdkInt64(v)) part = `${name}\u0000i${fromSdkInt64(v)}`;
     else return undefined;
+    id = id === undefined ? part : `${id}\u0001${part}`;
   }
-  return parts.join('\u0001');
+  return id ?? '';
 }

@@ -4,7 +4,10 @@ import { TableStoreClient } from '../../../src/client/client';
 import { RetryPolicy } from '../../../src/client/retry';
 import { batchGetParams, batchGetPlan } from '../../../src/repository/actions/batch-get/batch-get-params';
 import { batchDeleteRow, batchInsertRow, batchSaveRow, planBatchWrite } from '../../../src/repository/actions/batch-write/batch-write-params';
-import { batchWriteParams, rowRetryPolicy } from '../../../src/repository/actions/batch-write/engine';
+import { batchWriteParams, estimateRowSize, rowRetryPolicy } from '../../../src/repository/actions/batch-write/engine';
+import { wireOperation } from '../../../src/client/wire/operations';
+import { Condition, Int64LE, PK_AUTO_INCR, ReturnType, SingleColumnCondition, ComparatorType } from '../../../src/client/values';
+import type { BatchWriteRowItem } from '../../../src/client/actions';
 import { getRangeParams, scanPlan } from '../../../src/repository/actions/find/find-params';
 import { indexSchema } from '../../../src/repository/actions/find/index-schema';
 import { startTransactionParams } from '../../../src/repository/actions/transaction/transaction';
@@ -110,6 +113,23 @@ describe('batch write rows and planning', () => {
     expect(ins.results[2]).toMatchObject({ error: { code: 'TsormDuplicateKey', index: 2, firstIndex: 0, table: 'notes' } });
     expect(ins.results[2].ok === false && ins.results[2].error).not.toHaveProperty('status');
     expect(ins.items[0].size).toBeGreaterThan(0);
+  });
+
+  it("a row's size estimate is never below the bytes it takes in the request (the 4 MB limit holds)", () => {
+    const ignore = new Condition(IGNORE, null);
+    const rows: BatchWriteRowItem[] = [
+      { type: 'PUT', condition: ignore, primaryKey: [{ id: 'a' }], attributeColumns: [] },
+      { type: 'PUT', condition: ignore, primaryKey: [{ id: 'k1' }, { n: new Int64LE(-1) }], attributeColumns: [{ name: 'x' }, { qty: new Int64LE(7) }] },
+      { type: 'PUT', condition: ignore, primaryKey: [{ 键: '值'.repeat(300) }], attributeColumns: [{ 名: 'ü'.repeat(5000), timestamp: 1700000000000 }, { b: true }, { d: 0.5 }] },
+      { type: 'PUT', condition: new Condition(EXPECT_NOT_EXIST, null), primaryKey: [{ id: 'a' }, { seq: PK_AUTO_INCR }], attributeColumns: Array.from({ length: 40 }, (_, i) => ({ [`c${i}`]: Buffer.alloc(i * 10) })), returnContent: { returnType: ReturnType.Primarykey } },
+      { type: 'UPDATE', condition: new Condition(EXPECT_EXIST, new SingleColumnCondition('x', 'q'.repeat(500), ComparatorType.EQUAL)), primaryKey: [{ id: 'b' }], attributeColumns: [{ PUT: [{ x: 'y'.repeat(200) }] }, { DELETE_ALL: ['z', 'w'] }, { INCREMENT: [{ n: new Int64LE(1) }] }] },
+      { type: 'DELETE', condition: ignore, primaryKey: [{ id: 'c' }, { n: new Int64LE(5) }] },
+    ];
+    const encode = wireOperation('batchWriteRow')!.encode;
+    for (const row of rows) {
+      const bytes = encode({ tables: [{ tableName: 't', rows: [row] }] }).length;
+      expect(estimateRowSize(row), JSON.stringify(row).slice(0, 80)).toBeGreaterThanOrEqual(bytes);
+    }
   });
 
   it('one request per chunk, in the transaction when there is one', () => {

@@ -7,7 +7,7 @@ import { validateEntity } from '../../validate';
 import { rowCondition } from '../conditions';
 import { newRow } from '../insert/insert-params';
 import { keyId } from '../key-id';
-import { estimateSize, type WriteItem } from './engine';
+import { estimateRowSize, type WriteItem } from './engine';
 
 /** `batchInsert()`'s row for `entity` (an entity instance): a new row (see `newRow`). */
 export function batchInsertRow<T extends object>(schema: TableSchema<T>, entity: T): BatchWriteRowItem {
@@ -46,34 +46,40 @@ export function planBatchWrite<I>(inputs: readonly I[], build: (input: I) => Bat
   const results: BatchItemResult<I>[] = new Array(inputs.length);
   const items: WriteItem[] = [];
   const lastByKey = new Map<string, number>();
-  const built: Array<BatchWriteRowItem | undefined> = inputs.map((input, index) => {
-    try {
-      return build(input);
-    } catch (error) {
-      results[index] = { index, ok: false, item: input, error: error as Error };
-      return undefined;
-    }
-  });
   const supersededBy = new Map<number, number>();
-  built.forEach((row, index) => {
-    if (!row) return;
+  // Per input: its row (undefined when it failed to build or is a refused duplicate) and its key's identity.
+  const built: Array<BatchWriteRowItem | undefined> = new Array(inputs.length);
+  const ids: Array<string | undefined> = new Array(inputs.length);
+  for (let index = 0; index < inputs.length; index++) {
+    let row: BatchWriteRowItem;
+    try {
+      row = build(inputs[index]);
+    } catch (error) {
+      results[index] = { index, ok: false, item: inputs[index], error: error as Error };
+      continue;
+    }
+    // undefined: an auto-increment placeholder, which makes every such row a new key.
     const id = keyId(row.primaryKey);
-    if (id === undefined) {
-      // An auto-increment placeholder: every such row is a new key.
-      items.push({ index, row, size: estimateSize(row) });
-      return;
-    }
-    const previous = lastByKey.get(id);
-    if (previous !== undefined) {
-      if (duplicates === 'insert') {
-        results[index] = { index, ok: false, item: inputs[index], error: new DuplicateKeyError(table, index, previous) };
-        return;
+    if (id !== undefined) {
+      const previous = lastByKey.get(id);
+      if (previous !== undefined) {
+        if (duplicates === 'insert') {
+          results[index] = { index, ok: false, item: inputs[index], error: new DuplicateKeyError(table, index, previous) };
+          continue;
+        }
+        supersededBy.set(previous, index);
       }
-      supersededBy.set(previous, index);
+      lastByKey.set(id, index);
     }
-    lastByKey.set(id, index);
-  });
-  for (const index of lastByKey.values()) items.push({ index, row: built[index]!, size: estimateSize(built[index]) });
-  items.sort((a, b) => a.index - b.index);
+    built[index] = row;
+    ids[index] = id;
+  }
+  // In input order, each key's last occurrence only.
+  for (let index = 0; index < inputs.length; index++) {
+    const row = built[index];
+    if (!row) continue;
+    const id = ids[index];
+    if (id === undefined || lastByKey.get(id) === index) items.push({ index, row, size: estimateRowSize(row) });
+  }
   return { items, results, supersededBy };
 }

@@ -29,7 +29,8 @@ export async function batchWrite<T extends object, I>(
   const { schema } = target;
   const { items, results, supersededBy } = planBatchWrite(inputs, build, duplicates, schema.tableName);
   const outcomes = await writeBatches(target.client, schema.tableName, items, options, target.transactionId);
-  for (const [index, outcome] of outcomes) {
+  // forEach, not for-of: a Map's entries iterator allocates a [key, value] pair per row.
+  outcomes.forEach((outcome, index) => {
     const item = inputs[index];
     if (outcome.ok) {
       if (outcome.primaryKey && schema.autoIncrement && isObject(item)) Object.assign(item, decodeKey(schema, outcome.primaryKey));
@@ -37,7 +38,7 @@ export async function batchWrite<T extends object, I>(
     } else {
       results[index] = { index, ok: false, item, error: outcome.error };
     }
-  }
+  });
   // Earlier occurrences of a repeated key share the outcome of the last one.
   for (const [earlier, later] of supersededBy) {
     let last = later;
@@ -45,7 +46,12 @@ export async function batchWrite<T extends object, I>(
     const r = results[last];
     results[earlier] = r.ok ? { index: earlier, ok: true, item: inputs[earlier] } : { index: earlier, ok: false, item: inputs[earlier], error: r.error };
   }
-  const failures = results.filter((r): r is Extract<BatchItemResult<I>, { ok: false }> => !r.ok);
+  const failures: Array<Extract<BatchItemResult<I>, { ok: false }>> = [];
+  const succeeded: I[] = [];
+  for (const r of results) {
+    if (r.ok) succeeded.push(r.item);
+    else failures.push(r);
+  }
   if (failures.length && options.throwOnError !== false) throw new BatchWriteError(schema.tableName, results);
-  return { results, succeeded: results.filter((r) => r.ok).map((r) => r.item), failures };
+  return { results, succeeded, failures };
 }

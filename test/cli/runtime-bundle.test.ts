@@ -1,0 +1,80 @@
+/**
+ * The built runtime (scripts/bundle-runtime.js): `dist/src/_runtime.js` plus chunks loaded on first use
+ * (`_runtime-search.js`), behind a stub at each runtime module's path. Needs `npm run build`.
+ *
+ * - `require('tsorm')` and `require('tsorm/fc')` load neither a chunk nor `long` (they cost cold-start time a
+ *   handler doing row calls never needs), and the chunk loads on first use of one of its modules;
+ * - a chunk's module is one module object whoever asks (the package entry's export, the stub at its path,
+ *   the main bundle's modules through their stand-ins): classes are the same, `instanceof` holds across bundles;
+ * - the bundles are minified, and `--enable-source-maps` stack traces still name src/*.ts files and functions,
+ *   for a throw in the main bundle and in a chunk.
+ */
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild, ROOT } from '../support/emulator-process';
+
+function run(script: string, args: string[] = []): Record<string, unknown> {
+  const r = spawnSync(process.execPath, [...args, '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+const LOADED = `const loaded = () => Object.keys(require.cache).map((f) => f.replace(/\\\\/g, '/')).filter((f) => /\\/dist\\/src\\/_runtime|\\/node_modules\\/long\\//.test(f)).map((f) => f.slice(process.cwd().length + 1));`;
+
+describe('the runtime bundle and its chunks', () => {
+  beforeAll(() => requireBuild());
+
+  it('require(tsorm) and require(tsorm/fc) load the main bundle only; the search chunk loads on first use', () => {
+    const out = run(`${LOADED}
+      const tsorm = require('tsorm'); require('tsorm/fc');
+      const atRequire = loaded();
+      const { Column, PrimaryKey, Table, connect } = tsorm;
+      class Item {}
+      PrimaryKey({ type: 'string' })(Item.prototype, 'id');
+      Column({ type: 'int64', mode: 'long' })(Item.prototype, 'n');
+      Table('items')(Item);
+      connect({ endpoint: 'http://127.0.0.1:1', instance: 'i', accessKeyId: 'a', accessKeySecret: 'b' }).repository(Item);
+      const afterEntity = loaded();
+      const Agg = tsorm.Agg;
+      console.log(JSON.stringify({ atRequire, afterEntity, afterAgg: loaded(), agg: typeof Agg }));`);
+    expect(out.atRequire).toEqual(['dist/src/_runtime.js']);
+    expect(out.afterEntity).toEqual(['dist/src/_runtime.js']);
+    expect(out.afterAgg).toEqual(['dist/src/_runtime.js', 'dist/src/_runtime-search.js']);
+    expect(out.agg).toBe('function');
+  });
+
+  it("a chunk's module is one module object: entry export, stub and stand-in agree, instanceof holds across bundles", () => {
+    const out = run(`
+      const tsorm = require('tsorm');
+      const aggregations = require('./dist/src/query/search/aggregations.js');
+      const compile = require('./dist/src/query/search/compile.js');
+      const errors = require('./dist/src/query/errors.js');
+      let thrown;
+      try { compile.fieldOf({ schema: { entityName: 'Doc' }, index: { name: 'docs' } }, { fields: [], prefix: '' }, 'nope'); } catch (e) { thrown = e; }
+      console.log(JSON.stringify({
+        sameAgg: aggregations.Agg === tsorm.Agg && aggregations.SourceAgg === tsorm.SourceAgg,
+        subclass: new tsorm.SourceAgg({}) instanceof tsorm.Agg,
+        sameStub: require('./dist/src/query/search/compile.js') === compile,
+        queryError: thrown instanceof tsorm.QueryError && thrown instanceof errors.QueryError && thrown.name === 'QueryError' && /is not a field of search index 'docs'/.test(thrown.message),
+      }));`);
+    expect(out).toEqual({ sameAgg: true, subclass: true, sameStub: true, queryError: true });
+  });
+
+  it('with --enable-source-maps, stack traces of either bundle point at src/*.ts, function names kept', () => {
+    const out = run(
+      `const frames = (f) => { try { f(); } catch (e) { return e.stack.split('\\n').filter((l) => /^\\s+at /.test(l)).slice(0, 3).map((l) => l.trim().replace(process.cwd() + '/', '')); } };
+      const tsorm = require('tsorm');
+      const compile = require('./dist/src/query/search/compile.js');
+      console.log(JSON.stringify({
+        main: frames(() => tsorm.connect({ env: {} })),
+        chunk: frames(() => compile.fieldOf({ schema: { entityName: 'Doc' }, index: { name: 'docs' } }, { fields: [], prefix: '' }, 'nope')),
+      }));`,
+      ['--enable-source-maps'],
+    );
+    const main = out.main as string[];
+    const chunk = out.chunk as string[];
+    expect(main[0]).toMatch(/^at resolveConfig \(src\/client\/config\.ts:\d+:\d+\)$/);
+    expect(main[1]).toMatch(/^at new TableStoreClient \(src\/client\/client\.ts:\d+:\d+\)$/);
+    expect(chunk[0]).toMatch(/^at (Object\.)?fieldOf \(src\/query\/search\/compile\.ts:\d+:\d+\)$/);
+  });
+});
