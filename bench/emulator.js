@@ -28,9 +28,8 @@ const { mkdtempSync, rmSync, writeFileSync, existsSync } = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { Buffer } = require('node:buffer');
 const TableStore = require('tablestore');
-const { measure, median, startChild } = require('./lib');
+const { measure, median, recordingProxy, startChild } = require('./lib');
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli', 'tsorm.js');
@@ -144,36 +143,16 @@ async function prepare(sdk) {
 
 /** One call of each workload through a recording proxy: the emulator's exact responses, for the bare server. */
 async function captureResponses(emulatorEndpoint, file) {
-  const target = new URL(emulatorEndpoint);
-  const canned = {};
-  const proxy = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-        const body = [];
-        ur.on('data', (c) => body.push(c));
-        ur.on('end', () => {
-          const b = Buffer.concat(body);
-          const action = req.url.split('?')[0].slice(1);
-          if (ur.statusCode === 200) canned[action] = { status: ur.statusCode, headers: ur.headers, body: b.toString('base64') };
-          res.writeHead(ur.statusCode, ur.headers);
-          res.end(b);
-        });
-      });
-      up.end(Buffer.concat(chunks));
-    });
-  });
-  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  const proxy = await recordingProxy(emulatorEndpoint);
   const agent = new http.Agent({ keepAlive: true });
-  const w = workloads(client(`http://127.0.0.1:${proxy.address().port}`, agent));
+  const w = workloads(client(proxy.endpoint, agent));
   const files = {};
   for (const name of Object.keys(w)) {
     await w[name].op();
     const action = name.replace(/Narrow$/, '').replace(/^./, (c) => c.toUpperCase());
-    if (!canned[action]) throw new Error(`no canned response for ${action}`);
+    if (!proxy.canned[action]) throw new Error(`no canned response for ${action}`);
     // the two GetRange workloads differ only by table: the bare server tells them apart by table name
-    files[action === 'GetRange' ? `${action}:${name === 'getRange' ? 'range' : 'narrow'}` : action] = canned[action];
+    files[action === 'GetRange' ? `${action}:${name === 'getRange' ? 'range' : 'narrow'}` : action] = proxy.canned[action];
   }
   agent.destroy();
   proxy.close();

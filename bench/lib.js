@@ -56,8 +56,8 @@ function median(xs) {
 
 /**
  * Runs `op` with `concurrency` calls in flight for `seconds` after a short warm-up; `perOp(result)` counts
- * units per call (rows for batches). Resolves to units/s, calls/s and, given the server's `pid`, the server's
- * CPU µs per call.
+ * units per call (rows for batches). Resolves to units/s, calls/s, this process's (the client's) CPU µs per
+ * call and, given the server's `pid`, the server's CPU µs per call.
  */
 async function measure(op, seconds, concurrency, perOp = () => 1, pid = undefined) {
   const warmup = Math.min(0.5, seconds / 4);
@@ -84,16 +84,18 @@ async function measure(op, seconds, concurrency, perOp = () => 1, pid = undefine
   await sleep(warmup * 1000);
   counting = true;
   const cpu0 = pid === undefined ? undefined : cpuMicros(pid);
+  const own0 = process.cpuUsage();
   const t0 = performance.now();
   await sleep(seconds * 1000);
   counting = false;
   const elapsed = (performance.now() - t0) / 1000;
+  const own = process.cpuUsage(own0);
   const cpu1 = pid === undefined ? undefined : cpuMicros(pid);
   stop = true;
   await Promise.all(workers);
   if (failure) throw new Error(`benchmark call failed: ${failure.message || failure.code || failure}`);
   const cpuPerCall = cpu0 === undefined || cpu1 === undefined || !calls ? undefined : (cpu1 - cpu0) / calls;
-  return { rate: units / elapsed, callRate: calls / elapsed, cpuPerCall };
+  return { rate: units / elapsed, callRate: calls / elapsed, cpuPerCall, clientCpuPerCall: calls ? (own.user + own.system) / calls : undefined };
 }
 
 /**
@@ -151,9 +153,39 @@ function rawSdkClient(endpoint, keys, maxSockets) {
   });
 }
 
+/**
+ * A proxy in front of `target` that records the last 200 response of each action (`canned[action]`:
+ * status, headers, base64 body), the canned responses bench/bare-server.js answers with.
+ */
+async function recordingProxy(target) {
+  const http = require('node:http');
+  const up = new URL(target);
+  const canned = {};
+  const proxy = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const u = http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+        const body = [];
+        ur.on('data', (c) => body.push(c));
+        ur.on('end', () => {
+          const b = Buffer.concat(body);
+          const action = req.url.split('?')[0].slice(1);
+          if (ur.statusCode === 200) canned[action] = { status: ur.statusCode, headers: ur.headers, body: b.toString('base64') };
+          res.writeHead(ur.statusCode, ur.headers);
+          res.end(b);
+        });
+      });
+      u.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  return { endpoint: `http://127.0.0.1:${proxy.address().port}`, canned, close: () => proxy.close() };
+}
+
 /** The raw SDK's callback API as a promise. */
 function sdkCall(client, method, params) {
   return new Promise((resolve, reject) => client[method](params, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
-module.exports = { startChild, measure, burst, interleaved, median, cpuMicros, sdkCall, rawSdkClient, ROOT };
+module.exports = { startChild, measure, burst, interleaved, median, cpuMicros, sdkCall, rawSdkClient, recordingProxy, ROOT };

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeRow, decodeVariant, encodeEachRow, encodeRow, encodeRows } from '../../src/emulator/model/plainbuffer';
+import { decodeRow, decodeVariant, encodeEachRow, encodePkRows, encodeRow, encodeRows } from '../../src/emulator/model/plainbuffer';
 import { VT } from '../../src/emulator/model/value';
-import { type Row } from '../../src/emulator/model/row';
+import { type Cell, type Row } from '../../src/emulator/model/row';
 import { OtsError } from '../../src/emulator/errors';
 import { encodeMessage } from '../../src/emulator/protocol/proto';
 
@@ -128,5 +128,20 @@ describe('PlainBuffer', () => {
     expect(each.map((b) => b.toString('hex'))).toEqual(rows.map((r) => encodeRow(r).toString('hex')));
     expect(new Set(each.map((b) => b.buffer)).size).toBe(1);
     expect(encodeEachRow([])).toEqual([]);
+  });
+
+  it('encodes primary-key-only rows as encodeRow does: INTEGER extremes, STRING, BINARY, several columns, non-ASCII names', () => {
+    const pks: Cell[][] = [
+      [{ name: 'k', value: i(-(2n ** 63n)) }],
+      [{ name: 'k', value: i(2n ** 63n - 1n) }],
+      [{ name: 'id', value: s('') }],
+      [{ name: 'a', value: s('héllo'.repeat(40)) }, { name: 'b', value: { t: VT.BLOB, v: Buffer.from([0, 255, 7]) } }, { name: 'c', value: i(7n) }],
+      [{ name: 'ключ', value: s('v') }, { name: '键', value: i(-1n) }],
+    ];
+    const each = encodePkRows(pks);
+    expect(each.map((b) => b.toString('hex'))).toEqual(pks.map((pk) => encodeRow({ pk, cells: [], deleteMarker: false }).toString('hex')));
+    expect(each.map((b) => decodeRow(b).pk)).toEqual(pks);
+    expect(new Set(each.map((b) => b.buffer)).size).toBe(1);
+    expect(encodePkRows([])).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { OtsError } from '../errors';
 import type { Engine } from '../engine/engine';
 import type { TableMeta } from '../engine/catalog';
 import { visibleRow } from '../engine/versions';
-import { encodeEachRow, encodeRow, writeLatestOfStoredRow } from '../model/plainbuffer';
+import { encodeEachRow, encodePkRows, encodeRow, writeLatestOfStoredRow } from '../model/plainbuffer';
 import { compareNames, type Cell, type Row } from '../model/row';
 import { VT } from '../model/value';
 import type { KVStore } from '../storage/kv';
@@ -56,9 +56,11 @@ export function buildRow(engine: Engine, table: TableMeta, doc: Doc, cols: Colum
  * `encodeRow(buildRow(…))` gives it. Rows read from the table are written straight from their stored bytes,
  * all into one allocation [performance: decoding each row into a Row and encoding it again was most of a
  * ParallelScan page's CPU]; a row that is not plain (see writeLatestOfStoredRow) or is gone takes buildRow.
- * `keyOrder`: the docs ascend by key (a ParallelScan page), so their rows may be read by one scan.
+ * Primary keys alone (NONE) skip the row model [performance: encodePkRows]. `keyOrder`: the docs ascend by
+ * key (a ParallelScan page), so their rows may be read by one scan.
  */
 export function encodeDocRows(engine: Engine, table: TableMeta, docs: readonly Doc[], cols: Columns, now: number, keyOrder = false): Buffer[] {
+  if (cols.type === ReturnType.NONE) return encodePkRows(docs.map((d) => d.pk));
   if (cols.type !== ReturnType.ALL && cols.type !== ReturnType.SPECIFIED) return encodeEachRow(docs.map((d) => buildRow(engine, table, d, cols, now)));
   const ttl = table.options.timeToLive;
   const minTs = ttl === -1 ? -Infinity : now - ttl * 1000; // as visibleVersions hides them
