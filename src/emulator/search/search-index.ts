@@ -165,29 +165,32 @@ export class SearchIndex {
       st.docs += delta;
       let byTerm = this.postings.get(f.name);
       if (!byTerm) this.postings.set(f.name, (byTerm = new Map()));
-      const terms = new Set<string>();
+      // A term twice in one value (or in two values of an array) meets the same posting twice: adding or
+      // deleting the document again changes nothing, so no per-field Set of terms [performance].
       for (const v of vals) {
         if (f.type === FieldType.TEXT) {
           const tv = v as TextValue;
           st.length += delta * tv.terms.length;
-          for (const t of tv.terms) terms.add(t);
+          for (const t of tv.terms) this.post(byTerm, t, doc, delta);
         } else {
           const k = termKey(v);
-          if (k !== undefined) terms.add(k);
+          if (k !== undefined) this.post(byTerm, k, doc, delta);
         }
       }
-      for (const t of terms) {
-        let set = byTerm.get(t);
-        if (delta > 0) {
-          if (!set) byTerm.set(t, (set = new Set()));
-          set.add(doc);
-          this.keyOrdered.delete(set);
-        } else if (set) {
-          set.delete(doc);
-          this.keyOrdered.delete(set);
-          if (!set.size) byTerm.delete(t);
-        }
-      }
+    }
+  }
+
+  /** Adds `doc` to (delta 1) or deletes it from (delta -1) the posting of `term`. */
+  private post(byTerm: Map<string, Set<Doc>>, term: string, doc: Doc, delta: 1 | -1): void {
+    let set = byTerm.get(term);
+    if (delta > 0) {
+      if (!set) byTerm.set(term, (set = new Set()));
+      else if (set.has(doc)) return;
+      set.add(doc);
+      this.keyOrdered.delete(set);
+    } else if (set?.delete(doc)) {
+      this.keyOrdered.delete(set);
+      if (!set.size) byTerm.delete(term);
     }
   }
 
