@@ -46,7 +46,12 @@ const CHUNKS = {
   stream: [/^fc\/trigger\//, /^codec\/change$/, /^client\/stream-reader$/, /^repository\/actions\/changes\//],
 };
 const chunkFile = (chunk) => `_runtime-${chunk}.js`;
-/** esbuild options of every bundle: Node 20, CommonJS, packages external, minified but for names, source-mapped. */
+/**
+ * esbuild options of every bundle: Node 20, CommonJS, packages external, minified but for names, source-mapped.
+ * `lineLimit`: Node prints the source line of an uncaught error's throw site, and without --enable-source-maps
+ * that line would be a whole minified bundle (100 KB in a terminal or an FC log); lines of ~200 characters cost
+ * nothing measurable at load (test/cli/runtime-bundle.test.ts holds it).
+ */
 const COMMON = {
   bundle: true,
   platform: 'node',
@@ -55,6 +60,7 @@ const COMMON = {
   packages: 'external',
   minifyWhitespace: true,
   minifySyntax: true,
+  lineLimit: 200,
   sourcemap: true,
   logLevel: 'warning',
 };

@@ -10,6 +10,8 @@
  *   for a throw in the main bundle and in a chunk.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, ROOT } from '../support/emulator-process';
 
@@ -76,5 +78,19 @@ describe('the runtime bundle and its chunks', () => {
     expect(main[0]).toMatch(/^at resolveConfig \(src\/client\/config\.ts:\d+:\d+\)$/);
     expect(main[1]).toMatch(/^at new TableStoreClient \(src\/client\/client\.ts:\d+:\d+\)$/);
     expect(chunk[0]).toMatch(/^at (Object\.)?fieldOf \(src\/query\/search\/compile\.ts:\d+:\d+\)$/);
+  });
+
+  it('an uncaught error without source maps prints a short source line, not a whole minified bundle', () => {
+    // Node prints the throw site's source line above an uncaught error's stack (terminals, FC logs).
+    const r = spawnSync(process.execPath, ['-e', "require('tsorm').connect({ env: {} })"], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ConfigurationError: tsorm: cannot connect to TableStore/);
+    const before = r.stderr.slice(0, r.stderr.indexOf('ConfigurationError'));
+    expect(before).toMatch(/_runtime\.js:\d+/);
+    expect(before.length).toBeLessThan(2_000);
+    for (const file of ['_runtime.js', '_runtime-search.js', '_runtime-stream.js']) {
+      const longest = Math.max(...readFileSync(join(ROOT, 'dist', 'src', file), 'utf8').split('\n').map((l) => l.length));
+      expect(longest, file).toBeLessThan(1_000);
+    }
   });
 });
