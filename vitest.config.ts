@@ -14,6 +14,7 @@ const SDK_SMOKE = [
   'test/integration/orm-faults.test.ts',
   'test/integration/repository-changes.test.ts',
   'test/integration/migrations-backfill.test.ts',
+  'test/integration/https.test.ts',
 ];
 
 // SWC (not esbuild) compiles the tests: the ORM relies on `emitDecoratorMetadata`, which esbuild does not emit.
