@@ -215,6 +215,23 @@ export function decodeErrorBody(body: Buffer | string | undefined): { code: stri
   }
 }
 
+/**
+ * {@link requestIdOf} over a response's `rawHeaders` (`[name, value, …]` as received). [performance] Reading
+ * `res.headers` makes Node build the whole headers object, name by name (~3 µs of a ~95 µs putRow's client
+ * CPU): the wire transport needs one header.
+ */
+export function requestIdOfRaw(raw: readonly string[]): string | undefined {
+  let alternative: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length !== 15 && name.length !== 16) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'x-ots-requestid' && raw[i + 1]) return raw[i + 1];
+    if (lower === 'x-ots-request-id' && raw[i + 1]) alternative ??= raw[i + 1];
+  }
+  return alternative;
+}
+
 export function requestIdOf(headers: IncomingHttpHeaders | undefined): string | undefined {
   if (!headers) return undefined;
   for (const name of ['x-ots-requestid', 'x-ots-request-id']) {
