@@ -461,7 +461,8 @@ export class PlainBufferWriter extends GrowableBuffer {
   }
 }
 
-function putU32(buf: Buffer, at: number, v: number): void {
+/** `v` as 4 little-endian bytes at `at` [performance: byte stores, not a Buffer method call]. */
+export function putU32(buf: Buffer, at: number, v: number): void {
   buf[at] = v & 0xff;
   buf[at + 1] = (v >>> 8) & 0xff;
   buf[at + 2] = (v >>> 16) & 0xff;
@@ -497,7 +498,7 @@ function stringHeadCrc(crc: number, type: number, n: number): number {
  * made by the caller); -1 at the first other character, the bytes copied so far being garbage the caller
  * overwrites.
  */
-function asciiCopy(buf: Buffer, at: number, s: string, crc: number): number {
+export function asciiCopy(buf: Buffer, at: number, s: string, crc: number): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0x80) return -1;

@@ -4,7 +4,7 @@
  * one codec serves the wire and the disk; that is why it sits in model/, below both protocol/ and engine/.
  */
 import { CRC_TABLE, crcByte, crcBytes } from '../../client/wire/crc8';
-import { Tag } from '../../client/wire/plainbuffer';
+import { asciiCopy, putU32, Tag } from '../../client/wire/plainbuffer';
 import { OtsError } from '../errors';
 import { type Cell, compareNames, type Row, type RowData, type Version } from './row';
 import { type Value, VT } from './value';
@@ -330,21 +330,15 @@ let nameCrc = 0;
 
 /** Writes a cell name's UTF-8 bytes at `at`; returns their length, their checksum left in `nameCrc`. */
 function writeName(buf: Buffer, at: number, name: string): number {
-  let crc = 0;
-  const n = name.length;
-  for (let i = 0; i < n; i++) {
-    const ch = name.charCodeAt(i);
-    if (ch > 0x7f) {
-      // not ASCII: let Buffer encode it, then checksum the bytes
-      const len = buf.write(name, at, 'utf8');
-      nameCrc = crcBytes(0, buf, at, at + len);
-      return len;
-    }
-    buf[at + i] = ch;
-    crc = CRC_TABLE[crc ^ ch];
+  const crc = asciiCopy(buf, at, name, 0);
+  if (crc >= 0) {
+    nameCrc = crc;
+    return name.length;
   }
-  nameCrc = crc;
-  return n;
+  // not ASCII: let Buffer encode it, then checksum the bytes
+  const len = buf.write(name, at, 'utf8');
+  nameCrc = crcBytes(0, buf, at, at + len);
+  return len;
 }
 
 /** Writes one cell and returns its checksum, computed over the bytes just written (see readCell). */
@@ -458,14 +452,6 @@ function pkCellSize(c: Cell): number {
   return 1 + 1 + 4 + nameLength(c.name) + 1 + 4 + (v.t === VT.INTEGER ? 9 : 5 + (v as { v: Buffer }).v.length) + 2;
 }
 
-/** `n` (≥ 0) as 4 little-endian bytes [performance: byte stores, not a Buffer method call]. */
-function le32(buf: Buffer, pos: number, n: number): void {
-  buf[pos] = n & 0xff;
-  buf[pos + 1] = (n >>> 8) & 0xff;
-  buf[pos + 2] = (n >>> 16) & 0xff;
-  buf[pos + 3] = n >>> 24;
-}
-
 /** The end of the primary-key cell written at `pos`; its checksum is left in `pkCellCrc`. */
 let pkCellCrc = 0;
 function writePkCell(buf: Buffer, pos: number, c: Cell): number {
@@ -475,14 +461,14 @@ function writePkCell(buf: Buffer, pos: number, c: Cell): number {
   const nameStart = pos + 6;
   const nlen = writeName(buf, nameStart, c.name);
   let crc = nameCrc;
-  le32(buf, pos + 2, nlen);
+  putU32(buf, pos + 2, nlen);
   pos = nameStart + nlen;
   buf[pos] = Tag.CELL_VALUE;
   const valueStart = pos + 5; // after the value length: type byte and payload, what the checksum covers
   buf[valueStart] = v.t;
   crc = CRC_TABLE[crc ^ v.t];
   if (v.t === VT.INTEGER) {
-    le32(buf, pos + 1, 9);
+    putU32(buf, pos + 1, 9);
     I64[0] = v.v; // as writeInt64
     for (let k = 0; k < 8; k++) {
       const b = I64_BYTES[k];
@@ -492,8 +478,8 @@ function writePkCell(buf: Buffer, pos: number, c: Cell): number {
     pos = valueStart + 9;
   } else {
     const b = (v as { v: Buffer }).v;
-    le32(buf, pos + 1, 5 + b.length);
-    le32(buf, valueStart + 1, b.length);
+    putU32(buf, pos + 1, 5 + b.length);
+    putU32(buf, valueStart + 1, b.length);
     b.copy(buf, valueStart + 5);
     pos = valueStart + 5 + b.length;
     crc = crcBytes(crc, buf, valueStart + 1, pos);
@@ -522,7 +508,7 @@ export function encodePkRows(pks: ReadonlyArray<readonly Cell[]>): Buffer[] {
   let pos = 0;
   for (let r = 0; r < pks.length; r++) {
     const start = pos;
-    le32(buf, pos, Tag.HEADER);
+    putU32(buf, pos, Tag.HEADER);
     buf[pos + 4] = Tag.PK;
     pos += 5;
     let rowCrc = 0;
