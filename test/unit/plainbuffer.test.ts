@@ -5,6 +5,7 @@ import { decodeRow, decodeVariant, encodeEachRow, encodePkRows, encodeRow, encod
 import { VT } from '../../src/emulator/model/value';
 import { type Cell, type Row } from '../../src/emulator/model/row';
 import { OtsError } from '../../src/emulator/errors';
+import { readPlainBufferRow } from '../../src/client/wire/plainbuffer';
 import { encodeMessage } from '../../src/emulator/protocol/proto';
 
 const TableStore = require('tablestore');
@@ -143,5 +144,37 @@ describe('PlainBuffer', () => {
     expect(each.map((b) => decodeRow(b).pk)).toEqual(pks);
     expect(new Set(each.map((b) => b.buffer)).size).toBe(1);
     expect(encodePkRows([])).toEqual([]);
+  });
+});
+
+describe("the client's PlainBuffer reader: column names reused by position", () => {
+  const row = (pk: string, cols: string[]): Row => ({
+    pk: [{ name: pk, value: i(1n) }],
+    cells: cols.map((name) => ({ name, value: s(name) })),
+    deleteMarker: false,
+  });
+  const names = (bytes: Buffer) => {
+    const r = readPlainBufferRow(bytes);
+    return [...r.primaryKey, ...r.cells].map((c) => c.name);
+  };
+
+  it('reads each row its own names when rows name different columns at the same positions', () => {
+    // Same length, one byte apart; a name that is a prefix of the last; non-ASCII; sparse rows; then back.
+    const rows: Array<[string, string[]]> = [
+      ['id', ['ab', 'cd']],
+      ['id', ['ac', 'cd']],
+      ['id', ['a', 'cde']],
+      ['编号', ['名字', 'cd']],
+      ['id', ['cd']],
+      ['ie', ['ab', 'cd', 'ef']],
+      ['id', ['ab', 'cd']],
+    ];
+    for (const [pk, cols] of rows) expect(names(encodeRow(row(pk, cols)))).toEqual([pk, ...cols]);
+  });
+
+  it('keeps a name read earlier intact when a later row writes other bytes at its position', () => {
+    const first = readPlainBufferRow(encodeRow(row('id', ['ab'])));
+    readPlainBufferRow(encodeRow(row('id', ['zz'])));
+    expect(first.cells[0].name).toBe('ab');
   });
 });
