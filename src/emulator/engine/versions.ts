@@ -23,7 +23,12 @@ export function visibleVersions(list: Version[], vis: Visibility): Version[] {
   let out = list;
   if (vis.ttl !== -1) {
     const cutoff = vis.now - vis.ttl * 1000;
-    if (out.some((v) => v.ts < cutoff)) out = out.filter((v) => v.ts >= cutoff);
+    for (const v of out) {
+      if (v.ts < cutoff) {
+        out = out.filter((x) => x.ts >= cutoff);
+        break;
+      }
+    }
   }
   return out.length > vis.maxVersions ? out.slice(0, vis.maxVersions) : out;
 }
@@ -42,12 +47,17 @@ export function visibleRow(row: RowData | undefined, vis: Visibility): RowData |
 
 /** Keeps at most maxVersions newest versions and drops TTL-expired ones, so storage stays bounded. */
 export function compact(table: TableMeta, row: RowData, now: number): void {
+  const vis = visibility(table, now);
   for (const [name, list] of row.cols) {
-    list.sort((a, b) => b.ts - a.ts);
-    const vv = visibleVersions(list, visibility(table, now));
-    if (vv.length) row.cols.set(name, vv);
-    else row.cols.delete(name);
+    if (list.length > 1) list.sort(newestFirst);
+    const vv = visibleVersions(list, vis);
+    if (!vv.length) row.cols.delete(name);
+    else if (vv !== list) row.cols.set(name, vv);
   }
+}
+
+function newestFirst(a: Version, b: Version): number {
+  return b.ts - a.ts;
 }
 
 /**
@@ -57,20 +67,26 @@ export function compact(table: TableMeta, row: RowData, now: number): void {
  * later server-stamped version may be older than it, as on the service.
  */
 export class VersionClock {
-  /** Last server-assigned timestamp per row key; entries behind the clock are pruned. */
-  private readonly lastStamps = new Map<string, number>();
+  /** Last server-assigned timestamp per row key (latin1 of the store key); entries behind the clock are pruned. */
+  private lastStamps = new Map<string, number>();
   private lastStampsPruned = 0;
+  /** The highest timestamp in `lastStamps`. */
+  private newest = -1;
 
-  stamp(key: Buffer, now: number): number {
-    const k = key.toString('latin1');
-    const last = this.lastStamps.get(k);
+  /** `id` is `key` as a latin1 string, when the caller already has it. */
+  stamp(key: Buffer, now: number, id: string = key.toString('latin1')): number {
+    // Once the clock has passed every stamp held, none matters any more: drop them all at once. [performance]
+    // Pruning one by one cost ~0.7 µs a stamp under a stream of batches (a map churning through 4096 keys).
+    if (now > this.newest && this.lastStamps.size) this.lastStamps = new Map();
+    const last = this.lastStamps.get(id);
     const ts = last !== undefined && last >= now ? last + 1 : now;
     if (this.lastStamps.size > 4096 && this.lastStampsPruned !== now) {
       // Stamps behind the clock no longer matter: the clock alone is ahead of them.
       for (const [rk, v] of this.lastStamps) if (v < now) this.lastStamps.delete(rk);
       this.lastStampsPruned = now;
     }
-    this.lastStamps.set(k, ts);
+    this.lastStamps.set(id, ts);
+    if (ts > this.newest) this.newest = ts;
     return ts;
   }
 }

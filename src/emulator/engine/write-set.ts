@@ -26,17 +26,20 @@ export class WriteSet {
   readonly recorded: RecordedWrite[] = [];
   constructor(readonly store: StoredRowReader) {}
 
-  /** The row as this set sees it: its own pending change, else the stored row. */
-  read(key: Buffer): RowData | undefined {
-    const c = this.changes.get(key.toString('latin1'));
+  /** The row as this set sees it: its own pending change, else the stored row. `id`: `key` as latin1, if known. */
+  read(key: Buffer, id: string = key.toString('latin1')): RowData | undefined {
+    const c = this.changes.get(id);
     if (c) return c.row ?? undefined;
     return this.store.readStored(key);
   }
 
-  /** Sets the row's new content; `write` says what the request did, for the table's stream if it has one. */
-  set(table: TableMeta, key: Buffer, row: RowData | null, write?: () => RowWrite): void {
-    const origin = table.stream?.originColumns.length && write ? originCells(this.read(key), table.stream.originColumns) : undefined;
-    this.changes.set(key.toString('latin1'), { table, key, row });
+  /**
+   * Sets the row's new content; `write` says what the request did, for the table's stream if it has one. `id`
+   * is `key` as latin1, when the caller already has it.
+   */
+  set(table: TableMeta, key: Buffer, row: RowData | null, write?: () => RowWrite, id: string = key.toString('latin1')): void {
+    const origin = table.stream?.originColumns.length && write ? originCells(this.read(key, id), table.stream.originColumns) : undefined;
+    this.changes.set(id, { table, key, row });
     if (table.stream && write) this.recorded.push({ table, key, write: origin ? { ...write(), origin } : write() });
   }
 

@@ -65,52 +65,72 @@ function pkResult(ret: ReturnSpec, pk: Cell[]): Row | undefined {
  * The row a put or update writes: with an auto-increment placeholder, a new key (no condition applies, spec
  * §3.6); otherwise the given key, after the lock and condition checks, with what is stored there now.
  */
-function targetRow(engine: Engine, ws: WriteSet, table: TableMeta, requestPk: Cell[], cond: WriteCondition, op: 'put' | 'update', now: number, txn: Transaction | undefined): { pk: Cell[]; key: Buffer; existing: RowData | undefined } {
+function targetRow(engine: Engine, ws: WriteSet, table: TableMeta, requestPk: Cell[], cond: WriteCondition, op: 'put' | 'update', now: number, txn: Transaction | undefined): Target {
   if (hasAutoIncrementPlaceholder(requestPk)) {
     const pk = requestPk.map((c, i): Cell => (c.value?.t === VT.AUTO_INCREMENT ? { name: table.pk[i].name, value: { t: VT.INTEGER, v: engine.autoIncrement.next(ws, table) } } : c));
-    return { pk, key: engine.rowKey(table, pk), existing: undefined };
+    const key = engine.rowKey(table, pk);
+    return { pk, key, id: key.toString('latin1'), existing: undefined };
   }
   engine.transactions.checkLocks(table, requestPk, txn);
   const key = engine.rowKey(table, requestPk);
+  const id = key.toString('latin1');
   // An unconditional put replaces the row whatever is stored: no need to read it [performance].
-  if (op === 'put' && cond.rowExistence === RowExistence.IGNORE && !cond.columnCondition) return { pk: requestPk, key, existing: undefined };
-  const existing = ws.read(key);
+  if (op === 'put' && cond.rowExistence === RowExistence.IGNORE && !cond.columnCondition) return { pk: requestPk, key, id, existing: undefined };
+  const existing = ws.read(key, id);
   checkCondition(table, existing, cond, now, requestPk);
-  return { pk: requestPk, key, existing };
+  return { pk: requestPk, key, id, existing };
+}
+
+/** The row a put or update writes: its key, the key as latin1 (the write set's and the clock's map key), what is stored. */
+interface Target {
+  pk: Cell[];
+  key: Buffer;
+  id: string;
+  existing: RowData | undefined;
 }
 
 /** Replaces the whole row (spec §5.1). */
 export function putRow(engine: Engine, ws: WriteSet, table: TableMeta, change: RowChange, txn?: Transaction): WriteResult {
   const { row, condition: cond, returns: ret, now } = change;
-  const { pk, key, existing } = targetRow(engine, ws, table, row.pk, cond, 'put', now, txn);
-  const ts = engine.clock.stamp(key, now);
+  const { pk, key, id, existing } = targetRow(engine, ws, table, row.pk, cond, 'put', now, txn);
+  const ts = engine.clock.stamp(key, now, id);
   const cols = new Map<string, Version[]>();
   const written: Cell[] | undefined = table.stream ? [] : undefined;
   for (const c of row.cells) {
-    let list = cols.get(c.name);
-    if (!list) cols.set(c.name, (list = []));
     const vts = c.ts ?? ts;
-    const same = list.findIndex((v) => v.ts === vts);
-    if (same >= 0) list[same] = { ts: vts, value: c.value! };
-    else list.push({ ts: vts, value: c.value! });
+    const version: Version = { ts: vts, value: c.value! };
+    const list = cols.get(c.name);
+    if (!list) cols.set(c.name, [version]);
+    else setVersion(list, version);
     written?.push({ name: c.name, value: c.value!, ts: vts });
   }
   const newRow: RowData = { pk, cols };
   compact(table, newRow, now);
-  ws.set(table, key, newRow, written && (() => ({ action: 'put', pk, cells: written })));
+  ws.set(table, key, newRow, written && (() => ({ action: 'put', pk, cells: written })), id);
   return { consumed: { read: readCost(cond, existing), write: capacityUnits(change.size) }, row: pkResult(ret, pk) };
+}
+
+/** Puts a version into a column's list: a version of the same timestamp is replaced, else it is added. */
+function setVersion(list: Version[], version: Version): void {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i].ts === version.ts) {
+      list[i] = version;
+      return;
+    }
+  }
+  list.push(version);
 }
 
 /** PUT / DELETE one version / DELETE_ALL / INCREMENT on columns of one row (spec §5.2, §5.3). */
 export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change: RowChange, txn?: Transaction): WriteResult {
   const { row, condition: cond, returns: ret, now } = change;
-  const { pk, key, existing } = targetRow(engine, ws, table, row.pk, cond, 'update', now, txn);
+  const { pk, key, id, existing } = targetRow(engine, ws, table, row.pk, cond, 'update', now, txn);
   const live = visibleRow(existing, visibility(table, now));
   const onlyDeletes = row.cells.every((c) => c.op === CellOp.DELETE_ALL || c.op === CellOp.DELETE_ONE);
   const consumed = { read: readCost(cond, existing), write: capacityUnits(change.size) };
   if (!live && onlyDeletes) return { consumed, row: pkResult(ret, pk) };
   const next: RowData = live ? cloneRow(live) : { pk, cols: new Map() };
-  const ts = engine.clock.stamp(key, now);
+  const ts = engine.clock.stamp(key, now, id);
   const returned: Cell[] = [];
   // The stream record's cells (streams spec §2.5): each operation as done, an increment as a Put of its result.
   const written: Cell[] | undefined = table.stream ? [] : undefined;
@@ -120,9 +140,7 @@ export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change
       case undefined: {
         const vts = c.ts ?? ts;
         written?.push({ name: c.name, value: c.value!, ts: vts });
-        const same = list.findIndex((v) => v.ts === vts);
-        if (same >= 0) list[same] = { ts: vts, value: c.value! };
-        else list.push({ ts: vts, value: c.value! });
+        setVersion(list, { ts: vts, value: c.value! });
         list.sort((a, b) => b.ts - a.ts);
         next.cols.set(c.name, list);
         break;
@@ -157,7 +175,7 @@ export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change
     }
   }
   compact(table, next, now);
-  ws.set(table, key, next, written && (() => ({ action: 'update', pk, cells: written })));
+  ws.set(table, key, next, written && (() => ({ action: 'update', pk, cells: written })), id);
   let out: Row | undefined;
   if (ret.type === ReturnType.PK) out = { pk, cells: [], deleteMarker: false };
   else if (ret.type === ReturnType.AFTER_MODIFY) out = { pk, cells: returned.sort((a, b) => compareNames(a.name, b.name)), deleteMarker: false };

@@ -1,11 +1,25 @@
 import BTree from 'sorted-btree';
 import type { KVStore, KVWrite } from './kv';
 
+/**
+ * Byte-wise order, as Buffer.compare. [performance] Row keys are a few dozen bytes sharing a table prefix, and
+ * a B+ tree insert compares ~13 times: Buffer.compare's binding cost ~150 ns a call, a byte loop ~20 ns.
+ */
+export function compareKeys(a: Buffer, b: Buffer): number {
+  const n = a.length < b.length ? a.length : b.length;
+  if (n > 256) return Buffer.compare(a, b);
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
 /** In-memory ordered store on a B+ tree (`sorted-btree`). Nothing survives `close()`. */
 export class MemoryStore implements KVStore {
   readonly kind = 'memory' as const;
   readonly description = 'in memory';
-  private readonly tree = new BTree<Buffer, Buffer>(undefined, Buffer.compare);
+  private readonly tree = new BTree<Buffer, Buffer>(undefined, compareKeys);
 
   get(key: Buffer): Buffer | undefined {
     return this.tree.get(key);
