@@ -49,6 +49,8 @@ function applyRow({ engine, faults }: ActionContext, table: TableMeta, it: Batch
     const fault = faults.rowFault();
     if (fault) throw fault;
     const change = ROW_RULES[it.type](table, it.row, condition(it.req.condition), returnSpec(own(it.req, 'returnContent')), !!tx, engine.now());
+    change.key = it.key;
+    change.keyId = it.keyId;
     const r = WRITERS[it.type](engine, ws, table, change, tx);
     return { isOk: true, consumed: consumed(r.consumed), row: encodeOptionalRow(r.row) };
   } catch (e) {

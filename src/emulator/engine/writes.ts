@@ -29,6 +29,9 @@ export interface RowChange {
   now: number;
   /** The row's data size (spec §12), for the write capacity units. */
   size: number;
+  /** The row's store key and its latin1 form, when the caller already made them (BatchWriteRow's repeated-row check). */
+  key?: Buffer;
+  keyId?: string;
 }
 
 export interface WriteResult {
@@ -65,15 +68,16 @@ function pkResult(ret: ReturnSpec, pk: Cell[]): Row | undefined {
  * The row a put or update writes: with an auto-increment placeholder, a new key (no condition applies, spec
  * §3.6); otherwise the given key, after the lock and condition checks, with what is stored there now.
  */
-function targetRow(engine: Engine, ws: WriteSet, table: TableMeta, requestPk: Cell[], cond: WriteCondition, op: 'put' | 'update', now: number, txn: Transaction | undefined): Target {
+function targetRow(engine: Engine, ws: WriteSet, table: TableMeta, change: RowChange, op: 'put' | 'update', txn: Transaction | undefined): Target {
+  const { row: { pk: requestPk }, condition: cond, now } = change;
   if (hasAutoIncrementPlaceholder(requestPk)) {
     const pk = requestPk.map((c, i): Cell => (c.value?.t === VT.AUTO_INCREMENT ? { name: table.pk[i].name, value: { t: VT.INTEGER, v: engine.autoIncrement.next(ws, table) } } : c));
     const key = engine.rowKey(table, pk);
     return { pk, key, id: key.toString('latin1'), existing: undefined };
   }
   engine.transactions.checkLocks(table, requestPk, txn);
-  const key = engine.rowKey(table, requestPk);
-  const id = key.toString('latin1');
+  const key = change.key ?? engine.rowKey(table, requestPk);
+  const id = change.keyId ?? key.toString('latin1');
   // An unconditional put replaces the row whatever is stored: no need to read it [performance].
   if (op === 'put' && cond.rowExistence === RowExistence.IGNORE && !cond.columnCondition) return { pk: requestPk, key, id, existing: undefined };
   const existing = ws.read(key, id);
@@ -81,7 +85,7 @@ function targetRow(engine: Engine, ws: WriteSet, table: TableMeta, requestPk: Ce
   return { pk: requestPk, key, id, existing };
 }
 
-/** The row a put or update writes: its key, the key as latin1 (the write set's and the clock's map key), what is stored. */
+/** The latin1 `id` of the key is the write set's and the version clock's map key. */
 interface Target {
   pk: Cell[];
   key: Buffer;
@@ -92,7 +96,7 @@ interface Target {
 /** Replaces the whole row (spec §5.1). */
 export function putRow(engine: Engine, ws: WriteSet, table: TableMeta, change: RowChange, txn?: Transaction): WriteResult {
   const { row, condition: cond, returns: ret, now } = change;
-  const { pk, key, id, existing } = targetRow(engine, ws, table, row.pk, cond, 'put', now, txn);
+  const { pk, key, id, existing } = targetRow(engine, ws, table, change, 'put', txn);
   const ts = engine.clock.stamp(key, now, id);
   const cols = new Map<string, Version[]>();
   const written: Cell[] | undefined = table.stream ? [] : undefined;
@@ -124,7 +128,7 @@ function setVersion(list: Version[], version: Version): void {
 /** PUT / DELETE one version / DELETE_ALL / INCREMENT on columns of one row (spec §5.2, §5.3). */
 export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change: RowChange, txn?: Transaction): WriteResult {
   const { row, condition: cond, returns: ret, now } = change;
-  const { pk, key, id, existing } = targetRow(engine, ws, table, row.pk, cond, 'update', now, txn);
+  const { pk, key, id, existing } = targetRow(engine, ws, table, change, 'update', txn);
   const live = visibleRow(existing, visibility(table, now));
   const onlyDeletes = row.cells.every((c) => c.op === CellOp.DELETE_ALL || c.op === CellOp.DELETE_ONE);
   const consumed = { read: readCost(cond, existing), write: capacityUnits(change.size) };
@@ -186,8 +190,8 @@ export function updateRow(engine: Engine, ws: WriteSet, table: TableMeta, change
 export function deleteRow(engine: Engine, ws: WriteSet, table: TableMeta, change: RowChange, txn?: Transaction): WriteResult {
   const { row, condition: cond, returns: ret, now } = change;
   engine.transactions.checkLocks(table, row.pk, txn);
-  const key = engine.rowKey(table, row.pk);
-  const existing = ws.read(key);
+  const key = change.key ?? engine.rowKey(table, row.pk);
+  const existing = ws.read(key, change.keyId);
   checkCondition(table, existing, cond, now, row.pk);
   // Deleting a missing row changes nothing: no commit-feed change and no stream record [decision; streams spec
   // §7 leaves it open]. The same holds for a delete-only UpdateRow of a missing row (updateRow above).

@@ -5,7 +5,7 @@
 import type { TableMeta } from '../../engine/catalog';
 import type { Engine } from '../../engine/engine';
 import type { ReadOptions } from '../../engine/reads';
-import { checkColumnName, checkKeyValue, checkPkCount, MAX_COLUMNS_TO_GET, RowExistence, type ReturnSpec, type WriteCondition } from '../../engine/row-rules';
+import { checkColumnName, checkKeyValue, checkPkCount, MAX_COLUMNS_TO_GET, ReturnType, RowExistence, type ReturnSpec, type WriteCondition } from '../../engine/row-rules';
 import type { Transaction } from '../../engine/transactions';
 import type { RowChange } from '../../engine/writes';
 import { OtsError } from '../../errors';
@@ -43,14 +43,18 @@ export function checkBatchKey(pk: Cell[], read: boolean): void {
 export function condition(c: any): WriteCondition {
   if (!c) throw OtsError.param('Invalid condition: missing condition.');
   const e = c.rowExistence;
-  if (!Object.values(RowExistence).includes(e)) throw OtsError.param(`Invalid row-existence expectation: \`${e}\`.`);
+  if (e !== RowExistence.IGNORE && e !== RowExistence.EXPECT_EXIST && e !== RowExistence.EXPECT_NOT_EXIST) throw OtsError.param(`Invalid row-existence expectation: \`${e}\`.`);
   const columnCondition = decodeFilter(own(c, 'columnCondition'));
   if (columnCondition?.kind === 'page') throw OtsError.param(`Invalid condition:\`ColumnPaginationFilter\`.`);
   return { rowExistence: e, columnCondition };
 }
 
+/** No return content: the usual case, one shared value (nothing mutates a ReturnSpec). */
+const RETURN_NONE: ReturnSpec = Object.freeze({ type: ReturnType.NONE, columns: Object.freeze([]) as unknown as string[] });
+
 export function returnSpec(rc: any): ReturnSpec {
-  return { type: own<number>(rc, 'returnType') ?? 0, columns: rc?.returnColumnNames ?? [] };
+  if (!rc) return RETURN_NONE;
+  return { type: own<number>(rc, 'returnType') ?? 0, columns: rc.returnColumnNames ?? [] };
 }
 
 /** columns_to_get, version selectors (spec §6.1), filter and column range of GetRow / GetRange / BatchGetRow. */
