@@ -4,7 +4,7 @@
  * one codec serves the wire and the disk; that is why it sits in model/, below both protocol/ and engine/.
  */
 import { CRC_TABLE, crcByte, crcBytes } from '../../client/wire/crc8';
-import { asciiCopy, putU32, Tag } from '../../client/wire/plainbuffer';
+import { asciiCopy, putU32, readName, Tag } from '../../client/wire/plainbuffer';
 import { OtsError } from '../errors';
 import { type Cell, compareNames, type Row, type RowData, type Version } from './row';
 import { type Value, VT } from './value';
@@ -106,13 +106,17 @@ function writeTs(buf: Buffer, pos: number, ts: number): void {
   } else buf.writeBigInt64LE(BigInt(ts), pos);
 }
 
+/** The checksum of the cell readCell read last [performance: no object a cell to return two values]. */
+let cellCrc = 0;
+
 /**
- * One cell. The checksum is computed over the wire bytes as they are read (name; value type and payload;
- * timestamp; then the op byte, which precedes the timestamp on the wire but follows it in the checksum), which
- * equals the checksum of the decoded values: every payload is stored as the checksum reads it, except a
- * boolean, whose checksum byte is 0 or 1 whatever the wire byte.
+ * One cell, at position `slot` of its row; its checksum is left in `cellCrc`. The checksum is computed over the
+ * wire bytes as they are read (name; value type and payload; timestamp; then the op byte, which precedes the
+ * timestamp on the wire but follows it in the checksum), which equals the checksum of the decoded values: every
+ * payload is stored as the checksum reads it, except a boolean, whose checksum byte is 0 or 1 whatever the wire
+ * byte.
  */
-function readCell(r: Reader, isPk: boolean): { cell: Cell; crc: number } {
+function readCell(r: Reader, isPk: boolean, slot: number): Cell {
   r.expect(Tag.CELL, 'cell tag');
   r.expect(Tag.CELL_NAME, 'cell name');
   const nlen = r.i32();
@@ -121,7 +125,8 @@ function readCell(r: Reader, isPk: boolean): { cell: Cell; crc: number } {
   const buf = r.buf;
   const nameStart = r.pos;
   r.pos += nlen;
-  const name = buf.toString('utf8', nameStart, r.pos);
+  // The rows of a batch name the same columns in the same places: the client reader's per-position name reuse.
+  const name = readName(buf, nameStart, r.pos, slot);
   let crc = crcBytes(0, buf, nameStart, r.pos);
   const cell: Cell = { name };
   if (r.peek() === Tag.CELL_VALUE) {
@@ -156,24 +161,24 @@ function readCell(r: Reader, isPk: boolean): { cell: Cell; crc: number } {
   r.pos++;
   const got = r.u8();
   if (got !== crc) throw broken(`Cell data broken, checksum is mismatch, column: ${name}, expect: ${crc}, actual: ${got}.`);
-  return { cell, crc };
+  cellCrc = crc;
+  return cell;
 }
 
 function readRow(r: Reader): Row {
   r.expect(Tag.PK, 'primary key tag');
   const row: Row = { pk: [], cells: [], deleteMarker: false };
   let rowCrc = 0;
+  let slot = 0;
   while (r.peek() === Tag.CELL) {
-    const { cell, crc } = readCell(r, true);
-    row.pk.push(cell);
-    rowCrc = crcByte(rowCrc, crc);
+    row.pk.push(readCell(r, true, slot++));
+    rowCrc = crcByte(rowCrc, cellCrc);
   }
   if (r.peek() === Tag.ATTR) {
     r.pos++;
     while (r.peek() === Tag.CELL) {
-      const { cell, crc } = readCell(r, false);
-      row.cells.push(cell);
-      rowCrc = crcByte(rowCrc, crc);
+      row.cells.push(readCell(r, false, slot++));
+      rowCrc = crcByte(rowCrc, cellCrc);
     }
   }
   if (r.peek() === Tag.DELETE_MARKER) {
@@ -280,8 +285,7 @@ class Writer {
     this.pos += 4;
   }
   bytes(b: Buffer): void {
-    b.copy(this.buf, this.pos);
-    this.pos += b.length;
+    this.pos = copyBytes(b, 0, b.length, this.buf, this.pos);
   }
 }
 
@@ -530,8 +534,7 @@ export function encodePkRows(pks: ReadonlyArray<readonly Cell[]>): Buffer[] {
  * row a write commits passes here: no cell object per version, each column's name checksummed once.
  */
 export function encodeStoredRow(row: RowData): Buffer {
-  const names = [...row.cols.keys()];
-  if (names.length > 1) names.sort(compareNames);
+  const names = sortedNames(row.cols);
   let size = 4 + 1 + 2 + (names.length ? 1 : 0); // header, PK tag, row checksum tag + byte, attribute tag
   for (const c of row.pk) size += cellBound(c);
   for (const name of names) {
@@ -576,6 +579,18 @@ export function encodeStoredRow(row: RowData): Buffer {
   w.u8(Tag.ROW_CHECKSUM);
   w.u8(crcByte(rowCrc, 0)); // no delete marker
   return w.pos === size ? buf : buf.subarray(0, w.pos); // the size is exact: a safety net only
+}
+
+/** A row's column names in order. [performance] A put's columns usually come in order: checked before sorting. */
+function sortedNames(cols: Map<string, unknown>): string[] {
+  const names: string[] = [];
+  let sorted = true;
+  for (const name of cols.keys()) {
+    if (sorted && names.length && compareNames(names[names.length - 1], name) > 0) sorted = false;
+    names.push(name);
+  }
+  if (!sorted) names.sort(compareNames);
+  return names;
 }
 
 export function decodeStoredRow(buf: Buffer): RowData {
