@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/emulator/actions';
+import { encodeResponse } from '../../src/emulator/actions/batch-write-row';
 import { Engine } from '../../src/emulator/engine/engine';
 import { OtsError } from '../../src/emulator/errors';
 import { Faults } from '../../src/emulator/faults';
@@ -83,6 +84,18 @@ describe('emulator write path', () => {
     expect(clock.stamp(a, 150)).toBe(202);
   });
 
+  it('encodes the BatchWriteRow response as encodeMessage does, OK rows from its cache or not', () => {
+    const ok = (read: number, write: number, row?: Buffer) => ({ isOk: true, consumed: { capacityUnit: { read, write } }, row });
+    const failed = { isOk: false, error: { code: 'OTSConditionCheckFail', message: 'Condition check failed.' }, consumed: { capacityUnit: { read: 0, write: 0 } } };
+    const returned = encodeRow({ pk: [{ name: 'id', value: { t: VT.INTEGER, v: 7n } }], cells: [], deleteMarker: false });
+    const responses = [
+      [{ tableName: 't', rows: [ok(0, 1), ok(0, 1), ok(0, 2), failed, ok(1, 1), ok(0, 1, returned), ok(0, 1000)] }],
+      [{ tableName: 'a', rows: [failed] }, { tableName: 'tbl_ü', rows: [ok(0, 1), ok(0, 2), { ...failed }] }],
+      [],
+    ];
+    for (const tables of responses) expect(encodeResponse(tables).toString('hex')).toBe(encodeMessage('BatchWriteRowResponse', { tables }).toString('hex'));
+  });
+
   describe.each([
     ['in memory', () => ({ kv: new MemoryStore() as KVStore, done: () => {} })],
     ['LMDB', () => {
@@ -100,7 +113,8 @@ describe('emulator write path', () => {
       const call = (name: string, req: object): any => {
         const def = ACTIONS.get(name)!;
         const type = def.requestType ?? `${name}Request`;
-        return def.handle(decodeMessage(type, encodeMessage(type, req)), ctx);
+        const res = def.handle(decodeMessage(type, encodeMessage(type, req)), ctx);
+        return Buffer.isBuffer(res) ? decodeMessage(def.responseType ?? `${name}Response`, res) : res;
       };
       call('CreateTable', { tableMeta: { tableName: 't', primaryKey: [{ name: 'id', type: 2 }, { name: 'n', type: 1 }] }, reservedThroughput: { capacityUnit: { read: 0, write: 0 } }, tableOptions: { timeToLive: -1, maxVersions: 3, deviationCellVersionInSec: 86400 * 365 } });
       return { engine, call, done, tick: () => now++ };

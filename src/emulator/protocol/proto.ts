@@ -91,6 +91,11 @@ export function encodeMessage(name: string, value: object): Buffer {
   return Buffer.isBuffer(out) ? out : Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
+/** A protobuf writer, for a response assembled from parts already encoded (see actions/batch-write-row.ts). */
+export function messageWriter(): protobuf.Writer {
+  return protobuf.Writer.create();
+}
+
 /** int64 fields arrive as `long` objects or numbers; the emulator works with numbers (ms, seconds, CU). */
 export function toNumber(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;

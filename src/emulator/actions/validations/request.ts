@@ -40,10 +40,14 @@ export function checkBatchKey(pk: Cell[], read: boolean): void {
   for (const c of pk) if (c.value) checkKeyValue(c.value, read ? 'read' : 'write');
 }
 
+/** A condition of row existence alone, by its expectation: shared, as nothing mutates a WriteCondition. */
+const EXISTENCE_ONLY: readonly WriteCondition[] = [0, 1, 2].map((e) => Object.freeze({ rowExistence: e, columnCondition: undefined }));
+
 export function condition(c: any): WriteCondition {
   if (!c) throw OtsError.param('Invalid condition: missing condition.');
   const e = c.rowExistence;
   if (e !== RowExistence.IGNORE && e !== RowExistence.EXPECT_EXIST && e !== RowExistence.EXPECT_NOT_EXIST) throw OtsError.param(`Invalid row-existence expectation: \`${e}\`.`);
+  if (own(c, 'columnCondition') === undefined) return EXISTENCE_ONLY[e];
   const columnCondition = decodeFilter(own(c, 'columnCondition'));
   if (columnCondition?.kind === 'page') throw OtsError.param(`Invalid condition:\`ColumnPaginationFilter\`.`);
   return { rowExistence: e, columnCondition };
