@@ -13,6 +13,7 @@ import { SearchIndexes } from '../../src/emulator/search/catalog';
 import { LmdbStore } from '../../src/emulator/storage/lmdb';
 import type { KVStore } from '../../src/emulator/storage/kv';
 import { StreamLog } from '../../src/emulator/stream/log';
+import { encodeKey, rowKey, tablePrefix } from '../../src/emulator/engine/keys';
 import { VersionClock } from '../../src/emulator/engine/versions';
 import { decodeStoredRow, encodeRow, encodeStoredRow } from '../../src/emulator/model/plainbuffer';
 import { compareNames, type Cell, type RowData, type Version } from '../../src/emulator/model/row';
@@ -68,6 +69,11 @@ describe('emulator write path', () => {
     const wrong: string[] = [];
     for (const a of keys) for (const b of keys) if (compareKeys(a, b) !== Buffer.compare(a, b)) wrong.push(`${a.toString('hex')} ${b.toString('hex')}`);
     expect(wrong).toEqual([]);
+  });
+
+  it('rowKey is the table prefix, then the encoded key', () => {
+    const keys: Cell[][] = [[], [{ name: 'a', value: { t: VT.STRING, v: Buffer.from([0, 1, 0]) } }], VALUES.filter((v) => v.t === VT.INTEGER || v.t === VT.BLOB).map((value, k) => ({ name: `k${k}`, value })), [{ name: 'x', value: { t: VT.INF_MIN } }, { name: 'y', value: { t: VT.INF_MAX } }]];
+    for (const id of [0, 1, 0x12345678, 0xffffffff]) for (const pk of keys) expect(rowKey({ id }, pk).toString('hex')).toBe(encodeKey(tablePrefix(id), pk).toString('hex'));
   });
 
   it('VersionClock: strictly increasing per row within a millisecond, the clock alone once it passes', () => {

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { OtsError } from '../errors';
-import { rowCellsSize, type Cell, type Row } from '../model/row';
+import { rowCellsSize, utf8Length, type Cell, type Row } from '../model/row';
 import { valueLabel, VT, VT_NAMES, type Value } from '../model/value';
 import { pkTypeToVt, type TableMeta } from './catalog';
 import type { FilterNode } from './filter';
@@ -97,7 +97,7 @@ export function checkPk(table: TableMeta, pk: Cell[], use: KeyUse): void {
 /** Attribute column names as the server accepts them (spec §1.3a): 1–255 bytes, not starting with '#'. */
 export function checkColumnName(name: string): void {
   if (name.length === 0) throw OtsError.param('invalid name of column: empty name.');
-  if (Buffer.byteLength(name) > MAX_NAME_BYTES || name.startsWith('#')) throw OtsError.param(`Invalid column name: '${name}'.`);
+  if (utf8Length(name) > MAX_NAME_BYTES || name.startsWith('#')) throw OtsError.param(`Invalid column name: '${name}'.`);
 }
 
 /** An attribute column may not be named like a primary-key column. */

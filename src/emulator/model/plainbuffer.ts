@@ -6,7 +6,7 @@
 import { CRC_TABLE, crcByte, crcBytes } from '../../client/wire/crc8';
 import { asciiCopy, putU32, readName, Tag } from '../../client/wire/plainbuffer';
 import { OtsError } from '../errors';
-import { type Cell, compareNames, type Row, type RowData, type Version } from './row';
+import { type Cell, compareNames, type Row, type RowData, utf8Length, type Version } from './row';
 import { type Value, VT } from './value';
 
 
@@ -252,15 +252,9 @@ function valueSize(v: Value): number {
   }
 }
 
-/** UTF-8 length of a name: its length when ASCII (the usual case, checked without leaving JS). */
-function nameLength(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
-  return s.length;
-}
-
 /** A cell's encoded size. */
 function cellBound(c: Cell): number {
-  let n = 1 + 1 + 4 + nameLength(c.name) + 2;
+  let n = 1 + 1 + 4 + utf8Length(c.name) + 2;
   if (c.value) n += 1 + 4 + valueSize(c.value);
   if (c.op !== undefined) n += 2;
   if (c.ts !== undefined) n += 9;
@@ -453,7 +447,7 @@ export function encodeEachRow(rows: Row[]): Buffer[] {
 /** A primary-key cell's encoded size: name, value (INTEGER, STRING or BLOB) and their tags. */
 function pkCellSize(c: Cell): number {
   const v = c.value!;
-  return 1 + 1 + 4 + nameLength(c.name) + 1 + 4 + (v.t === VT.INTEGER ? 9 : 5 + (v as { v: Buffer }).v.length) + 2;
+  return 1 + 1 + 4 + utf8Length(c.name) + 1 + 4 + (v.t === VT.INTEGER ? 9 : 5 + (v as { v: Buffer }).v.length) + 2;
 }
 
 /** The end of the primary-key cell written at `pos`; its checksum is left in `pkCellCrc`. */
@@ -538,7 +532,7 @@ export function encodeStoredRow(row: RowData): Buffer {
   let size = 4 + 1 + 2 + (names.length ? 1 : 0); // header, PK tag, row checksum tag + byte, attribute tag
   for (const c of row.pk) size += cellBound(c);
   for (const name of names) {
-    const cell = 1 + 1 + 4 + nameLength(name) + 2 + 1 + 4 + 9; // tags, name, checksum, value tag + length, timestamp
+    const cell = 1 + 1 + 4 + utf8Length(name) + 2 + 1 + 4 + 9; // tags, name, checksum, value tag + length, timestamp
     for (const v of row.cols.get(name)!) size += cell + valueSize(v.value);
   }
   const w = new Writer(Buffer.allocUnsafe(size));

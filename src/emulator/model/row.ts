@@ -48,8 +48,17 @@ export function cloneRow(row: RowData): RowData {
   return { pk: row.pk, cols: new Map([...row.cols].map(([k, v]) => [k, v.slice()])) };
 }
 
+/**
+ * A string's UTF-8 length: its length when ASCII, the usual case for column names, checked without leaving JS
+ * [performance: Buffer.byteLength is a call into C++, made for every cell of every write].
+ */
+export function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
 export function cellDataSize(c: Cell): number {
-  return Buffer.byteLength(c.name) + valueDataSize(c.value);
+  return utf8Length(c.name) + valueDataSize(c.value);
 }
 
 /** The data size of a request or response row: its key and attribute cells (spec §12). */
@@ -65,7 +74,7 @@ export function rowDataSize(row: RowData): number {
   let n = 0;
   for (const c of row.pk) n += cellDataSize(c);
   for (const [name, list] of row.cols) {
-    const nl = Buffer.byteLength(name);
+    const nl = utf8Length(name);
     for (const v of list) n += nl + valueDataSize(v.value);
   }
   return n;
