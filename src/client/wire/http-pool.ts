@@ -27,6 +27,8 @@ export interface PoolOptions {
   maxSockets: number;
   /** Idle sockets are closed after this many ms; 0: never. */
   idleTimeoutMs: number;
+  /** More `tls.connect` options (a CA: the tests' self-signed endpoint). */
+  tls?: tls.ConnectionOptions;
 }
 
 /** A failure of the exchange: a socket error (`code`: its errno name) or an {@link HttpParseError}. */
@@ -123,7 +125,7 @@ export class HttpPool {
     let socket: net.Socket;
     if (secure) {
       const tlsModule = require('node:tls') as typeof tls;
-      const s = tlsModule.connect({ host: this.host, port, servername: this.servername, session: this.session });
+      const s = tlsModule.connect({ ...this.options.tls, host: this.host, port, servername: this.servername, session: this.session });
       s.on('session', (session: Buffer) => (this.session = session));
       socket = s;
     } else {
