@@ -149,7 +149,7 @@ export class ResponseParser {
       if (status === 101) throw new HttpParseError('HPE_INVALID_CONSTANT', 'Unexpected 101 Switching Protocols');
       return; // interim: the final head follows
     }
-    const tokens = connection.split(',').map((t) => t.trim());
+    const tokens = connection === '' ? [] : connection.split(',').map((t) => t.trim());
     this.close = m[1] === '0' ? !tokens.includes('keep-alive') : tokens.includes('close');
     this.status = status;
     this.rawHeaders = raw;
