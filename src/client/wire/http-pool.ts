@@ -15,7 +15,7 @@
  * the response. Nothing is ever resent here: a request whose connection fails reports the failure, and
  * `client.ts`'s retry policy decides.
  */
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import type * as tls from 'node:tls';
 import { HttpParseError, ResponseParser, type HttpResponse } from './http-response';
 
@@ -55,7 +55,6 @@ export interface Connection {
 
 export class HttpPool {
   private readonly host: string;
-  private readonly servername: string | undefined;
   private readonly all = new Set<Connection>();
   private readonly idle: Connection[] = [];
   private readonly queue: Exchange[] = [];
@@ -66,8 +65,6 @@ export class HttpPool {
   constructor(private readonly options: PoolOptions) {
     const h = options.hostname;
     this.host = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-    // RFC 6066 §3: SNI carries a host name, never an address.
-    this.servername = options.secure && net.isIP(this.host) === 0 ? this.host : undefined;
   }
 
   /** Sockets open (idle or busy), idle, and requests waiting for a socket. */
@@ -122,14 +119,18 @@ export class HttpPool {
 
   private open(): Connection {
     const { port, secure, idleTimeoutMs } = this.options;
+    // [performance] `net` and `tls` are loaded by the first connection, not by `require('tsorm')` (~5 ms).
+    const netModule = require('node:net') as typeof net;
     let socket: net.Socket;
     if (secure) {
       const tlsModule = require('node:tls') as typeof tls;
-      const s = tlsModule.connect({ ...this.options.tls, host: this.host, port, servername: this.servername, session: this.session });
+      // RFC 6066 §3: SNI carries a host name, never an address.
+      const servername = netModule.isIP(this.host) === 0 ? this.host : undefined;
+      const s = tlsModule.connect({ ...this.options.tls, host: this.host, port, servername, session: this.session });
       s.on('session', (session: Buffer) => (this.session = session));
       socket = s;
     } else {
-      socket = net.connect({ host: this.host, port });
+      socket = netModule.connect({ host: this.host, port });
     }
     // As `http.request` and a keep-alive agent set them: no Nagle delay on small requests, TCP keep-alive probes.
     socket.setNoDelay(true);

@@ -12,7 +12,7 @@
  */
 import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type * as https from 'node:https';
 import type { Credentials } from '../config';
 import {
@@ -163,7 +163,8 @@ function sendOnAgent(endpoint: WireEndpoint, op: WireOperation, path: string, bo
     const { finish, armDeadline } = attemptSettler(ctx, resolve);
     const url = endpoint.url;
     const secure = url.protocol === 'https:';
-    const transport: typeof http = secure ? (require('node:https') as typeof https as unknown as typeof http) : http;
+    // Loaded here, not at require time: only a supplied agent comes this way.
+    const transport = (secure ? require('node:https') : require('node:http')) as typeof http | typeof https;
     const req = transport.request({
       host: url.hostname,
       port: url.port || (secure ? 443 : 80),
