@@ -119,3 +119,47 @@ describe('search: value columns (SearchIndex.valuesOf)', () => {
     expect([...index.docs.values()].map((d) => n(d)?.[0]).sort()).toEqual([21, 30]);
   });
 });
+
+describe('search: postings (SearchIndex.posting) across puts, updates and removes', () => {
+  const def = {
+    table: 't', tableId: 1, name: 'i', routing: [], indexSort: [], ttl: -1, createdAt: 0,
+    fields: [{ name: 'k', type: FieldType.KEYWORD }, { name: 'x', type: FieldType.TEXT }],
+  };
+  const S = (s: string) => [{ ts: 1, value: { t: VT.STRING as const, v: Buffer.from(s) } }];
+  const doc = (id: number, k: string, x: string) =>
+    buildDoc(`k${String(id).padStart(4, '0')}`, { pk: [{ name: 'id', value: { t: VT.INTEGER, v: BigInt(id) } }], cols: new Map([['k', S(k)], ['x', S(x)]]) }, def.fields);
+
+  it('holds exactly the live documents of each term, in indexing order and in key order', () => {
+    const index = new SearchIndex(def);
+    // The reference: key → [keyword, terms], in the order each key was last indexed.
+    const model = new Map<string, [string, string[]]>();
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 16807) % 2147483647), seed % n); // Park-Miller: exact in doubles
+    const words = ['a', 'b', 'c', 'd'];
+    for (let step = 0; step < 3000; step++) {
+      const id = rnd(60);
+      const key = `k${String(id).padStart(4, '0')}`;
+      if (rnd(4) === 0) {
+        index.remove(key);
+        model.delete(key);
+        continue;
+      }
+      // Terms repeat within a value ("a b a") and some are held by one document only (`u<id>`).
+      const x = [words[rnd(4)], words[rnd(4)], words[rnd(4)], `u${id}`].join(' ');
+      const k = `kw${rnd(5)}`;
+      index.put(doc(id, k, x));
+      model.delete(key);
+      model.set(key, [k, x.split(' ')]);
+      if (step % 7 === 0 || step > 2990) {
+        for (const term of [...words, 'u1', 'u2', 'nothing']) {
+          const want = [...model].filter(([, [, ts]]) => ts.includes(term)).map(([key]) => key);
+          expect(index.posting('x', term)?.map((d) => d.key)).toEqual(want);
+          expect(index.postingSize('x', term)).toBe(want.length);
+          expect(index.postingInKeyOrder('x', term).map((d) => d.key)).toEqual([...want].sort());
+        }
+        for (let c = 0; c < 5; c++) expect(index.postingSize('k', `kw${c}`)).toBe([...model.values()].filter(([kw]) => kw === `kw${c}`).length);
+      }
+    }
+    expect(index.posting('nope', 'a')).toBeUndefined();
+  });
+});

@@ -34,17 +34,52 @@ function single(vals: FieldValue[] | undefined): number {
   return vals?.length === 1 && typeof vals[0] === 'number' ? vals[0] : NaN;
 }
 
+/**
+ * The documents of a term held by two or more documents, in the order they were indexed.
+ * [performance] An array appended to instead of a Set per term: indexing a row appends one pointer per term
+ * (a Set entry cost several times that in time and memory), and a term only one document holds (an id, a
+ * number in a text) is no posting at all: its entry in the term map is that document (see `Entry`).
+ * Removing a document only counts it `dead`: it stays in `docs` (its `ord` is then -1) until the posting is
+ * read, or until the dead outnumber the live, when the posting is compacted (order kept), so the cost of a
+ * removal stays O(1) amortized and the memory of dead entries bounded.
+ */
+class Posting {
+  docs: Doc[];
+  dead = 0;
+  /** The last document counted dead: a term twice in one document is removed once. */
+  lastRemoved: Doc | undefined;
+  /** The live documents in row key order (the PK order, the default sort), built on first use after a change. */
+  keyOrdered: Doc[] | undefined;
+  constructor(first: Doc, second: Doc) {
+    this.docs = [first, second];
+  }
+
+  get size(): number {
+    return this.docs.length - this.dead;
+  }
+
+  /** The live documents, in indexing order (dead entries dropped now). */
+  live(): Doc[] {
+    if (this.dead) {
+      this.docs = this.docs.filter((d) => (d.ord ?? -1) >= 0);
+      this.dead = 0;
+      this.lastRemoved = undefined;
+    }
+    return this.docs;
+  }
+}
+
+/** A term's entry: the one document holding it, or the posting of the several that do. */
+type Entry = Doc | Posting;
+
+const NO_DOCS: readonly Doc[] = [];
+
 export class SearchIndex {
   readonly docs = new Map<string, Doc>();
   /** Bumped on every change: sorted columns built at an older version are stale. */
   private version = 0;
   private readonly sorted = new Map<string, { version: number; column: SortedColumn }>();
-  private readonly postings = new Map<string, Map<string, Set<Doc>>>();
-  /**
-   * Postings in row key order (the PK order, the default sort), built on first use and dropped when the posting
-   * changes [performance: a term query's page is then its posting's first rows, not a top-k over every match].
-   */
-  private readonly keyOrdered = new WeakMap<ReadonlySet<Doc>, Doc[]>();
+  private readonly postings = new Map<string, Map<string, Entry>>();
   /**
    * The slots of document lists the index made (postings in key order) or a search narrowed from them, aligned
    * with the list. [performance] a filter or group-by reading a number column by slot then never touches the
@@ -95,9 +130,10 @@ export class SearchIndex {
     this.version++;
     this.docs.set(doc.key, doc);
     this.bytes += doc.size ?? 0;
-    this.walk(doc, 1);
+    // The slot first: a document in a posting is live while its `ord` is >= 0 (Posting.live).
     const ord = this.freeSlots.pop() ?? this.slots++;
     doc.ord = ord;
+    this.walk(doc, 1);
     for (const [name, col] of this.columns) col[ord] = doc.values.get(name);
     for (const [name, num] of this.numbers) {
       if (ord >= num.at.length) {
@@ -115,7 +151,6 @@ export class SearchIndex {
     this.version++;
     this.docs.delete(key);
     this.bytes -= old.size ?? 0;
-    this.walk(old, -1);
     const ord = old.ord ?? -1;
     if (ord >= 0) {
       for (const col of this.columns.values()) col[ord] = undefined;
@@ -123,6 +158,7 @@ export class SearchIndex {
       this.freeSlots.push(ord);
       old.ord = -1;
     }
+    this.walk(old, -1);
   }
 
   /**
@@ -165,8 +201,8 @@ export class SearchIndex {
       st.docs += delta;
       let byTerm = this.postings.get(f.name);
       if (!byTerm) this.postings.set(f.name, (byTerm = new Map()));
-      // A term twice in one value (or in two values of an array) meets the same posting twice: adding or
-      // deleting the document again changes nothing, so no per-field Set of terms [performance].
+      // A term twice in one value (or in two values of an array) meets the same posting twice: `post` adds or
+      // deletes the document once, so no per-field Set of terms [performance].
       for (const v of vals) {
         if (f.type === FieldType.TEXT) {
           const tv = v as TextValue;
@@ -181,38 +217,63 @@ export class SearchIndex {
   }
 
   /** Adds `doc` to (delta 1) or deletes it from (delta -1) the posting of `term`. */
-  private post(byTerm: Map<string, Set<Doc>>, term: string, doc: Doc, delta: 1 | -1): void {
-    let set = byTerm.get(term);
+  private post(byTerm: Map<string, Entry>, term: string, doc: Doc, delta: 1 | -1): void {
+    const e = byTerm.get(term);
     if (delta > 0) {
-      if (!set) byTerm.set(term, (set = new Set()));
-      else if (set.has(doc)) return;
-      set.add(doc);
-      this.keyOrdered.delete(set);
-    } else if (set?.delete(doc)) {
-      this.keyOrdered.delete(set);
-      if (!set.size) byTerm.delete(term);
+      if (e === undefined) byTerm.set(term, doc);
+      else if (e instanceof Posting) {
+        // A term met again in the same document: while one document is walked, no other is appended.
+        if (e.docs[e.docs.length - 1] === doc) return;
+        e.docs.push(doc);
+        e.keyOrdered = undefined;
+      } else if (e !== doc) byTerm.set(term, new Posting(e, doc));
+    } else if (e === doc) byTerm.delete(term);
+    else if (e instanceof Posting && e.lastRemoved !== doc) {
+      e.lastRemoved = doc;
+      e.dead++;
+      e.keyOrdered = undefined;
+      if (!e.size) byTerm.delete(term);
+      else if (e.dead > e.size) e.live();
     }
   }
 
-  /** Documents holding `term` in a top-level field; undefined when the field has no postings. */
-  posting(field: string, term: string): ReadonlySet<Doc> | undefined {
+  /**
+   * The live documents holding `term` in a top-level field, in indexing order; undefined when the field has no
+   * postings. Read only: the posting's own array.
+   */
+  posting(field: string, term: string): readonly Doc[] | undefined {
     const byTerm = this.postings.get(field);
-    if (!byTerm) return this.indexed.some((f) => f.name === field) ? new Set() : undefined;
-    return byTerm.get(term) ?? new Set();
+    if (!byTerm) return this.indexed.some((f) => f.name === field) ? NO_DOCS : undefined;
+    const e = byTerm.get(term);
+    return e === undefined ? NO_DOCS : e instanceof Posting ? e.live() : [e];
   }
 
-  /** A posting's documents in row key order (see `keyOrdered`). */
-  postingInKeyOrder(posting: ReadonlySet<Doc>): readonly Doc[] {
-    let docs = this.keyOrdered.get(posting);
-    if (!docs) {
-      docs = [...posting];
-      // Rows indexed in key order (a table scan, appends) need no sort: check before sorting.
-      let sorted = true;
-      for (let i = 1; i < docs.length && sorted; i++) sorted = docs[i - 1].key < docs[i].key;
-      if (!sorted) docs.sort((a, b) => (a.key < b.key ? -1 : 1));
-      this.keyOrdered.set(posting, docs);
-      this.listSlots.set(docs, Int32Array.from(docs, (d) => d.ord ?? -1));
-    }
+  /** The number of documents holding `term` in a top-level field (0 without postings). */
+  postingSize(field: string, term: string): number {
+    const e = this.postings.get(field)?.get(term);
+    return e === undefined ? 0 : e instanceof Posting ? e.size : 1;
+  }
+
+  /**
+   * The documents holding `term` in a top-level field in row key order, with their slots (`slotsOf`), built on
+   * first use after the posting changes [performance: a term query's page is then its posting's first rows, not
+   * a top-k over every match].
+   */
+  postingInKeyOrder(field: string, term: string): readonly Doc[] {
+    const e = this.postings.get(field)?.get(term);
+    if (e === undefined) return NO_DOCS;
+    if (!(e instanceof Posting)) return this.withSlots([e]);
+    if (e.keyOrdered) return e.keyOrdered;
+    const docs = e.live().slice();
+    // Rows indexed in key order (a table scan, appends) need no sort: check before sorting.
+    let sorted = true;
+    for (let i = 1; i < docs.length && sorted; i++) sorted = docs[i - 1].key < docs[i].key;
+    if (!sorted) docs.sort((a, b) => (a.key < b.key ? -1 : 1));
+    return (e.keyOrdered = this.withSlots(docs));
+  }
+
+  private withSlots(docs: Doc[]): Doc[] {
+    this.listSlots.set(docs, Int32Array.from(docs, (d) => d.ord ?? -1));
     return docs;
   }
 
