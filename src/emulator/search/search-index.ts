@@ -50,7 +50,12 @@ class Posting {
   lastRemoved: Doc | undefined;
   /** The live documents in row key order (the PK order, the default sort), built on first use after a change. */
   keyOrdered: Doc[] | undefined;
-  constructor(first: Doc, second: Doc) {
+  constructor(
+    /** The term, as the documents added after the first keep it. */
+    readonly term: string,
+    first: Doc,
+    second: Doc,
+  ) {
     this.docs = [first, second];
   }
 
@@ -93,6 +98,8 @@ export class SearchIndex {
    * column instead [performance: a posting set per distinct number cost more memory than the documents].
    */
   private readonly indexed: FieldDef[];
+  /** Each of `indexed`'s position among the top-level fields (its stored copy's, Doc.stored). */
+  private readonly indexedAt: number[];
   /** Top-level scalar fields (sorted columns). */
   private readonly scalar: FieldDef[];
   /**
@@ -114,6 +121,7 @@ export class SearchIndex {
   constructor(readonly def: SearchIndexDef) {
     this.scalar = def.fields.filter((f) => [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE, FieldType.KEYWORD, FieldType.BOOLEAN].includes(f.type as never));
     this.indexed = def.fields.filter((f) => [FieldType.KEYWORD, FieldType.TEXT, FieldType.BOOLEAN].includes(f.type as never));
+    this.indexedAt = this.indexed.map((f) => def.fields.indexOf(f));
     for (const f of this.scalar) this.columns.set(f.name, []);
     for (const f of this.scalar) if (f.type === FieldType.LONG || f.type === FieldType.DOUBLE || f.type === FieldType.DATE) this.numbers.set(f.name, { at: new Float64Array(0) });
   }
@@ -193,7 +201,8 @@ export class SearchIndex {
   }
 
   private walk(doc: Doc, delta: 1 | -1): void {
-    for (const f of this.indexed) {
+    for (let i = 0; i < this.indexed.length; i++) {
+      const f = this.indexed[i];
       const vals = doc.values.get(f.name);
       if (!vals) continue;
       let st = this.stats.get(f.name);
@@ -203,11 +212,23 @@ export class SearchIndex {
       if (!byTerm) this.postings.set(f.name, (byTerm = new Map()));
       // A term twice in one value (or in two values of an array) meets the same posting twice: `post` adds or
       // deletes the document once, so no per-field Set of terms [performance].
-      for (const v of vals) {
+      // An added document's terms and KEYWORD values (and their stored copies) become the posting's own equal
+      // string [performance: a term shared by many documents is then one string, not one per document].
+      const stored = delta > 0 ? doc.stored : undefined;
+      const at = this.indexedAt[i];
+      for (let j = 0; j < vals.length; j++) {
+        const v = vals[j];
         if (f.type === FieldType.TEXT) {
-          const tv = v as TextValue;
-          st.length += delta * tv.terms.length;
-          for (const t of tv.terms) this.post(byTerm, t, doc, delta);
+          const terms = (v as TextValue).terms;
+          st.length += delta * terms.length;
+          for (let k = 0; k < terms.length; k++) {
+            const t = this.post(byTerm, terms[k], doc, delta);
+            if (delta > 0) terms[k] = t;
+          }
+        } else if (typeof v === 'string') {
+          const t = this.post(byTerm, v, doc, delta);
+          if (delta > 0) vals[j] = t;
+          if (stored && stored[at] === v) stored[at] = t;
         } else {
           const k = termKey(v);
           if (k !== undefined) this.post(byTerm, k, doc, delta);
@@ -216,17 +237,22 @@ export class SearchIndex {
     }
   }
 
-  /** Adds `doc` to (delta 1) or deletes it from (delta -1) the posting of `term`. */
-  private post(byTerm: Map<string, Entry>, term: string, doc: Doc, delta: 1 | -1): void {
+  /**
+   * Adds `doc` to (delta 1) or deletes it from (delta -1) the posting of `term`; returns the string the index
+   * keeps for that term (equal to `term`).
+   */
+  private post(byTerm: Map<string, Entry>, term: string, doc: Doc, delta: 1 | -1): string {
     const e = byTerm.get(term);
     if (delta > 0) {
       if (e === undefined) byTerm.set(term, doc);
       else if (e instanceof Posting) {
         // A term met again in the same document: while one document is walked, no other is appended.
-        if (e.docs[e.docs.length - 1] === doc) return;
-        e.docs.push(doc);
-        e.keyOrdered = undefined;
-      } else if (e !== doc) byTerm.set(term, new Posting(e, doc));
+        if (e.docs[e.docs.length - 1] !== doc) {
+          e.docs.push(doc);
+          e.keyOrdered = undefined;
+        }
+        return e.term;
+      } else if (e !== doc) byTerm.set(term, new Posting(term, e, doc));
     } else if (e === doc) byTerm.delete(term);
     else if (e instanceof Posting && e.lastRemoved !== doc) {
       e.lastRemoved = doc;
@@ -235,6 +261,7 @@ export class SearchIndex {
       if (!e.size) byTerm.delete(term);
       else if (e.dead > e.size) e.live();
     }
+    return term;
   }
 
   /**
