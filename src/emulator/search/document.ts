@@ -40,11 +40,6 @@ export interface Doc {
   readonly values: DocValues;
   /** NESTED path → child documents (their values keyed by full dotted path); NO_CHILDREN when none. */
   nested: ReadonlyMap<string, Doc[]>;
-  /**
-   * Original column values of `store` fields (ALL_FROM_INDEX), by the position of the field among the index's
-   * top-level fields (`storedCells` reads them).
-   */
-  stored?: Array<StoredValue | undefined>;
   /** Position among its parent's children (nested_doc_offset). */
   offset?: number;
   /** Slot in its SearchIndex's value columns while indexed; -1 otherwise (nested children, removed documents). */
@@ -95,17 +90,22 @@ export class SearchDoc implements Doc, DocValues {
   ts = 0;
   size = 0;
   nested: ReadonlyMap<string, Doc[]> = NO_CHILDREN;
-  stored: Array<StoredValue | undefined> | undefined = undefined;
   offset = 0;
   ord = -1;
-  readonly vals: Array<FieldValue[] | undefined>;
+  /**
+   * The values by layout position, then (top-level documents) the original column value of each `store` field
+   * (ALL_FROM_INDEX) by the field's position among the top-level fields, after `layout.size`: in the same
+   * array [performance: one array less per document].
+   */
+  readonly vals: Array<FieldValue[] | StoredValue | undefined>;
 
   constructor(
     readonly key: string,
     readonly pk: Cell[],
     readonly layout: Layout,
+    withStored: boolean,
   ) {
-    this.vals = new Array<FieldValue[] | undefined>(layout.size).fill(undefined);
+    this.vals = new Array<FieldValue[] | StoredValue | undefined>(withStored ? layout.size + layout.fields.length : layout.size).fill(undefined);
   }
 
   get values(): DocValues {
@@ -114,7 +114,21 @@ export class SearchDoc implements Doc, DocValues {
 
   get(path: string): FieldValue[] | undefined {
     const i = this.layout.at.get(path);
-    return i === undefined ? undefined : this.vals[i];
+    return i === undefined ? undefined : this.at(i);
+  }
+
+  /** The values at a layout position. */
+  at(i: number): FieldValue[] | undefined {
+    return this.vals[i] as FieldValue[] | undefined;
+  }
+
+  /** The stored value of top-level field `i` (a position in `layout.fields`). */
+  stored(i: number): StoredValue | undefined {
+    return this.vals.length > this.layout.size ? (this.vals[this.layout.size + i] as StoredValue | undefined) : undefined;
+  }
+
+  setStored(i: number, v: StoredValue): void {
+    this.vals[this.layout.size + i] = v;
   }
 
   has(path: string): boolean {
@@ -145,6 +159,11 @@ function rawOf(v: Value): Raw | undefined {
   }
 }
 
+/** Whether `s` takes at most `max` bytes in UTF-8: at most 3 bytes per UTF-16 unit, so short strings need no count. */
+function utf8Within(s: string, max: number): boolean {
+  return s.length * 3 <= max || Buffer.byteLength(s) <= max;
+}
+
 /** Converts one raw value (a cell's or a JSON element's) to the field's type; undefined = dirty. */
 function convert(f: FieldDef, raw: Raw, lenient: boolean): FieldValue | undefined {
   switch (f.type) {
@@ -166,11 +185,11 @@ function convert(f: FieldDef, raw: Raw, lenient: boolean): FieldValue | undefine
       return undefined;
     case FieldType.KEYWORD: {
       const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
-      return s !== undefined && Buffer.byteLength(s) <= MAX_KEYWORD_BYTES ? s : undefined;
+      return s !== undefined && utf8Within(s, MAX_KEYWORD_BYTES) ? s : undefined;
     }
     case FieldType.TEXT: {
       const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
-      if (s === undefined || Buffer.byteLength(s) > MAX_TEXT_BYTES) return undefined;
+      if (s === undefined || !utf8Within(s, MAX_TEXT_BYTES)) return undefined;
       return { text: s, terms: analyzerOf(f).terms(s) };
     }
     case FieldType.DATE:
@@ -222,7 +241,7 @@ function childDocs(f: FieldDef, raw: Raw, path: string, parent: SearchDoc): Sear
   const list = Array.isArray(json) ? json : json && typeof json === 'object' ? [json] : undefined;
   if (!list || list.length > MAX_CHILDREN || !list.every((o) => o && typeof o === 'object' && !Array.isArray(o))) return undefined;
   return list.map((obj, i) => {
-    const child = new SearchDoc(parent.key, parent.pk, parent.layout);
+    const child = new SearchDoc(parent.key, parent.pk, parent.layout, false);
     child.ts = parent.ts;
     child.offset = i;
     for (const sub of f.fields!) {
@@ -236,7 +255,7 @@ function childDocs(f: FieldDef, raw: Raw, path: string, parent: SearchDoc): Sear
 
 /** Appends to the parent's roll-up; a copy, never the child's own array, which later children would grow. */
 function push(doc: SearchDoc, at: number, vals: FieldValue[]): void {
-  const list = doc.vals[at];
+  const list = doc.at(at);
   if (list) list.push(...vals);
   else doc.vals[at] = [...vals];
 }
@@ -249,8 +268,8 @@ function addField(doc: SearchDoc, f: FieldDef, path: string, raw: Raw, fromCell:
     map.set(path, kids);
     // Sub-field values roll up to the parent for aggregations and sorts without a wrapper (spec §2.4).
     for (const c of kids) {
-      for (let i = 0; i < c.vals.length; i++) {
-        const vals = c.vals[i];
+      for (let i = 0; i < c.layout.size; i++) {
+        const vals = c.at(i);
         if (vals) push(doc, i, vals);
       }
       for (const [p, grandKids] of c.nested) map.set(p, [...(map.get(p) ?? []), ...grandKids]);
@@ -275,7 +294,8 @@ function isPk(row: RowData, name: string): boolean {
 
 /** Builds the document of a (visible) row. */
 export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[]): Doc {
-  const doc = new SearchDoc(key, row.pk, layoutOf(fields));
+  const layout = layoutOf(fields);
+  const doc = new SearchDoc(key, row.pk, layout, true);
   let ts = 0;
   for (const list of row.cols.values()) for (const v of list) if (v.ts > ts) ts = v.ts;
   doc.ts = ts;
@@ -290,10 +310,8 @@ export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[])
     addField(doc, f, f.name, raw, true);
     // Stored copies (store absent counts as stored [decision]) of fields that indexed cleanly; never virtual ones.
     // The raw value, not the cell [performance: a string is the one the field already holds; no Value kept].
-    const indexed = doc.vals[doc.layout.at.get(f.name)!] !== undefined || doc.nested.has(f.name);
-    if (f.store !== false && !f.virtual && indexed && !isPk(row, source)) {
-      (doc.stored ??= new Array<StoredValue | undefined>(fields.length).fill(undefined))[i] = raw as StoredValue;
-    }
+    const indexed = doc.at(layout.at.get(f.name)!) !== undefined || doc.nested.has(f.name);
+    if (f.store !== false && !f.virtual && indexed && !isPk(row, source)) doc.setStored(i, raw as StoredValue);
   }
   return doc;
 }
@@ -301,10 +319,10 @@ export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[])
 /** The stored columns of a document (ALL_FROM_INDEX) as cells, by name. */
 export function storedCells(doc: Doc): Cell[] {
   const cells: Cell[] = [];
-  if (!doc.stored || !(doc instanceof SearchDoc)) return cells;
+  if (!(doc instanceof SearchDoc)) return cells;
   const fields = doc.layout.fields;
-  for (let i = 0; i < doc.stored.length; i++) {
-    const v = doc.stored[i];
+  for (let i = 0; i < fields.length; i++) {
+    const v = doc.stored(i);
     if (v === undefined) continue;
     const value: Value =
       typeof v === 'string' ? { t: VT.STRING, v: Buffer.from(v, 'utf8') }

@@ -3,7 +3,7 @@
  * statistics for every top-level scalar field, so term-like queries start from a posting list instead of a scan,
  * and Match queries get BM25 statistics (spec §4).
  */
-import type { Doc, FieldValue, TextValue } from './document';
+import { SearchDoc, type Doc, type FieldValue, type TextValue } from './document';
 import { FieldType, type FieldDef, type SearchIndexDef } from './schema';
 
 export interface FieldStats {
@@ -98,7 +98,7 @@ export class SearchIndex {
    * column instead [performance: a posting set per distinct number cost more memory than the documents].
    */
   private readonly indexed: FieldDef[];
-  /** Each of `indexed`'s position among the top-level fields (its stored copy's, Doc.stored). */
+  /** Each of `indexed`'s position among the top-level fields (its stored copy's, SearchDoc.stored). */
   private readonly indexedAt: number[];
   /** Top-level scalar fields (sorted columns). */
   private readonly scalar: FieldDef[];
@@ -214,7 +214,7 @@ export class SearchIndex {
       // deletes the document once, so no per-field Set of terms [performance].
       // An added document's terms and KEYWORD values (and their stored copies) become the posting's own equal
       // string [performance: a term shared by many documents is then one string, not one per document].
-      const stored = delta > 0 ? doc.stored : undefined;
+      const stored = delta > 0 && doc instanceof SearchDoc ? doc : undefined;
       const at = this.indexedAt[i];
       for (let j = 0; j < vals.length; j++) {
         const v = vals[j];
@@ -228,7 +228,7 @@ export class SearchIndex {
         } else if (typeof v === 'string') {
           const t = this.post(byTerm, v, doc, delta);
           if (delta > 0) vals[j] = t;
-          if (stored && stored[at] === v) stored[at] = t;
+          if (stored && stored.stored(at) === v) stored.setStored(at, t);
         } else {
           const k = termKey(v);
           if (k !== undefined) this.post(byTerm, k, doc, delta);
