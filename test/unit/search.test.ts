@@ -199,6 +199,12 @@ describe('search: postings (SearchIndex.posting) across puts, updates and remove
           expect(index.postingInKeyOrder('x', term).map((d) => d.key)).toEqual([...want].sort());
         }
         for (let c = 0; c < 5; c++) expect(index.postingSize('k', `kw${c}`)).toBe([...model.values()].filter(([kw]) => kw === `kw${c}`).length);
+        // Documents sharing a KEYWORD value share its list: each still reads its own value, by column or by itself.
+        const k = index.valuesOf('k');
+        for (const [key, [kw, ts]] of model) {
+          const d = index.docs.get(key)!;
+          expect([k(d), d.values.get('k'), (d.values.get('x')?.[0] as { terms: string[] }).terms]).toEqual([[kw], [kw], ts]);
+        }
       }
     }
     expect(index.posting('nope', 'a')).toBeUndefined();

@@ -122,6 +122,10 @@ export class SearchDoc implements Doc, DocValues {
     return this.vals[i] as FieldValue[] | undefined;
   }
 
+  setAt(i: number, vals: FieldValue[]): void {
+    this.vals[i] = vals;
+  }
+
   /** The stored value of top-level field `i` (a position in `layout.fields`). */
   stored(i: number): StoredValue | undefined {
     return this.vals.length > this.layout.size ? (this.vals[this.layout.size + i] as StoredValue | undefined) : undefined;
@@ -234,8 +238,20 @@ function fieldValues(f: FieldDef, raw: Raw, fromCell: boolean): FieldValue[] | u
     return out;
   }
   const v = convert(f, raw, lenient);
-  return v === undefined ? undefined : [v];
+  if (typeof v === 'boolean') return v ? ONE_TRUE : ONE_FALSE;
+  return v === undefined ? undefined : typeof v === 'number' ? oneNumber(v) : [v];
 }
+
+/**
+ * [performance] A list of one number made here alone holds it unboxed (V8 keeps a list's element kind per
+ * allocation site: one site for every type boxed each double as a heap object of its own), and the two boolean
+ * lists are shared (value lists are never changed once made).
+ */
+function oneNumber(v: number): number[] {
+  return [v];
+}
+const ONE_TRUE: FieldValue[] = [true];
+const ONE_FALSE: FieldValue[] = [false];
 
 function childDocs(f: FieldDef, raw: Raw, path: string, parent: SearchDoc): SearchDoc[] | undefined {
   const json = typeof raw === 'string' ? parseJson(raw) : raw;
