@@ -4,6 +4,9 @@
  *
  * - `require('tsorm')` and `require('tsorm/fc')` load neither a chunk nor `long` (they cost cold-start time a
  *   handler doing row calls never needs), and the chunk loads on first use of one of its modules;
+ * - so do `import` from an ES module: the `.mjs` entries export a chunk's names as forwarding stand-ins that reach
+ *   the real function or class on first use (call, `new`, `extends`, `instanceof`, statics), and no stub has the
+ *   `module.exports = require(…)` form that Node's CommonJS lexer follows into the bundles on every import;
  * - a chunk's module is one module object whoever asks (the package entry's export, the stub at its path,
  *   the main bundle's modules through their stand-ins): classes are the same, `instanceof` holds across bundles;
  * - the bundles are minified, and `--enable-source-maps` stack traces still name src/*.ts files and functions,
@@ -43,6 +46,46 @@ describe('the runtime bundle and its chunks', () => {
     expect(out.afterEntity).toEqual(['dist/src/_runtime.js']);
     expect(out.afterAgg).toEqual(['dist/src/_runtime.js', 'dist/src/_runtime-search.js']);
     expect(out.agg).toBe('function');
+  });
+
+  it('import from an ES module loads the main bundle only; chunked names forward to the real ones on first use', () => {
+    const out = run(
+      `import { createRequire } from 'node:module';
+      import * as tsorm from 'tsorm';
+      import { decodeTriggerEvent } from 'tsorm/fc';
+      const require = createRequire(process.cwd() + '/');
+      ${LOADED}
+      const atImport = loaded();
+      const cjs = require('tsorm');
+      const afterRequire = loaded();
+      class Trimmed extends tsorm.StreamTrimmedError {}
+      const mine = new Trimmed({ code: 'OTSTrimmedDataAccess', message: 'gone' });
+      const real = new cjs.StreamTrimmedError({ code: 'OTSTrimmedDataAccess', message: 'gone' });
+      const agg = new tsorm.SourceAgg({});
+      let decodeError = '';
+      try { decodeTriggerEvent(Buffer.from('not cbor')); } catch (e) { decodeError = e.constructor.name; }
+      console.log(JSON.stringify({
+        atImport,
+        afterRequire,
+        kinds: [typeof tsorm.Agg, typeof tsorm.decodeChange, typeof decodeTriggerEvent, tsorm.StreamReader.name, tsorm.Agg.length === cjs.Agg.length],
+        instances: [agg instanceof tsorm.Agg, agg instanceof cjs.Agg, Object.getPrototypeOf(agg) === cjs.SourceAgg.prototype, real instanceof tsorm.StreamTrimmedError],
+        subclass: [mine instanceof cjs.StreamTrimmedError, mine instanceof cjs.TableStoreError, mine instanceof Trimmed, mine.name, mine.message],
+        decodeError,
+        afterUse: loaded().sort(),
+        mainNamesSame: tsorm.TableStoreError === cjs.TableStoreError && tsorm.connect === cjs.connect,
+      }));`,
+      ['--input-type=module'],
+    );
+    expect(out.atImport).toEqual(['dist/src/_runtime.js']);
+    expect(out.afterRequire).toEqual(['dist/src/_runtime.js']);
+    expect(out.kinds).toEqual(['function', 'function', 'function', 'StreamReader', true]);
+    expect(out.instances).toEqual([true, true, true, true]);
+    expect(out.subclass).toEqual([true, true, true, 'StreamTrimmedError', 'gone']);
+    expect(out.decodeError).not.toBe('');
+    expect(out.afterUse).toEqual(['dist/src/_runtime-search.js', 'dist/src/_runtime-stream.js', 'dist/src/_runtime.js']);
+    expect(out.mainNamesSame).toBe(true);
+    const stubs = ['index.js', 'fc/index.js', 'client/index.js'].map((f) => readFileSync(join(ROOT, 'dist', 'src', f), 'utf8'));
+    for (const stub of stubs) expect(stub).not.toMatch(/module\.exports\s*=\s*require\(/);
   });
 
   it("a chunk's module is one module object: entry export, stub and stand-in agree, instanceof holds across bundles", () => {
