@@ -1,7 +1,7 @@
 /**
  * `connect()` and `TableStoreClient`: the only way the rest of tsorm talks to TableStore.
  */
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type * as https from 'node:https';
 import { READ_ACTIONS, sdkOperation, type ActionName, type ActionParams, type ActionResult } from './actions';
 import { resolveConfig, validateCredentials, type ConnectOptions, type Credentials } from './config';
@@ -9,6 +9,7 @@ import { DeadlineExceededError, TableStoreError } from './errors';
 import { RetryPolicy, type RetryOptions } from './retry';
 import { assertSdkInternals, loadSdk, type SdkClient, type SdkHttpOptions } from './sdk';
 import { deadlineError, earliest, sendOnce, type AttemptContext } from './transport';
+import { HttpPool } from './wire/http-pool';
 import { sendWireOnce, usesWire, type WireEndpoint } from './wire/transport';
 import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
 
@@ -41,8 +42,6 @@ export class TableStoreClient {
   readonly endpoint: string;
   readonly instance: string;
   readonly retryPolicy: RetryPolicy;
-  /** The keep-alive agent every request of this client goes through. */
-  readonly agent: http.Agent;
 
   /** The SDK's client, created on first use: with `transport: 'sdk'`, or for an API the wire does not speak. */
   private sdkClient: SdkClient | undefined;
@@ -51,7 +50,12 @@ export class TableStoreClient {
   private readonly wireTransport: boolean;
   private readonly secure: boolean;
   private creds: Credentials;
+  private readonly agentOptions: http.AgentOptions;
+  /** The supplied agent, or the client's own, created for the first request through `http.request`. */
+  private httpAgent: http.Agent | undefined;
   private readonly ownsAgent: boolean;
+  /** The wire transport's connections, unless an agent was supplied. */
+  private readonly pool: HttpPool | undefined;
   private readonly meter = new UsageMeter();
   private closed = false;
 
@@ -66,8 +70,9 @@ export class TableStoreClient {
           ? options.retry
           : new RetryPolicy(options.retry ?? {});
 
-    const secure = (this.secure = cfg.url.protocol === 'https:');
-    const agentOptions: http.AgentOptions = {
+    const url = cfg.url;
+    const secure = (this.secure = url.protocol === 'https:');
+    this.agentOptions = {
       keepAlive: true,
       maxSockets: cfg.maxSockets,
       maxFreeSockets: cfg.maxSockets,
@@ -75,7 +80,18 @@ export class TableStoreClient {
       scheduling: 'lifo',
     };
     this.ownsAgent = options.agent === undefined;
-    this.agent = options.agent ?? (secure ? new (httpsModule().Agent)(agentOptions) : new http.Agent(agentOptions));
+    this.httpAgent = options.agent;
+    // [decision] A supplied agent (a proxy, custom TLS options) is honoured by sending through Node's
+    // `http.request` on it; otherwise the wire transport uses its own connections, with the same limits.
+    this.pool = this.ownsAgent
+      ? new HttpPool({
+          hostname: url.hostname,
+          port: url.port ? Number(url.port) : secure ? 443 : 80,
+          secure,
+          maxSockets: cfg.maxSockets,
+          idleTimeoutMs: cfg.idleSocketTimeoutMs,
+        })
+      : undefined;
 
     this.creds = cfg.credentials;
     if (options.transport !== undefined && options.transport !== 'sdk' && options.transport !== 'wire') {
@@ -85,7 +101,22 @@ export class TableStoreClient {
     // With `transport: 'sdk'`, checked now, so that an SDK upgrade that moved its internals fails at
     // connect(), not mid-request.
     if (!this.wireTransport) assertSdkInternals();
-    this.wire = { url: cfg.url, instance: cfg.instance, agent: this.agent, credentials: () => this.creds };
+    this.wire = { url, instance: cfg.instance, pool: this.pool, agent: this.httpAgent, credentials: () => this.creds };
+  }
+
+  /**
+   * The keep-alive agent of requests sent through Node's `http.request`: the supplied one (every request then
+   * goes through it), or the client's own, created on first use, for requests through the SDK
+   * (`transport: 'sdk'`, or an API the wire transport does not speak). The wire transport's own connections
+   * are not an agent's.
+   */
+  get agent(): http.Agent {
+    return (this.httpAgent ??= new (this.secure ? httpsModule() : httpModule()).Agent(this.agentOptions));
+  }
+
+  /** @internal The wire transport's connections: open, idle and queued counts (tests). */
+  get connectionStats(): { open: number; idle: number; queued: number } | undefined {
+    return this.pool?.stats;
   }
 
   /** The access key id requests are currently signed with. */
@@ -220,7 +251,8 @@ export class TableStoreClient {
    */
   close(): void {
     this.closed = true;
-    if (this.ownsAgent) this.agent.destroy();
+    this.pool?.close();
+    if (this.ownsAgent) this.httpAgent?.destroy();
   }
 
   private applyCredentials(c: Credentials): void {
@@ -253,6 +285,14 @@ function httpsModule(): typeof https {
 }
 
 /**
+ * `node:http`, loaded for requests through `http.request` only (a supplied agent, the SDK): the default
+ * transport's connections need `net` alone, and `http` is ~2.5 ms of `require('tsorm')` [performance].
+ */
+function httpModule(): typeof http {
+  return require('node:http') as typeof http;
+}
+
+/**
  * The SDK's `httpOptions`. `lib/http/node.js` does, on every request,
  * `http.globalAgent.maxSockets = httpOptions.maxSockets || 300` (on `https.globalAgent` for https) and then
  * copies the own enumerable keys of `httpOptions` onto the `http.request` options. So:
@@ -265,7 +305,7 @@ function sdkHttpOptions(agent: http.Agent, secure: boolean): SdkHttpOptions {
   const options: SdkHttpOptions = { agent };
   Object.defineProperty(options, 'maxSockets', {
     enumerable: false,
-    get: () => (secure ? httpsModule().globalAgent : http.globalAgent).maxSockets,
+    get: () => (secure ? httpsModule() : httpModule()).globalAgent.maxSockets,
   });
   return options;
 }

@@ -25,13 +25,14 @@ export interface ConnectOptions {
   accessKeyId?: string;
   accessKeySecret?: string;
   securityToken?: string;
-  /** Most sockets open at once to the endpoint (further requests queue in the agent). Default 64. */
+  /** Most sockets open at once to the endpoint (further requests wait, first in, first out). Default 64. */
   maxSockets?: number;
   /** Keep-alive sockets idle for longer than this are closed. Default 30 000 ms. */
   idleSocketTimeoutMs?: number;
   /**
-   * Bring your own agent (say, behind a proxy). It is used as is: `maxSockets` and `idleSocketTimeoutMs` are
-   * ignored, and `close()` does not destroy it.
+   * Bring your own agent (say, behind a proxy, or with TLS options such as a private CA). Every request then
+   * goes through Node's `http.request` on it, used as is: `maxSockets` and `idleSocketTimeoutMs` are ignored,
+   * and `close()` does not destroy it. Without one, the wire transport uses its own keep-alive connections.
    */
   agent?: http.Agent;
   /** Retry policy: options to change from the defaults, a policy, or `false` to never retry. */

@@ -57,8 +57,12 @@ export interface AttemptContext {
 /** The longest delay `setTimeout` honours (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** System errors that happen before a connection exists: nothing can have reached the service. */
-const NOT_SENT_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+/**
+ * Failures before anything was written, so nothing can have reached the service: system errors before a
+ * connection exists, and a request still queued in the wire transport's pool when the client was closed
+ * (`wire/http-pool.ts` POOL_CLOSED).
+ */
+const NOT_SENT_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ClientClosed']);
 
 /**
  * One attempt's settle-once `finish` (the first outcome wins: a late response after a timeout is dropped), and

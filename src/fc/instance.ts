@@ -1,6 +1,6 @@
 /**
  * The instance lifecycle: one FC instance (one module instance) holds one `Database` (one client, one
- * keep-alive agent), built by the initializer from `context.credentials` and the environment
+ * set of keep-alive connections), built by the initializer from `context.credentials` and the environment
  * (`TABLESTORE_ENDPOINT`, `TABLESTORE_INSTANCE`), or lazily by the first invocation. Success is memoised,
  * failure forgotten (the next call tries again). `preStop` closes it; `preFreeze` only runs its hook.
  */

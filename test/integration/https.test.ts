@@ -12,6 +12,9 @@ import * as tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Column, connect, NetworkError, PrimaryKey, PrimaryKeys, Table, type Database } from '../../src';
+import { systemClock } from '../../src/client/clock';
+import { HttpPool } from '../../src/client/wire/http-pool';
+import { sendWireOnce } from '../../src/client/wire/transport';
 import { createTables, testTransport } from '../support/orm';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'tls');
@@ -31,12 +34,15 @@ describe('an https:// endpoint (TLS in front of the emulator)', () => {
   let endpoint: string;
   /** TLS connections the server accepted: keep-alive means far fewer than requests. */
   let connections = 0;
+  /** Each accepted connection's SNI name and whether it resumed a TLS session, in order. */
+  const accepted: Array<{ servername: string | false | null; resumed: boolean }> = [];
   const open = new Set<net.Socket>();
 
   beforeAll(async () => {
     const backend = new URL(inject('backend').endpoint);
     server = tls.createServer({ key, cert }, (socket) => {
       connections++;
+      accepted.push({ servername: socket.servername, resumed: socket.isSessionReused() });
       const upstream = net.connect(Number(backend.port), backend.hostname);
       open.add(socket).add(upstream);
       socket.pipe(upstream).pipe(socket);
@@ -80,6 +86,31 @@ describe('an https:// endpoint (TLS in front of the emulator)', () => {
     } finally {
       db.close();
       agent.destroy(); // a supplied agent is the caller's to close
+    }
+  });
+
+  it("the wire transport's own TLS connections: SNI, keep-alive, TLS sessions resumed (the CA given to the pool)", async () => {
+    const b = inject('backend');
+    const url = new URL(endpoint);
+    const pool = new HttpPool({ hostname: url.hostname, port: Number(url.port), secure: true, maxSockets: 2, idleTimeoutMs: 5000, tls: { ca: cert } });
+    const wire = { url, instance: b.instance, pool, credentials: () => ({ accessKeyId: b.accessKeyId, accessKeySecret: b.accessKeySecret }) };
+    const listTable = (attempt: number) =>
+      sendWireOnce(wire, {}, { action: 'listTable', operation: 'listTable', idempotent: true, attemptDeadline: undefined, callDeadline: Date.now() + 10_000, previousError: undefined, attempt, clock: systemClock });
+    try {
+      const before = accepted.length;
+      const first = await listTable(1);
+      expect(first).toMatchObject({ ok: true, status: 200 });
+      expect(((first as { data: { tableNames: string[] } }).data.tableNames)).toEqual(expect.any(Array));
+      // One busy socket and one new one: the second connection resumes the first one's session.
+      const [second, third] = await Promise.all([listTable(2), listTable(3)]);
+      expect([second.ok, third.ok]).toEqual([true, true]);
+      expect(accepted.slice(before)).toEqual([
+        { servername: 'localhost', resumed: false },
+        { servername: 'localhost', resumed: true },
+      ]);
+      expect(pool.stats).toEqual({ open: 2, idle: 2, queued: 0 });
+    } finally {
+      pool.close();
     }
   });
 

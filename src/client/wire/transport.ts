@@ -12,7 +12,7 @@
  */
 import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type * as https from 'node:https';
 import type { Credentials } from '../config';
 import {
@@ -25,7 +25,8 @@ import {
   type AttemptContext,
   type AttemptOutcome,
 } from '../transport';
-import { wireOperation } from './operations';
+import type { Exchange, HttpPool } from './http-pool';
+import { wireOperation, type WireOperation } from './operations';
 
 /**
  * Whether `operation` goes through this transport: every API it speaks with `transport: 'wire'`; with
@@ -39,7 +40,10 @@ export function usesWire(operation: string, wireTransport: boolean): boolean {
 export interface WireEndpoint {
   url: URL;
   instance: string;
-  agent: http.Agent;
+  /** The client's own connections (the default), or else… */
+  pool?: HttpPool;
+  /** …the agent the user supplied, used through `http.request`. */
+  agent?: http.Agent;
   credentials: () => Credentials;
 }
 
@@ -100,14 +104,67 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
   } catch (err) {
     return Promise.resolve({ ok: false, error: invalidRequest(ctx, err, "tsorm's wire encoder") });
   }
+  // The URI is `/<Operation>` (lib/client.js populateURI: the SDK's operation name, first letter upper-cased).
+  const path = `/${ctx.operation[0].toUpperCase()}${ctx.operation.slice(1)}`;
+  const pool = endpoint.pool;
+  return pool ? sendOnPool(pool, endpoint, op!, path, body, ctx) : sendOnAgent(endpoint, op!, path, body, ctx);
+}
+
+/** The default: one buffer written on a socket of the client's own pool (`http-pool.ts`). */
+function sendOnPool(pool: HttpPool, endpoint: WireEndpoint, op: WireOperation, path: string, body: Uint8Array, ctx: AttemptContext): Promise<AttemptOutcome> {
+  let payload: Buffer;
+  try {
+    payload = requestBytes(endpoint, path, body);
+  } catch (err) {
+    return Promise.resolve({ ok: false, error: invalidRequest(ctx, err, "tsorm's wire encoder") });
+  }
   return new Promise<AttemptOutcome>((resolve) => {
     const { finish, armDeadline } = attemptSettler(ctx, resolve);
+    const exchange: Exchange = {
+      payload,
+      done: (err, res) => {
+        if (err) finish({ ok: false, error: networkError(ctx, err, err.code) });
+        else finish(outcomeOf(op, res!.status, res!.rawHeaders, res!.body, ctx));
+      },
+    };
+    armDeadline(() => pool.abort(exchange));
+    pool.send(exchange);
+  });
+}
 
-    // The URI is `/<Operation>` (lib/client.js populateURI: the SDK's operation name, first letter upper-cased).
-    const path = `/${ctx.operation[0].toUpperCase()}${ctx.operation.slice(1)}`;
+/**
+ * The request as it goes on the wire: the request line, the signed headers, `Connection: keep-alive` (which
+ * Node's http client adds for a keep-alive agent, so the SDK's requests carry it too, last), the body.
+ * Header values are checked as Node's `http.request` checks them: a CR or LF in a configured value (an
+ * instance name, a key, an STS token) would otherwise split the request.
+ */
+export function requestBytes(endpoint: WireEndpoint, path: string, body: Uint8Array): Buffer {
+  const credentials = endpoint.credentials();
+  const configured = `${endpoint.instance}${credentials.accessKeyId}${credentials.securityToken ?? ''}`;
+  if (INVALID_HEADER_CHAR.test(configured)) {
+    throw new TypeError('the instance name, access key id or STS token holds a character an HTTP header cannot carry (a control character or one above U+00FF)');
+  }
+  const list = signedHeaderList(endpoint, credentials, path, body, new Date());
+  let head = `POST ${path} HTTP/1.1\r\n`;
+  for (let i = 0; i < list.length; i += 2) head += `${list[i]}: ${list[i + 1]}\r\n`;
+  head += 'Connection: keep-alive\r\n\r\n';
+  const payload = Buffer.allocUnsafe(head.length + body.length);
+  payload.write(head, 0, 'latin1');
+  payload.set(body, head.length);
+  return payload;
+}
+
+/** What Node's `validateHeaderValue` refuses: a control character other than tab, or one outside latin1. */
+const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** A user-supplied agent (a proxy, custom TLS): Node's `http.request`, as before the pool existed. */
+function sendOnAgent(endpoint: WireEndpoint, op: WireOperation, path: string, body: Uint8Array, ctx: AttemptContext): Promise<AttemptOutcome> {
+  return new Promise<AttemptOutcome>((resolve) => {
+    const { finish, armDeadline } = attemptSettler(ctx, resolve);
     const url = endpoint.url;
     const secure = url.protocol === 'https:';
-    const transport: typeof http = secure ? (require('node:https') as typeof https as unknown as typeof http) : http;
+    // Loaded here, not at require time: only a supplied agent comes this way.
+    const transport = (secure ? require('node:https') : require('node:http')) as typeof http | typeof https;
     const req = transport.request({
       host: url.hostname,
       port: url.port || (secure ? 443 : 80),
@@ -129,23 +186,24 @@ export function sendWireOnce(endpoint: WireEndpoint, params: unknown, ctx: Attem
         if (!res.complete) finish({ ok: false, error: networkError(ctx, new Error('the connection closed before the response was complete'), 'ECONNRESET') });
       });
       res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        const requestId = requestIdOfRaw(res.rawHeaders);
         const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-        if (status >= 300) {
-          finish({ ok: false, error: serviceError(status, data, requestId, ctx) });
-          return;
-        }
-        try {
-          const decoded = op!.decode(data) as { RequestId?: string };
-          // As lib/client.js extractData does: batch callers read per-row errors' request id from here.
-          if (!op!.sdkLess) decoded.RequestId = requestId;
-          finish({ ok: true, data: decoded, requestId, status });
-        } catch (err) {
-          finish({ ok: false, error: invalidResponse(ctx, status, requestId, err as Error) });
-        }
+        finish(outcomeOf(op, res.statusCode ?? 0, res.rawHeaders, data, ctx));
       });
     });
     req.end(body);
   });
+}
+
+/** A complete response's outcome: the service's error, or the decoded result. */
+function outcomeOf(op: WireOperation, status: number, rawHeaders: readonly string[], data: Buffer, ctx: AttemptContext): AttemptOutcome {
+  const requestId = requestIdOfRaw(rawHeaders);
+  if (status >= 300) return { ok: false, error: serviceError(status, data, requestId, ctx) };
+  try {
+    const decoded = op.decode(data) as { RequestId?: string };
+    // As lib/client.js extractData does: batch callers read per-row errors' request id from here.
+    if (!op.sdkLess) decoded.RequestId = requestId;
+    return { ok: true, data: decoded, requestId, status };
+  } catch (err) {
+    return { ok: false, error: invalidResponse(ctx, status, requestId, err as Error) };
+  }
 }
