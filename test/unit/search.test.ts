@@ -10,9 +10,9 @@ import { geohash, haversine, parseGeoPoint } from '../../src/emulator/search/geo
 import { percentile } from '../../src/emulator/search/aggregations';
 import { wildcardRegExp } from '../../src/emulator/search/query-leaf';
 import { smallest } from '../../src/emulator/search/execute';
-import { buildDoc } from '../../src/emulator/search/document';
+import { buildDoc, storedCells } from '../../src/emulator/search/document';
 import { SearchIndex } from '../../src/emulator/search/search-index';
-import { VT } from '../../src/emulator/model/value';
+import { VT, type Value } from '../../src/emulator/model/value';
 import { FieldType, type FieldDef } from '../../src/emulator/search/schema';
 
 const text = (analyzer: string, analyzerParam: FieldDef['analyzerParam'] = {}) => analyzerOf({ name: 't', type: FieldType.TEXT, analyzer, analyzerParam });
@@ -54,6 +54,47 @@ describe('search: analyzers', () => {
     // The Python SDK's full_text_search_test: a match on 梨花茶 finds the 花茶 rows (spec §11).
     expect(terms(text('max_word'), '梨花茶')).toEqual(['梨花', '花茶']);
     expect(terms(text('max_word'), '他来到了网易 TableStore')).toEqual(['他', '来到', '了', '网易', 'tablestore']);
+  });
+  it('single_word tokens equal a per-character Unicode reading, and every analyzer\'s terms equal its tokens\' terms', () => {
+    // The reference: each character classed by \p{L} / \p{N} / the CJK ranges, as the analyzer is specified (spec §3).
+    const cjk = (cp: number) => (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x2ceaf)
+      || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0xac00 && cp <= 0xd7af);
+    const reference = (s: string, delimit: boolean, fold: boolean) => {
+      const out: Array<[string, number, number]> = [];
+      let run = -1;
+      let kind = '';
+      const flush = (end: number) => {
+        if (run >= 0) out.push([fold ? s.slice(run, end).toLowerCase() : s.slice(run, end), run, end]);
+        run = -1;
+      };
+      for (let i = 0; i < s.length; ) {
+        const cp = s.codePointAt(i)!;
+        const ch = String.fromCodePoint(cp);
+        if (cjk(cp)) {
+          flush(i);
+          out.push([ch, i, i + ch.length]);
+        } else if (/[\p{L}\p{N}]/u.test(ch)) {
+          const k = delimit ? (/\p{N}/u.test(ch) ? 'd' : 'l') : 'w';
+          if (run >= 0 && k !== kind) flush(i);
+          if (run < 0) [run, kind] = [i, k];
+        } else flush(i);
+        i += ch.length;
+      }
+      flush(s.length);
+      return out;
+    };
+    const alphabet = ['a', 'Z', 'é', 'Ω', 'ß', '7', '٣', '１', '杭', 'の', '한', '𠀀', '😀', ' ', ',', '-', '_', '\t', 'İ'];
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (seed * 16807) % 2147483647), seed % n);
+    for (let n = 0; n < 300; n++) {
+      const s = Array.from({ length: rnd(12) }, () => alphabet[rnd(alphabet.length)]).join('');
+      for (const [delimitWord, caseSensitive] of [[false, false], [true, false], [true, true]]) {
+        const a = text('single_word', { delimitWord, caseSensitive });
+        expect(a.tokens(s).map((t) => [t.term, t.start, t.end])).toEqual(reference(s, delimitWord, !caseSensitive));
+        expect(a.tokens(s).map((t) => t.pos)).toEqual(a.tokens(s).map((_, i) => i));
+      }
+      for (const a of [text('single_word'), text('split', { delimiter: ',' }), text('fuzzy', { minChars: 1, maxChars: 3 })]) expect(a.terms(s)).toEqual(terms(a, s));
+    }
   });
 });
 
@@ -117,5 +158,79 @@ describe('search: value columns (SearchIndex.valuesOf)', () => {
     // Documents no longer indexed (a ParallelScan snapshot may still hold them) read their own values.
     expect([n(a), n(b)]).toEqual([[10], [20]]);
     expect([...index.docs.values()].map((d) => n(d)?.[0]).sort()).toEqual([21, 30]);
+  });
+});
+
+describe('search: postings (SearchIndex.posting) across puts, updates and removes', () => {
+  const def = {
+    table: 't', tableId: 1, name: 'i', routing: [], indexSort: [], ttl: -1, createdAt: 0,
+    fields: [{ name: 'k', type: FieldType.KEYWORD }, { name: 'x', type: FieldType.TEXT }],
+  };
+  const S = (s: string) => [{ ts: 1, value: { t: VT.STRING as const, v: Buffer.from(s) } }];
+  const doc = (id: number, k: string, x: string) =>
+    buildDoc(`k${String(id).padStart(4, '0')}`, { pk: [{ name: 'id', value: { t: VT.INTEGER, v: BigInt(id) } }], cols: new Map([['k', S(k)], ['x', S(x)]]) }, def.fields);
+
+  it('holds exactly the live documents of each term, in indexing order and in key order', () => {
+    const index = new SearchIndex(def);
+    // The reference: key → [keyword, terms], in the order each key was last indexed.
+    const model = new Map<string, [string, string[]]>();
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 16807) % 2147483647), seed % n); // Park-Miller: exact in doubles
+    const words = ['a', 'b', 'c', 'd'];
+    for (let step = 0; step < 3000; step++) {
+      const id = rnd(60);
+      const key = `k${String(id).padStart(4, '0')}`;
+      if (rnd(4) === 0) {
+        index.remove(key);
+        model.delete(key);
+        continue;
+      }
+      // Terms repeat within a value ("a b a") and some are held by one document only (`u<id>`).
+      const x = [words[rnd(4)], words[rnd(4)], words[rnd(4)], `u${id}`].join(' ');
+      const k = `kw${rnd(5)}`;
+      index.put(doc(id, k, x));
+      model.delete(key);
+      model.set(key, [k, x.split(' ')]);
+      if (step % 7 === 0 || step > 2990) {
+        for (const term of [...words, 'u1', 'u2', 'nothing']) {
+          const want = [...model].filter(([, [, ts]]) => ts.includes(term)).map(([key]) => key);
+          expect(index.posting('x', term)?.map((d) => d.key)).toEqual(want);
+          expect(index.postingSize('x', term)).toBe(want.length);
+          expect(index.postingInKeyOrder('x', term).map((d) => d.key)).toEqual([...want].sort());
+        }
+        for (let c = 0; c < 5; c++) expect(index.postingSize('k', `kw${c}`)).toBe([...model.values()].filter(([kw]) => kw === `kw${c}`).length);
+        // Documents sharing a KEYWORD value share its list: each still reads its own value, by column or by itself.
+        const k = index.valuesOf('k');
+        for (const [key, [kw, ts]] of model) {
+          const d = index.docs.get(key)!;
+          expect([k(d), d.values.get('k'), (d.values.get('x')?.[0] as { terms: string[] }).terms]).toEqual([[kw], [kw], ts]);
+        }
+      }
+    }
+    expect(index.posting('nope', 'a')).toBeUndefined();
+  });
+});
+
+describe('search: stored copies (storedCells, ALL_FROM_INDEX)', () => {
+  it('give back each stored field\'s cell as the row held it, by name, after the index shares its strings', () => {
+    const F = (name: string, type: number, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, ...extra });
+    const fields = [
+      F('k', FieldType.KEYWORD), F('l', FieldType.LONG), F('ld', FieldType.LONG), F('d', FieldType.DOUBLE), F('b', FieldType.BOOLEAN),
+      F('t', FieldType.TEXT), F('day', FieldType.DATE, { dateFormats: ['yyyy-MM-dd'] }), F('ka', FieldType.KEYWORD, { isArray: true }),
+      F('ns', FieldType.KEYWORD, { store: false }), F('bad', FieldType.LONG), F('id', FieldType.LONG), F('v', FieldType.KEYWORD, { virtual: true, sources: ['k'] }),
+    ];
+    const def = { table: 't', tableId: 1, name: 'i', fields, routing: [], indexSort: [], ttl: -1, createdAt: 0 };
+    const str = (s: string) => ({ t: VT.STRING as const, v: Buffer.from(s) });
+    const cells: Array<[string, Value]> = [
+      ['k', str('shared')], ['l', { t: VT.INTEGER, v: 2n ** 60n + 1n }], ['ld', { t: VT.DOUBLE, v: 5 }], ['d', { t: VT.DOUBLE, v: 2.5 }],
+      ['b', { t: VT.BOOLEAN, v: false }], ['t', str('Some text')], ['day', str('2024-01-02')], ['ka', str('["x","shared"]')],
+      ['ns', str('not stored')], ['bad', str('not a long')],
+    ];
+    const row = (id: number) => ({ pk: [{ name: 'id', value: { t: VT.INTEGER as const, v: BigInt(id) } }], cols: new Map(cells.map(([n, v]) => [n, [{ ts: 1, value: v }]])) });
+    const index = new SearchIndex(def);
+    const docs = [1, 2].map((id) => buildDoc(`k${id}`, row(id), fields));
+    for (const d of docs) index.put(d);
+    const want = cells.filter(([n]) => n !== 'ns' && n !== 'bad').map(([name, value]) => ({ name, value })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const d of docs) expect(storedCells(d)).toEqual(want);
   });
 });

@@ -24,6 +24,8 @@ export interface Token {
 
 export interface Analyzer {
   tokens(text: string): Token[];
+  /** The terms of `tokens(text)` alone, in order: what a document keeps. */
+  terms(text: string): string[];
   /** The fuzzy analyzer matches phrases as substrings of the case-folded value (spec §3). */
   substring?: boolean;
 }
@@ -36,45 +38,64 @@ function isCjk(cp: number): boolean {
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{N}/u;
 
+/** A character's class for single_word: 0 = a separator, 1 = a letter, 2 = a digit, 3 = CJK (a token alone). */
+function charClass(cp: number, ch: () => string): number {
+  // [performance] ASCII by code, without a one-character string and a Unicode regex test per character.
+  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) ? 1 : cp >= 0x30 && cp <= 0x39 ? 2 : 0;
+  if (isCjk(cp)) return 3;
+  const c = ch();
+  return DIGIT.test(c) ? 2 : LETTER.test(c) ? 1 : 0;
+}
+
 function singleWord(p: AnalyzerParam): Analyzer {
   const fold = !p.caseSensitive;
+  /** Calls `emit(start, end)` for each token's UTF-16 span, in order. */
+  const scan = (text: string, emit: (start: number, end: number) => void) => {
+    let runStart = -1;
+    let runKind = 0;
+    for (let i = 0; i < text.length; ) {
+      const cp = text.codePointAt(i)!;
+      const w = cp > 0xffff ? 2 : 1;
+      const cls = charClass(cp, () => text.slice(i, i + w));
+      if (cls === 3) {
+        if (runStart >= 0) emit(runStart, i);
+        runStart = -1;
+        emit(i, i + w);
+      } else if (cls) {
+        // "IPhone6" stays one token unless delimit_word, which splits letters from digits (spec §3).
+        const kind = p.delimitWord ? cls : 1;
+        if (runStart >= 0 && kind !== runKind) emit(runStart, i);
+        if (runStart < 0 || kind !== runKind) {
+          runStart = i;
+          runKind = kind;
+        }
+      } else {
+        if (runStart >= 0) emit(runStart, i);
+        runStart = -1;
+      }
+      i += w;
+    }
+    if (runStart >= 0) emit(runStart, text.length);
+  };
+  const term = (text: string, start: number, end: number) => (fold ? text.slice(start, end).toLowerCase() : text.slice(start, end));
   return {
     tokens(text) {
       const out: Token[] = [];
-      let runStart = -1;
-      let runKind = '';
-      const flush = (end: number) => {
-        if (runStart >= 0) {
-          const t = text.slice(runStart, end);
-          out.push({ term: fold ? t.toLowerCase() : t, pos: out.length, start: runStart, end });
-        }
-        runStart = -1;
-      };
-      for (let i = 0; i < text.length; ) {
-        const cp = text.codePointAt(i)!;
-        const w = cp > 0xffff ? 2 : 1;
-        const ch = text.slice(i, i + w);
-        if (isCjk(cp)) {
-          flush(i);
-          out.push({ term: ch, pos: out.length, start: i, end: i + w });
-        } else if (LETTER.test(ch) || DIGIT.test(ch)) {
-          // "IPhone6" stays one token unless delimit_word, which splits letters from digits (spec §3).
-          const kind = p.delimitWord ? (DIGIT.test(ch) ? 'd' : 'l') : 'w';
-          if (runStart >= 0 && kind !== runKind) flush(i);
-          if (runStart < 0) {
-            runStart = i;
-            runKind = kind;
-          }
-        } else flush(i);
-        i += w;
-      }
-      flush(text.length);
+      scan(text, (start, end) => out.push({ term: term(text, start, end), pos: out.length, start, end }));
+      return out;
+    },
+    terms(text) {
+      const out: string[] = [];
+      scan(text, (start, end) => out.push(term(text, start, end)));
       return out;
     },
   };
 }
 
-function split(p: AnalyzerParam): Analyzer {
+/** An analyzer whose terms are its tokens' (analyzerOf adds `terms`). */
+type TokensOnly = Omit<Analyzer, 'terms'>;
+
+function split(p: AnalyzerParam): TokensOnly {
   const delimiter = p.delimiter ?? ' ';
   const fold = !p.caseSensitive;
   return {
@@ -93,7 +114,7 @@ function split(p: AnalyzerParam): Analyzer {
 /** Only the first 1,024 characters are tokenized (spec §3). */
 export const FUZZY_MAX_CHARS = 1024;
 
-function fuzzy(p: AnalyzerParam): Analyzer {
+function fuzzy(p: AnalyzerParam): TokensOnly {
   const min = p.minChars ?? 1;
   const max = p.maxChars ?? 7;
   return {
@@ -143,7 +164,7 @@ function utf16Offsets(text: string): number[] {
 const WORDLIKE = /[\p{L}\p{N}]/u;
 
 /** `min_word`: jieba's precise mode, one segmentation without overlaps. */
-function minWord(): Analyzer {
+function minWord(): TokensOnly {
   return {
     tokens(text) {
       const out: Token[] = [];
@@ -161,7 +182,7 @@ function minWord(): Analyzer {
  * `max_word`: the overlapping dictionary words of jieba's full mode, longer than one character, and the single
  * characters none of them covers (a run of letters or digits is one "word" to jieba, kept whole), in text order.
  */
-function maxWord(): Analyzer {
+function maxWord(): TokensOnly {
   return {
     tokens(text) {
       const utf16 = utf16Offsets(text);
@@ -199,13 +220,15 @@ export function analyzerOf(f: FieldDef): Analyzer {
   let a = cacheKey.get(f);
   if (a) return a;
   const p = f.analyzerParam ?? {};
+  let base: TokensOnly;
   switch (f.analyzer ?? 'single_word') {
-    case 'split': a = split(p); break;
-    case 'fuzzy': a = fuzzy(p); break;
-    case 'min_word': a = minWord(); break;
-    case 'max_word': a = maxWord(); break;
-    default: a = singleWord(p);
+    case 'split': base = split(p); break;
+    case 'fuzzy': base = fuzzy(p); break;
+    case 'min_word': base = minWord(); break;
+    case 'max_word': base = maxWord(); break;
+    default: base = singleWord(p);
   }
+  a = 'terms' in base ? (base as Analyzer) : { ...base, terms: (text) => base.tokens(text).map((t) => t.term) };
   cacheKey.set(f, a);
   return a;
 }

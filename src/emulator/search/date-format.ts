@@ -66,7 +66,8 @@ export function checkDateFormat(fmt: string, field: string): void {
 }
 
 function parsePattern(s: string, parts: Part[]): number | undefined {
-  const v: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0 };
+  // [performance] Fields in locals and digits read by code: no object, substring or Number() per value.
+  let y = 1970, M = 1, d = 1, H = 0, m = 0, sec = 0;
   let frac = 0;
   let pm: boolean | undefined;
   let hour12: number | undefined;
@@ -78,13 +79,20 @@ function parsePattern(s: string, parts: Part[]): number | undefined {
       p += part.text.length;
     } else if (part.kind === 'num') {
       let q = p;
-      while (q < s.length && q - p < part.max && s.charCodeAt(q) >= 48 && s.charCodeAt(q) <= 57) q++;
+      let n = 0;
+      for (let c = s.charCodeAt(q); q - p < part.max && c >= 48 && c <= 57; c = s.charCodeAt(++q)) n = n * 10 + (c - 48);
       if (q - p < part.min) return undefined;
-      const digits = s.slice(p, q);
-      if (part.field === 'S') frac = Number(`0.${digits}`) * 1000;
-      else if (part.field === 'h' || part.field === 'K') hour12 = Number(digits);
-      else if (part.field === 'k') v.H = Number(digits) % 24;
-      else v[part.field] = Number(digits);
+      switch (part.field) {
+        case 'S': frac = Number(`0.${s.slice(p, q)}`) * 1000; break;
+        case 'h': case 'K': hour12 = n; break;
+        case 'k': H = n % 24; break;
+        case 'y': y = n; break;
+        case 'M': M = n; break;
+        case 'd': d = n; break;
+        case 'H': H = n; break;
+        case 'm': m = n; break;
+        case 's': sec = n; break;
+      }
       p = q;
     } else if (part.kind === 'ampm') {
       const t = s.slice(p, p + 2).toUpperCase();
@@ -96,18 +104,18 @@ function parsePattern(s: string, parts: Part[]): number | undefined {
         p++;
         continue;
       }
-      const m = /^([+-])(\d{2})(?::?(\d{2}))?/.exec(s.slice(p));
-      if (!m) return undefined;
-      offsetMin = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
-      p += m[0].length;
+      const match = /^([+-])(\d{2})(?::?(\d{2}))?/.exec(s.slice(p));
+      if (!match) return undefined;
+      offsetMin = (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0));
+      p += match[0].length;
     }
   }
   if (p !== s.length) return undefined;
-  if (hour12 !== undefined) v.H = (hour12 % 12) + (pm ? 12 : 0);
-  if (v.M < 1 || v.M > 12 || v.d < 1 || v.H > 23 || v.m > 59 || v.s > 59) return undefined;
-  const ms = Date.UTC(v.y, v.M - 1, v.d, v.H, v.m, v.s);
+  if (hour12 !== undefined) H = (hour12 % 12) + (pm ? 12 : 0);
+  if (M < 1 || M > 12 || d < 1 || H > 23 || m > 59 || sec > 59) return undefined;
+  const ms = Date.UTC(y, M - 1, d, H, m, sec);
   // Date.UTC rolls 2022-02-30 over to March: strict parsing refuses it.
-  if (new Date(ms).getUTCDate() !== v.d) return undefined;
+  if (new Date(ms).getUTCDate() !== d) return undefined;
   return ms + frac - offsetMin * 60_000;
 }
 

@@ -3,7 +3,7 @@
  * field type. A value that does not fit its field (wrong type, bad date, bad JSON, too long) is "dirty data":
  * that field is dropped and the rest of the row stays indexed (observed behaviour, §2.2).
  */
-import { rowDataSize, type Cell, type RowData } from '../model/row';
+import { compareNames, rowDataSize, type Cell, type RowData } from '../model/row';
 import { VT, type Value } from '../model/value';
 import { analyzerOf } from './analyzers';
 import { parseDate } from './date-format';
@@ -19,6 +19,15 @@ export interface TextValue {
 /** number for LONG/DOUBLE/DATE (DATE in ms), string for KEYWORD, boolean, GeoPoint, TextValue, number[] for VECTOR. */
 export type FieldValue = number | string | boolean | GeoPoint | TextValue | number[];
 
+/** A document's values by field path; a Map of path → values is one. */
+export interface DocValues {
+  get(path: string): FieldValue[] | undefined;
+  has(path: string): boolean;
+}
+
+/** A stored column value as the row held it: INTEGER as bigint, DOUBLE as number, BOOLEAN, STRING as string. */
+export type StoredValue = bigint | number | boolean | string;
+
 export interface Doc {
   /** The row's store key (latin1), which sorts like the primary key. */
   key: string;
@@ -28,11 +37,9 @@ export interface Doc {
   /** Data size of the row (bytes), summed into DescribeSearchIndex's storage_size. */
   size?: number;
   /** Field path → values; NESTED sub-fields appear here too as `path.sub` (all children's values) for aggs/sorts. */
-  values: Map<string, FieldValue[]>;
+  readonly values: DocValues;
   /** NESTED path → child documents (their values keyed by full dotted path); NO_CHILDREN when none. */
   nested: ReadonlyMap<string, Doc[]>;
-  /** Original column values of `store` fields (ALL_FROM_INDEX), in field order; STRING values as JS strings. */
-  stored?: Array<[string, Value | string]>;
   /** Position among its parent's children (nested_doc_offset). */
   offset?: number;
   /** Slot in its SearchIndex's value columns while indexed; -1 otherwise (nested children, removed documents). */
@@ -42,7 +49,98 @@ export interface Doc {
 /** Shared by every document without nested fields [performance: one Map less per document]. */
 export const NO_CHILDREN: ReadonlyMap<string, Doc[]> = new Map();
 
-function children(doc: Doc): Map<string, Doc[]> {
+/**
+ * Where a document of an index keeps each field path's values: the top-level fields first, in definition order,
+ * then every NESTED sub-field path (`a.b`, `a.b.c`). One per field list, shared by all its documents.
+ */
+export interface Layout {
+  readonly fields: readonly FieldDef[];
+  /** Path → position in `SearchDoc.vals`. */
+  readonly at: ReadonlyMap<string, number>;
+  readonly size: number;
+}
+
+const layouts = new WeakMap<readonly FieldDef[], Layout>();
+
+export function layoutOf(fields: readonly FieldDef[]): Layout {
+  let layout = layouts.get(fields);
+  if (layout) return layout;
+  const at = new Map<string, number>();
+  const add = (path: string) => {
+    if (!at.has(path)) at.set(path, at.size);
+  };
+  for (const f of fields) add(f.name);
+  const subs = (list: readonly FieldDef[], prefix: string) => {
+    for (const f of list) {
+      add(`${prefix}.${f.name}`);
+      if (f.fields) subs(f.fields, `${prefix}.${f.name}`);
+    }
+  };
+  for (const f of fields) if (f.fields) subs(f.fields, f.name);
+  layouts.set(fields, (layout = { fields, at, size: at.size }));
+  return layout;
+}
+
+/**
+ * A document as buildDoc makes it. [performance] Its values sit in one array placed by the index's Layout, and
+ * the document is its own `values` reader: a Map per document (and its hash table) was the largest object an
+ * indexed row kept, and every object kept is copied by the young-generation GC before it settles.
+ */
+export class SearchDoc implements Doc, DocValues {
+  ts = 0;
+  size = 0;
+  nested: ReadonlyMap<string, Doc[]> = NO_CHILDREN;
+  offset = 0;
+  ord = -1;
+  /**
+   * The values by layout position, then (top-level documents) the original column value of each `store` field
+   * (ALL_FROM_INDEX) by the field's position among the top-level fields, after `layout.size`: in the same
+   * array [performance: one array less per document].
+   */
+  readonly vals: Array<FieldValue[] | StoredValue | undefined>;
+
+  constructor(
+    readonly key: string,
+    readonly pk: Cell[],
+    readonly layout: Layout,
+    withStored: boolean,
+  ) {
+    this.vals = new Array<FieldValue[] | StoredValue | undefined>(withStored ? layout.size + layout.fields.length : layout.size).fill(undefined);
+  }
+
+  get values(): DocValues {
+    return this;
+  }
+
+  get(path: string): FieldValue[] | undefined {
+    const i = this.layout.at.get(path);
+    return i === undefined ? undefined : this.at(i);
+  }
+
+  /** The values at a layout position. */
+  at(i: number): FieldValue[] | undefined {
+    return this.vals[i] as FieldValue[] | undefined;
+  }
+
+  setAt(i: number, vals: FieldValue[]): void {
+    this.vals[i] = vals;
+  }
+
+  /** The stored value of top-level field `i` (a position in `layout.fields`). */
+  stored(i: number): StoredValue | undefined {
+    return this.vals.length > this.layout.size ? (this.vals[this.layout.size + i] as StoredValue | undefined) : undefined;
+  }
+
+  setStored(i: number, v: StoredValue): void {
+    this.vals[this.layout.size + i] = v;
+  }
+
+  has(path: string): boolean {
+    return this.get(path) !== undefined;
+  }
+}
+
+function children(doc: SearchDoc): Map<string, Doc[]> {
   if (doc.nested === NO_CHILDREN) doc.nested = new Map();
   return doc.nested as Map<string, Doc[]>;
 }
@@ -63,6 +161,11 @@ function rawOf(v: Value): Raw | undefined {
     case VT.STRING: return v.v.toString('utf8');
     default: return undefined;
   }
+}
+
+/** Whether `s` takes at most `max` bytes in UTF-8: at most 3 bytes per UTF-16 unit, so short strings need no count. */
+function utf8Within(s: string, max: number): boolean {
+  return s.length * 3 <= max || Buffer.byteLength(s) <= max;
 }
 
 /** Converts one raw value (a cell's or a JSON element's) to the field's type; undefined = dirty. */
@@ -86,12 +189,13 @@ function convert(f: FieldDef, raw: Raw, lenient: boolean): FieldValue | undefine
       return undefined;
     case FieldType.KEYWORD: {
       const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
-      return s !== undefined && Buffer.byteLength(s) <= MAX_KEYWORD_BYTES ? s : undefined;
+      return s !== undefined && utf8Within(s, MAX_KEYWORD_BYTES) ? s : undefined;
     }
     case FieldType.TEXT: {
       const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
-      if (s === undefined || Buffer.byteLength(s) > MAX_TEXT_BYTES) return undefined;
-      return { text: s, terms: analyzerOf(f).tokens(s).map((t) => t.term) };
+      if (s === undefined || !utf8Within(s, MAX_TEXT_BYTES)) return undefined;
+      // [performance] An exact-size copy: a list grown by push keeps spare room (17 slots for 4 terms), for good.
+      return { text: s, terms: analyzerOf(f).terms(s).slice() };
     }
     case FieldType.DATE:
       if (typeof raw === 'string' || typeof raw === 'bigint' || (typeof raw === 'number' && Number.isInteger(raw))) return parseDate(raw, f.dateFormats ?? []);
@@ -134,15 +238,29 @@ function fieldValues(f: FieldDef, raw: Raw, fromCell: boolean): FieldValue[] | u
     return out;
   }
   const v = convert(f, raw, lenient);
-  return v === undefined ? undefined : [v];
+  if (typeof v === 'boolean') return v ? ONE_TRUE : ONE_FALSE;
+  return v === undefined ? undefined : typeof v === 'number' ? oneNumber(v) : [v];
 }
 
-function childDocs(f: FieldDef, raw: Raw, path: string, parent: Doc): Doc[] | undefined {
+/**
+ * [performance] A list of one number made here alone holds it unboxed (V8 keeps a list's element kind per
+ * allocation site: one site for every type boxed each double as a heap object of its own), and the two boolean
+ * lists are shared (value lists are never changed once made).
+ */
+function oneNumber(v: number): number[] {
+  return [v];
+}
+const ONE_TRUE: FieldValue[] = [true];
+const ONE_FALSE: FieldValue[] = [false];
+
+function childDocs(f: FieldDef, raw: Raw, path: string, parent: SearchDoc): SearchDoc[] | undefined {
   const json = typeof raw === 'string' ? parseJson(raw) : raw;
   const list = Array.isArray(json) ? json : json && typeof json === 'object' ? [json] : undefined;
   if (!list || list.length > MAX_CHILDREN || !list.every((o) => o && typeof o === 'object' && !Array.isArray(o))) return undefined;
   return list.map((obj, i) => {
-    const child: Doc = { key: parent.key, pk: parent.pk, ts: parent.ts, values: new Map(), nested: NO_CHILDREN, offset: i };
+    const child = new SearchDoc(parent.key, parent.pk, parent.layout, false);
+    child.ts = parent.ts;
+    child.offset = i;
     for (const sub of f.fields!) {
       const v = (obj as Record<string, unknown>)[sub.name];
       if (v === undefined || v === null) continue;
@@ -153,13 +271,13 @@ function childDocs(f: FieldDef, raw: Raw, path: string, parent: Doc): Doc[] | un
 }
 
 /** Appends to the parent's roll-up; a copy, never the child's own array, which later children would grow. */
-function push(doc: Doc, path: string, vals: FieldValue[]): void {
-  const list = doc.values.get(path);
+function push(doc: SearchDoc, at: number, vals: FieldValue[]): void {
+  const list = doc.at(at);
   if (list) list.push(...vals);
-  else doc.values.set(path, [...vals]);
+  else doc.vals[at] = [...vals];
 }
 
-function addField(doc: Doc, f: FieldDef, path: string, raw: Raw, fromCell: boolean): void {
+function addField(doc: SearchDoc, f: FieldDef, path: string, raw: Raw, fromCell: boolean): void {
   if (f.type === FieldType.NESTED) {
     const kids = childDocs(f, raw, path, doc);
     if (!kids) return;
@@ -167,29 +285,40 @@ function addField(doc: Doc, f: FieldDef, path: string, raw: Raw, fromCell: boole
     map.set(path, kids);
     // Sub-field values roll up to the parent for aggregations and sorts without a wrapper (spec §2.4).
     for (const c of kids) {
-      for (const [p, vals] of c.values) push(doc, p, vals);
+      for (let i = 0; i < c.layout.size; i++) {
+        const vals = c.at(i);
+        if (vals) push(doc, i, vals);
+      }
       for (const [p, grandKids] of c.nested) map.set(p, [...(map.get(p) ?? []), ...grandKids]);
     }
     return;
   }
   const vals = fieldValues(f, raw, fromCell);
-  if (vals && vals.length) doc.values.set(path, vals);
   // An empty array indexes nothing: Exists is false for `[]` (spec §4).
+  if (vals && vals.length) doc.vals[doc.layout.at.get(path)!] = vals;
 }
 
 /** The column value a field reads: a PK column or the newest visible version of an attribute. */
 function columnValue(row: RowData, name: string): Value | undefined {
-  const pk = row.pk.find((c) => c.name === name);
-  if (pk) return pk.value;
+  for (const c of row.pk) if (c.name === name) return c.value;
   return row.cols.get(name)?.[0]?.value;
+}
+
+function isPk(row: RowData, name: string): boolean {
+  for (const c of row.pk) if (c.name === name) return true;
+  return false;
 }
 
 /** Builds the document of a (visible) row. */
 export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[]): Doc {
+  const layout = layoutOf(fields);
+  const doc = new SearchDoc(key, row.pk, layout, true);
   let ts = 0;
   for (const list of row.cols.values()) for (const v of list) if (v.ts > ts) ts = v.ts;
-  const doc: Doc = { key, pk: row.pk, ts, size: rowDataSize(row), values: new Map(), nested: NO_CHILDREN, ord: -1 };
-  for (const f of fields) {
+  doc.ts = ts;
+  doc.size = rowDataSize(row);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
     const source = f.virtual ? f.sources![0] : f.name;
     const cell = columnValue(row, source);
     if (!cell) continue;
@@ -197,10 +326,27 @@ export function buildDoc(key: string, row: RowData, fields: readonly FieldDef[])
     if (raw === undefined) continue;
     addField(doc, f, f.name, raw, true);
     // Stored copies (store absent counts as stored [decision]) of fields that indexed cleanly; never virtual ones.
-    const indexed = doc.values.has(f.name) || doc.nested.has(f.name);
-    if (f.store !== false && !f.virtual && indexed && !row.pk.some((c) => c.name === source)) {
-      (doc.stored ??= []).push([f.name, typeof raw === 'string' ? raw : cell]); // the string the field already holds
-    }
+    // The raw value, not the cell [performance: a string is the one the field already holds; no Value kept].
+    const indexed = doc.at(layout.at.get(f.name)!) !== undefined || doc.nested.has(f.name);
+    if (f.store !== false && !f.virtual && indexed && !isPk(row, source)) doc.setStored(i, raw as StoredValue);
   }
   return doc;
+}
+
+/** The stored columns of a document (ALL_FROM_INDEX) as cells, by name. */
+export function storedCells(doc: Doc): Cell[] {
+  const cells: Cell[] = [];
+  if (!(doc instanceof SearchDoc)) return cells;
+  const fields = doc.layout.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const v = doc.stored(i);
+    if (v === undefined) continue;
+    const value: Value =
+      typeof v === 'string' ? { t: VT.STRING, v: Buffer.from(v, 'utf8') }
+      : typeof v === 'bigint' ? { t: VT.INTEGER, v }
+      : typeof v === 'number' ? { t: VT.DOUBLE, v }
+      : { t: VT.BOOLEAN, v };
+    cells.push({ name: fields[i].name, value });
+  }
+  return cells.sort((a, b) => compareNames(a.name, b.name));
 }

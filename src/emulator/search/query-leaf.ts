@@ -22,10 +22,10 @@ function termCandidates(scope: Scope, f: Field, terms: Scalar[], keys: Iterable<
   if (index.hasPostings(f.path)) {
     const list = [...keys];
     return {
-      cost: () => list.reduce((n, k) => n + (index.posting(f.path, k)?.size ?? 0), 0),
+      cost: () => list.reduce((n, k) => n + index.postingSize(f.path, k), 0),
       ...(list.length === 1 ? { candidateOrder: () => '' } : {}),
       candidates: () => {
-        if (list.length === 1) return index.postingInKeyOrder(index.posting(f.path, list[0]) ?? new Set());
+        if (list.length === 1) return index.postingInKeyOrder(f.path, list[0]);
         const out = new Set<Doc>();
         for (const k of list) for (const d of index.posting(f.path, k) ?? []) out.add(d);
         return out;

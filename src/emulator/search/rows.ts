@@ -9,9 +9,8 @@ import type { TableMeta } from '../engine/catalog';
 import { visibleRow } from '../engine/versions';
 import { encodeEachRow, encodePkRows, encodeRow, writeLatestOfStoredRow } from '../model/plainbuffer';
 import { compareNames, type Cell, type Row } from '../model/row';
-import { VT } from '../model/value';
 import type { KVStore } from '../storage/kv';
-import type { Doc } from './document';
+import { storedCells, type Doc } from './document';
 
 export const ReturnType = { ALL: 1, SPECIFIED: 2, NONE: 3, ALL_FROM_INDEX: 4 } as const;
 
@@ -36,8 +35,7 @@ export function decodeColumns(m: any, allowAll = true): Columns {
 export function buildRow(engine: Engine, table: TableMeta, doc: Doc, cols: Columns, now: number): Row {
   const cells: Cell[] = [];
   if (cols.type === ReturnType.ALL_FROM_INDEX) {
-    const stored = [...(doc.stored ?? [])].sort((a, b) => compareNames(a[0], b[0]));
-    for (const [name, v] of stored) cells.push({ name, value: typeof v === 'string' ? { t: VT.STRING, v: Buffer.from(v, 'utf8') } : v });
+    cells.push(...storedCells(doc));
   } else if (cols.type === ReturnType.ALL || cols.type === ReturnType.SPECIFIED) {
     const row = visibleRow(engine.readStored(Buffer.from(doc.key, 'latin1')), { ttl: table.options.timeToLive, maxVersions: table.options.maxVersions, now });
     if (row) {

@@ -15,9 +15,8 @@ const K1 = 1.2;
 const B = 0.75;
 
 export function idf(index: SearchIndex, field: string, term: string): number {
-  const posting = index.posting(field, term);
-  if (!posting) return 1;
-  const n = posting.size;
+  if (!index.hasPostings(field)) return 1;
+  const n = index.postingSize(field, term);
   const total = index.fieldStats(field).docs;
   return Math.log(1 + (total - n + 0.5) / (n + 0.5));
 }

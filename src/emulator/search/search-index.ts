@@ -3,7 +3,7 @@
  * statistics for every top-level scalar field, so term-like queries start from a posting list instead of a scan,
  * and Match queries get BM25 statistics (spec §4).
  */
-import type { Doc, FieldValue, TextValue } from './document';
+import { SearchDoc, type Doc, type FieldValue, type TextValue } from './document';
 import { FieldType, type FieldDef, type SearchIndexDef } from './schema';
 
 export interface FieldStats {
@@ -34,17 +34,63 @@ function single(vals: FieldValue[] | undefined): number {
   return vals?.length === 1 && typeof vals[0] === 'number' ? vals[0] : NaN;
 }
 
+/**
+ * The documents of a term held by two or more documents, in the order they were indexed.
+ * [performance] An array appended to instead of a Set per term: indexing a row appends one pointer per term
+ * (a Set entry cost several times that in time and memory), and a term only one document holds (an id, a
+ * number in a text) is no posting at all: its entry in the term map is that document (see `Entry`).
+ * Removing a document only counts it `dead`: it stays in `docs` (its `ord` is then -1) until the posting is
+ * read, or until the dead outnumber the live, when the posting is compacted (order kept), so the cost of a
+ * removal stays O(1) amortized and the memory of dead entries bounded.
+ */
+class Posting {
+  docs: Doc[];
+  dead = 0;
+  /** The last document counted dead: a term twice in one document is removed once. */
+  lastRemoved: Doc | undefined;
+  /** The live documents in row key order (the PK order, the default sort), built on first use after a change. */
+  keyOrdered: Doc[] | undefined;
+  private single: FieldValue[] | undefined;
+  constructor(
+    /** The term, as the documents added after the first keep it. */
+    readonly term: string,
+    first: Doc,
+    second: Doc,
+  ) {
+    this.docs = [first, second];
+  }
+
+  get size(): number {
+    return this.docs.length - this.dead;
+  }
+
+  /** `[term]`: the values of a document whose one KEYWORD value is the term. */
+  one(): FieldValue[] {
+    return (this.single ??= [this.term]);
+  }
+
+  /** The live documents, in indexing order (dead entries dropped now). */
+  live(): Doc[] {
+    if (this.dead) {
+      this.docs = this.docs.filter((d) => (d.ord ?? -1) >= 0);
+      this.dead = 0;
+      this.lastRemoved = undefined;
+    }
+    return this.docs;
+  }
+}
+
+/** A term's entry: the one document holding it, or the posting of the several that do. */
+type Entry = Doc | Posting;
+
+const NO_DOCS: readonly Doc[] = [];
+
 export class SearchIndex {
   readonly docs = new Map<string, Doc>();
   /** Bumped on every change: sorted columns built at an older version are stale. */
   private version = 0;
   private readonly sorted = new Map<string, { version: number; column: SortedColumn }>();
-  private readonly postings = new Map<string, Map<string, Set<Doc>>>();
-  /**
-   * Postings in row key order (the PK order, the default sort), built on first use and dropped when the posting
-   * changes [performance: a term query's page is then its posting's first rows, not a top-k over every match].
-   */
-  private readonly keyOrdered = new WeakMap<ReadonlySet<Doc>, Doc[]>();
+  private readonly postings = new Map<string, Map<string, Entry>>();
   /**
    * The slots of document lists the index made (postings in key order) or a search narrowed from them, aligned
    * with the list. [performance] a filter or group-by reading a number column by slot then never touches the
@@ -58,6 +104,8 @@ export class SearchIndex {
    * column instead [performance: a posting set per distinct number cost more memory than the documents].
    */
   private readonly indexed: FieldDef[];
+  /** Each of `indexed`'s position among the top-level fields (its stored copy's, SearchDoc.stored). */
+  private readonly indexedAt: number[];
   /** Top-level scalar fields (sorted columns). */
   private readonly scalar: FieldDef[];
   /**
@@ -79,6 +127,7 @@ export class SearchIndex {
   constructor(readonly def: SearchIndexDef) {
     this.scalar = def.fields.filter((f) => [FieldType.LONG, FieldType.DOUBLE, FieldType.DATE, FieldType.KEYWORD, FieldType.BOOLEAN].includes(f.type as never));
     this.indexed = def.fields.filter((f) => [FieldType.KEYWORD, FieldType.TEXT, FieldType.BOOLEAN].includes(f.type as never));
+    this.indexedAt = this.indexed.map((f) => def.fields.indexOf(f));
     for (const f of this.scalar) this.columns.set(f.name, []);
     for (const f of this.scalar) if (f.type === FieldType.LONG || f.type === FieldType.DOUBLE || f.type === FieldType.DATE) this.numbers.set(f.name, { at: new Float64Array(0) });
   }
@@ -95,9 +144,10 @@ export class SearchIndex {
     this.version++;
     this.docs.set(doc.key, doc);
     this.bytes += doc.size ?? 0;
-    this.walk(doc, 1);
+    // The slot first: a document in a posting is live while its `ord` is >= 0 (Posting.live).
     const ord = this.freeSlots.pop() ?? this.slots++;
     doc.ord = ord;
+    this.walk(doc, 1);
     for (const [name, col] of this.columns) col[ord] = doc.values.get(name);
     for (const [name, num] of this.numbers) {
       if (ord >= num.at.length) {
@@ -115,7 +165,6 @@ export class SearchIndex {
     this.version++;
     this.docs.delete(key);
     this.bytes -= old.size ?? 0;
-    this.walk(old, -1);
     const ord = old.ord ?? -1;
     if (ord >= 0) {
       for (const col of this.columns.values()) col[ord] = undefined;
@@ -123,6 +172,7 @@ export class SearchIndex {
       this.freeSlots.push(ord);
       old.ord = -1;
     }
+    this.walk(old, -1);
   }
 
   /**
@@ -157,7 +207,8 @@ export class SearchIndex {
   }
 
   private walk(doc: Doc, delta: 1 | -1): void {
-    for (const f of this.indexed) {
+    for (let i = 0; i < this.indexed.length; i++) {
+      const f = this.indexed[i];
       const vals = doc.values.get(f.name);
       if (!vals) continue;
       let st = this.stats.get(f.name);
@@ -165,13 +216,30 @@ export class SearchIndex {
       st.docs += delta;
       let byTerm = this.postings.get(f.name);
       if (!byTerm) this.postings.set(f.name, (byTerm = new Map()));
-      // A term twice in one value (or in two values of an array) meets the same posting twice: adding or
-      // deleting the document again changes nothing, so no per-field Set of terms [performance].
-      for (const v of vals) {
+      // A term twice in one value (or in two values of an array) meets the same posting twice: `post` adds or
+      // deletes the document once, so no per-field Set of terms [performance].
+      // An added document's terms and KEYWORD values (and their stored copies) become the posting's own equal
+      // string [performance: a term shared by many documents is then one string, not one per document].
+      const stored = delta > 0 && doc instanceof SearchDoc ? doc : undefined;
+      const at = this.indexedAt[i];
+      for (let j = 0; j < vals.length; j++) {
+        const v = vals[j];
         if (f.type === FieldType.TEXT) {
-          const tv = v as TextValue;
-          st.length += delta * tv.terms.length;
-          for (const t of tv.terms) this.post(byTerm, t, doc, delta);
+          const terms = (v as TextValue).terms;
+          st.length += delta * terms.length;
+          for (let k = 0; k < terms.length; k++) {
+            const t = this.post(byTerm, terms[k], doc, delta);
+            if (delta > 0) terms[k] = t;
+          }
+        } else if (typeof v === 'string') {
+          const t = this.post(byTerm, v, doc, delta);
+          if (delta < 0) continue;
+          if (stored && stored.stored(at) === v) stored.setStored(at, t);
+          // A single KEYWORD value: the posting's one-value list, shared by its documents [performance: two
+          // objects less per document]. Value lists are never changed once indexed.
+          const e = vals.length === 1 && stored ? byTerm.get(t) : undefined;
+          if (e instanceof Posting) stored!.setAt(at, e.one());
+          else vals[j] = t;
         } else {
           const k = termKey(v);
           if (k !== undefined) this.post(byTerm, k, doc, delta);
@@ -180,39 +248,70 @@ export class SearchIndex {
     }
   }
 
-  /** Adds `doc` to (delta 1) or deletes it from (delta -1) the posting of `term`. */
-  private post(byTerm: Map<string, Set<Doc>>, term: string, doc: Doc, delta: 1 | -1): void {
-    let set = byTerm.get(term);
+  /**
+   * Adds `doc` to (delta 1) or deletes it from (delta -1) the posting of `term`; returns the string the index
+   * keeps for that term (equal to `term`).
+   */
+  private post(byTerm: Map<string, Entry>, term: string, doc: Doc, delta: 1 | -1): string {
+    const e = byTerm.get(term);
     if (delta > 0) {
-      if (!set) byTerm.set(term, (set = new Set()));
-      else if (set.has(doc)) return;
-      set.add(doc);
-      this.keyOrdered.delete(set);
-    } else if (set?.delete(doc)) {
-      this.keyOrdered.delete(set);
-      if (!set.size) byTerm.delete(term);
+      if (e === undefined) byTerm.set(term, doc);
+      else if (e instanceof Posting) {
+        // A term met again in the same document: while one document is walked, no other is appended.
+        if (e.docs[e.docs.length - 1] !== doc) {
+          e.docs.push(doc);
+          e.keyOrdered = undefined;
+        }
+        return e.term;
+      } else if (e !== doc) byTerm.set(term, new Posting(term, e, doc));
+    } else if (e === doc) byTerm.delete(term);
+    else if (e instanceof Posting && e.lastRemoved !== doc) {
+      e.lastRemoved = doc;
+      e.dead++;
+      e.keyOrdered = undefined;
+      if (!e.size) byTerm.delete(term);
+      else if (e.dead > e.size) e.live();
     }
+    return term;
   }
 
-  /** Documents holding `term` in a top-level field; undefined when the field has no postings. */
-  posting(field: string, term: string): ReadonlySet<Doc> | undefined {
+  /**
+   * The live documents holding `term` in a top-level field, in indexing order; undefined when the field has no
+   * postings. Read only: the posting's own array.
+   */
+  posting(field: string, term: string): readonly Doc[] | undefined {
     const byTerm = this.postings.get(field);
-    if (!byTerm) return this.indexed.some((f) => f.name === field) ? new Set() : undefined;
-    return byTerm.get(term) ?? new Set();
+    if (!byTerm) return this.indexed.some((f) => f.name === field) ? NO_DOCS : undefined;
+    const e = byTerm.get(term);
+    return e === undefined ? NO_DOCS : e instanceof Posting ? e.live() : [e];
   }
 
-  /** A posting's documents in row key order (see `keyOrdered`). */
-  postingInKeyOrder(posting: ReadonlySet<Doc>): readonly Doc[] {
-    let docs = this.keyOrdered.get(posting);
-    if (!docs) {
-      docs = [...posting];
-      // Rows indexed in key order (a table scan, appends) need no sort: check before sorting.
-      let sorted = true;
-      for (let i = 1; i < docs.length && sorted; i++) sorted = docs[i - 1].key < docs[i].key;
-      if (!sorted) docs.sort((a, b) => (a.key < b.key ? -1 : 1));
-      this.keyOrdered.set(posting, docs);
-      this.listSlots.set(docs, Int32Array.from(docs, (d) => d.ord ?? -1));
-    }
+  /** The number of documents holding `term` in a top-level field (0 without postings). */
+  postingSize(field: string, term: string): number {
+    const e = this.postings.get(field)?.get(term);
+    return e === undefined ? 0 : e instanceof Posting ? e.size : 1;
+  }
+
+  /**
+   * The documents holding `term` in a top-level field in row key order, with their slots (`slotsOf`), built on
+   * first use after the posting changes [performance: a term query's page is then its posting's first rows, not
+   * a top-k over every match].
+   */
+  postingInKeyOrder(field: string, term: string): readonly Doc[] {
+    const e = this.postings.get(field)?.get(term);
+    if (e === undefined) return NO_DOCS;
+    if (!(e instanceof Posting)) return this.withSlots([e]);
+    if (e.keyOrdered) return e.keyOrdered;
+    const docs = e.live().slice();
+    // Rows indexed in key order (a table scan, appends) need no sort: check before sorting.
+    let sorted = true;
+    for (let i = 1; i < docs.length && sorted; i++) sorted = docs[i - 1].key < docs[i].key;
+    if (!sorted) docs.sort((a, b) => (a.key < b.key ? -1 : 1));
+    return (e.keyOrdered = this.withSlots(docs));
+  }
+
+  private withSlots(docs: Doc[]): Doc[] {
+    this.listSlots.set(docs, Int32Array.from(docs, (d) => d.ord ?? -1));
     return docs;
   }
 
