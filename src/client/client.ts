@@ -237,6 +237,8 @@ export class TableStoreClient {
       const error = outcome.error;
       error.attempts = attempt;
       if (error instanceof DeadlineExceededError || !policy.shouldRetry(error, attempt)) throw this.fail(error);
+      // Closed meanwhile (its sockets destroyed under this attempt): no retry to wait for; the loop's check says so.
+      if (this.closed) continue;
       const delay = policy.delayMs(attempt, error);
       // Not enough time left for the wait and another attempt: report the real failure now.
       if (callDeadline !== undefined && clock.now() + delay >= callDeadline) throw this.fail(error);

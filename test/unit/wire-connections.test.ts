@@ -318,6 +318,16 @@ describe("the wire transport's own connections", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('a retryable call whose attempt close() breaks fails with ClientClosed at once, not after a retry delay', async () => {
+    const { server, client } = await setup(() => undefined, { retry: { maxAttempts: 3, baseDelayMs: 600_000, maxDelayMs: 600_000, timeBudgetMs: 3_600_000 } });
+    const inFlight = failure(client.call('getRow', getRow));
+    await until(() => server.requests.length === 1, 'the first request');
+    client.close();
+    const settled = await Promise.race([inFlight, new Promise((r) => setTimeout(() => r('still waiting'), 3_000).unref())]);
+    expect(settled).toMatchObject({ code: 'ClientClosed', attempts: 1 });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('a connection refused is a NetworkError not sent, so even a write may retry', async () => {
     const probe = net.createServer();
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
