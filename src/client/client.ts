@@ -9,7 +9,7 @@ import { DeadlineExceededError, TableStoreError } from './errors';
 import { RetryPolicy, type RetryOptions } from './retry';
 import { assertSdkInternals, loadSdk, type SdkClient, type SdkHttpOptions } from './sdk';
 import { deadlineError, earliest, sendOnce, type AttemptContext } from './transport';
-import { HttpPool } from './wire/http-pool';
+import { HttpPool, POOL_CLOSED as CLOSED } from './wire/http-pool';
 import { sendWireOnce, usesWire, type WireEndpoint } from './wire/transport';
 import { CallScope, consumedCapacity, toEpochMs, UsageMeter, type CallScopeOptions, type Usage } from './usage';
 
@@ -35,8 +35,6 @@ export interface CallMeta {
   readCU: number;
   writeCU: number;
 }
-
-const CLOSED = 'ClientClosed';
 
 export class TableStoreClient {
   readonly endpoint: string;

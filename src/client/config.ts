@@ -4,6 +4,7 @@
 import type * as http from 'node:http';
 import { ConfigurationError } from './errors';
 import type { RetryOptions, RetryPolicy } from './retry';
+import { BAD_VALUE_CHAR } from './wire/http-response';
 
 export interface Credentials {
   accessKeyId: string;
@@ -111,6 +112,8 @@ export function resolveConfig(options: ConnectOptions = {}): ResolvedConfig {
     );
   }
 
+  problems.push(...unsendable({ instance, accessKeyId, securityToken: clean(src.token) }));
+
   const maxSockets = options.maxSockets ?? 64;
   if (!Number.isInteger(maxSockets) || maxSockets < 1) problems.push(`maxSockets must be an integer ≥ 1, got ${maxSockets}`);
   const idleSocketTimeoutMs = options.idleSocketTimeoutMs ?? 30_000;
@@ -141,5 +144,19 @@ export function validateCredentials(c: Credentials): Credentials {
   const accessKeySecret = clean(c?.accessKeySecret);
   const missing = [!accessKeyId && 'accessKeyId', !accessKeySecret && 'accessKeySecret'].filter(Boolean);
   if (missing.length > 0) throw new ConfigurationError(`tsorm: setCredentials: missing ${missing.join(', ')}`);
-  return { accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret!, securityToken: clean(c.securityToken) };
+  const securityToken = clean(c.securityToken);
+  const problems = unsendable({ accessKeyId, securityToken });
+  if (problems.length > 0) throw new ConfigurationError(`tsorm: setCredentials: ${problems.join('; ')}`);
+  return { accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret!, securityToken };
+}
+
+/**
+ * The configured values that travel as request headers (x-ots-instancename, x-ots-accesskeyid,
+ * x-ots-ststoken) and hold a character a header can't carry: a CR or LF would split the request (and Node's
+ * `http.request` refuses them). Checked once, when configured, not on every request.
+ */
+function unsendable(values: Record<string, string | undefined>): string[] {
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined && BAD_VALUE_CHAR.test(v))
+    .map(([name]) => `${name} holds a character an HTTP header cannot carry (a control character such as CR or LF, or one above U+00FF)`);
 }

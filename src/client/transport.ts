@@ -30,6 +30,7 @@ import {
 import { contentMd5, originColumnsOf, originColumnsSuffix } from './stream-columns';
 import { loadSdk, type SdkClient, type SdkError, type SdkResponse } from './sdk';
 import { toSdkParams } from './sdk-adapter';
+import { POOL_CLOSED } from './wire/http-pool';
 import { decodeError } from './wire/row-codec';
 import type { Clock } from './clock';
 
@@ -62,7 +63,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * connection exists, and a request still queued in the wire transport's pool when the client was closed
  * (`wire/http-pool.ts` POOL_CLOSED).
  */
-const NOT_SENT_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ClientClosed']);
+const NOT_SENT_ERRNOS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', POOL_CLOSED]);
 
 /**
  * One attempt's settle-once `finish` (the first outcome wins: a late response after a timeout is dropped), and

@@ -340,12 +340,17 @@ describe("the wire transport's own connections", () => {
     expect(client.connectionStats).toEqual({ open: 0, idle: 0, queued: 0 });
   });
 
-  it('refuses a configured value that would split the request (a CR/LF in the STS token)', async () => {
+  it('refuses, when configured, a value that would split the request (a CR/LF in the STS token or instance)', async () => {
     const { server, client } = await setup((req) => void req.socket.write(response(GET_ROW_BODY)));
-    client.setCredentials({ accessKeyId: 'id', accessKeySecret: 's', securityToken: 'tok\r\nX-Injected: 1' });
-    const err = await failure(client.call('getRow', getRow));
-    expect(err.code).toBe('ClientInvalidRequest');
-    expect(err.message).toMatch(/STS token/);
-    expect(server.requests).toHaveLength(0);
+    expect(() => client.setCredentials({ accessKeyId: 'id', accessKeySecret: 's', securityToken: 'tok\r\nX-Injected: 1' })).toThrow(
+      /setCredentials: securityToken holds a character an HTTP header cannot carry/,
+    );
+    expect(() => connect({ endpoint: server.endpoint, instance: 'inst\nX-Injected: 1', ...TEST_CREDENTIALS })).toThrow(
+      /instance holds a character an HTTP header cannot carry/,
+    );
+    // The refused credentials were not applied: the client still signs with its own.
+    await client.call('getRow', getRow);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0].head).not.toMatch(/X-Injected/);
   });
 });

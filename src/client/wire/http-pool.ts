@@ -42,7 +42,7 @@ export interface Exchange {
   connection?: Connection;
 }
 
-/** The error a request queued at `close()` (or sent after it) fails with: nothing was sent. */
+/** The code of a call on a closed client (`client.ts`), and of a request queued at `close()`: nothing was sent. */
 export const POOL_CLOSED = 'ClientClosed';
 
 export interface Connection {

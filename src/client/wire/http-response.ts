@@ -38,9 +38,10 @@ const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [\t\x20-\x7e\x80-\xff]*)?$/
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /**
  * A character a field value may not hold (RFC 9110 §5.5: visible ASCII, obs-text, space and tab), which
- * includes a CR or LF that is not a line end.
+ * includes a CR or LF that is not a line end. What Node's `validateHeaderValue` refuses too; `config.ts`
+ * refuses configured values (sent as headers) that hold one.
  */
-const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+export const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 const DIGITS = /^\d{1,15}$/;
 
 const enum Body {
