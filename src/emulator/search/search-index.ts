@@ -69,14 +69,25 @@ class Posting {
     return (this.single ??= [this.term]);
   }
 
-  /** The live documents, in indexing order (dead entries dropped now). */
+  /**
+   * The live documents, in indexing order (dead entries dropped now), for a reader: no document is being
+   * removed, so `lastRemoved` is let go too.
+   */
   live(): Doc[] {
+    this.compact();
+    this.lastRemoved = undefined;
+    return this.docs;
+  }
+
+  /**
+   * Drops the dead entries. Keeps `lastRemoved`: compacting in the middle of a removal (the dead came to
+   * outnumber the live) must not let a later occurrence of the term in the same document count it dead twice.
+   */
+  compact(): void {
     if (this.dead) {
       this.docs = this.docs.filter((d) => (d.ord ?? -1) >= 0);
       this.dead = 0;
-      this.lastRemoved = undefined;
     }
-    return this.docs;
   }
 }
 
@@ -139,6 +150,10 @@ export class SearchIndex {
     return this.docs.size;
   }
 
+  /**
+   * Indexes `doc`, replacing the document of its key. A `Doc` is put at most once (`buildDoc` makes a new one
+   * for every write): the postings tell documents apart by identity (`post`'s same-document checks).
+   */
   put(doc: Doc): void {
     this.remove(doc.key);
     this.version++;
@@ -270,7 +285,7 @@ export class SearchIndex {
       e.dead++;
       e.keyOrdered = undefined;
       if (!e.size) byTerm.delete(term);
-      else if (e.dead > e.size) e.live();
+      else if (e.dead > e.size) e.compact();
     }
     return term;
   }
