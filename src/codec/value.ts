@@ -159,8 +159,15 @@ export function int64FromDelta(schema: TableSchema, field: FieldSchema, value: u
   return fail('INVALID_VALUE', schema, field, value, `an increment must be an integer (number, bigint, Long or decimal string), got ${describe(value)}`);
 }
 
-function checkSize(schema: TableSchema, field: FieldSchema, value: unknown, bytes: number): void {
+/** Checks a value's size against its column's limit: `bytes`, or a string's UTF-8 length. */
+function checkSize(schema: TableSchema, field: FieldSchema, value: unknown, bytes: number | string): void {
   const max = field.kind === 'primaryKey' ? MAX_PK_VALUE_BYTES : MAX_ATTRIBUTE_VALUE_BYTES;
+  if (typeof bytes === 'string') {
+    // [performance] A UTF-16 code unit is at most 3 UTF-8 bytes: a string that short cannot exceed the limit
+    // (counting its bytes is a native call per value of every row of a batch).
+    if (bytes.length * 3 <= max) return;
+    bytes = Buffer.byteLength(bytes, 'utf8');
+  }
   if (bytes > max) {
     fail('VALUE_TOO_LARGE', schema, field, value, `${bytes} bytes exceed the ${field.kind === 'primaryKey' ? 'primary-key' : 'attribute'} value limit of ${max} bytes`);
   }
@@ -174,9 +181,7 @@ export function encodeFieldValue(schema: TableSchema, field: FieldSchema, value:
   switch (field.type) {
     case 'string':
       if (typeof value !== 'string') fail('INVALID_VALUE', schema, field, value, `expected a string, got ${describe(value)}`);
-      // [performance] A UTF-16 code unit is at most 3 UTF-8 bytes: a string that short cannot exceed the limit
-      // (counting its bytes is a native call per value of every row of a batch).
-      if (value.length * 3 > MAX_PK_VALUE_BYTES) checkSize(schema, field, value, Buffer.byteLength(value, 'utf8'));
+      checkSize(schema, field, value, value);
       return value;
     case 'boolean':
       if (typeof value !== 'boolean') fail('INVALID_VALUE', schema, field, value, `expected a boolean, got ${describe(value)}`);
@@ -207,7 +212,7 @@ export function encodeFieldValue(schema: TableSchema, field: FieldSchema, value:
         fail('INVALID_JSON', schema, field, value, `cannot be serialised as JSON: ${(e as Error).message}`);
       }
       if (text === undefined) fail('INVALID_JSON', schema, field, value, `${describe(value)} has no JSON representation`);
-      checkSize(schema, field, value, Buffer.byteLength(text, 'utf8'));
+      checkSize(schema, field, value, text);
       return text;
     }
     default:

@@ -279,6 +279,11 @@ describe('entity round trip', () => {
       { property: 'receipt' },
       /2097153 bytes exceed the attribute value limit of 2097152/,
     );
+    // Strings are measured in UTF-8 bytes, not characters: 342 × 3 bytes, and JSON text over the attribute limit.
+    expectCodecError(() => encodeKey(orders, { shopId: '杭'.repeat(342), id: Long.ONE }), 'VALUE_TOO_LARGE', { property: 'shopId' }, /1026 bytes exceed/);
+    expect(encodeRow(orders, { ...order, email: 'é'.repeat(1024 * 1024) }).attributeColumns).toContainEqual({ email: 'é'.repeat(1024 * 1024) });
+    expectCodecError(() => encodeRow(orders, { ...order, email: 'é'.repeat(1024 * 1024 + 1) }), 'VALUE_TOO_LARGE', { property: 'email' }, /2097154 bytes exceed/);
+    expectCodecError(() => encodeRow(orders, { ...order, meta: { tags: ['x'.repeat(2 * 1024 * 1024)] } }), 'VALUE_TOO_LARGE', { property: 'meta' }, /2097165 bytes exceed/);
   });
 });
 

@@ -6,6 +6,7 @@
  *     newest first (spec §2.3, §2.4).
  * And their data sizes, which limits and capacity units count (spec §12).
  */
+import { utf8Length } from '../../client/values';
 import { type Value, valueDataSize } from './value';
 
 /** Cell operation types carried by UpdateRow cells (PlainBuffer TAG_CELL_TYPE). */
@@ -48,14 +49,8 @@ export function cloneRow(row: RowData): RowData {
   return { pk: row.pk, cols: new Map([...row.cols].map(([k, v]) => [k, v.slice()])) };
 }
 
-/**
- * A string's UTF-8 length: its length when ASCII, the usual case for column names, checked without leaving JS
- * [performance: Buffer.byteLength is a call into C++, made for every cell of every write].
- */
-export function utf8Length(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
-  return s.length;
-}
+/** A string's UTF-8 length without a native call for short ASCII: the client's, for the emulator's modules too. */
+export { utf8Length };
 
 export function cellDataSize(c: Cell): number {
   return utf8Length(c.name) + valueDataSize(c.value);

@@ -47,9 +47,8 @@ export function planBatchWrite<I>(inputs: readonly I[], build: (input: I) => Bat
   const items: WriteItem[] = [];
   const lastByKey = new Map<string, number>();
   const supersededBy = new Map<number, number>();
-  // Per input: its row (undefined when it failed to build or is a refused duplicate) and its key's identity.
+  // Per input: its row (undefined when it failed to build or is a refused duplicate).
   const built: Array<BatchWriteRowItem | undefined> = new Array(inputs.length);
-  const ids: Array<string | undefined> = new Array(inputs.length);
   for (let index = 0; index < inputs.length; index++) {
     let row: BatchWriteRowItem;
     try {
@@ -72,14 +71,11 @@ export function planBatchWrite<I>(inputs: readonly I[], build: (input: I) => Bat
       lastByKey.set(id, index);
     }
     built[index] = row;
-    ids[index] = id;
   }
   // In input order, each key's last occurrence only.
   for (let index = 0; index < inputs.length; index++) {
     const row = built[index];
-    if (!row) continue;
-    const id = ids[index];
-    if (id === undefined || lastByKey.get(id) === index) items.push({ index, row, size: estimateRowSize(row) });
+    if (row && !supersededBy.has(index)) items.push({ index, row, size: estimateRowSize(row) });
   }
   return { items, results, supersededBy };
 }
