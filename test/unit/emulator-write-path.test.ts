@@ -113,7 +113,7 @@ describe('emulator write path', () => {
     /** An engine on its own store with the server's listeners, its clock at `now` until moved. */
     function emulator() {
       const { kv, done } = open();
-      let now = 1_700_000_000_000;
+      const now = 1_700_000_000_000;
       const engine = new Engine(kv, {}, () => now);
       const ctx = { engine, faults: new Faults(undefined), streams: new StreamLog(engine), search: new SearchIndexes(engine, { syncDelayMs: 0 }) };
       const call = (name: string, req: object): any => {
@@ -123,7 +123,7 @@ describe('emulator write path', () => {
         return Buffer.isBuffer(res) ? decodeMessage(def.responseType ?? `${name}Response`, res) : res;
       };
       call('CreateTable', { tableMeta: { tableName: 't', primaryKey: [{ name: 'id', type: 2 }, { name: 'n', type: 1 }] }, reservedThroughput: { capacityUnit: { read: 0, write: 0 } }, tableOptions: { timeToLive: -1, maxVersions: 3, deviationCellVersionInSec: 86400 * 365 } });
-      return { engine, call, done, tick: () => now++ };
+      return { engine, call, done };
     }
     const pk = (id: string, n = 1n): Cell[] => [{ name: 'id', value: { t: VT.STRING, v: Buffer.from(id) } }, { name: 'n', value: { t: VT.INTEGER, v: n } }];
     /** Rows of every value type, explicit timestamps, a name given twice, non-ASCII names, a key written twice. */

@@ -158,29 +158,33 @@ function readValue(r: Reader, name: string): RawChangeValue {
 }
 
 /**
- * The names last read at each cell position of a row, with their bytes: rows of one response name the same
- * columns in the same places, so a name whose bytes match is the same string [performance: decoding five
- * names a row was a fifth of a 1,000-row page's decode]. The emulator's PlainBuffer decoder uses it too, for
- * the rows of a BatchWriteRow request.
+ * A name reader remembering the names last read at each cell position of a row, with their bytes: rows of one
+ * response name the same columns in the same places, so a name whose bytes match is the same string
+ * [performance: decoding five names a row was a fifth of a 1,000-row page's decode]. Each decoder keeps its own
+ * (this module's for responses, the emulator's for requests and stored rows), so that an emulator running in
+ * the client's process doesn't evict the client's names, nor the client the emulator's.
  */
-const NAME_SLOTS = 32;
-const slotNames: string[] = [];
-const slotBytes: Buffer[] = [];
-
-export function readName(buf: Buffer, start: number, end: number, slot: number): string {
-  if (slot >= NAME_SLOTS || end - start > 64) return buf.toString('utf8', start, end);
-  const known = slotBytes[slot];
-  const n = end - start;
-  if (known !== undefined && known.length === n) {
-    let i = 0;
-    while (i < n && known[i] === buf[start + i]) i++;
-    if (i === n) return slotNames[slot];
-  }
-  const name = buf.toString('utf8', start, end);
-  slotNames[slot] = name;
-  slotBytes[slot] = Buffer.from(buf.subarray(start, end));
-  return name;
+export function nameReader(): (buf: Buffer, start: number, end: number, slot: number) => string {
+  const slotNames: string[] = [];
+  const slotBytes: Buffer[] = [];
+  return (buf, start, end, slot) => {
+    if (slot >= NAME_SLOTS || end - start > 64) return buf.toString('utf8', start, end);
+    const known = slotBytes[slot];
+    const n = end - start;
+    if (known !== undefined && known.length === n) {
+      let i = 0;
+      while (i < n && known[i] === buf[start + i]) i++;
+      if (i === n) return slotNames[slot];
+    }
+    const name = buf.toString('utf8', start, end);
+    slotNames[slot] = name;
+    slotBytes[slot] = Buffer.from(buf.subarray(start, end));
+    return name;
+  };
 }
+
+const NAME_SLOTS = 32;
+const readName = nameReader();
 
 /** Reads the cell at position `slot` of its row; its checksum is left in `r.crc` (see readValue). */
 function readCell(r: Reader, isKey: boolean, slot: number): PlainBufferCell {

@@ -191,10 +191,11 @@ export function deleteRow(engine: Engine, ws: WriteSet, table: TableMeta, change
   const { row, condition: cond, returns: ret, now } = change;
   engine.transactions.checkLocks(table, row.pk, txn);
   const key = change.key ?? engine.rowKey(table, row.pk);
-  const existing = ws.read(key, change.keyId);
+  const id = change.keyId ?? key.toString('latin1');
+  const existing = ws.read(key, id);
   checkCondition(table, existing, cond, now, row.pk);
   // Deleting a missing row changes nothing: no commit-feed change and no stream record [decision; streams spec
   // §7 leaves it open]. The same holds for a delete-only UpdateRow of a missing row (updateRow above).
-  if (existing) ws.set(table, key, null, table.stream && (() => ({ action: 'delete', pk: row.pk, cells: [] })));
+  if (existing) ws.set(table, key, null, table.stream && (() => ({ action: 'delete', pk: row.pk, cells: [] })), id);
   return { consumed: { read: readCost(cond, existing), write: capacityUnits(change.size) }, row: pkResult(ret, row.pk) };
 }

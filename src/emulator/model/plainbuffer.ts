@@ -4,7 +4,7 @@
  * one codec serves the wire and the disk; that is why it sits in model/, below both protocol/ and engine/.
  */
 import { CRC_TABLE, crcByte, crcBytes } from '../../client/wire/crc8';
-import { asciiCopy, putU32, readName, Tag } from '../../client/wire/plainbuffer';
+import { asciiCopy, nameReader, putU32, Tag } from '../../client/wire/plainbuffer';
 import { OtsError } from '../errors';
 import { type Cell, compareNames, type Row, type RowData, utf8Length, type Version } from './row';
 import { type Value, VT } from './value';
@@ -111,6 +111,9 @@ function writeTs(buf: Buffer, pos: number, ts: number): void {
   } else buf.writeBigInt64LE(BigInt(ts), pos);
 }
 
+/** The emulator's own name reader (`nameReader`): request rows and stored rows. */
+const readName = nameReader();
+
 /** The checksum of the cell readCell read last [performance: no object a cell to return two values]. */
 let cellCrc = 0;
 
@@ -130,7 +133,7 @@ function readCell(r: Reader, isPk: boolean, slot: number): Cell {
   const buf = r.buf;
   const nameStart = r.pos;
   r.pos += nlen;
-  // The rows of a batch name the same columns in the same places: the client reader's per-position name reuse.
+  // The rows of a batch name the same columns in the same places: per-position name reuse, as the client's reader.
   const name = readName(buf, nameStart, r.pos, slot);
   let crc = crcBytes(0, buf, nameStart, r.pos);
   const cell: Cell = { name };
