@@ -194,8 +194,7 @@ function convert(f: FieldDef, raw: Raw, lenient: boolean): FieldValue | undefine
     case FieldType.TEXT: {
       const s = typeof raw === 'string' ? raw : lenient && (typeof raw === 'bigint' || typeof raw === 'number') ? String(raw) : undefined;
       if (s === undefined || !utf8Within(s, MAX_TEXT_BYTES)) return undefined;
-      // [performance] An exact-size copy: a list grown by push keeps spare room (17 slots for 4 terms), for good.
-      return { text: s, terms: analyzerOf(f).terms(s).slice() };
+      return { text: s, terms: analyzerOf(f).terms(s) };
     }
     case FieldType.DATE:
       if (typeof raw === 'string' || typeof raw === 'bigint' || (typeof raw === 'number' && Number.isInteger(raw))) return parseDate(raw, f.dateFormats ?? []);

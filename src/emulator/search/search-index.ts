@@ -222,6 +222,8 @@ export class SearchIndex {
   }
 
   private walk(doc: Doc, delta: 1 | -1): void {
+    // Where an added document keeps its stored copies (a document built by buildDoc), to share term strings into.
+    const stored = delta > 0 && doc instanceof SearchDoc ? doc : undefined;
     for (let i = 0; i < this.indexed.length; i++) {
       const f = this.indexed[i];
       const vals = doc.values.get(f.name);
@@ -235,7 +237,6 @@ export class SearchIndex {
       // deletes the document once, so no per-field Set of terms [performance].
       // An added document's terms and KEYWORD values (and their stored copies) become the posting's own equal
       // string [performance: a term shared by many documents is then one string, not one per document].
-      const stored = delta > 0 && doc instanceof SearchDoc ? doc : undefined;
       const at = this.indexedAt[i];
       for (let j = 0; j < vals.length; j++) {
         const v = vals[j];
